@@ -94,7 +94,7 @@ class Card(Model):
     type: Literal["card"]
     text: CardText
     image: str | None = None
-    image_alt: Title | None = None
+    image_alt: FeedbackText | None = None  # describes the picture, or the slot still to fill
     audio: str | None = None
 
 
