@@ -205,6 +205,7 @@ class ModuleInfo(Model):
 class Module:
     info: ModuleInfo
     lessons: tuple[Lesson, ...]
+    folder: Path  # lesson media paths are relative to it
 
     @property
     def id(self) -> str:
@@ -369,7 +370,7 @@ def load_module(folder: Path, problems: list[Problem]) -> Module | None:
         problems.append(
             Problem(str(folder), "order", "two lessons share an order number", "renumber them")
         )
-    return Module(info, tuple(lessons)) if info else None
+    return Module(info, tuple(lessons), folder) if info else None
 
 
 def load_curriculum(root: Path) -> Curriculum:

@@ -1,0 +1,42 @@
+"""Wiring in one place: config -> lessons -> Redis -> engine -> an adapter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from bot.config import Config
+from bot.engine import Engine
+from bot.lessons import Curriculum, load_curriculum
+from storage.embedded import open_embedded, save_snapshot
+from storage.keys import Keys
+from storage.state import StateStore
+
+
+@dataclass
+class App:
+    config: Config
+    curriculum: Curriculum
+    redis: Redis
+    keys: Keys
+    engine: Engine
+
+
+@asynccontextmanager
+async def open_app(config: Config, curriculum: Curriculum | None = None) -> AsyncIterator[App]:
+    """Build the whole machine; with no REDIS_URL, an embedded Redis kept in data_dir."""
+    curriculum = curriculum or load_curriculum(config.lessons_dir)
+    keys = Keys(config.redis.prefix, config.redis.shards)
+    snapshot = config.data_dir / "console-state.json"
+    embedded = not config.redis.url
+    redis = await open_embedded(snapshot) if embedded else Redis.from_url(config.redis.url)
+    engine = Engine(StateStore(redis, keys), curriculum, config)
+    try:
+        yield App(config, curriculum, redis, keys, engine)
+    finally:
+        if embedded:
+            await save_snapshot(redis, snapshot, f"{keys.prefix}:*:u:*")
+        await redis.aclose()

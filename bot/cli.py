@@ -1,0 +1,70 @@
+"""The `hocso` command.
+
+Usage:
+    hocso chat                  talk to the tutor in this terminal
+    hocso lessons check [PATH]  check lesson files; one line per problem
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.app import open_app
+from bot.config import ConfigError, load_config
+from bot.lessons import LessonError, load_curriculum
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hocso", description="Chat tutor for digital skills.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    chat = commands.add_parser("chat", help="talk to the tutor in this terminal")
+    chat.add_argument("--user", default="local", help="learner name for this terminal")
+    lessons = commands.add_parser("lessons", help="lesson files")
+    lesson_commands = lessons.add_subparsers(dest="action", required=True)
+    check = lesson_commands.add_parser("check", help="validate lesson files")
+    check.add_argument("path", nargs="?", type=Path, help="lessons folder (default: config)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_config()
+        if args.command == "lessons":
+            return check_lessons(args.path or config.lessons_dir)
+        if args.command == "chat":
+            asyncio.run(chat_in_terminal(config, args.user))
+    except ConfigError as exc:
+        print(f"hocso: bad configuration\n{exc}", file=sys.stderr)
+        return 2
+    except LessonError as exc:
+        print(f"hocso: the lessons have problems\n{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def check_lessons(path: Path) -> int:
+    try:
+        curriculum = load_curriculum(path)
+    except LessonError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    count = len(curriculum.lessons)
+    print(f"OK: {len(curriculum.modules)} module(s), {count} lesson(s) in {path}")
+    return 0
+
+
+async def chat_in_terminal(config, user: str) -> None:  # noqa: ANN001
+    from handlers.console import run_console
+
+    async with open_app(config) as app:
+        await run_console(app.engine.handle, f"console:{user}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

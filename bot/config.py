@@ -1,0 +1,125 @@
+"""Settings: `config.yaml` (or the file named by HOCSO_CONFIG), then environment variables.
+
+Every setting has an environment variable (see ENV below); the environment wins. A bad file
+stops start-up with one clear line per problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Choice(Section):
+    """One entry of a list the learner picks from (an area, an age band)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,29}$")]
+    vi: Annotated[str, Field(min_length=1, max_length=60)]
+    en: str | None = None
+
+    def label(self, lang: str) -> str:
+        return (self.en if lang == "en" else None) or self.vi
+
+
+class Areas(Section):
+    """Where learners live. Local government has two levels: the province (or city) and its
+    wards/communes. The list is data: replace it with your province's official list."""
+
+    province: str = ""
+    wards: list[Choice] = []
+
+    @model_validator(mode="after")
+    def _unique(self) -> Areas:
+        ids = [w.id for w in self.wards]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two wards share an id; give each its own")
+        return self
+
+
+class RedisSettings(Section):
+    url: str = ""  # empty: an embedded in-process Redis (fine for `hocso chat`, not for workers)
+    prefix: str = "hocso"
+    shards: Annotated[int, Field(ge=1, le=1024)] = 64
+
+
+class DatabaseSettings(Section):
+    url: str = ""  # empty: a SQLite file in data_dir
+
+
+class TelegramSettings(Section):
+    token: str = ""
+    base_url: str = ""
+
+
+class Config(Section):
+    lessons_dir: Path = Path("lessons")
+    data_dir: Path = Path("data")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    redis: RedisSettings = RedisSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    areas: Areas = Areas()
+    age_bands: list[Choice] = []
+
+
+# environment variable -> dotted setting
+ENV = {
+    "HOCSO_LESSONS_DIR": "lessons_dir",
+    "HOCSO_DATA_DIR": "data_dir",
+    "HOCSO_TIMEZONE": "timezone",
+    "REDIS_URL": "redis.url",
+    "HOCSO_REDIS_PREFIX": "redis.prefix",
+    "DATABASE_URL": "database.url",
+    "TELEGRAM_BOT_TOKEN": "telegram.token",
+    "TELEGRAM_BASE_URL": "telegram.base_url",
+}
+
+
+class ConfigError(Exception):
+    pass
+
+
+def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
+    env = dict(os.environ if env is None else env)
+    path = path or Path(env.get("HOCSO_CONFIG", "config.yaml"))
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: is not valid YAML ({exc}).") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: should be a mapping of settings.")
+    elif "HOCSO_CONFIG" in env:
+        raise ConfigError(f"{path}: not found (named by HOCSO_CONFIG).")
+    for var, dotted in ENV.items():
+        if env.get(var):
+            *parents, leaf = dotted.split(".")
+            node = data
+            for part in parents:
+                node = node.setdefault(part, {}) or {}
+            node[leaf] = env[var]
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+            for e in exc.errors()
+        ]
+        raise ConfigError("\n".join(lines)) from exc
+    base = path.parent if path.exists() else Path.cwd()
+    config.lessons_dir = _relative_to(base, config.lessons_dir)
+    config.data_dir = _relative_to(base, config.data_dir)
+    return config
+
+
+def _relative_to(base: Path, path: Path) -> Path:
+    return path if path.is_absolute() else (base / path)

@@ -1,0 +1,60 @@
+"""The seam between platforms and teaching: one event in, a list of replies out.
+
+An adapter in `handlers/` turns a platform update into an `Event`, hands it to the engine and
+renders the `Reply` objects it gets back. Nothing here knows about any platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+EventKind = Literal["command", "text", "button", "other"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something a learner did: typed text, a /command, a tapped button, or anything else."""
+
+    user: str  # platform-qualified id, e.g. "tg:12345" or "console:local"
+    kind: EventKind
+    text: str = ""  # the text, or the command's argument ("/start abc" -> "abc")
+    command: str = ""  # without the slash, lower case
+    payload: str = ""  # a button's data
+    chat: str = ""  # where to answer; defaults to the user's private chat
+    group: bool = False
+    name: str = ""  # display name as the platform gives it (used for certificates only)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Media:
+    kind: Literal["image", "audio"]
+    path: str  # a file on disk; adapters may cache their platform's upload id
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to show. `buttons` are rows; `replace` asks the adapter to edit the
+    message whose button was tapped instead of sending a new one (so old buttons vanish);
+    a `notice` is a short note about a tap (a toast where the platform has one)."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    media: Media | None = None
+    replace: bool = False
+    notice: bool = False
+
+
+@dataclass
+class Outcome:
+    """What the engine decided: the replies, and the notes for reporting it emitted."""
+
+    replies: list[Reply] = field(default_factory=list)
+    events: list[dict[str, str]] = field(default_factory=list)

@@ -1,0 +1,135 @@
+"""A learner's state as the engine sees it, and its compact form in storage.
+
+Field names in storage are short on purpose: a million learners each keep one small hash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+# Stages of the conversation; the engine routes input by stage.
+NEW, CONSENT, LANG, AREA, AGE = "new", "consent", "lang", "area", "age"
+MENU, LESSON, REVIEW, FORGET = "menu", "lesson", "review", "forget"
+
+
+@dataclass
+class ReviewItem:
+    """A question to ask again (spaced repetition): `box` grows with each right answer."""
+
+    lesson: str
+    question: str
+    box: int
+    due: int  # day number (days since 1970-01-01, local time)
+
+    @property
+    def key(self) -> str:
+        return f"{self.lesson}/{self.question}"
+
+
+@dataclass
+class Learner:
+    user: str
+    stage: str = NEW
+    lang: str = "vi"
+    consent_at: int = 0
+    area: str = ""
+    age: str = ""
+    class_code: str = ""
+    paused: bool = False
+    settings_only: bool = False  # changing one setting from the menu, not onboarding
+    area_page: int = 0
+    # the lesson in progress
+    lesson: str = ""
+    lesson_version: int = 0
+    step: int = 0
+    score: int = 0
+    attempt: str = ""  # random token in every button of this attempt: old buttons go stale
+    started_at: int = 0
+    # the review in progress: question keys, and position in that list
+    review_queue: list[str] = field(default_factory=list)
+    # what stays
+    done: list[str] = field(default_factory=list)
+    review: list[ReviewItem] = field(default_factory=list)
+    streak: int = 0
+    last_day: int = 0
+
+
+# storage field name -> attribute; lists are encoded below
+_FIELDS = {
+    "st": "stage",
+    "lg": "lang",
+    "ct": "consent_at",
+    "ar": "area",
+    "ag": "age",
+    "cl": "class_code",
+    "ps": "paused",
+    "so": "settings_only",
+    "pg": "area_page",
+    "ls": "lesson",
+    "lv": "lesson_version",
+    "sp": "step",
+    "sc": "score",
+    "at": "attempt",
+    "t0": "started_at",
+    "rq": "review_queue",
+    "dn": "done",
+    "rv": "review",
+    "sk": "streak",
+    "dy": "last_day",
+}
+_DEFAULTS = Learner(user="")
+
+
+def to_fields(learner: Learner) -> dict[str, str]:
+    """Only non-default values are stored, to keep the hash small."""
+    out: dict[str, str] = {}
+    for short, name in _FIELDS.items():
+        value = getattr(learner, name)
+        if value == getattr(_DEFAULTS, name):
+            continue
+        if name == "review":
+            out[short] = " ".join(f"{i.key}:{i.box}:{i.due}" for i in value)
+        elif isinstance(value, list):
+            out[short] = " ".join(value)
+        elif isinstance(value, bool):
+            out[short] = "1"
+        else:
+            out[short] = str(value)
+    return out
+
+
+def from_fields(user: str, fields: dict[str, str]) -> Learner:
+    learner = Learner(user=user)
+    for short, name in _FIELDS.items():
+        raw = fields.get(short)
+        if raw is None:
+            continue
+        default = getattr(_DEFAULTS, name)
+        if name == "review":
+            value: object = [_review_item(part) for part in raw.split()]
+        elif isinstance(default, list):
+            value = raw.split()
+        elif isinstance(default, bool):
+            value = raw == "1"
+        elif isinstance(default, int):
+            value = int(raw)
+        else:
+            value = raw
+        setattr(learner, name, value)
+    return learner
+
+
+def _review_item(encoded: str) -> ReviewItem:
+    key, box, due = encoded.rsplit(":", 2)
+    lesson, question = key.split("/", 1)
+    return ReviewItem(lesson, question, int(box), int(due))
+
+
+def copy(learner: Learner) -> Learner:
+    return dataclasses.replace(
+        learner,
+        review_queue=list(learner.review_queue),
+        done=list(learner.done),
+        review=[dataclasses.replace(i) for i in learner.review],
+    )

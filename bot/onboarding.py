@@ -1,0 +1,129 @@
+"""First contact: greeting, privacy consent, language, and an optional short profile."""
+
+from __future__ import annotations
+
+from bot import learner as st
+from bot.config import Choice
+from bot.events import Button
+from bot.menu import show_menu
+from bot.payloads import pack
+from bot.turn import Turn
+
+AREAS_PER_PAGE = 6
+
+
+def greet(turn: Turn) -> None:
+    """Welcome a new learner and ask for consent before keeping anything."""
+    turn.learner.stage = st.CONSENT
+    turn.say(turn.t("welcome"))
+    ask_consent(turn)
+
+
+def ask_consent(turn: Turn) -> None:
+    buttons = [turn.button("agree", "c", "yes"), turn.button("disagree", "c", "no")]
+    other = turn.button("switch_en", "c", "en") if turn.lang == "vi" else None
+    other = other or Button("🌐 Tiếng Việt", pack("c", "vi"))
+    turn.say(turn.t("privacy"), buttons, [other])
+
+
+def on_consent(turn: Turn, answer: str) -> None:
+    learner = turn.learner
+    if answer in ("vi", "en"):
+        learner.lang = answer
+        ask_consent(turn)
+    elif answer == "no":
+        turn.erase = True  # nothing of a learner who said no is kept
+        turn.say(turn.t("declined"))
+    else:
+        learner.consent_at = learner.consent_at or turn.now
+        learner.stage = st.LANG
+        ask_language(turn)
+
+
+def ask_language(turn: Turn) -> None:
+    turn.say(
+        turn.t("choose_lang"),
+        [Button("🇻🇳 Tiếng Việt", pack("lg", "vi")), Button("🇬🇧 English", pack("lg", "en"))],
+    )
+
+
+def on_language(turn: Turn, lang: str) -> None:
+    turn.learner.lang = lang if lang in ("vi", "en") else "vi"
+    if turn.learner.settings_only:
+        finish_setting(turn)
+    else:
+        ask_area(turn)
+
+
+def ask_area(turn: Turn, page: int = 0) -> None:
+    wards = turn.config.areas.wards
+    if not wards:
+        return ask_age(turn)
+    turn.learner.stage = st.AREA
+    turn.learner.area_page = page
+    start = page * AREAS_PER_PAGE
+    shown = wards[start : start + AREAS_PER_PAGE]
+    rows = [[_choice_button(turn, "ar", c)] for c in shown]
+    last = [turn.button("skip", "ar", "-")]
+    if start + AREAS_PER_PAGE < len(wards):
+        last.insert(0, turn.button("more_areas", "pg", page + 1))
+    turn.say(turn.t("choose_area"), *rows, last)
+
+
+def on_area(turn: Turn, area_id: str) -> None:
+    if area_id != "-" and any(w.id == area_id for w in turn.config.areas.wards):
+        turn.learner.area = area_id
+    if turn.learner.settings_only:
+        finish_setting(turn)
+    else:
+        ask_age(turn)
+
+
+def ask_age(turn: Turn) -> None:
+    bands = turn.config.age_bands
+    if not bands:
+        return finish_profile(turn)
+    turn.learner.stage = st.AGE
+    buttons = [_choice_button(turn, "ag", c) for c in bands]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    turn.say(turn.t("choose_age"), *rows, [turn.button("skip", "ag", "-")])
+
+
+def on_age(turn: Turn, band: str) -> None:
+    if band != "-" and any(b.id == band for b in turn.config.age_bands):
+        turn.learner.age = band
+    if turn.learner.settings_only:
+        finish_setting(turn)
+    else:
+        finish_profile(turn)
+
+
+def finish_profile(turn: Turn) -> None:
+    _report_profile(turn)
+    turn.learner.stage = st.MENU
+    turn.say(turn.t("profile_done"))
+    show_menu(turn)
+
+
+def finish_setting(turn: Turn) -> None:
+    _report_profile(turn)
+    turn.learner.settings_only = False
+    turn.learner.stage = st.LESSON if turn.learner.lesson else st.MENU
+    turn.say(turn.t("saved"))
+    show_menu(turn)
+
+
+def _report_profile(turn: Turn) -> None:
+    learner = turn.learner
+    turn.emit(
+        "learner",
+        consent_at=learner.consent_at,
+        lang=learner.lang,
+        area=learner.area,
+        age=learner.age,
+        class_code=learner.class_code,
+    )
+
+
+def _choice_button(turn: Turn, verb: str, choice: Choice) -> Button:
+    return Button(choice.label(turn.lang), pack(verb, choice.id))

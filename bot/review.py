@@ -1,0 +1,98 @@
+"""Spaced repetition: questions answered wrongly come back after 1, 3, 7 and 21 days.
+
+Expanding intervals keep older learners' success (and motivation) high; any miss goes back to
+the one-day slot (see ../shared/curriculum.md §4.2).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from bot import learner as st
+from bot.learner import ReviewItem
+from bot.lessons import Question
+from bot.turn import Turn
+
+INTERVALS = (1, 3, 7, 21)  # days until the next review, by box
+SESSION_SIZE = 5
+MAX_ITEMS = 40  # a learner's review list stays small
+
+
+def due(turn: Turn) -> list[ReviewItem]:
+    items = [i for i in turn.learner.review if i.due <= turn.today]
+    return [i for i in items if _question(turn, i.key)]
+
+
+def schedule_if_wrong(turn: Turn, lesson: str, question: str, right: bool) -> None:
+    if right:
+        return
+    key = f"{lesson}/{question}"
+    items = [i for i in turn.learner.review if i.key != key]
+    items.append(ReviewItem(lesson, question, 0, turn.today + INTERVALS[0]))
+    turn.learner.review = items[-MAX_ITEMS:]
+
+
+def start(turn: Turn) -> bool:
+    """Begin a review of what is due today; False when there is nothing to review."""
+    items = due(turn)[:SESSION_SIZE]
+    if not items:
+        return False
+    learner = turn.learner
+    learner.stage = st.REVIEW
+    learner.review_queue = [i.key for i in items]
+    learner.step = 0
+    learner.score = 0
+    learner.attempt = secrets.token_hex(3)
+    turn.say(turn.t("review_start", n=len(items)))
+    return True
+
+
+def current_question(turn: Turn) -> Question | None:
+    learner = turn.learner
+    while learner.step < len(learner.review_queue):
+        question = _question(turn, learner.review_queue[learner.step])
+        if question:
+            return question
+        learner.step += 1  # the lesson changed and this question is gone: skip it
+    return None
+
+
+def record(turn: Turn, question: Question, right: bool) -> None:
+    learner = turn.learner
+    key = learner.review_queue[learner.step]
+    for item in learner.review:
+        if item.key == key:
+            item.box = item.box + 1 if right else 0
+            if item.box < len(INTERVALS):
+                item.due = turn.today + INTERVALS[item.box]
+    learner.review = [i for i in learner.review if i.box < len(INTERVALS)]
+    lesson_id = key.split("/", 1)[0]
+    turn.emit("answer", lesson=lesson_id, question=question.id, correct=int(right), review=1)
+
+
+def finish(turn: Turn) -> None:
+    learner = turn.learner
+    turn.say(turn.t("review_done", score=learner.score, total=len(learner.review_queue)))
+    learner.stage = st.MENU
+    learner.review_queue = []
+    learner.step = learner.score = 0
+
+
+def touch_streak(turn: Turn) -> None:
+    """Count days in a row with at least one answered question."""
+    learner = turn.learner
+    if learner.last_day == turn.today:
+        return
+    learner.streak = learner.streak + 1 if learner.last_day == turn.today - 1 else 1
+    learner.last_day = turn.today
+
+
+def streak(turn: Turn) -> int:
+    learner = turn.learner
+    return learner.streak if learner.last_day >= turn.today - 1 else 0
+
+
+def _question(turn: Turn, key: str) -> Question | None:
+    lesson_id, _, qid = key.partition("/")
+    lesson = turn.curriculum.lesson(lesson_id)
+    return lesson.question(qid) if lesson else None

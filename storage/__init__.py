@@ -1,0 +1,1 @@
+"""Storage: learner state in Redis (and, later, completion reports in SQL)."""

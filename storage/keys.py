@@ -1,0 +1,41 @@
+"""Every Redis key hocso uses, built in one place.
+
+| key                             | type   | holds                                             |
+|---------------------------------|--------|---------------------------------------------------|
+| `{prefix}:{sNN}:u:{user}`       | hash   | one learner's state (see bot/learner.py fields)   |
+| `{prefix}:{sNN}:outbox`         | stream | reporting events of that shard's learners         |
+
+Learners are spread over a fixed number of shards by a stable hash of their id. A learner's
+hash and its shard's outbox share the hash tag `{sNN}`, so the script that updates both in one
+atomic step runs unchanged on Redis Cluster. Changing `shards` later would move learners:
+pick it once (64 leaves room for a 64-node cluster).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Keys:
+    prefix: str = "hocso"
+    shards: int = 64
+
+    def shard(self, user: str) -> int:
+        return zlib.crc32(user.encode()) % self.shards
+
+    def _tag(self, shard: int) -> str:
+        return f"{self.prefix}:{{s{shard:02d}}}"
+
+    def learner(self, user: str) -> str:
+        return f"{self._tag(self.shard(user))}:u:{user}"
+
+    def outbox(self, shard: int) -> str:
+        return f"{self._tag(shard)}:outbox"
+
+    def outbox_of(self, user: str) -> str:
+        return self.outbox(self.shard(user))
+
+    def all_outboxes(self) -> list[str]:
+        return [self.outbox(s) for s in range(self.shards)]
