@@ -105,7 +105,9 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
             *parents, leaf = dotted.split(".")
             node = data
             for part in parents:
-                node = node.setdefault(part, {}) or {}
+                if not isinstance(node.get(part), dict):
+                    node[part] = {}
+                node = node[part]
             node[leaf] = env[var]
     try:
         config = Config.model_validate(data)

@@ -312,8 +312,14 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
+        what = getattr(exc, "problem", None) or "unreadable"
         problems.append(
-            Problem(str(path), where, "is not valid YAML", "check indentation and quotes")
+            Problem(
+                str(path),
+                where,
+                f"is not valid YAML ({what})",
+                "check indentation, and put text with ':', '?' or '#' in quotes",
+            )
         )
     except UnicodeDecodeError:
         problems.append(Problem(str(path), "(file)", "is not UTF-8 text", "save it as UTF-8"))

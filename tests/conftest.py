@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from bot.config import Config, load_config
 from bot.engine import Engine
+from bot.events import Button, Event, Reply
 from bot.lessons import Curriculum, load_curriculum
 from storage.keys import Keys
 from storage.state import StateStore
@@ -25,9 +26,14 @@ def config() -> Config:
     return load_config(ROOT / "config.yaml", env={})
 
 
+FIXTURE_LESSONS = ROOT / "tests" / "fixtures" / "lessons"
+
+
 @pytest.fixture(scope="session")
 def curriculum() -> Curriculum:
-    return load_curriculum(ROOT / "lessons")
+    """A small course of known content (m1: l1, l2; m2: l3), so tests do not depend on the
+    shipped lessons, which authors keep improving."""
+    return load_curriculum(FIXTURE_LESSONS)
 
 
 @pytest.fixture
@@ -77,3 +83,72 @@ def clock() -> Clock:
 @pytest.fixture
 def engine(store: StateStore, curriculum: Curriculum, config: Config, clock: Clock) -> Engine:
     return Engine(store, curriculum, config, clock=clock)
+
+
+class Chat:
+    """Drives the engine like one learner in a private chat: send text, tap buttons by label."""
+
+    def __init__(self, engine: Engine, user: str = "tg:1001") -> None:
+        self.engine = engine
+        self.user = user
+        self.replies: list[Reply] = []
+        self.buttons: list[Button] = []
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.replies)
+
+    async def event(self, event: Event) -> list[Reply]:
+        self.replies = await self.engine.handle(event)
+        if not all(r.notice for r in self.replies):
+            self.buttons = [b for r in self.replies for row in r.buttons for b in row]
+        return self.replies
+
+    async def send(self, text: str) -> list[Reply]:
+        if text.startswith("/"):
+            command, _, arg = text[1:].partition(" ")
+            return await self.event(Event(self.user, "command", command=command, text=arg))
+        return await self.event(Event(self.user, "text", text=text))
+
+    def button(self, label: str) -> Button:
+        found = [b for b in self.buttons if label in b.label]
+        assert found, f"no button {label!r} among {[b.label for b in self.buttons]}"
+        return found[0]
+
+    async def tap(self, label: str) -> list[Reply]:
+        return await self.event(Event(self.user, "button", payload=self.button(label).payload))
+
+    async def onboard(self) -> None:
+        """/start, consent, Vietnamese, skip area and age: lands on the main menu."""
+        await self.send("/start")
+        await self.tap("Đồng ý")
+        await self.tap("Tiếng Việt")
+        await self.tap("Bỏ qua")
+        await self.tap("Bỏ qua")
+
+
+@pytest.fixture
+def chat(engine: Engine) -> Chat:
+    return Chat(engine)
+
+
+@pytest.fixture
+def make_chat() -> type[Chat]:
+    """For tests that need a learner on an engine of their own (see `worker`)."""
+    return Chat
+
+
+@pytest.fixture
+async def worker(keys: Keys, curriculum: Curriculum, config: Config, clock: Clock):
+    """Builds another engine with its own Redis connection: a restarted bot, or a second
+    worker process serving the same learners."""
+    clients: list[Redis] = []
+
+    def build() -> Engine:
+        client = Redis.from_url(REDIS_URL, decode_responses=True)
+        clients.append(client)
+        return Engine(StateStore(client, keys), curriculum, config, clock=clock)
+
+    yield build
+    for client in clients:
+        await client.aclose()

@@ -1,0 +1,55 @@
+"""Settings: the file, environment overrides, and clear errors for a bad file."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_config
+
+
+def test_environment_overrides_the_file(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("redis:\n  url: redis://file:6379/0\n")
+    config = load_config(path, env={"REDIS_URL": "redis://env:6379/1", "DATABASE_URL": "x://y"})
+    assert config.redis.url == "redis://env:6379/1"
+    assert config.database.url == "x://y"
+    assert config.lessons_dir == tmp_path / "lessons"  # relative to the file
+
+
+def test_shipped_config_has_areas_and_age_bands(config):
+    assert config.areas.wards and config.age_bands
+    assert config.timezone == "Asia/Ho_Chi_Minh"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("redis: [\n", "not valid YAML"),
+        ("- a\n", "should be a mapping"),
+        ("redis:\n  shards: lots\n", "redis.shards"),
+        ("colour: red\n", "colour: Extra inputs are not permitted"),
+        ("areas:\n  wards:\n    - {id: a, vi: A}\n    - {id: a, vi: B}\n", "share an id"),
+    ],
+)
+def test_bad_file_is_explained(tmp_path, text, words):
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={})
+    assert words in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_bad_config_stops_the_cli_with_a_message(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "c.yaml"
+    path.write_text("redis:\n  shards: 0\n")
+    monkeypatch.setenv("HOCSO_CONFIG", str(path))
+    assert main(["lessons", "check"]) == 2
+    err = capsys.readouterr().err
+    assert "bad configuration" in err and "redis.shards" in err and "Traceback" not in err
+
+
+def test_missing_named_config_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HOCSO_CONFIG", str(tmp_path / "nope.yaml"))
+    assert main(["lessons", "check"]) == 2
+    assert "not found" in capsys.readouterr().err

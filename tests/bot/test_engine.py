@@ -1,0 +1,284 @@
+"""The engine as a learner meets it, against a real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from redis.asyncio import Redis
+
+from bot.events import Event
+from storage.keys import Keys
+
+
+async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:
+    entries = await redis.xrange(keys.outbox_of(user))
+    return [json.loads(fields["e"]) for _, fields in entries]
+
+
+async def test_start_asks_consent_before_keeping_anything(chat, redis, keys):
+    await chat.send("/start")
+    assert "Chào bác" in chat.text
+    assert "/forget" in chat.text  # the privacy notice says how to erase
+    assert [b.label for b in chat.buttons][:2] == ["✅ Đồng ý", "❌ Không đồng ý"]
+    await chat.tap("Không đồng ý")
+    assert "không lưu gì" in chat.text
+    assert not await redis.exists(keys.learner(chat.user))
+    assert await outbox(redis, keys, chat.user) == []
+
+
+async def test_onboarding_saves_area_and_age_and_reports_them(chat, redis, keys):
+    await chat.send("/start")
+    await chat.tap("Đồng ý")
+    await chat.tap("Tiếng Việt")
+    assert "phường/xã" in chat.text
+    await chat.tap("Xem thêm")  # the second page of wards
+    await chat.tap("Thốt Nốt")
+    await chat.tap("Từ 60")
+    assert "Học tiếp" in [b.label for b in chat.buttons][0]
+    learner = [e for e in await outbox(redis, keys, chat.user) if e["type"] == "learner"]
+    assert learner[-1]["area"] == "thot-not" and learner[-1]["age"] == "60"
+
+
+async def test_english_learner_sees_english(chat):
+    await chat.send("/start")
+    await chat.tap("English")
+    assert "Do you agree?" in chat.text
+    await chat.tap("I agree")
+    await chat.tap("English")
+    await chat.tap("Skip")
+    await chat.tap("Skip")
+    await chat.tap("Continue")
+    assert "Lesson one" in chat.text and "Card one" in chat.text
+
+
+async def test_whole_lesson_scores_and_completes_once(chat, redis, keys):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    assert "Bài một" in chat.text and "Thẻ một" in chat.text
+    await chat.tap("Tiếp tục")
+    assert "Câu hỏi một?" in chat.text
+    await chat.tap("Sai bét")
+    assert chat.replies[0].replace  # the question's buttons are replaced by the answer
+    assert "Chưa đúng" in chat.text and "Gợi ý sai" in chat.text
+    assert "Giải thích một" in chat.text and "Đáp án đúng: Đúng rồi" in chat.text
+    await chat.tap("Đúng")
+    assert "Giải thích hai" in chat.text
+    assert "Bác đã học xong bài «Bài một»" in chat.text and "Đúng 1/2" in chat.text
+    completions = [e for e in await outbox(redis, keys, chat.user) if e["type"] == "completion"]
+    assert len(completions) == 1
+    assert completions[0]["lesson"] == "l1" and completions[0]["passed"] == "1"
+    assert completions[0]["score"] == "1" and completions[0]["total"] == "2"
+
+
+async def test_failed_lesson_offers_retry_and_is_not_done(engine, chat):
+    await chat.onboard()
+    await chat.tap("Chọn chủ đề")
+    await chat.tap("Điện thoại")
+    await chat.tap("Bài hai")
+    await chat.tap("Tiếp tục")
+    await chat.send("có")
+    assert "Chưa đúng" in chat.text and "Cần 1 câu" in chat.text
+    await chat.tap("Học lại")
+    assert "Bài hai" in chat.text
+    await chat.tap("Tiếp tục")
+    await chat.send("  KHONG ")  # case, spaces and diacritics do not matter
+    assert "Đúng rồi" in chat.text
+    assert "👉 Bác chọn: KHONG" in chat.text  # shows what the learner typed
+
+
+async def test_resume_after_restart_of_the_bot(worker, make_chat):
+    before = make_chat(worker())
+    await before.onboard()
+    await before.tap("Học tiếp")
+    await before.tap("Tiếp tục")
+    await before.tap("Đúng rồi")  # now on question two
+    after = make_chat(worker(), user=before.user)  # a new process with a new connection
+    await after.send("/continue")
+    assert "học tiếp chỗ cũ" in after.text and "Câu hỏi hai?" in after.text
+    await after.tap("Đúng")
+    assert "Đúng 2/2" in after.text  # the answer given before the restart still counts
+
+
+async def test_double_tap_counts_once(chat, redis, keys):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    await chat.tap("Tiếp tục")
+    right = chat.button("Đúng rồi").payload
+    first = await chat.event(Event(chat.user, "button", payload=right))
+    second = await chat.event(Event(chat.user, "button", payload=right))
+    assert "Đúng rồi! Giỏi quá" in "\n".join(r.text for r in first)
+    assert [r.notice for r in second] == [True]
+    assert "đã trả lời câu này rồi" in second[0].text
+    answers = [e for e in await outbox(redis, keys, chat.user) if e["type"] == "answer"]
+    assert len(answers) == 1
+
+
+async def test_concurrent_taps_on_two_workers_count_once(worker, make_chat, redis, keys):
+    learner = make_chat(worker())
+    await learner.onboard()
+    await learner.tap("Học tiếp")
+    await learner.tap("Tiếp tục")
+    tap = Event(learner.user, "button", payload=learner.button("Đúng rồi").payload)
+    workers = [worker(), worker()]  # two processes, each with its own connection
+    results = await asyncio.gather(*(w.handle(tap) for w in workers for _ in range(5)))
+    praised = sum("Giỏi quá" in r.text for replies in results for r in replies)
+    assert praised == 1
+    answers = [e for e in await outbox(redis, keys, learner.user) if e["type"] == "answer"]
+    assert len(answers) == 1
+    fields = await redis.hgetall(keys.learner(learner.user))
+    assert fields["sc"] == "1" and fields["sp"] == "2"
+
+
+async def test_unexpected_input_mid_quiz_changes_nothing(chat, redis, keys):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    await chat.tap("Tiếp tục")
+    before = await redis.hgetall(keys.learner(chat.user))
+    await chat.event(Event(chat.user, "other"))  # a sticker
+    assert "chỉ đọc được chữ" in chat.text
+    await chat.send("xin chào")  # free text that is no option
+    assert "bấm một nút" in chat.text and "Câu hỏi một?" in chat.text  # asked again
+    await chat.event(Event(chat.user, "button", payload="1:a:zzzzzz:1:1"))  # forged
+    assert chat.replies[0].notice and "cũ" in chat.text
+    await chat.event(Event(chat.user, "button", payload="<script>"))  # not ours at all
+    assert chat.replies[0].notice
+    await chat.send("/nonsense")
+    assert "chưa hiểu" in chat.text
+    after = await redis.hgetall(keys.learner(chat.user))
+    assert {k: after[k] for k in ("st", "ls", "sp", "at")} == {
+        k: before[k] for k in ("st", "ls", "sp", "at")
+    }
+    await chat.send("đúng rồi")  # typing an option's words answers with it
+    assert "Giỏi quá" in chat.text
+
+
+async def test_button_from_an_old_attempt_is_stale(chat):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    await chat.tap("Tiếp tục")
+    old_answer = chat.button("Đúng rồi").payload
+    await chat.send("/menu")
+    await chat.tap("Chọn chủ đề")
+    await chat.tap("Điện thoại")
+    await chat.tap("Bài một")  # starts the lesson again: a new attempt
+    replies = await chat.event(Event(chat.user, "button", payload=old_answer))
+    assert replies[0].notice and "Nút này đã cũ" in replies[0].text
+
+
+async def test_changed_lesson_restarts_without_stranding(chat, engine, curriculum):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    await chat.tap("Tiếp tục")
+    lesson = curriculum.lesson("l1")
+    module = curriculum.module_of("l1")
+    newer = lesson.model_copy(update={"version": 2})
+    changed = type(curriculum)(
+        tuple(
+            type(m)(m.info, (newer, *m.lessons[1:]), m.folder) if m is module else m
+            for m in curriculum.modules
+        )
+    )
+    engine.curriculum = changed  # the operator deployed new lesson content
+    await chat.send("/continue")
+    assert "vừa được cập nhật" in chat.text and "Thẻ một" in chat.text
+
+
+async def test_forget_erases_after_confirmation(chat, redis, keys):
+    await chat.onboard()
+    await chat.send("/forget")
+    assert "không hoàn tác" in chat.text
+    await chat.tap("Không, giữ lại")
+    assert await redis.exists(keys.learner(chat.user))
+    await chat.send("/forget")
+    await chat.tap("Xóa hết")
+    assert "Đã xóa" in chat.text
+    assert not await redis.exists(keys.learner(chat.user))
+    assert (await outbox(redis, keys, chat.user))[-1]["type"] == "forget"
+    await chat.send("hello")  # a forgotten learner starts over, with consent
+    assert "Bác có đồng ý không?" in chat.text
+
+
+async def test_stop_pauses_and_any_message_resumes(chat, redis, keys):
+    await chat.onboard()
+    await chat.send("/stop")
+    assert "tạm dừng" in chat.text
+    assert (await redis.hgetall(keys.learner(chat.user)))["ps"] == "1"
+    await chat.send("/start")
+    assert "quay lại" in chat.text
+    assert "ps" not in await redis.hgetall(keys.learner(chat.user))
+
+
+async def test_dead_redis_gets_a_kind_message(curriculum, config, keys):
+    from bot.engine import Engine
+    from storage.state import StateStore
+
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    replies = await Engine(StateStore(dead, keys), curriculum, config).handle(
+        Event("tg:5", "command", command="start")
+    )
+    await dead.aclose()
+    assert len(replies) == 1
+    assert "thử lại sau" in replies[0].text and "Traceback" not in replies[0].text
+
+
+async def test_missed_question_comes_back_for_review_next_day(chat, clock, redis, keys):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    await chat.tap("Tiếp tục")
+    await chat.tap("Sai bét")
+    await chat.tap("Đúng")
+    assert "hỏi lại vào ngày mai" in chat.text
+    await chat.send("/review")
+    assert "không có câu nào cần ôn" in chat.text  # not due yet today
+    clock.advance(days=1)
+    await chat.send("/menu")
+    assert "🔁 Ôn tập (1)" in [b.label for b in chat.buttons]
+    await chat.tap("Ôn tập")
+    assert "Ôn tập nhanh: 1 câu" in chat.text and "Câu hỏi một?" in chat.text
+    await chat.tap("Đúng rồi")
+    assert "Ôn tập xong: đúng 1/1" in chat.text
+    rv = (await redis.hgetall(keys.learner(chat.user)))["rv"]
+    assert rv.startswith("l1/q1:1:")  # next review in 3 days
+    await chat.send("/progress")
+    assert "Chuỗi ngày học: 2 ngày" in chat.text
+
+
+async def test_progress_counts_lessons_and_modules(chat):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    await chat.tap("Tiếp tục")
+    await chat.tap("Đúng rồi")
+    await chat.tap("Đúng")
+    await chat.tap("Bài tiếp theo")
+    await chat.tap("Tiếp tục")
+    await chat.send("không")
+    assert "hoàn thành chủ đề «Điện thoại»" in chat.text
+    await chat.send("/progress")
+    assert "Bài đã học xong: 2/3 (67%)" in chat.text
+    assert "Chủ đề đã xong: 1/2" in chat.text
+
+
+async def test_settings_change_language_and_area(chat, redis, keys):
+    await chat.onboard()
+    await chat.send("/settings")
+    await chat.tap("Ngôn ngữ")
+    await chat.tap("English")
+    assert "Saved" in chat.text and "Continue" in chat.buttons[0].label
+    await chat.send("/settings")
+    await chat.tap("Ward")
+    await chat.send("phuong cai khe")  # typed, without diacritics
+    assert (await redis.hgetall(keys.learner(chat.user)))["ar"] == "cai-khe"
+
+
+async def test_group_chat_points_to_private_chat(engine):
+    replies = await engine.handle(Event("tg:7", "command", command="start", group=True))
+    assert "nhắn tin trực tiếp" in replies[0].text
+    assert await engine.handle(Event("tg:7", "text", text="hi all", group=True)) == []
+
+
+async def test_deep_link_class_code_joins_class(chat, redis, keys):
+    await chat.send("/start lop-ninh-kieu-01")
+    assert "vào lớp lop-ninh-kieu-01" in chat.text
+    await chat.tap("Đồng ý")
+    assert (await redis.hgetall(keys.learner(chat.user)))["cl"] == "lop-ninh-kieu-01"

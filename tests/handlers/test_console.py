@@ -1,0 +1,86 @@
+"""The console adapter: a whole lesson as a transcript, and `hocso chat` fed by a pipe."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.events import Button, Reply
+from handlers.console import Console, render, to_event
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_numbers_tap_buttons_and_slash_is_a_command():
+    buttons = [Button("A", "1:x:a"), Button("B", "1:x:b")]
+    assert to_event("2", "u", buttons).payload == "1:x:b"
+    assert to_event("3", "u", buttons).kind == "text"  # no third button: plain text
+    event = to_event("/start lop-1", "u", buttons)
+    assert (event.kind, event.command, event.text) == ("command", "start", "lop-1")
+
+
+def test_render_numbers_the_latest_buttons():
+    text, buttons = render([Reply("Hỏi?", ((Button("Có", "1:a"), Button("Không", "1:b")),))])
+    assert text == "Hỏi?\n   1. Có\n   2. Không"
+    assert [b.payload for b in buttons] == ["1:a", "1:b"]
+
+
+async def test_whole_lesson_transcript(engine):
+    typed = "/start\n1\n1\n8\n5\n1\n1\n2\n1\n"
+    out = io.StringIO()
+    await Console(engine.handle, "console:test", io.StringIO(typed), out).run()
+    transcript = out.getvalue()
+    expected_in_order = [
+        "> /start",
+        "Bác có đồng ý không?",
+        "Bác muốn học bằng ngôn ngữ nào?",
+        "phường/xã",
+        "độ tuổi",
+        "> 1",
+        "📘 Bài một",
+        "Thẻ một",
+        "Câu hỏi một?",
+        "👉 Bác chọn: Đúng rồi",
+        "✅ Đúng rồi! Giỏi quá.",
+        "💡 Giải thích một",
+        "Câu hỏi hai?",
+        "👉 Bác chọn: ✔️ Đúng",
+        "🎉 Bác đã học xong bài «Bài một»!\nĐúng 2/2 câu.",
+        "1. ▶️ Bài tiếp theo",
+    ]
+    position = 0
+    for line in expected_in_order:
+        found = transcript.find(line, position)
+        assert found >= 0, f"{line!r} missing after position {position}:\n{transcript}"
+        position = found
+
+
+def test_hocso_chat_runs_piped_input_and_exits_cleanly(tmp_path):
+    env = {**os.environ, "HOCSO_DATA_DIR": str(tmp_path), "REDIS_URL": ""}
+    env["HOCSO_LESSONS_DIR"] = str(ROOT / "tests" / "fixtures" / "lessons")
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        input="/start\n1\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Bác muốn học bằng ngôn ngữ nào?" in run.stdout
+    assert "Traceback" not in run.stderr
+    # The embedded state is kept, so the same learner is welcomed back next time.
+    again = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        input="/start\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert "Bác muốn học bằng ngôn ngữ nào?" in again.stdout  # resumes at the language step
