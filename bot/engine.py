@@ -115,7 +115,7 @@ def _reask(turn: Turn) -> None:
     if stage == st.CONSENT:
         onboarding.ask_consent(turn)
     elif stage == st.LANG:
-        onboarding.on_consent(turn, "yes") if not turn.learner.settings_only else _ask_lang(turn)
+        onboarding.ask_language(turn)
     elif stage == st.AREA:
         onboarding.ask_area(turn, turn.learner.area_page)
     elif stage == st.AGE:
@@ -245,11 +245,8 @@ def _on_setting(turn: Turn, which: str) -> None:
 
 def _on_text(turn: Turn) -> None:
     learner, text = turn.learner, turn.event.text
-    if learner.stage == st.AREA:
-        typed = normalize_answer(text)
-        for ward in turn.config.areas.wards:
-            if typed in (normalize_answer(ward.vi), normalize_answer(ward.en or ward.vi)):
-                return onboarding.on_area(turn, ward.id)
+    if learner.stage == st.AREA and normalize_answer(text):
+        return onboarding.find_area(turn, text)
     if learner.stage == st.CONSENT:
         turn.say(turn.t("need_consent"))
     if learner.stage in ONBOARDING:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import learner as st
 from bot.config import Choice
 from bot.events import Button
+from bot.lessons import normalize_answer
 from bot.menu import show_menu
 from bot.payloads import pack
 from bot.turn import Turn
@@ -68,6 +69,23 @@ def ask_area(turn: Turn, page: int = 0) -> None:
     if start + AREAS_PER_PAGE < len(wards):
         last.insert(0, turn.button("more_areas", "pg", page + 1))
     turn.say(turn.t("choose_area"), *rows, last)
+
+
+def find_area(turn: Turn, typed: str) -> None:
+    """A typed ward name: pick it when only one ward matches, else offer the matches."""
+    wanted = normalize_answer(typed)
+    found = [
+        w
+        for w in turn.config.areas.wards
+        if wanted in normalize_answer(w.vi) or wanted in normalize_answer(w.en or "")
+    ]
+    if len(found) == 1:
+        return on_area(turn, found[0].id)
+    if not found:
+        turn.say(turn.t("area_not_found"))
+        return ask_area(turn, turn.learner.area_page)
+    rows = [[_choice_button(turn, "ar", c)] for c in found[:AREAS_PER_PAGE]]
+    turn.say(turn.t("choose_area"), *rows, [turn.button("skip", "ar", "-")])
 
 
 def on_area(turn: Turn, area_id: str) -> None:

@@ -38,9 +38,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Which language would you like to learn in?",
     },
     "choose_area": {
-        "vi": "Bác đang sống ở phường/xã nào?\n(Để cán bộ đếm theo khu vực. Bác có thể bỏ qua.)",
+        "vi": "Bác đang sống ở phường/xã nào?\n"
+        "Bấm chọn, hoặc gõ tên phường/xã.\n"
+        "(Để cán bộ đếm theo khu vực. Bác có thể bỏ qua.)",
         "en": "Which ward or commune do you live in?\n"
+        "Tap one, or type its name.\n"
         "(So officials can count by area. You may skip.)",
+    },
+    "area_not_found": {
+        "vi": "Mình chưa tìm thấy phường/xã đó. Bác chọn trong danh sách nhé.",
+        "en": "I couldn't find that ward. Please pick from the list.",
     },
     "more_areas": {"vi": "➡️ Xem thêm", "en": "➡️ More"},
     "skip": {"vi": "⏭ Bỏ qua", "en": "⏭ Skip"},

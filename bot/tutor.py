@@ -201,8 +201,9 @@ def _answer(turn: Turn, question: Question, given: int | str) -> None:
         accepted = (question.accept.en if lang == "en" else None) or question.accept.vi
         right = normalize_answer(str(given)) in {normalize_answer(a) for a in accepted}
         shown, extra, correct_text = str(given), None, accepted[0]
-    prompt = question.prompt.get(lang)
-    turn.say(f"❓ {prompt}\n{turn.t('your_answer', answer=shown)}", replace=True)
+    if turn.event.kind == "button":  # the question's buttons give way to the chosen answer
+        prompt = question.prompt.get(lang)
+        turn.say(f"❓ {prompt}\n{turn.t('your_answer', answer=shown)}", replace=True)
     lines = [turn.t("right" if right else "wrong")]
     if extra:
         lines.append(extra.get(lang))
