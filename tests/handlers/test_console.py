@@ -58,29 +58,21 @@ async def test_whole_lesson_transcript(engine):
         position = found
 
 
-def test_hocso_chat_runs_piped_input_and_exits_cleanly(tmp_path):
-    env = {**os.environ, "HOCSO_DATA_DIR": str(tmp_path), "REDIS_URL": ""}
+def hocso_chat(typed: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`hocso chat` in a fresh process, on the embedded Redis, fed by a pipe."""
+    env = {**os.environ, "HOCSO_DATA_DIR": str(data_dir), "REDIS_URL": ""}
     env["HOCSO_LESSONS_DIR"] = str(ROOT / "tests" / "fixtures" / "lessons")
-    run = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat"],
-        input="/start\n1\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
+    command = [sys.executable, "-m", "bot.cli", "chat"]
+    return subprocess.run(
+        command, input=typed, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
     )
+
+
+def test_hocso_chat_runs_piped_input_and_exits_cleanly(tmp_path):
+    run = hocso_chat("/start\n1\n", tmp_path)
     assert run.returncode == 0, run.stderr
     assert "Bác muốn học bằng ngôn ngữ nào?" in run.stdout
     assert "Traceback" not in run.stderr
-    # The embedded state is kept, so the same learner is welcomed back next time.
-    again = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat"],
-        input="/start\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
-    assert "Bác muốn học bằng ngôn ngữ nào?" in again.stdout  # resumes at the language step
+    # The embedded state is kept, so the same learner goes on at the language step.
+    again = hocso_chat("/start\n", tmp_path)
+    assert again.returncode == 0 and "Bác muốn học bằng ngôn ngữ nào?" in again.stdout
