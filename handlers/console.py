@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
@@ -61,15 +62,15 @@ class Console:
 
     async def run(self) -> None:
         """Read lines until end of input, answering each one."""
-        loop = asyncio.get_running_loop()
+        lines = self._read_lines()
         buttons: list[Button] = []
         self.print("Gõ /start để bắt đầu · Type /start to begin · Ctrl+D: thoát/quit\n")
         while True:
             if not self.echo:
                 self.stdout.write("> ")
                 self.stdout.flush()
-            line = await loop.run_in_executor(None, self.stdin.readline)
-            if not line:
+            line = await lines.get()
+            if line is None:
                 break
             if not line.strip():
                 continue
@@ -80,6 +81,19 @@ class Console:
             if not all(r.notice for r in replies):
                 buttons = new_buttons
             self.print(text + "\n")
+
+    def _read_lines(self) -> asyncio.Queue[str | None]:
+        """Lines from stdin, read by a daemon thread so Ctrl+C never waits for Enter."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+        def read() -> None:
+            for line in self.stdin:
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+
+        threading.Thread(target=read, daemon=True, name="console-stdin").start()
+        return queue
 
 
 async def run_console(handle: Handle, user: str = "console:local") -> None:
