@@ -119,14 +119,29 @@ def wifi_vs_data() -> None:
 def five_steps() -> None:
     img, d = canvas()
     centered(d, (0, 10, W, 60), "Nộp hồ sơ trực tuyến: 5 bước", 30, bold=True)
-    steps = ["Tìm\ndịch vụ", "Chọn nộp\ntrực tuyến", "Điền\ntờ khai", "Nộp\nhồ sơ", "Theo dõi\nhồ sơ"]
+    steps = [
+        "Tìm\ndịch vụ",
+        "Chọn nộp\ntrực tuyến",
+        "Điền\ntờ khai",
+        "Nộp\nhồ sơ",
+        "Theo dõi\nhồ sơ",
+    ]
     bw, gap, top = 128, 30, 150
     for i, label in enumerate(steps):
         x = 20 + i * (bw + gap)
         fill, line = (PALE_GREEN, GREEN) if i == 4 else (PALE_BLUE, BLUE)
-        d.rounded_rectangle((x, top, x + bw, top + 170), radius=16, fill=fill, outline=line, width=4)
+        d.rounded_rectangle(
+            (x, top, x + bw, top + 170), radius=16, fill=fill, outline=line, width=4
+        )
         d.ellipse((x + bw / 2 - 24, top - 24, x + bw / 2 + 24, top + 24), fill=line)
-        centered(d, (x + bw / 2 - 24, top - 24, x + bw / 2 + 24, top + 24), str(i + 1), 26, True, "white")
+        centered(
+            d,
+            (x + bw / 2 - 24, top - 24, x + bw / 2 + 24, top + 24),
+            str(i + 1),
+            26,
+            True,
+            "white",
+        )
         centered(d, (x, top + 30, x + bw, top + 170), label, 22)
         if i < 4:
             arrow(d, (x + bw + 2, top + 85), (x + bw + gap - 2, top + 85))
@@ -143,7 +158,10 @@ def fake_qr(d, x, y, size=150, seed=7):
     for r in range(n):
         for c in range(n):
             if rng.random() < 0.45:
-                d.rectangle((x + c * cell, y + r * cell, x + (c + 1) * cell - 1, y + (r + 1) * cell - 1), fill=INK)
+                d.rectangle(
+                    (x + c * cell, y + r * cell, x + (c + 1) * cell - 1, y + (r + 1) * cell - 1),
+                    fill=INK,
+                )
     for fx, fy in ((0, 0), (n - 7, 0), (0, n - 7)):
         x0, y0 = x + fx * cell, y + fy * cell
         d.rectangle((x0, y0, x0 + 7 * cell - 1, y0 + 7 * cell - 1), fill=INK)
@@ -161,15 +179,41 @@ def qr_real_vs_fake() -> None:
     arrow(d, (573, 140), (608, 140), RED)
     # left: bank app confirmation
     d.rounded_rectangle((222, 70, 378, 240), radius=12, fill="white", outline=GREEN, width=3)
-    centered(d, (222, 74, 378, 236), "Ứng dụng\nngân hàng\n\nNgười nhận:\nTÊN CHỦ QUÁN\nSố tài khoản", 16)
+    centered(
+        d,
+        (222, 74, 378, 236),
+        "Ứng dụng\nngân hàng\n\nNgười nhận:\nTÊN CHỦ QUÁN\nSố tài khoản",
+        16,
+    )
     # right: web page asking for secrets
     d.rounded_rectangle((615, 70, 771, 240), radius=12, fill="white", outline=RED, width=3)
-    centered(d, (615, 74, 771, 236), "Trang web lạ\n\nMật khẩu: ____\nMã OTP: ____\nSố căn cước: ____", 16)
+    centered(
+        d,
+        (615, 74, 771, 236),
+        "Trang web lạ\n\nMật khẩu: ____\nMã OTP: ____\nSố căn cước: ____",
+        16,
+    )
     tick(d, 60, 300)
-    centered(d, (95, 255, 390, 345), "Mở ứng dụng ngân hàng.\nĐọc đúng tên, số tài khoản\nrồi mới xác nhận.", 19)
+    centered(
+        d,
+        (95, 255, 390, 345),
+        "Mở ứng dụng ngân hàng.\nĐọc đúng tên, số tài khoản\nrồi mới xác nhận.",
+        19,
+    )
     cross(d, 453, 300)
-    centered(d, (488, 255, 783, 345), "Mở trang web đòi mật khẩu,\nOTP, số căn cước\nlà mã giả. Không nhập gì.", 19)
-    centered(d, (15, 385, 785, 440), "Hình minh họa, mã trong hình không quét được.", 16, fill=(90, 90, 90))
+    centered(
+        d,
+        (488, 255, 783, 345),
+        "Mở trang web đòi mật khẩu,\nOTP, số căn cước\nlà mã giả. Không nhập gì.",
+        19,
+    )
+    centered(
+        d,
+        (15, 385, 785, 440),
+        "Hình minh họa, mã trong hình không quét được.",
+        16,
+        fill=(90, 90, 90),
+    )
     save(img, "04-thanh-toan/images/qr-that-gia.png")
 
 
@@ -193,7 +237,12 @@ def two_locks() -> None:
     centered(d, (595, 110, 785, 240), "Mở được\ntài khoản", 24, bold=True, fill=GREEN)
     d.rounded_rectangle((40, 340, 760, 430), radius=14, fill=PALE_RED, outline=RED, width=3)
     cross(d, 85, 385)
-    centered(d, (120, 340, 760, 430), "Kẻ gian chỉ biết mật khẩu vẫn không vào được.\nĐừng bao giờ đưa mã lớp 2 cho ai.", 20)
+    centered(
+        d,
+        (120, 340, 760, 430),
+        "Kẻ gian chỉ biết mật khẩu vẫn không vào được.\nĐừng bao giờ đưa mã lớp 2 cho ai.",
+        20,
+    )
     save(img, "06-tai-khoan/images/hai-lop-khoa.png")
 
 
@@ -211,7 +260,8 @@ def zalo_path() -> None:
     centered(
         d,
         (0, 300, W, 440),
-        "Sơ đồ các bước, không phải ảnh chụp màn hình.\nTên mục có thể thay đổi khi Zalo cập nhật;\n"
+        "Sơ đồ các bước, không phải ảnh chụp màn hình.\n"
+        "Tên mục có thể thay đổi khi Zalo cập nhật;\n"
         "không thấy thì nhờ con cháu hoặc Tổ công nghệ số.",
         20,
         fill=(70, 70, 70),
@@ -233,7 +283,12 @@ def call_back() -> None:
         centered(d, (x, 100, x + 225, 300), label, 22)
         if i < 2:
             arrow(d, (x + 228, 200), (x + 258, 200))
-    centered(d, (0, 330, W, 430), "Khuôn mặt và giọng nói có thể bị làm giả (deepfake).\nGọi lại số quen là cách chắc nhất.", 22)
+    centered(
+        d,
+        (0, 330, W, 430),
+        "Khuôn mặt và giọng nói có thể bị làm giả (deepfake).\nGọi lại số quen là cách chắc nhất.",
+        22,
+    )
     save(img, "05-lua-dao/images/goi-lai-so-quen.png")
 
 
