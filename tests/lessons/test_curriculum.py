@@ -198,6 +198,15 @@ def test_vietnamese_is_written_with_diacritics(course: Curriculum) -> None:
             assert VI_MARKS & set(card.text.vi.lower()), f"{lesson.id} card {i}: no diacritics"
 
 
+def test_english_cards_have_the_same_steps_and_bullets(course: Curriculum) -> None:
+    def marks(text: str) -> list[str]:
+        return re.findall(r"^\s*(•|\d+\.)", text, re.MULTILINE)
+
+    for lesson in course.lessons:
+        for i, card in enumerate(_cards(lesson)):
+            assert marks(card.text.vi) == marks(card.text.en or ""), f"{lesson.id} card {i}"
+
+
 def test_english_is_not_a_copy_of_the_vietnamese(course: Curriculum) -> None:
     for lesson in course.lessons:
         for i, card in enumerate(_cards(lesson)):
