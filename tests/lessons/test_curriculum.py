@@ -1,0 +1,378 @@
+"""Checks on the shipped course: what a learner or a reviewer of lessons/ would notice.
+
+The allow-lists (phone numbers, web addresses, source tags) live in lessons/allowlist.yaml, copied
+from the research file, so these tests need nothing outside the repository.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from bot.lessons import (
+    CARD_MAX,
+    Accepted,
+    Card,
+    Curriculum,
+    Lesson,
+    SingleChoice,
+    Text,
+    TrueFalse,
+    Typed,
+    load_curriculum,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = ROOT / "lessons"
+ALLOW = yaml.safe_load((LESSONS / "allowlist.yaml").read_text(encoding="utf-8"))
+
+# Cards aim for 40-60 Vietnamese words (one idea per card, readable on a small phone).
+CARD_WORDS_MIN, CARD_WORDS_MAX = 25, 75
+BUTTON_READABLE = 40  # the format allows 60; above ~40 a button wraps badly on a cheap phone
+VI_MARKS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+@pytest.fixture(scope="module")
+def course() -> Curriculum:
+    return load_curriculum(LESSONS)
+
+
+def _texts(obj: object, where: str) -> Iterator[tuple[str, Text | Accepted]]:
+    """Every learner-facing text inside a model, with a readable path."""
+    if isinstance(obj, Text | Accepted):
+        yield where, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _texts(getattr(obj, name), f"{where}.{name}")
+    elif isinstance(obj, list | tuple):
+        for i, item in enumerate(obj):
+            yield from _texts(item, f"{where}[{i}]")
+
+
+def _all_texts(course: Curriculum) -> Iterator[tuple[str, Text | Accepted]]:
+    for module in course.modules:
+        yield from _texts(module.info, module.id)
+        for lesson in module.lessons:
+            yield from _texts(lesson, f"{module.id}/{lesson.id}")
+
+
+def _strings(item: Text | Accepted) -> list[str]:
+    if isinstance(item, Accepted):
+        return [*item.vi, *(item.en or [])]
+    return [item.vi, *([item.en] if item.en else [])]
+
+
+def _cards(lesson: Lesson) -> list[Card]:
+    return [s for s in lesson.steps if isinstance(s, Card)]
+
+
+# -- scanners for phone numbers and web addresses --------------------------------------------
+
+_DIGIT_RUN = re.compile(r"(?<![\d/])\+?\d(?:[ .\-]?\d)*(?![\d/])")
+_CURRENCY_AFTER = re.compile(r"^\s*(?:đồng|đ\b|VND|triệu|tỷ)", re.IGNORECASE)
+_DIAL_WORD = re.compile(
+    r"(?:gọi|nhắn(?: tin)?|tổng đài|đường dây nóng|hotline|đầu số|call|text|dial|sms)"
+    r"(?:\s+(?:miễn phí|free))?(?:\s+(?:tới|đến|to))?(?:\s+(?:số|number))?\s*:?\s*$",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"(?:https?://|www\.)[^\s)\]}>\"']+", re.IGNORECASE)
+_TLDS = "vn|com|net|org|gov|edu|info|io|me|app|xyz|top|online|site|link|ly|co|biz|click|shop|store"
+_DOMAIN = re.compile(
+    rf"(?<![\w@-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})(?![\w-])", re.IGNORECASE
+)
+
+
+def phone_numbers(text: str) -> list[str]:
+    """Phone-number-like digit strings: long numbers, 1800/1900 lines, short codes to dial."""
+    found = []
+    for m in _DIGIT_RUN.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if _CURRENCY_AFTER.match(text[m.end() :]):
+            continue  # an amount of money, not a number to call
+        long_number = len(digits) >= 8
+        premium = digits.startswith(("1800", "1900"))
+        short_code = 3 <= len(digits) <= 6 and _DIAL_WORD.search(
+            text[max(0, m.start() - 40) : m.start()]
+        )
+        if long_number or premium or short_code:
+            found.append(("+" if m.group().startswith("+") else "") + digits)
+    return found
+
+
+def web_addresses(text: str) -> list[str]:
+    found = [m.group().rstrip(".,;:!?") for m in _URL.finditer(text)]
+    rest = _URL.sub(" ", text)
+    found += [m.group() for m in _DOMAIN.finditer(rest)]
+    return found
+
+
+def _host(address: str) -> str:
+    address = re.sub(r"^(?:https?://)?", "", address.lower())
+    return address.split("/")[0].removeprefix("www.")
+
+
+ALLOWED_PHONES = {str(p["number"]) for p in ALLOW["phones"]}
+ALLOWED_WEB = {str(w["address"]).lower() for w in ALLOW["web"]}
+ALLOWED_SOURCES = set(ALLOW["sources"])
+
+
+def unlisted(text: str) -> list[str]:
+    """Phone numbers and web addresses in `text` that are not in lessons/allowlist.yaml."""
+    bad = [f"phone {p}" for p in phone_numbers(text) if p not in ALLOWED_PHONES]
+    bad += [f"address {a}" for a in web_addresses(text) if _host(a) not in ALLOWED_WEB]
+    return bad
+
+
+# -- the course as a whole ---------------------------------------------------------------------
+
+
+def test_whole_course_loads_without_problems(course: Curriculum) -> None:
+    assert course.lessons, "the course has no lessons"
+
+
+def test_seven_modules_of_four_or_five_lessons_in_order(course: Curriculum) -> None:
+    assert [m.info.order for m in course.modules] == list(range(1, 8))
+    for module in course.modules:
+        orders = [lesson.order for lesson in module.lessons]
+        assert 4 <= len(orders) <= 5, f"{module.id} has {len(orders)} lessons"
+        assert orders == list(range(1, len(orders) + 1)), f"{module.id}: orders {orders}"
+
+
+def test_course_starts_with_the_phone_module_and_its_first_lesson(course: Curriculum) -> None:
+    assert course.modules[0].id == "dien-thoai"
+    assert course.lessons[0].id == "bieu-tuong-ung-dung"
+
+
+def test_core_modules_are_marked_and_listed(course: Curriculum) -> None:
+    core = [m.id for m in course.modules if m.info.core]
+    assert core == ["dien-thoai", "vneid", "thanh-toan", "lua-dao", "tai-khoan"]
+    readme = (LESSONS / "README.md").read_text(encoding="utf-8")
+    for module_id in core:
+        assert module_id in readme, f"README does not list core module {module_id}"
+
+
+def test_first_lesson_says_hocso_never_asks_for_otp_or_password(course: Curriculum) -> None:
+    first_card = _cards(course.lessons[0])[0].text
+    assert "KHÔNG BAO GIỜ" in first_card.vi and "OTP" in first_card.vi
+    assert "mật khẩu" in first_card.vi
+    assert "NEVER" in (first_card.en or "")
+
+
+def test_lesson_ids_are_unique_across_the_course(course: Curriculum) -> None:
+    ids = [lesson.id for lesson in course.lessons]
+    assert len(ids) == len(set(ids))
+
+
+def test_lessons_are_short(course: Curriculum) -> None:
+    for lesson in course.lessons:
+        cards, questions = _cards(lesson), lesson.questions
+        assert 3 <= len(cards) <= 5, f"{lesson.id}: {len(cards)} cards"
+        assert 2 <= len(questions) <= 4, f"{lesson.id}: {len(questions)} questions"
+        assert 3 <= lesson.minutes <= 5, f"{lesson.id}: {lesson.minutes} minutes"
+        assert 50 <= lesson.pass_mark <= 70, f"{lesson.id}: pass mark {lesson.pass_mark}"
+
+
+# -- languages ------------------------------------------------------------------------------
+
+
+def test_every_text_has_english_beside_vietnamese(course: Curriculum) -> None:
+    missing = [where for where, item in _all_texts(course) if item.en is None]
+    assert not missing, "no `en` for: " + ", ".join(missing)
+
+
+def test_typed_answers_accept_english_too(course: Curriculum) -> None:
+    for lesson in course.lessons:
+        for q in lesson.questions:
+            if isinstance(q, Typed):
+                assert q.accept.en, f"{lesson.id}/{q.id}: no `en` accept list"
+
+
+def test_vietnamese_is_written_with_diacritics(course: Curriculum) -> None:
+    for lesson in course.lessons:
+        for i, card in enumerate(_cards(lesson)):
+            assert VI_MARKS & set(card.text.vi.lower()), f"{lesson.id} card {i}: no diacritics"
+
+
+def test_english_cards_have_the_same_steps_and_bullets(course: Curriculum) -> None:
+    def marks(text: str) -> list[str]:
+        return re.findall(r"^\s*(•|\d+\.)", text, re.MULTILINE)
+
+    for lesson in course.lessons:
+        for i, card in enumerate(_cards(lesson)):
+            assert marks(card.text.vi) == marks(card.text.en or ""), f"{lesson.id} card {i}"
+
+
+def test_english_is_not_a_copy_of_the_vietnamese(course: Curriculum) -> None:
+    for lesson in course.lessons:
+        for i, card in enumerate(_cards(lesson)):
+            assert card.text.en != card.text.vi, f"{lesson.id} card {i}: en == vi"
+
+
+# -- questions --------------------------------------------------------------------------------
+
+
+def test_single_choice_has_one_correct_option_and_kind_feedback(course: Curriculum) -> None:
+    for lesson in course.lessons:
+        for q in lesson.questions:
+            if not isinstance(q, SingleChoice):
+                continue
+            assert 2 <= len(q.options) <= 3, f"{lesson.id}/{q.id}: prefer 2-3 options"
+            assert sum(o.correct for o in q.options) == 1, f"{lesson.id}/{q.id}"
+            for o in q.options:
+                if not o.correct:
+                    assert o.feedback, f"{lesson.id}/{q.id}: wrong option {o.text.vi!r}"
+
+
+def test_true_false_teaches_on_the_wrong_answer(course: Curriculum) -> None:
+    for lesson in course.lessons:
+        for q in lesson.questions:
+            if isinstance(q, TrueFalse):
+                wrong = q.feedback_false if q.answer else q.feedback_true
+                assert wrong, f"{lesson.id}/{q.id}: no feedback for the wrong answer"
+
+
+def test_every_question_explains_its_answer(course: Curriculum) -> None:
+    for lesson in course.lessons:
+        for q in lesson.questions:
+            assert q.explanation.vi and q.explanation.en, f"{lesson.id}/{q.id}"
+            if isinstance(q, Typed):
+                assert q.accept.vi, f"{lesson.id}/{q.id}: nothing accepted"
+
+
+def test_course_mixes_question_kinds(course: Curriculum) -> None:
+    kinds = {type(q) for lesson in course.lessons for q in lesson.questions}
+    assert kinds == {SingleChoice, TrueFalse, Typed}
+
+
+def test_buttons_are_short_enough_to_read(course: Curriculum) -> None:
+    for lesson in course.lessons:
+        for q in lesson.questions:
+            for o in getattr(q, "options", []):
+                for text in _strings(o.text):
+                    assert len(text) <= BUTTON_READABLE, f"{lesson.id}/{q.id}: {text!r}"
+
+
+# -- cards ------------------------------------------------------------------------------------
+
+
+def test_cards_fit_and_stay_in_the_word_band(course: Curriculum) -> None:
+    for lesson in course.lessons:
+        for i, card in enumerate(_cards(lesson)):
+            assert len(card.text.vi) <= CARD_MAX and len(card.text.en or "") <= CARD_MAX
+            words = len(card.text.vi.split())
+            assert CARD_WORDS_MIN <= words <= CARD_WORDS_MAX, f"{lesson.id} card {i}: {words}"
+
+
+def test_pictures_are_described_and_small(course: Curriculum) -> None:
+    pictures = 0
+    for module_dir in sorted(LESSONS.glob("*/module.yaml")):
+        for path in module_dir.parent.glob("*.yaml"):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for step in data.get("steps", []) if "steps" in data else []:
+                if step.get("image"):
+                    pictures += 1
+                    assert step.get("image_alt"), f"{path.name}: picture without image_alt"
+                    image = path.parent / step["image"]
+                    assert image.stat().st_size < 60_000, f"{image} is too big"
+    assert pictures >= 4
+
+
+# -- sources and the allow-list ---------------------------------------------------------------
+
+
+def test_every_lesson_cites_listed_sources(course: Curriculum) -> None:
+    for lesson in course.lessons:
+        assert lesson.sources, f"{lesson.id} has no sources"
+        for source in lesson.sources:
+            m = re.match(r"^(S\d+)[a-z]?: \S", source)
+            assert m, f"{lesson.id}: write sources as 'S20: short title', not {source!r}"
+            assert m.group(1) in ALLOWED_SOURCES, f"{lesson.id}: unknown source {m.group(1)}"
+
+
+def test_allowlist_entries_name_a_source() -> None:
+    for entry in [*ALLOW["phones"], *ALLOW["web"]]:
+        assert entry["source"] in ALLOWED_SOURCES, entry
+
+
+def test_no_unlisted_phone_number_or_web_address(course: Curriculum) -> None:
+    problems = [
+        f"{where}: {bad}"
+        for where, item in _all_texts(course)
+        for text in _strings(item)
+        for bad in unlisted(text)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_listed_numbers_are_really_taught(course: Curriculum) -> None:
+    everything = " ".join(text for _, item in _all_texts(course) for text in _strings(item))
+    for number in ("156", "5656", "18008108"):
+        assert number in phone_numbers(everything), number
+    assert "tingia.gov.vn" in web_addresses(everything)
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Gọi ngay 0912 345 678 để được hỗ trợ.", ["phone 0912345678"]),
+        ("Call +84 912.345.678 now", ["phone +84912345678"]),
+        ("Gọi 113 khi khẩn cấp.", ["phone 113"]),
+        ("Nhắn tin tới số 8899 để nhận quà.", ["phone 8899"]),
+        ("Gọi 1900.292900 để xử lý nợ.", ["phone 1900292900"]),
+        (
+            "Vào https://evil.example.org/nhan-qua ngay",
+            ["address https://evil.example.org/nhan-qua"],
+        ),
+        ("Tải ở chongluadao.vn nha", ["address chongluadao.vn"]),
+        ("Vào dichvucong-gov.vn.xyz để nộp", ["address dichvucong-gov.vn.xyz"]),
+        ("Gọi 156 hoặc nhắn tin tới số 5656, miễn phí.", []),
+        ("Báo tin giả: tingia.gov.vn, đường dây nóng 18008108.", []),
+        ("Trên 10 triệu đồng, phí 399.000 đồng, mật khẩu 123456, ngày 1/11/2022.", []),
+        ("Tổng đài này hoạt động từ ngày 1/11/2022, tại TP.HCM.", []),
+    ],
+)
+def test_scanner_flags_unlisted_numbers_and_addresses(text: str, flagged: list[str]) -> None:
+    assert unlisted(text) == flagged
+
+
+def test_scanner_catches_a_bad_lesson_file(tmp_path: Path) -> None:
+    module = tmp_path / "01-thu"
+    module.mkdir()
+    (module / "module.yaml").write_text("id: thu\norder: 1\ntitle: Thử\n", encoding="utf-8")
+    (module / "01-bai.yaml").write_text(
+        """
+id: bai-thu
+version: 1
+order: 1
+title: { vi: Bài thử, en: Test }
+objectives: [{ vi: Thử., en: Test. }]
+minutes: 3
+sources: ["S26: test"]
+steps:
+  - type: card
+    text:
+      vi: Có chuyện gì bác cứ gọi 0909 123 456 hoặc vào hotro-nhanh.com nha.
+      en: If anything happens call 0909 123 456 or visit hotro-nhanh.com.
+  - type: truefalse
+    id: cau
+    prompt:
+      vi: Đúng hay sai?
+      en: True or false?
+    answer: true
+    explanation:
+      vi: Đúng.
+      en: It is true.
+""",
+        encoding="utf-8",
+    )
+    bad_course = load_curriculum(tmp_path)
+    problems = [
+        bad for _, item in _all_texts(bad_course) for t in _strings(item) for bad in unlisted(t)
+    ]
+    assert "phone 0909123456" in problems
+    assert "address hotro-nhanh.com" in problems
