@@ -33,6 +33,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Dạ, mình hiểu. Mình không lưu gì cả.\nKhi nào bác muốn học, gõ /start nhé. 🌷",
         "en": "Understood. I have kept nothing.\nWhenever you want to learn, send /start. 🌷",
     },
+    "welcome_named": {
+        "vi": "Chào bác {name}! 👋\nMình là Học Số, trợ lý học kỹ năng số.\n"
+        "Mỗi bài chỉ 3–5 phút, ngay trong tin nhắn.",
+        "en": "Hello, {name}! 👋\nI am Học Số, your digital skills tutor.\n"
+        "Each lesson takes 3–5 minutes, right here in chat.",
+    },
     "choose_lang": {
         "vi": "Bác muốn học bằng ngôn ngữ nào?",
         "en": "Which language would you like to learn in?",
