@@ -67,6 +67,7 @@ class FakeBotApi:
         return self.base_url
 
     async def close(self) -> None:
+        await self.release_polls()  # a bot that went away may have left a long poll open
         if self._runner:
             await self._runner.cleanup()
 
