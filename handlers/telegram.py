@@ -71,11 +71,12 @@ def message_event(message: Message, bot_username: str) -> Event | None:
     if message.forward_origin is not None or not text:
         return Event(kind="other", **who)  # stickers, photos, voice, forwards...
     if text.startswith("/"):
-        head, _, rest = text.partition(" ")
+        head, *rest = text.split(maxsplit=1)
         command, _, addressee = head[1:].partition("@")
         if addressee and addressee.lower() != bot_username.lower():
             return None  # "/start@another_bot" in a group
-        return Event(kind="command", command=command.lower(), text=rest.strip(), **who)
+        argument = rest[0].strip() if rest else ""
+        return Event(kind="command", command=command.lower(), text=argument, **who)
     return Event(kind="text", text=text, **who)
 
 

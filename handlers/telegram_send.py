@@ -9,6 +9,7 @@ live. Lesson pictures and sounds are uploaded once; Telegram's file_id is kept i
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import logging
@@ -107,18 +108,20 @@ class Sender:
                     chat_id = exc.new_chat_id
                     edited = await self._deliver(chat_id, reply, None)
                 spent = spent or edited
-                new_keyboard = new_keyboard or (bool(reply.buttons) and not edited)
+                new_keyboard = new_keyboard or bool(reply.buttons)
             if tapped is not None and not spent and new_keyboard:
                 await self._drop_keyboard(tapped)
         except Forbidden as exc:
             raise Blocked(str(exc)) from exc
 
     async def _deliver(self, chat_id: int, reply: Reply, tapped: Tapped | None) -> bool:
-        """Show one reply; True if it was edited into the tapped message."""
-        if reply.replace and tapped is not None and await self._edit(tapped, reply):
-            return True
+        """Show one reply; True if the tapped message's keyboard is gone (edited or removed)."""
         if reply.replace and tapped is not None:
+            if await self._edit(tapped, reply):
+                return True
             await self._drop_keyboard(tapped)
+            await self._deliver(chat_id, dataclasses.replace(reply, replace=False), None)
+            return True
         markup = keyboard(reply.buttons)
         pieces = split_text(reply.text)
         if reply.media is not None:
