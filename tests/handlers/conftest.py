@@ -146,3 +146,9 @@ class Phone:
 @pytest.fixture
 def phone(bot: Running) -> Phone:
     return Phone(bot)
+
+
+@pytest.fixture
+def make_phone() -> type[Phone]:
+    """For a learner of another id or name: make_phone(bot, user_id=..., first_name=...)."""
+    return Phone

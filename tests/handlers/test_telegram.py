@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Phone
 from fake_bot_api import blocked_update, message_update, tap_update
 from redis.asyncio import Redis
 
@@ -27,7 +26,7 @@ async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:
 
 
 async def test_a_new_learner_goes_from_start_through_a_passed_lesson(
-    phone: Phone, api, redis: Redis, keys: Keys
+    phone, api, redis: Redis, keys: Keys
 ) -> None:
     await phone.onboard()
     assert "Chào bác Lan! 👋" in phone.screen()
@@ -56,7 +55,7 @@ async def test_a_new_learner_goes_from_start_through_a_passed_lesson(
     assert [(e["lesson"], e["passed"]) for e in completion] == [("l1", "1")]
 
 
-async def test_the_command_menu_is_set_in_vietnamese_and_english(phone: Phone, api) -> None:
+async def test_the_command_menu_is_set_in_vietnamese_and_english(phone, api) -> None:
     menus = {c.params.get("language_code"): c.params["commands"] for c in api.of("setMyCommands")}
     assert set(menus) == {None, "vi", "en"}
     names = ["start", "continue", "progress", "review", "settings", "help", "stop"]
@@ -65,9 +64,7 @@ async def test_the_command_menu_is_set_in_vietnamese_and_english(phone: Phone, a
     assert menus["en"][1]["description"] == "Continue where you left off"
 
 
-async def test_a_double_tapped_answer_counts_once(
-    phone: Phone, api, redis: Redis, keys: Keys
-) -> None:
+async def test_a_double_tapped_answer_counts_once(phone, api, redis: Redis, keys: Keys) -> None:
     await phone.onboard()
     await phone.tap("Học tiếp")
     await phone.tap("Tiếp tục")
@@ -80,7 +77,7 @@ async def test_a_double_tapped_answer_counts_once(
     assert phone.screen().count("✅ Đúng rồi! Giỏi quá.") == 1
 
 
-async def test_a_stale_button_from_an_old_lesson_changes_nothing(phone: Phone, api) -> None:
+async def test_a_stale_button_from_an_old_lesson_changes_nothing(phone, api) -> None:
     await phone.onboard()
     await phone.tap("Học tiếp")  # lesson one: its first card waits with "Continue"
     old_card, old_data = phone.message_with("Tiếp tục")
@@ -101,7 +98,7 @@ async def test_a_stale_button_from_an_old_lesson_changes_nothing(phone: Phone, a
 
 
 async def test_a_flood_limit_answer_is_waited_out_and_the_message_still_arrives(
-    phone: Phone, api
+    phone, api
 ) -> None:
     api.fail("sendMessage", 429, retry_after=1)
     await phone.write("/start")
@@ -109,7 +106,7 @@ async def test_a_flood_limit_answer_is_waited_out_and_the_message_still_arrives(
     assert [c.status for c in welcome] == [429, 200]  # retried once, not lost, not doubled
 
 
-async def test_network_errors_are_retried_with_back_off(phone: Phone, api) -> None:
+async def test_network_errors_are_retried_with_back_off(phone, api) -> None:
     api.fail("sendMessage", 502, times=2)
     await phone.write("/start")
     welcome = [c for c in api.calls if c.method == "sendMessage" and "Chào bác" in c.text]
@@ -117,7 +114,7 @@ async def test_network_errors_are_retried_with_back_off(phone: Phone, api) -> No
 
 
 async def test_a_learner_who_blocked_the_bot_is_marked_inactive(
-    phone: Phone, api, redis: Redis, keys: Keys
+    phone, api, redis: Redis, keys: Keys
 ) -> None:
     await phone.onboard()
     api.fail("sendMessage", 403)
@@ -134,7 +131,7 @@ async def test_a_learner_who_blocked_the_bot_is_marked_inactive(
 
 
 async def test_blocking_seen_as_a_member_update_marks_inactive(
-    phone: Phone, api, redis: Redis, keys: Keys
+    phone, api, redis: Redis, keys: Keys
 ) -> None:
     await phone.onboard()
     await api.push(blocked_update(phone.user_id))
@@ -142,22 +139,22 @@ async def test_blocking_seen_as_a_member_update_marks_inactive(
     assert (await redis.hgetall(keys.learner("tg:1001")))["ia"] == "1"
 
 
-async def test_html_in_a_learners_name_is_escaped(bot, api) -> None:
-    phone = Phone(bot, user_id=2002, first_name="<b>Tư</b> & <a href='x'>")
+async def test_html_in_a_learners_name_is_escaped(bot, api, make_phone) -> None:
+    phone = make_phone(bot, user_id=2002, first_name="<b>Tư</b> & <a href='x'>")
     await phone.write("/start")
     welcome = phone.received()[0]
     assert welcome.params["parse_mode"] == "HTML"
     assert welcome.text.startswith("Chào bác &lt;b&gt;Tư&lt;/b&gt; &amp; &lt;a href='x'&gt;!")
 
 
-async def test_a_repeated_update_is_processed_once(phone: Phone, api) -> None:
+async def test_a_repeated_update_is_processed_once(phone, api) -> None:
     update = await phone.write("/start")
     await api.push(update)  # Telegram delivers it again
     await phone.bot.settle()
     assert phone.screen().count("Chào bác Lan") == 1
 
 
-async def test_what_we_do_not_handle_gets_a_kind_answer_or_silence(phone: Phone, api) -> None:
+async def test_what_we_do_not_handle_gets_a_kind_answer_or_silence(phone, api) -> None:
     await phone.onboard()
     before = len(phone.received())
     await phone.write(
@@ -208,7 +205,7 @@ async def test_a_group_that_became_a_supergroup_is_answered_at_its_new_id(bot, a
     assert [c.params["chat_id"] for c in sent] == ["-100300"]
 
 
-async def test_deep_link_joins_the_learner_to_a_class(phone: Phone, redis, keys) -> None:
+async def test_deep_link_joins_the_learner_to_a_class(phone, redis, keys) -> None:
     await phone.write("/start lop-7A")  # t.me/<bot>?start=lop-7A opens the chat like this
     assert "👥 Bác đã vào lớp lop-7A." in phone.screen()
     await phone.tap("Đồng ý")
@@ -216,7 +213,15 @@ async def test_deep_link_joins_the_learner_to_a_class(phone: Phone, redis, keys)
 
 
 async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
-    tmp_path: Path, tg_app: App, start_bot, api, store: StateStore, keys: Keys, redis, clock
+    tmp_path: Path,
+    tg_app: App,
+    start_bot,
+    make_phone,
+    api,
+    store: StateStore,
+    keys: Keys,
+    redis,
+    clock,
 ) -> None:
     module = tmp_path / "m"
     module.mkdir()
@@ -235,7 +240,7 @@ async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
     app = App(tg_app.config, curriculum, redis, keys, engine)
     bot = await start_bot(app)
     for user_id in (11, 12):
-        learner = Phone(bot, user_id=user_id)
+        learner = make_phone(bot, user_id=user_id)
         await learner.onboard()
         await learner.tap("Học tiếp")
 
