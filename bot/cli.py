@@ -2,6 +2,7 @@
 
 Usage:
     hocso chat                  talk to the tutor in this terminal
+    hocso run [--only SERVICE]  run the Telegram bot (and later the reporter)
     hocso lessons check [PATH]  check lesson files; one line per problem
 """
 
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     chat = commands.add_parser("chat", help="talk to the tutor in this terminal")
     chat.add_argument("--user", default="local", help="learner name for this terminal")
+    run = commands.add_parser("run", help="run the Telegram bot until SIGINT/SIGTERM")
+    run.add_argument("--only", choices=("all", "bot", "reporter"), default="all")
     lessons = commands.add_parser("lessons", help="lesson files")
     lesson_commands = lessons.add_subparsers(dest="action", required=True)
     check = lesson_commands.add_parser("check", help="validate lesson files")
@@ -35,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
             return check_lessons(args.path or config.lessons_dir)
         if args.command == "chat":
             asyncio.run(chat_in_terminal(config, args.user))
+        if args.command == "run":
+            from bot.run import run_command
+
+            return run_command(config, args.only)
     except ConfigError as exc:
         print(f"hocso: bad configuration\n{exc}", file=sys.stderr)
         return 2

@@ -56,7 +56,21 @@ class DatabaseSettings(Section):
 
 class TelegramSettings(Section):
     token: str = ""
-    base_url: str = ""
+    base_url: str = ""  # empty: Telegram's own servers
+    # Webhook mode when webhook_url is set; long polling otherwise.
+    webhook_url: str = ""
+    webhook_secret: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{0,256}$")] = ""
+    listen: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+
+    @model_validator(mode="after")
+    def _secret_with_webhook(self) -> TelegramSettings:
+        if self.webhook_url and len(self.webhook_secret) < 16:
+            raise ValueError(
+                "a webhook needs webhook_secret (TELEGRAM_WEBHOOK_SECRET): 16 to 256 of "
+                "A-Z a-z 0-9 _ -"
+            )
+        return self
 
 
 class Config(Section):
@@ -80,6 +94,10 @@ ENV = {
     "DATABASE_URL": "database.url",
     "TELEGRAM_BOT_TOKEN": "telegram.token",
     "TELEGRAM_BASE_URL": "telegram.base_url",
+    "TELEGRAM_WEBHOOK_URL": "telegram.webhook_url",
+    "TELEGRAM_WEBHOOK_SECRET": "telegram.webhook_secret",
+    "TELEGRAM_LISTEN": "telegram.listen",
+    "TELEGRAM_PORT": "telegram.port",
 }
 
 

@@ -75,10 +75,15 @@ class Engine:
 
 def route(turn: Turn) -> None:
     event, learner = turn.event, turn.learner
+    if event.kind == "blocked":
+        return _blocked(turn)
     if event.group:
         if event.kind == "command" and event.command in ("start", "help"):
             turn.say(turn.t("group_hint"))
         return  # group lessons are not built yet; stay quiet in family chats
+    if learner.inactive:
+        learner.inactive = False
+        turn.emit("active")
     if learner.stage == st.NEW:
         return _new_learner(turn)
     if learner.paused and event.command != "stop":
@@ -92,6 +97,14 @@ def route(turn: Turn) -> None:
         _on_text(turn)
     else:
         turn.say(turn.t("only_text"))
+
+
+def _blocked(turn: Turn) -> None:
+    """Nothing more is sent to a learner who blocked us, until they write again."""
+    learner = turn.learner
+    if learner.consent_at and not learner.inactive:  # without consent nothing is reported
+        learner.inactive = True
+        turn.emit("inactive")
 
 
 def _new_learner(turn: Turn) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-EventKind = Literal["command", "text", "button", "other"]
+# "blocked": the platform says the learner blocked us (no reply can reach them).
+EventKind = Literal["command", "text", "button", "other", "blocked"]
 
 
 @dataclass(frozen=True)
 class Event:
-    """Something a learner did: typed text, a /command, a tapped button, or anything else."""
+    """Something a learner did: typed text, a /command, a tapped button, anything else, or
+    blocking the bot."""
 
     user: str  # platform-qualified id, e.g. "tg:12345" or "console:local"
     kind: EventKind

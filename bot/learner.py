@@ -37,6 +37,7 @@ class Learner:
     age: str = ""
     class_code: str = ""
     paused: bool = False
+    inactive: bool = False  # the learner blocked the bot; nothing is sent until they write
     settings_only: bool = False  # changing one setting from the menu, not onboarding
     area_page: int = 0
     # the lesson in progress
@@ -64,6 +65,7 @@ _FIELDS = {
     "ag": "age",
     "cl": "class_code",
     "ps": "paused",
+    "ia": "inactive",
     "so": "settings_only",
     "pg": "area_page",
     "ls": "lesson",

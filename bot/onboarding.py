@@ -11,12 +11,14 @@ from bot.payloads import pack
 from bot.turn import Turn
 
 AREAS_PER_PAGE = 6
+NAME_MAX = 32  # a display name is shown in the greeting only, and never stored
 
 
 def greet(turn: Turn) -> None:
     """Welcome a new learner and ask for consent before keeping anything."""
     turn.learner.stage = st.CONSENT
-    turn.say(turn.t("welcome"))
+    name = " ".join(turn.event.name.split())[:NAME_MAX]
+    turn.say(turn.t("welcome_named", name=name) if name else turn.t("welcome"))
     ask_consent(turn)
 
 

@@ -33,6 +33,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Dạ, mình hiểu. Mình không lưu gì cả.\nKhi nào bác muốn học, gõ /start nhé. 🌷",
         "en": "Understood. I have kept nothing.\nWhenever you want to learn, send /start. 🌷",
     },
+    "welcome_named": {
+        "vi": "Chào bác {name}! 👋\nMình là Học Số, trợ lý học kỹ năng số.\n"
+        "Mỗi bài chỉ 3–5 phút, ngay trong tin nhắn.",
+        "en": "Hello, {name}! 👋\nI am Học Số, your digital skills tutor.\n"
+        "Each lesson takes 3–5 minutes, right here in chat.",
+    },
     "choose_lang": {
         "vi": "Bác muốn học bằng ngôn ngữ nào?",
         "en": "Which language would you like to learn in?",
@@ -235,6 +241,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "Tiến độ của bác vẫn được giữ nguyên.",
         "en": "😔 The system is busy. Please try again in a few minutes.\nYour progress is safe.",
     },
+    # The command menu of chat apps (Telegram's "/" list): a few words each.
+    "cmd_start": {"vi": "Bắt đầu, hoặc về menu", "en": "Start, or back to the menu"},
+    "cmd_continue": {"vi": "Học tiếp bài đang học", "en": "Continue where you left off"},
+    "cmd_progress": {"vi": "Xem tiến độ học", "en": "See your progress"},
+    "cmd_review": {"vi": "Ôn lại câu đã học", "en": "Review what you learned"},
+    "cmd_settings": {"vi": "Ngôn ngữ, khu vực, độ tuổi", "en": "Language, area, age group"},
+    "cmd_help": {"vi": "Cách dùng và trợ giúp", "en": "How to use, and help"},
+    "cmd_stop": {"vi": "Tạm dừng nhắc học", "en": "Pause reminders"},
     "joined_class": {"vi": "👥 Bác đã vào lớp {code}.", "en": "👥 You joined class {code}."},
 }
 

@@ -4,6 +4,8 @@
 |---------------------------------|--------|---------------------------------------------------|
 | `{prefix}:{sNN}:u:{user}`       | hash   | one learner's state (see bot/learner.py fields)   |
 | `{prefix}:{sNN}:outbox`         | stream | reporting events of that shard's learners         |
+| `{prefix}:tgupd:{update_id}`    | string | a Telegram update seen (expires after a day)      |
+| `{prefix}:tgfile:{sha1}`        | string | Telegram's file_id of an uploaded lesson file     |
 
 Learners are spread over a fixed number of shards by a stable hash of their id. A learner's
 hash and its shard's outbox share the hash tag `{sNN}`, so the script that updates both in one
@@ -39,3 +41,11 @@ class Keys:
 
     def all_outboxes(self) -> list[str]:
         return [self.outbox(s) for s in range(self.shards)]
+
+    def telegram_update(self, update_id: int) -> str:
+        return f"{self.prefix}:tgupd:{update_id}"
+
+    def telegram_file(self, digest: str) -> str:
+        """`digest`: sha1 of the file's path and modification time, so an edited file is sent
+        again."""
+        return f"{self.prefix}:tgfile:{digest}"

@@ -1,0 +1,75 @@
+"""`hocso run`: the long-running services, side by side until SIGINT or SIGTERM.
+
+A service is `async def service(app, stop)` that serves until `stop` is set, then cleans up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+
+from bot.app import App, open_app
+from bot.config import Config
+
+log = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """A service cannot run, for a reason the operator can fix (said in one line)."""
+
+
+Service = Callable[[App, asyncio.Event], Awaitable[None]]
+CHOICES = ("all", "bot", "reporter")
+
+
+def services(config: Config, only: str) -> dict[str, Service]:
+    """The services to run; ServiceError when one of them cannot."""
+    chosen: dict[str, Service] = {}
+    if only in ("all", "bot"):
+        # Imported here: the engine and `hocso chat` do not need Telegram's library.
+        from handlers.telegram import serve, token_problem
+
+        if problem := token_problem(config.telegram.token):
+            raise ServiceError(problem)
+        chosen["bot"] = serve
+    if only == "reporter":
+        raise ServiceError("the reporter is not available yet (see the reporting issue)")
+    return chosen
+
+
+def run_command(config: Config, only: str = "all") -> int:
+    """Run until stopped; 2 with one line on stderr when a service cannot run."""
+    try:
+        chosen = services(config, only)
+    except ServiceError as exc:
+        return _fail(str(exc))
+    logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request otherwise
+    if not config.redis.url:
+        log.warning("no REDIS_URL: state is kept in memory, saved at exit; not for production")
+    problems: list[str] = []
+    try:
+        asyncio.run(_run(config, chosen))
+    except* ServiceError as failed:
+        problems = [str(e) for e in failed.exceptions]
+    return _fail(problems[0]) if problems else 0
+
+
+async def _run(config: Config, chosen: dict[str, Service]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with open_app(config) as app, asyncio.TaskGroup() as tasks:
+        for name, service in chosen.items():
+            log.info("starting %s", name)
+            tasks.create_task(service(app, stop), name=name)
+    log.info("stopped")
+
+
+def _fail(message: str) -> int:
+    print(f"hocso: {message}", file=sys.stderr)
+    return 2

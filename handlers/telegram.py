@@ -1,0 +1,218 @@
+"""The Telegram adapter: updates in, engine events out, replies rendered back.
+
+Usage (see docs/telegram.md):
+    TELEGRAM_BOT_TOKEN=123:abc hocso run      long polling
+    ... TELEGRAM_WEBHOOK_URL=https://host/telegram TELEGRAM_WEBHOOK_SECRET=... hocso run
+
+Only translation lives here: which update becomes which `Event`, and how replies are shown
+(telegram_send.py). What to teach is the engine's business. Learner state is in Redis, not in
+python-telegram-bot's persistence, conversations or job queue, which live in one process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+from telegram import BotCommand, ChatMember, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, InvalidToken, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.app import App
+from bot.events import Event, Reply
+from bot.run import ServiceError
+from bot.texts import t
+from handlers.telegram_flow import LearnerOrder, PatientLimiter
+from handlers.telegram_send import Blocked, Sender
+from handlers.webhook import serve_webhook
+
+log = logging.getLogger(__name__)
+
+TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+COMMANDS = ("start", "continue", "progress", "review", "settings", "help", "stop")
+SEEN_FOR = 86400  # seconds an update_id is remembered: Telegram re-delivers for a day at most
+ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping the spinner bare
+TOAST_MAX = 200
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+def token_problem(token: str) -> str | None:
+    """Why this bot token cannot work, in one line; None when it looks right."""
+    if not token:
+        return "no Telegram bot token: set TELEGRAM_BOT_TOKEN (from @BotFather)"
+    if not TOKEN.match(token):
+        return "TELEGRAM_BOT_TOKEN is malformed: expected digits, ':' and 30+ letters"
+    return None
+
+
+def message_event(message: Message, bot_username: str) -> Event | None:
+    """The event a learner's message means; None for what is not for us."""
+    user = message.from_user
+    if user is None or user.is_bot:
+        return None  # an anonymous group admin, a channel, another bot
+    who = {
+        "user": f"tg:{user.id}",
+        "chat": str(message.chat.id),
+        "group": message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
+        "name": user.first_name or "",
+    }
+    text = message.text
+    if message.forward_origin is not None or not text:
+        return Event(kind="other", **who)  # stickers, photos, voice, forwards...
+    if text.startswith("/"):
+        head, *rest = text.split(maxsplit=1)
+        command, _, addressee = head[1:].partition("@")
+        if addressee and addressee.lower() != bot_username.lower():
+            return None  # "/start@another_bot" in a group
+        argument = rest[0].strip() if rest else ""
+        return Event(kind="command", command=command.lower(), text=argument, **who)
+    return Event(kind="text", text=text, **who)
+
+
+class TelegramAdapter:
+    def __init__(self, app: App, backoff: float = 1.0) -> None:
+        self.app = app
+        settings = app.config.telegram
+        builder = (
+            Application.builder()
+            .token(settings.token)
+            .concurrent_updates(LearnerOrder(256))
+            .rate_limiter(PatientLimiter(backoff=backoff))
+        )
+        if settings.base_url:
+            builder = builder.base_url(settings.base_url)
+        if settings.webhook_url:
+            builder = builder.updater(None)  # our aiohttp server receives the updates
+        self.application = builder.build()
+        self.sender = Sender(self.application.bot, app.redis, app.keys)
+        add = self.application.add_handler
+        add(TypeHandler(Update, self.skip_repeats), group=-1)
+        add(CallbackQueryHandler(self.on_tap))
+        add(ChatMemberHandler(self.on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
+        add(
+            MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, self.on_message)
+        )
+        self.application.add_error_handler(self.on_error)
+
+    async def skip_repeats(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Telegram re-delivers after failures: each update_id is processed once."""
+        key = self.app.keys.telegram_update(update.update_id)
+        try:
+            first = await self.app.redis.set(key, 1, nx=True, ex=SEEN_FOR)
+        except Exception as exc:  # noqa: BLE001  (without Redis the engine answers "busy")
+            log.warning("could not check update %s for repeats: %s", update.update_id, exc)
+            return
+        if not first:
+            log.info("update %s seen before: skipped", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A learner wrote something: text, a /command, or anything else."""
+        message = update.message
+        assert message is not None
+        event = message_event(message, context.bot.username)
+        if event is not None:
+            await self.show(event, await self.app.engine.handle(event), message.chat.id)
+
+    async def on_tap(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A learner tapped a button: stop the spinner first, then show what follows."""
+        query = update.callback_query
+        assert query is not None
+        if query.data is None or query.message is None:
+            await self._answer(query, None)  # a game or inline button: not ours
+            return
+        chat = query.message.chat
+        event = Event(
+            user=f"tg:{query.from_user.id}",
+            kind="button",
+            payload=query.data,
+            chat=str(chat.id),
+            group=chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
+            name=query.from_user.first_name or "",
+        )
+        # The engine decides in milliseconds; its toast (a notice) rides on the answer. If
+        # storage is slow, the spinner stops anyway and the decision is shown when ready.
+        deciding = asyncio.ensure_future(self.app.engine.handle(event))
+        done, _pending = await asyncio.wait({deciding}, timeout=ANSWER_WITHIN)
+        replies = deciding.result() if done else None
+        await self._answer(query, replies)
+        if replies is None:
+            replies = await deciding
+        shown = [r for r in replies if not r.notice]
+        await self.show(event, shown, chat.id, tapped=query.message)
+
+    async def _answer(self, query, replies: list[Reply] | None) -> None:  # noqa: ANN001
+        notes = "\n".join(r.text for r in replies or [] if r.notice)
+        try:
+            await query.answer(notes[:TOAST_MAX] or None)
+        except BadRequest as exc:  # too old to answer: the learner moved on
+            log.info("callback query not answered: %s", exc.message)
+
+    async def on_member_change(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A learner blocked the bot in their private chat: send them nothing more."""
+        change = update.my_chat_member
+        assert change is not None
+        private = change.chat.type == ChatType.PRIVATE
+        if private and change.new_chat_member.status == ChatMember.BANNED:
+            await self.app.engine.handle(Event(f"tg:{change.from_user.id}", "blocked"))
+
+    async def show(self, event: Event, replies: list[Reply], chat_id: int, tapped=None) -> None:  # noqa: ANN001
+        try:
+            await self.sender.show(chat_id, replies, tapped)
+        except Blocked:
+            if not event.group:
+                log.info("%s blocked the bot: marked inactive", event.user)
+                await self.app.engine.handle(Event(event.user, "blocked"))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log what went wrong; the learner's next message starts afresh."""
+        log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+
+    async def set_commands(self) -> None:
+        """The "/" menu, in Vietnamese (the default) and English."""
+        for lang, code in (("vi", None), ("vi", "vi"), ("en", "en")):
+            commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
+            try:
+                await self.application.bot.set_my_commands(commands, language_code=code)
+            except TelegramError as exc:  # the menu is a convenience; the bot works without
+                log.warning("command menu (%s) not set: %s", code or "default", exc)
+
+    async def serve(self, stop: asyncio.Event, poll_timeout: float = 10) -> None:
+        """Receive updates until `stop` is set: long polling, or the webhook if configured."""
+        settings = self.app.config.telegram
+        async with self.application:
+            await self.set_commands()
+            username = self.application.bot.username
+            if settings.webhook_url:
+                await self.application.start()
+                log.info("@%s: webhook %s", username, settings.webhook_url)
+                await serve_webhook(self.application, self.app, stop, ALLOWED_UPDATES)
+            else:
+                assert self.application.updater is not None
+                await self.application.updater.start_polling(
+                    timeout=int(poll_timeout), allowed_updates=ALLOWED_UPDATES
+                )
+                await self.application.start()
+                log.info("@%s: long polling", username)
+                await stop.wait()
+                await self.application.updater.stop()
+            await self.application.stop()
+
+
+async def serve(app: App, stop: asyncio.Event) -> None:
+    """`hocso run`'s bot service."""
+    try:
+        await TelegramAdapter(app).serve(stop)
+    except InvalidToken as exc:
+        raise ServiceError("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc

@@ -1,0 +1,217 @@
+"""Showing the engine's replies in Telegram.
+
+Text goes out in HTML parse mode with every string escaped (engine text is plain and may
+hold what a learner typed), split at line breaks under Telegram's limits. Buttons become
+inline keyboards, row for row. `replace` edits the tapped message, so its buttons vanish;
+when a tap brings a new keyboard, the tapped one is removed too: only the latest keyboard is
+live. Lesson pictures and sounds are uploaded once; Telegram's file_id is kept in Redis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from redis.asyncio import Redis
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import MaybeInaccessibleMessage as Tapped
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden
+
+from bot.events import Button, Reply
+from storage.keys import Keys
+
+log = logging.getLogger(__name__)
+
+TEXT_MAX = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted after HTML is parsed
+CAPTION_MAX = MessageLimit.CAPTION_LENGTH  # 1024
+VOICE_SUFFIXES = {".ogg", ".oga", ".opus"}  # Telegram plays these as voice notes
+
+
+def units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji may count twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:
+    """Pieces of at most `limit` units: cut at line breaks, else at spaces, else anywhere."""
+    pieces = [p for p in _split(text, limit, ("\n", " ")) if p.strip()]
+    return pieces or ([text] if text.strip() else [])
+
+
+def _split(text: str, limit: int, separators: tuple[str, ...]) -> list[str]:
+    if units(text) <= limit:
+        return [text]
+    if not separators:
+        out, current, size = [], "", 0
+        for char in text:
+            if size + units(char) > limit:
+                out.append(current)
+                current, size = "", 0
+            current += char
+            size += units(char)
+        return [*out, current]
+    sep, finer = separators[0], separators[1:]
+    out, current = [], ""
+    for part in text.split(sep):
+        joined = f"{current}{sep}{part}" if current else part
+        if units(joined) <= limit:
+            current = joined
+            continue
+        if current:
+            out.append(current)
+        *full, current = _split(part, limit, finer)
+        out += full
+    return [*out, current]
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in rows]
+    )
+
+
+class Blocked(Exception):
+    """The learner blocked the bot (Telegram answered 403): stop sending to them."""
+
+
+class Sender:
+    def __init__(self, bot: Bot, redis: Redis, keys: Keys) -> None:
+        self.bot = bot
+        self.redis = redis
+        self.keys = keys
+
+    async def show(self, chat_id: int, replies: Sequence[Reply], tapped: Tapped | None) -> None:
+        """Send (or, for `replace`, edit into the tapped message) each reply in order.
+
+        Raises Blocked on a 403. A group that became a supergroup gets the rest of the
+        replies at its new id.
+        """
+        spent = tapped is None  # the tapped message's keyboard is used up
+        new_keyboard = False
+        try:
+            for reply in replies:
+                try:
+                    edited = await self._deliver(chat_id, reply, None if spent else tapped)
+                except ChatMigrated as exc:
+                    log.info("chat %s moved to %s", chat_id, exc.new_chat_id)
+                    chat_id = exc.new_chat_id
+                    edited = await self._deliver(chat_id, reply, None)
+                spent = spent or edited
+                new_keyboard = new_keyboard or bool(reply.buttons)
+            if tapped is not None and not spent and new_keyboard:
+                await self._drop_keyboard(tapped)
+        except Forbidden as exc:
+            raise Blocked(str(exc)) from exc
+
+    async def _deliver(self, chat_id: int, reply: Reply, tapped: Tapped | None) -> bool:
+        """Show one reply; True if the tapped message's keyboard is gone (edited or removed)."""
+        if reply.replace and tapped is not None:
+            if await self._edit(tapped, reply):
+                return True
+            await self._drop_keyboard(tapped)
+            await self._deliver(chat_id, dataclasses.replace(reply, replace=False), None)
+            return True
+        markup = keyboard(reply.buttons)
+        pieces = split_text(reply.text)
+        if reply.media is not None:
+            caption = ""
+            if reply.media.caption and len(pieces) == 1 and units(pieces[0]) <= CAPTION_MAX:
+                caption, pieces = pieces[0], []
+            sent = await self._send_media(
+                chat_id, Path(reply.media.path), reply.media.kind, caption, markup, not pieces
+            )
+            if sent is None and caption:
+                pieces = [caption]  # the file is missing: the words still go out
+            elif sent is not None and not pieces:
+                return False
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            await self.bot.send_message(
+                chat_id,
+                escape(piece),
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if last else None,
+            )
+        return False
+
+    async def _edit(self, tapped: Tapped, reply: Reply) -> bool:
+        pieces = split_text(reply.text)
+        if not isinstance(tapped, Message) or tapped.text is None or len(pieces) != 1:
+            return False  # a photo, a message we cannot see, or too long: send instead
+        try:
+            await self.bot.edit_message_text(
+                escape(pieces[0]),
+                chat_id=tapped.chat.id,
+                message_id=tapped.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply.buttons),
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message:
+                return True
+            log.info("could not edit message %s: %s", tapped.message_id, exc.message)
+            return False
+        return True
+
+    async def _drop_keyboard(self, tapped: Tapped) -> None:
+        try:
+            await self.bot.edit_message_reply_markup(
+                chat_id=tapped.chat.id, message_id=tapped.message_id, reply_markup=None
+            )
+        except BadRequest as exc:  # already gone or too old: nothing to remove
+            log.debug("keyboard of %s not removed: %s", tapped.message_id, exc.message)
+
+    async def _send_media(
+        self,
+        chat_id: int,
+        path: Path,
+        kind: str,
+        caption: str,
+        markup: InlineKeyboardMarkup | None,
+        with_markup: bool,
+    ) -> Message | None:
+        """Send a picture or a sound, by cached file_id when Telegram already has it."""
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            log.warning("lesson file missing: %s", path)
+            return None
+        key = self.keys.telegram_file(hashlib.sha1(f"{path}:{stamp}".encode()).hexdigest())
+        if kind == "image":
+            send = self.bot.send_photo
+        elif path.suffix.lower() in VOICE_SUFFIXES:
+            send = self.bot.send_voice
+        else:
+            send = self.bot.send_audio
+        options = {
+            "caption": escape(caption) or None,
+            "parse_mode": ParseMode.HTML,
+            "reply_markup": markup if with_markup else None,
+        }
+        cached = await self.redis.get(key)
+        if cached:
+            file_id = cached.decode() if isinstance(cached, bytes) else cached
+            try:
+                return await send(chat_id, file_id, **options)
+            except BadRequest as exc:  # Telegram no longer knows that id: upload again
+                log.info("cached file_id for %s refused: %s", path, exc.message)
+        with path.open("rb") as file:
+            message = await send(chat_id, file, filename=path.name, **options)
+        attachment = message.photo[-1] if message.photo else (message.voice or message.audio)
+        if attachment is not None:
+            try:
+                await self.redis.set(key, attachment.file_id)
+            except Exception as exc:  # noqa: BLE001  (a lost cache entry costs one upload)
+                log.warning("file_id not cached: %s", exc)
+        return message

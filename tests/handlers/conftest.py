@@ -1,0 +1,154 @@
+"""Fixtures for the Telegram tests: the fake Bot API, the bot polling it, a learner's phone."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from fake_bot_api import TOKEN, Call, FakeBotApi, message_update, tap_update
+from redis.asyncio import Redis
+
+from bot.app import App
+from bot.config import Config
+from bot.engine import Engine
+from bot.lessons import Curriculum
+from handlers.telegram import TelegramAdapter
+from storage.keys import Keys
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    fake = FakeBotApi()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def tg_app(
+    config: Config, curriculum: Curriculum, redis: Redis, keys: Keys, engine: Engine, api
+) -> App:
+    config.telegram = config.telegram.model_copy(update={"token": TOKEN, "base_url": api.base_url})
+    return App(config, curriculum, redis, keys, engine)
+
+
+class Running:
+    """A bot serving in the background until `stop()`."""
+
+    def __init__(self, adapter: TelegramAdapter, api: FakeBotApi) -> None:
+        self.adapter = adapter
+        self.api = api
+        self.stopping = asyncio.Event()
+        self.task = asyncio.create_task(adapter.serve(self.stopping, poll_timeout=5))
+
+    async def settle(self) -> None:
+        """Wait until every update pushed so far has been fully processed."""
+        await self.api.delivered()
+        await asyncio.wait_for(self.adapter.application.update_queue.join(), 10)
+
+    async def stop(self) -> None:
+        await self.api.release_polls()
+        self.stopping.set()
+        await asyncio.wait_for(self.task, 10)
+
+
+@pytest.fixture
+async def start_bot(api: FakeBotApi):
+    """Start the bot on an App (polling the fake API); stopped after the test."""
+    running: list[Running] = []
+
+    async def start(app: App) -> Running:
+        bot = Running(TelegramAdapter(app, backoff=0.05), api)
+        running.append(bot)
+        await api.wait_for(lambda _: api.polls > 0 or bot.task.done(), what="the first poll")
+        if bot.task.done():
+            bot.task.result()  # raises what went wrong
+        return bot
+
+    yield start
+    for bot in running:
+        if not bot.task.done():
+            await bot.stop()
+
+
+@pytest.fixture
+async def bot(start_bot, tg_app: App) -> Running:
+    return await start_bot(tg_app)
+
+
+class Phone:
+    """One learner's Telegram app: writes messages, taps buttons on what the bot sent."""
+
+    def __init__(self, bot: Running, user_id: int = 1001, first_name: str = "Lan") -> None:
+        self.bot = bot
+        self.api = bot.api
+        self.user_id = user_id
+        self.first_name = first_name
+        self.query_ids: list[str] = []
+
+    async def write(self, text: str | None = None, **extra: Any) -> dict[str, Any]:
+        update = message_update(self.user_id, text, self.first_name, **extra)
+        await self.api.push(update)
+        await self.bot.settle()
+        return update
+
+    def received(self) -> list[Call]:
+        """Messages sent or edited in this chat, in order."""
+        return [
+            c
+            for c in self.api.calls
+            if c.status == 200
+            and (c.method.startswith("send") or c.method.startswith("edit"))
+            and str(c.params.get("chat_id")) == str(self.user_id)
+        ]
+
+    def screen(self) -> str:
+        return "\n".join(c.text for c in self.received())
+
+    def message_with(self, label: str) -> tuple[dict[str, Any], str]:
+        """The latest message in this chat that still shows a button `label`, and its data."""
+        for message in reversed(list(self.api.messages.values())):
+            if message["chat"]["id"] != self.user_id:
+                continue
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+                for button in row:
+                    if label in button["text"]:
+                        return dict(message), button["callback_data"]
+        raise AssertionError(f"no button {label!r} on screen:\n{self.screen()[-800:]}")
+
+    async def tap(self, label: str, times: int = 1) -> list[str]:
+        """Tap a button (`times` quickly in a row); returns the callback query ids."""
+        message, data = self.message_with(label)
+        updates = [tap_update(self.user_id, message, data) for _ in range(times)]
+        await self.api.push(*updates)
+        await self.bot.settle()
+        ids = [u["callback_query"]["id"] for u in updates]
+        self.query_ids += ids
+        return ids
+
+    def toast(self, query_id: str) -> str | None:
+        answers = [
+            c
+            for c in self.api.of("answerCallbackQuery")
+            if c.params["callback_query_id"] == query_id
+        ]
+        assert len(answers) == 1, f"query {query_id} answered {len(answers)} times"
+        return answers[0].params.get("text")
+
+    async def onboard(self) -> None:
+        await self.write("/start")
+        for label in ("Đồng ý", "Tiếng Việt", "Bỏ qua", "Bỏ qua"):
+            await self.tap(label)
+
+
+@pytest.fixture
+def phone(bot: Running) -> Phone:
+    return Phone(bot)
+
+
+@pytest.fixture
+def make_phone() -> type[Phone]:
+    """For a learner of another id or name: make_phone(bot, user_id=..., first_name=...)."""
+    return Phone

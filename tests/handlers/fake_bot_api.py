@@ -1,0 +1,280 @@
+"""A Bot API server on loopback: the outside world the Telegram tests run against.
+
+It answers the methods the bot uses with plausible JSON, records every request, hands out
+queued updates through getUpdates (long polling), and can be told to fail the next calls
+of a method (429 with retry_after, 403, 502, a migrated chat...).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456:" + "A" * 35
+BOT = {"id": 4242, "is_bot": True, "first_name": "Học Số", "username": "hocso_test_bot"}
+JSON_PARAMS = {"reply_markup", "commands", "allowed_updates", "entities"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, str] = field(default_factory=dict)  # field -> uploaded file name
+    status: int = 200
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        markup = self.params.get("reply_markup") or {}
+        return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+class FakeBotApi:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent, by message_id
+        self._pending: list[dict[str, Any]] = []
+        self._faults: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self._changed = asyncio.Condition()
+        self._ids = itertools.count(100)
+        self._files = itertools.count(1)
+        self.polls = 0  # getUpdates requests received
+        self._delivered_at = 0  # the poll that carried the last updates
+        self.closing = False
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/bot"
+        return self.base_url
+
+    async def close(self) -> None:
+        await self.release_polls()  # a bot that went away may have left a long poll open
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def release_polls(self) -> None:
+        """Answer waiting getUpdates at once (before the bot stops)."""
+        self.closing = True
+        async with self._changed:
+            self._changed.notify_all()
+
+    # -- what tests use ------------------------------------------------------------------
+
+    async def push(self, *updates: dict[str, Any]) -> None:
+        """Queue updates as Telegram would; the next getUpdates returns them."""
+        async with self._changed:
+            self._pending.extend(updates)
+            self._changed.notify_all()
+
+    def fail(self, method: str, code: int, times: int = 1, **parameters: Any) -> None:
+        """The next `times` calls of `method` get this error (parameters: retry_after...)."""
+        self._faults.setdefault(method, []).extend([(code, parameters)] * times)
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method and c.status == 200]
+
+    async def wait_for(
+        self, check: Callable[[list[Call]], Any], timeout: float = 10, what: str = ""
+    ) -> Any:
+        """Wait until `check(calls)` is truthy; returns its value."""
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while not (found := check(self.calls)):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [(c.method, c.text[:60]) for c in self.calls[-12:]]
+                    raise AssertionError(f"timed out waiting for {what or check}; last: {seen}")
+                try:
+                    await asyncio.wait_for(self._changed.wait(), left)
+                except TimeoutError:
+                    continue
+        return found
+
+    async def delivered(self, timeout: float = 10) -> None:
+        """Wait until every queued update was fetched by the bot (its next poll arrived)."""
+        await self.wait_for(
+            lambda _: not self._pending and self.polls > self._delivered_at,
+            timeout,
+            "the bot to fetch its updates",
+        )
+
+    # -- the server ----------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        form = await request.post()
+        params: dict[str, Any] = {}
+        files: dict[str, str] = {}
+        for key, value in form.items():
+            if isinstance(value, web.FileField):
+                files[key] = value.filename
+                params[key] = f"attach://{value.filename}"
+            elif key in JSON_PARAMS:
+                params[key] = json.loads(value)
+            else:
+                params[key] = value
+        if method == "getUpdates":
+            return await self._get_updates(params)
+        call = Call(method, params, files)
+        async with self._changed:
+            self.calls.append(call)
+            faults = self._faults.get(method)
+            if faults:
+                code, parameters = faults.pop(0)
+                call.status = code
+                self._changed.notify_all()
+                return _error(code, parameters)
+            result = self._result(method, params, files)
+            self._changed.notify_all()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+        timeout = float(params.get("timeout") or 0)
+        async with self._changed:
+            self.polls += 1
+            self._changed.notify_all()
+            if not self._pending and timeout and not self.closing:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: self._pending or self.closing), timeout
+                    )
+            updates, self._pending = self._pending, []
+            if updates:
+                self._delivered_at = self.polls
+        return web.json_response({"ok": True, "result": updates})
+
+    def _result(self, method: str, params: dict[str, Any], files: dict[str, str]) -> Any:
+        if method == "getMe":
+            return {**BOT, "can_join_groups": True, "can_read_all_group_messages": False}
+        if method.startswith("send"):
+            return self._message(params, method)
+        if method.startswith("edit"):
+            message = self.messages.get(int(params["message_id"]))
+            if message is None:
+                return True
+            if "text" in params:
+                message["text"] = params["text"]
+            if "caption" in params:
+                message["caption"] = params["caption"]
+            message.pop("reply_markup", None)
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        return True  # answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook...
+
+    def _message(self, params: dict[str, Any], method: str) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message: dict[str, Any] = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": BOT,
+        }
+        if "text" in params:
+            message["text"] = params["text"]
+        if "caption" in params:
+            message["caption"] = params["caption"]
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        n = next(self._files)
+        file = {"file_id": f"file-{n}", "file_unique_id": f"u{n}"}
+        if method == "sendPhoto":
+            message["photo"] = [{**file, "width": 320, "height": 240}]
+        elif method == "sendVoice":
+            message["voice"] = {**file, "duration": 3}
+        elif method == "sendAudio":
+            message["audio"] = {**file, "duration": 3}
+        self.messages[message["message_id"]] = message
+        return message
+
+
+def _error(code: int, parameters: dict[str, Any]) -> web.Response:
+    descriptions = {
+        403: "Forbidden: bot was blocked by the user",
+        429: f"Too Many Requests: retry after {parameters.get('retry_after')}",
+        400: "Bad Request: group chat was upgraded to a supergroup chat",
+        502: "Bad Gateway",
+    }
+    body: dict[str, Any] = {"ok": False, "error_code": code}
+    body["description"] = descriptions.get(code, "Error")
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=code)
+
+
+# -- updates as Telegram sends them ------------------------------------------------------
+
+_update_ids = itertools.count(1)
+
+
+def user(user_id: int, first_name: str = "Lan") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}
+
+
+def message_update(
+    user_id: int,
+    text: str | None = None,
+    first_name: str = "Lan",
+    chat_id: int | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    chat_id = chat_id or user_id
+    chat = {"id": chat_id, "type": "private" if chat_id > 0 else "group", "title": "Nhà mình"}
+    message: dict[str, Any] = {
+        "message_id": next(_update_ids) + 10_000,
+        "date": int(time.time()),
+        "chat": chat,
+        "from": user(user_id, first_name),
+        **extra,
+    }
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            length = len(text.split(" ", 1)[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return {"update_id": next(_update_ids), "message": message}
+
+
+def tap_update(user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+    query_id = next(_update_ids)
+    query = {
+        "id": str(query_id),
+        "from": user(user_id),
+        "chat_instance": "ci",
+        "message": message,
+        "data": data,
+    }
+    return {"update_id": query_id, "callback_query": query}
+
+
+def blocked_update(user_id: int) -> dict[str, Any]:
+    member = {"user": BOT}
+    return {
+        "update_id": next(_update_ids),
+        "my_chat_member": {
+            "chat": {"id": user_id, "type": "private", "first_name": "Lan"},
+            "from": user(user_id),
+            "date": int(time.time()),
+            "old_chat_member": {**member, "status": "member"},
+            "new_chat_member": {**member, "status": "kicked", "until_date": 0},
+        },
+    }

@@ -1,0 +1,76 @@
+"""`hocso run`: refuses a missing or malformed token in one line, stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from fake_bot_api import TOKEN, message_update
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "config.yaml"))
+    for var in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    ("token", "said"),
+    [("", "no Telegram bot token"), ("12345:short", "TELEGRAM_BOT_TOKEN is malformed")],
+)
+def test_a_missing_or_malformed_token_is_one_clear_line(env, capsys, token, said) -> None:
+    env.setenv("TELEGRAM_BOT_TOKEN", token)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"hocso: {said}") and err.count("\n") == 1
+
+
+def test_the_reporter_says_it_is_not_there_yet(env, capsys) -> None:
+    assert main(["run", "--only", "reporter"]) == 2
+    assert "reporter is not available yet" in capsys.readouterr().err
+
+
+async def test_run_serves_learners_and_stops_cleanly_on_sigterm(api, keys) -> None:
+    env = {
+        **os.environ,
+        "HOCSO_CONFIG": str(ROOT / "config.yaml"),
+        "HOCSO_LESSONS_DIR": str(ROOT / "tests" / "fixtures" / "lessons"),
+        "REDIS_URL": os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "HOCSO_REDIS_PREFIX": keys.prefix,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": api.base_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await api.wait_for(lambda _: api.polls > 0, timeout=30, what="the bot to poll")
+        await api.push(message_update(31, "/start"))
+        await api.wait_for(
+            lambda calls: any("Chào bác" in c.text for c in calls), what="the welcome"
+        )
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert b"Traceback" not in err
