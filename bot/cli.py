@@ -3,6 +3,8 @@
 Usage:
     hocso chat                  talk to the tutor in this terminal
     hocso lessons check [PATH]  check lesson files; one line per problem
+    hocso db upgrade | report | certificate verify CODE | certificate export | reporter
+                                reporting, see bot/report_cli.py and `hocso report --help`
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import report_cli
 from bot.app import open_app
 from bot.config import ConfigError, load_config
 from bot.lessons import LessonError, load_curriculum
@@ -27,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     lesson_commands = lessons.add_subparsers(dest="action", required=True)
     check = lesson_commands.add_parser("check", help="validate lesson files")
     check.add_argument("path", nargs="?", type=Path, help="lessons folder (default: config)")
+    report_cli.add_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -35,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             return check_lessons(args.path or config.lessons_dir)
         if args.command == "chat":
             asyncio.run(chat_in_terminal(config, args.user))
+        elif args.command in ("db", "report", "certificate", "reporter"):
+            return report_cli.run_command(args, config)
     except ConfigError as exc:
         print(f"hocso: bad configuration\n{exc}", file=sys.stderr)
         return 2
@@ -61,8 +67,13 @@ def check_lessons(path: Path) -> int:
 
 async def chat_in_terminal(config, user: str) -> None:  # noqa: ANN001
     from handlers.console import run_console
+    from storage.reporter import background_reporter
 
-    async with open_app(config) as app:
+    # Reports from this terminal reach the database too (SQLite in data_dir by default).
+    async with (
+        open_app(config) as app,
+        background_reporter(app.redis, app.keys, app.database),
+    ):
         await run_console(app.engine.handle, f"console:{user}")
 
 

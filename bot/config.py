@@ -54,6 +54,18 @@ class DatabaseSettings(Section):
     url: str = ""  # empty: a SQLite file in data_dir
 
 
+class CampaignSettings(Section):
+    """What the reports measure progress against."""
+
+    name: str = "Bình dân học vụ số"
+    target: Annotated[int, Field(ge=0)] = 996_000  # certified adults
+
+
+class CertificateSettings(Section):
+    issuer: str = ""  # printed under the title, e.g. the provincial committee
+    verify_url: str = ""  # the QR code holds this with {code} filled in; empty: the code
+
+
 class TelegramSettings(Section):
     token: str = ""
     base_url: str = ""
@@ -66,6 +78,8 @@ class Config(Section):
     redis: RedisSettings = RedisSettings()
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
+    campaign: CampaignSettings = CampaignSettings()
+    certificate: CertificateSettings = CertificateSettings()
     areas: Areas = Areas()
     age_bands: list[Choice] = []
 
@@ -80,6 +94,9 @@ ENV = {
     "DATABASE_URL": "database.url",
     "TELEGRAM_BOT_TOKEN": "telegram.token",
     "TELEGRAM_BASE_URL": "telegram.base_url",
+    "HOCSO_CAMPAIGN_TARGET": "campaign.target",
+    "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
+    "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
 }
 
 

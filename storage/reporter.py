@@ -148,7 +148,10 @@ class Reporter:
         delay, down_since = 1.0, 0.0
         while not stop.is_set():
             try:
-                await self.step(block=self.block)
+                began = time.monotonic()
+                if not await self.step(block=self.block) and time.monotonic() - began < 0.01:
+                    # The embedded Redis answers at once instead of blocking: idle politely.
+                    await _wait(stop, self.block)
             except IntegrityError:
                 continue  # another reporter stored some of these first; re-read them
             except asyncio.CancelledError:
@@ -157,8 +160,7 @@ class Reporter:
                 if not down_since:
                     down_since = time.monotonic()
                     log.error("reporting paused (events wait in Redis): %s", _short(exc))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), delay)
+                await _wait(stop, delay)
                 delay = min(delay * 2, self.max_backoff)
                 continue
             if down_since:
@@ -193,6 +195,11 @@ async def background_reporter(
                     pass
         except Exception as exc:  # noqa: BLE001
             log.error("could not store the last reports (they stay in Redis): %s", _short(exc))
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
 
 
 def _event(fields: dict) -> OutboxEvent | None:
