@@ -40,16 +40,24 @@ def show_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def clean_name(typed: str) -> str:
-    """The name to print, or "" if it is not usable: letters, spaces, a few marks, NFC."""
+def clean_name(typed: str, lenient: bool = False) -> str:
+    """The name to print, or "" if it is not usable: letters, spaces, a few marks, NFC.
+
+    A name the learner typed is refused if it holds anything else; a chat app's display name
+    (`lenient`) just loses its emoji and symbols."""
     text = unicodedata.normalize("NFC", typed)
+    text = "".join(" " if c.isspace() else c for c in text)
     text = "".join(c for c in text if not unicodedata.category(c).startswith("C"))
+    if lenient:
+        text = "".join(c for c in text if _allowed(c))
     text = " ".join(text.split())
     if not text or len(text) > MAX_NAME or not any(c.isalpha() for c in text):
         return ""
-    if not all(c.isalpha() or c in " .'-" or unicodedata.category(c) == "Mn" for c in text):
-        return ""
-    return text
+    return text if all(_allowed(c) for c in text) else ""
+
+
+def _allowed(c: str) -> bool:
+    return c.isalpha() or c in " .'-" or unicodedata.category(c) == "Mn"
 
 
 def earned(turn: Turn) -> bool:
@@ -69,7 +77,7 @@ def offer(turn: Turn) -> bool:
 def ask_name(turn: Turn) -> None:
     turn.learner.stage = st.CERT
     rows = []
-    if shown := clean_name(turn.event.name):
+    if shown := clean_name(turn.event.name, lenient=True):
         rows.append([turn.button("cert_use_name", "cn", "n", name=shown)])
     rows.append([turn.button("cert_no_name", "cn", "-")])
     turn.say(turn.t("cert_ask_name"), *rows)
@@ -86,7 +94,7 @@ def on_text(turn: Turn, text: str) -> None:
 def on_button(turn: Turn, choice: str) -> None:
     if turn.learner.stage != st.CERT:
         return turn.notice("stale_button")
-    issue(turn, clean_name(turn.event.name) if choice == "n" else "")
+    issue(turn, clean_name(turn.event.name, lenient=True) if choice == "n" else "")
 
 
 def issue(turn: Turn, name: str) -> None:

@@ -79,8 +79,8 @@ def render(text: CertificateText, path: Path) -> Path:
     qr.make(fit=True)
     code_image = qr.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
     code_image = code_image.resize((260, 260), Image.Resampling.NEAREST)
-    image.paste(code_image, (width - 140 - 260, 800))
-    draw.text((width - 140 - 130, 1075), "Quét để kiểm tra", font=font(24), fill=INK, anchor="mm")
+    image.paste(code_image, (width - 140 - 260, 770))
+    draw.text((width - 140 - 130, 1048), "Quét để kiểm tra", font=font(24), fill=INK, anchor="mm")
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, "PNG", optimize=True)
     return path
