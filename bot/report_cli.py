@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.certificate import normalize_code, show_code
 from bot.config import Config
-from storage.db import Database, database_url
+from storage.db import Database, SchemaMissing, database_url
 from storage.reports import Labels, Report, build_report, certificates
 
 REPORT_HELP = """\
@@ -71,7 +73,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_command(args: argparse.Namespace, config: Config) -> int:
     """Run one of the commands above; returns the exit status."""
-    return asyncio.run(_run(args, config))
+    try:
+        return asyncio.run(_run(args, config))
+    except (SQLAlchemyError, OSError, SchemaMissing) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"hocso: the reporting database is not available: {first}", file=sys.stderr)
+        return 2
 
 
 async def _run(args: argparse.Namespace, config: Config) -> int:
