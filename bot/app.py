@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from bot.config import Config
 from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
+from storage.db import Database, database_url
 from storage.embedded import open_embedded, save_snapshot
 from storage.keys import Keys
 from storage.state import StateStore
@@ -23,6 +24,7 @@ class App:
     redis: Redis
     keys: Keys
     engine: Engine
+    database: Database  # the reporting database (connects on first use)
 
 
 @asynccontextmanager
@@ -34,9 +36,11 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     embedded = not config.redis.url
     redis = await open_embedded(snapshot) if embedded else Redis.from_url(config.redis.url)
     engine = Engine(StateStore(redis, keys), curriculum, config)
+    database = Database(database_url(config.database.url, config.data_dir))
     try:
-        yield App(config, curriculum, redis, keys, engine)
+        yield App(config, curriculum, redis, keys, engine, database)
     finally:
+        await database.dispose()
         if embedded:
             await save_snapshot(redis, snapshot, f"{keys.prefix}:*:u:*")
         await redis.aclose()

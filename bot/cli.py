@@ -2,8 +2,10 @@
 
 Usage:
     hocso chat                  talk to the tutor in this terminal
-    hocso run [--only SERVICE]  run the Telegram bot (and later the reporter)
+    hocso run [--only SERVICE]  serve Telegram learners and store reports (bot, reporter, all)
     hocso lessons check [PATH]  check lesson files; one line per problem
+    hocso db upgrade | report | certificate verify CODE | certificate export
+                                reporting, see bot/report_cli.py and `hocso report --help`
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import report_cli
 from bot.app import open_app
 from bot.config import ConfigError, load_config
 from bot.lessons import LessonError, load_curriculum
@@ -24,12 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     chat = commands.add_parser("chat", help="talk to the tutor in this terminal")
     chat.add_argument("--user", default="local", help="learner name for this terminal")
-    run = commands.add_parser("run", help="run the Telegram bot until SIGINT/SIGTERM")
+    run = commands.add_parser(
+        "run", help="serve Telegram learners and store reports, until SIGINT/SIGTERM"
+    )
     run.add_argument("--only", choices=("all", "bot", "reporter"), default="all")
     lessons = commands.add_parser("lessons", help="lesson files")
     lesson_commands = lessons.add_subparsers(dest="action", required=True)
     check = lesson_commands.add_parser("check", help="validate lesson files")
     check.add_argument("path", nargs="?", type=Path, help="lessons folder (default: config)")
+    report_cli.add_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -38,10 +44,12 @@ def main(argv: list[str] | None = None) -> int:
             return check_lessons(args.path or config.lessons_dir)
         if args.command == "chat":
             asyncio.run(chat_in_terminal(config, args.user))
-        if args.command == "run":
+        elif args.command == "run":
             from bot.run import run_command
 
             return run_command(config, args.only)
+        elif args.command in ("db", "report", "certificate"):
+            return report_cli.run_command(args, config)
     except ConfigError as exc:
         print(f"hocso: bad configuration\n{exc}", file=sys.stderr)
         return 2
@@ -68,8 +76,13 @@ def check_lessons(path: Path) -> int:
 
 async def chat_in_terminal(config, user: str) -> None:  # noqa: ANN001
     from handlers.console import run_console
+    from storage.reporter import background_reporter
 
-    async with open_app(config) as app:
+    # Reports from this terminal reach the database too (SQLite in data_dir by default).
+    async with (
+        open_app(config) as app,
+        background_reporter(app.redis, app.keys, app.database),
+    ):
         await run_console(app.engine.handle, f"console:{user}")
 
 

@@ -54,6 +54,18 @@ class DatabaseSettings(Section):
     url: str = ""  # empty: a SQLite file in data_dir
 
 
+class CampaignSettings(Section):
+    """What the reports measure progress against."""
+
+    name: str = "Bình dân học vụ số"
+    target: Annotated[int, Field(ge=0)] = 996_000  # certified adults
+
+
+class CertificateSettings(Section):
+    issuer: str = ""  # printed under the title, e.g. the provincial committee
+    verify_url: str = ""  # the QR code holds this with {code} filled in; empty: the code
+
+
 class TelegramSettings(Section):
     token: str = ""
     base_url: str = ""  # empty: Telegram's own servers
@@ -80,6 +92,8 @@ class Config(Section):
     redis: RedisSettings = RedisSettings()
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
+    campaign: CampaignSettings = CampaignSettings()
+    certificate: CertificateSettings = CertificateSettings()
     areas: Areas = Areas()
     age_bands: list[Choice] = []
 
@@ -98,6 +112,9 @@ ENV = {
     "TELEGRAM_WEBHOOK_SECRET": "telegram.webhook_secret",
     "TELEGRAM_LISTEN": "telegram.listen",
     "TELEGRAM_PORT": "telegram.port",
+    "HOCSO_CAMPAIGN_TARGET": "campaign.target",
+    "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
+    "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
 }
 
 

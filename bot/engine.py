@@ -14,8 +14,8 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import certificate, menu, onboarding, review, tutor
 from bot import learner as st
-from bot import menu, onboarding, review, tutor
 from bot.config import Config
 from bot.events import Event, Reply
 from bot.learner import copy, from_fields, to_fields
@@ -155,7 +155,7 @@ def _on_command(turn: Turn) -> None:
             turn.emit("learner", class_code=learner.class_code, area=learner.area)
     if learner.stage in ONBOARDING:
         return _reask(turn)
-    if learner.stage == st.FORGET:
+    if learner.stage in (st.FORGET, st.CERT):
         learner.stage = st.LESSON if learner.lesson else st.MENU
     actions: dict[str, Callable[[Turn], None]] = {
         "start": _welcome_back,
@@ -165,6 +165,7 @@ def _on_command(turn: Turn) -> None:
         "progress": menu.show_progress,
         "review": _start_review,
         "settings": menu.show_settings,
+        "certificate": certificate.show,
     }
     action = actions.get(command)
     if action:
@@ -210,7 +211,9 @@ def _on_button(turn: Turn) -> None:
         return _reask(turn)
     if verb == "f":
         return menu.on_forget(turn, arg)
-    if learner.stage == st.FORGET:
+    if verb == "cn":
+        return certificate.on_button(turn, arg)
+    if learner.stage in (st.FORGET, st.CERT):
         learner.stage = st.LESSON if learner.lesson else st.MENU
     if verb == "n" and len(args) == 2:
         return tutor.on_next(turn, *args)
@@ -266,6 +269,8 @@ def _on_text(turn: Turn) -> None:
         return _reask(turn)
     if learner.stage == st.FORGET:
         return menu.ask_forget(turn)
+    if learner.stage == st.CERT:
+        return certificate.on_text(turn, text)
     if learner.stage in (st.LESSON, st.REVIEW):
         return tutor.on_text(turn, text)
     turn.say(turn.t("not_understood"), *menu.menu_buttons(turn))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 # Stages of the conversation; the engine routes input by stage.
 NEW, CONSENT, LANG, AREA, AGE = "new", "consent", "lang", "area", "age"
 MENU, LESSON, REVIEW, FORGET = "menu", "lesson", "review", "forget"
+CERT = "cert"  # asked which name to print on the certificate
 
 
 @dataclass
@@ -54,6 +55,8 @@ class Learner:
     review: list[ReviewItem] = field(default_factory=list)
     streak: int = 0
     last_day: int = 0
+    certificate: str = ""  # its verification code, once issued
+    certificate_name: str = ""  # the name printed on it, as the learner gave it
 
 
 # storage field name -> attribute; lists are encoded below
@@ -79,6 +82,8 @@ _FIELDS = {
     "rv": "review",
     "sk": "streak",
     "dy": "last_day",
+    "ce": "certificate",
+    "cn": "certificate_name",
 }
 _DEFAULTS = Learner(user="")
 

@@ -35,9 +35,18 @@ def services(config: Config, only: str) -> dict[str, Service]:
         if problem := token_problem(config.telegram.token):
             raise ServiceError(problem)
         chosen["bot"] = serve
-    if only == "reporter":
-        raise ServiceError("the reporter is not available yet (see the reporting issue)")
+    if only in ("all", "reporter"):
+        if only == "reporter" and not config.redis.url:
+            raise ServiceError("the reporter alone needs REDIS_URL: the outboxes it drains")
+        chosen["reporter"] = report
     return chosen
+
+
+async def report(app: App, stop: asyncio.Event) -> None:
+    """Drain the Redis outboxes into the reporting database (storage/reporter.py)."""
+    from storage.reporter import run_reporter
+
+    await run_reporter(app.redis, app.keys, app.database, stop)
 
 
 def run_command(config: Config, only: str = "all") -> int:

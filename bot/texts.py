@@ -264,3 +264,38 @@ TEXTS["oops"] = {
     "vi": "😔 Xin lỗi bác, mình vừa gặp trục trặc nhỏ.\nBác thử lại nhé, hoặc gõ /start.",
     "en": "😔 Sorry, something went wrong on my side.\nPlease try again, or send /start.",
 }
+
+
+# Certificates (bot/certificate.py).
+TEXTS.update(
+    {
+        "cert_ask_name": {
+            "vi": "🎓 Chúc mừng bác đã học xong tất cả các chủ đề chính!\n"
+            "Mình sẽ làm giấy chứng nhận cho bác.\n"
+            "Bác muốn in tên nào lên giấy? Bác gõ họ tên, hoặc bấm một nút bên dưới.",
+            "en": "🎓 Congratulations, you have finished every core topic!\n"
+            "I will make your certificate.\n"
+            "Which name should be printed on it? Type your full name, or tap a button below.",
+        },
+        "cert_use_name": {"vi": "✍️ Dùng tên «{name}»", "en": "✍️ Use «{name}»"},
+        "cert_no_name": {"vi": "⏭ Không in tên", "en": "⏭ No name"},
+        "cert_bad_name": {
+            "vi": "Tên này mình chưa in được.\n"
+            "Bác gõ lại họ tên bằng chữ (tối đa {max} ký tự) nhé.",
+            "en": "I can't print that name. Please type your name in letters (at most {max}).",
+        },
+        "cert_issued": {
+            "vi": "🎓 Đây là giấy chứng nhận của bác!\nMã xác minh: {code}\n"
+            "Cán bộ phường/xã có thể kiểm tra mã này. Bác lưu ảnh lại nhé.",
+            "en": "🎓 Here is your certificate!\nVerification code: {code}\n"
+            "Officials can check this code. Keep the picture.",
+        },
+        "cert_caption": {"vi": "Giấy chứng nhận · Mã {code}", "en": "Certificate · Code {code}"},
+        "cert_not_yet": {
+            "vi": "Bác học xong các chủ đề chính thì sẽ nhận được giấy chứng nhận.\n"
+            "Đã xong {done}/{total} chủ đề. Cố lên bác nhé! 💪",
+            "en": "You get a certificate when you finish the core topics.\n"
+            "{done}/{total} finished so far. Keep going! 💪",
+        },
+    }
+)

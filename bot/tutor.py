@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import secrets
 
+from bot import certificate, review
 from bot import learner as st
-from bot import review
 from bot.events import Button, Media, Reply
 from bot.lessons import Card, Lesson, Question, SingleChoice, TrueFalse, Typed, normalize_answer
 from bot.menu import after_lesson_buttons, show_menu
@@ -280,6 +280,8 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
     retry_id = None if passed else lesson.id
     if turn.curriculum.next_lesson(set(learner.done)) is None and newly_done:
         turn.say(turn.t("course_done"))
+    if newly_done and certificate.offer(turn):
+        return  # the certificate question comes instead of the menu
     turn.add(Reply(turn.t("menu"), after_lesson_buttons(turn, retry_id)))
 
 

@@ -13,7 +13,9 @@ from redis.asyncio import Redis
 from bot.config import Config, load_config
 from bot.engine import Engine
 from bot.events import Button, Event, Reply
-from bot.lessons import Curriculum, load_curriculum
+from bot.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
+from bot.payloads import pack
+from storage.db import Database
 from storage.keys import Keys
 from storage.state import StateStore
 
@@ -152,3 +154,128 @@ async def worker(keys: Keys, curriculum: Curriculum, config: Config, clock: Cloc
     yield build
     for client in clients:
         await client.aclose()
+
+
+# --- The reporting database (issue 4): every test gets a database of its own. ---
+
+PG_ADMIN_URL = os.environ.get("HOCSO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+class PostgresDatabases:
+    """Creates throw-away databases on the local PostgreSQL server and drops them after."""
+
+    def __init__(self) -> None:
+        self.created: list[str] = []
+
+    def url(self, name: str) -> str:
+        base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+        return f"{base}/{name}"
+
+    async def _admin(self, sql: str) -> None:
+        import asyncpg
+
+        try:
+            conn = await asyncpg.connect(PG_ADMIN_URL)
+        except Exception as exc:  # noqa: BLE001
+            pytest.fail(f"PostgreSQL is not running at {PG_ADMIN_URL} ({exc}); see scripts/")
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    async def create(self, name: str) -> str:
+        await self._admin(f'CREATE DATABASE "{name}"')
+        self.created.append(name)
+        return self.url(name)
+
+    async def drop_all(self) -> None:
+        for name in self.created:
+            await self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def postgres() -> AsyncIterator[PostgresDatabases]:
+    databases = PostgresDatabases()
+    yield databases
+    await databases.drop_all()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request, tmp_path: Path, postgres: PostgresDatabases) -> str:  # noqa: ANN001
+    """An empty database of this test's own: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'hocso.db'}"
+    return await postgres.create(f"hocso_test_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+async def database(db_url: str) -> AsyncIterator[Database]:
+    """The test's database, migrated to the newest schema."""
+    db = Database(db_url)
+    await db.upgrade()
+    yield db
+    await db.dispose()
+
+
+class Player:
+    """Plays a learner through the real engine: onboarding, then whole lessons."""
+
+    def __init__(self, engine: Engine, curriculum: Curriculum) -> None:
+        self.engine = engine
+        self.curriculum = curriculum
+
+    async def tap(self, user: str, verb: str, *args: object) -> list[Reply]:
+        return await self.engine.handle(Event(user=user, kind="button", payload=pack(verb, *args)))
+
+    async def onboard(
+        self, user: str, area: str = "-", age: str = "-", class_code: str = ""
+    ) -> list[Reply]:
+        start = Event(user=user, kind="command", command="start", text=class_code)
+        await self.engine.handle(start)
+        await self.tap(user, "c", "yes")
+        await self.tap(user, "lg", "vi")
+        await self.tap(user, "ar", area)
+        return await self.tap(user, "ag", age)
+
+    async def lesson(self, user: str, lesson_id: str, right: bool = True) -> list[Reply]:
+        """Take one lesson from its start, answering every question right (or wrong)."""
+        lesson = self.curriculum.lesson(lesson_id)
+        assert lesson is not None
+        replies = await self.tap(user, "les", lesson.id)
+        attempt = next(
+            b.payload.split(":")[2]
+            for r in replies
+            for row in r.buttons
+            for b in row
+            if b.payload.startswith(("1:n:", "1:a:"))
+        )
+        for index, step in enumerate(lesson.steps):
+            if isinstance(step, Card):
+                replies = await self.tap(user, "n", attempt, index)
+            elif isinstance(step, SingleChoice):
+                choice = next(i for i, o in enumerate(step.options) if o.correct == right)
+                replies = await self.tap(user, "a", attempt, index, choice)
+            elif isinstance(step, TrueFalse):
+                replies = await self.tap(user, "a", attempt, index, int(step.answer == right))
+            else:
+                text = step.accept.vi[0] if right else "không biết"
+                replies = await self.engine.handle(Event(user=user, kind="text", text=text))
+        return replies
+
+    async def everything(self, user: str) -> list[Reply]:
+        """Pass every lesson of the curriculum, in order."""
+        replies: list[Reply] = []
+        for lesson in self.curriculum.lessons:
+            replies = await self.lesson(user, lesson.id)
+        return replies
+
+
+@pytest.fixture
+def player(engine: Engine, curriculum: Curriculum) -> Player:
+    return Player(engine, curriculum)
+
+
+@pytest.fixture
+def make_player() -> type[Player]:
+    """For tests that play a learner on an engine of their own."""
+    return Player

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from bot.config import Config
 from bot.engine import Engine
 from bot.lessons import Curriculum
 from handlers.telegram import TelegramAdapter
+from storage.db import Database
 from storage.keys import Keys
 
 
@@ -28,10 +30,17 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 @pytest.fixture
 def tg_app(
-    config: Config, curriculum: Curriculum, redis: Redis, keys: Keys, engine: Engine, api
+    config: Config,
+    curriculum: Curriculum,
+    redis: Redis,
+    keys: Keys,
+    engine: Engine,
+    api: FakeBotApi,
+    tmp_path: Path,
 ) -> App:
     config.telegram = config.telegram.model_copy(update={"token": TOKEN, "base_url": api.base_url})
-    return App(config, curriculum, redis, keys, engine)
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'hocso.db'}")  # unused by the bot
+    return App(config, curriculum, redis, keys, engine, database)
 
 
 class Running:

@@ -237,7 +237,7 @@ async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
     )
     curriculum = load_curriculum(tmp_path)
     engine = Engine(store, curriculum, tg_app.config, clock=clock)
-    app = App(tg_app.config, curriculum, redis, keys, engine)
+    app = App(tg_app.config, curriculum, redis, keys, engine, tg_app.database)
     bot = await start_bot(app)
     for user_id in (11, 12):
         learner = make_phone(bot, user_id=user_id)

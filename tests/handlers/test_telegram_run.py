@@ -35,9 +35,10 @@ def test_a_missing_or_malformed_token_is_one_clear_line(env, capsys, token, said
     assert err.startswith(f"hocso: {said}") and err.count("\n") == 1
 
 
-def test_the_reporter_says_it_is_not_there_yet(env, capsys) -> None:
+def test_the_reporter_alone_needs_a_redis_server(env, capsys) -> None:
+    env.delenv("REDIS_URL", raising=False)
     assert main(["run", "--only", "reporter"]) == 2
-    assert "reporter is not available yet" in capsys.readouterr().err
+    assert "the reporter alone needs REDIS_URL" in capsys.readouterr().err
 
 
 async def test_run_serves_learners_and_stops_cleanly_on_sigterm(api, keys) -> None:

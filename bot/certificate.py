@@ -1,0 +1,154 @@
+"""The certificate: offered once a learner has passed every core module.
+
+The learner is asked which name to print (the name they type, the one their chat app shows,
+or none), then gets a message and a PNG with a short verification code and its QR code.
+The `certificate` outbox event carries the code, name and date to the reporting database,
+where `hocso certificate verify CODE` checks it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot import learner as st
+from bot.certificate_image import CertificateText, render
+from bot.events import Media, Reply
+from bot.menu import show_menu
+from bot.turn import Turn
+
+# No 0/O or 1/I: a code read aloud or typed from paper is hard to get wrong.
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 10  # 50 bits: collisions stay unlikely even across millions of certificates
+MAX_NAME = 60
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(typed: str) -> str:
+    """The stored form of a code as someone typed it: `abcde-23456` -> `ABCDE23456`."""
+    return re.sub(r"[^0-9A-Z]", "", typed.upper())
+
+
+def show_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def clean_name(typed: str, lenient: bool = False) -> str:
+    """The name to print, or "" if it is not usable: letters, spaces, a few marks, NFC.
+
+    A name the learner typed is refused if it holds anything else; a chat app's display name
+    (`lenient`) just loses its emoji and symbols."""
+    text = unicodedata.normalize("NFC", typed)
+    text = "".join(" " if c.isspace() else c for c in text)
+    text = "".join(c for c in text if not unicodedata.category(c).startswith("C"))
+    if lenient:
+        text = "".join(c for c in text if _allowed(c))
+    text = " ".join(text.split())
+    if not text or len(text) > MAX_NAME or not any(c.isalpha() for c in text):
+        return ""
+    return text if all(_allowed(c) for c in text) else ""
+
+
+def _allowed(c: str) -> bool:
+    return c.isalpha() or c in " .'-" or unicodedata.category(c) == "Mn"
+
+
+def earned(turn: Turn) -> bool:
+    core = [m for m in turn.curriculum.modules if m.info.core]
+    done = set(turn.learner.done)
+    return bool(core) and all(lesson.id in done for m in core for lesson in m.lessons)
+
+
+def offer(turn: Turn) -> bool:
+    """After a lesson: if this one completed every core module, ask for the name to print."""
+    if turn.learner.certificate or not earned(turn):
+        return False
+    ask_name(turn)
+    return True
+
+
+def ask_name(turn: Turn) -> None:
+    turn.learner.stage = st.CERT
+    rows = []
+    if shown := clean_name(turn.event.name, lenient=True):
+        rows.append([turn.button("cert_use_name", "cn", "n", name=shown)])
+    rows.append([turn.button("cert_no_name", "cn", "-")])
+    turn.say(turn.t("cert_ask_name"), *rows)
+
+
+def on_text(turn: Turn, text: str) -> None:
+    name = clean_name(text)
+    if not name:
+        turn.say(turn.t("cert_bad_name", max=MAX_NAME))
+        return
+    issue(turn, name)
+
+
+def on_button(turn: Turn, choice: str) -> None:
+    if turn.learner.stage != st.CERT:
+        return turn.notice("stale_button")
+    issue(turn, clean_name(turn.event.name, lenient=True) if choice == "n" else "")
+
+
+def issue(turn: Turn, name: str) -> None:
+    learner = turn.learner
+    learner.certificate = new_code()
+    learner.certificate_name = name
+    learner.stage = st.MENU
+    day = datetime.fromtimestamp(turn.now, ZoneInfo(turn.config.timezone)).date()
+    turn.emit("certificate", code=learner.certificate, name=name, date=day.isoformat())
+    send(turn)
+    show_menu(turn)
+
+
+def send(turn: Turn) -> None:
+    """The certificate message with its image (drawn again if this machine lacks it)."""
+    learner = turn.learner
+    code = learner.certificate
+    path = image_path(turn.config.data_dir, code)
+    if not path.exists():
+        render(certificate_text(turn), path)
+    caption = turn.t("cert_caption", code=show_code(code))
+    media = Media("image", str(path), caption)
+    turn.add(Reply(turn.t("cert_issued", code=show_code(code)), media=media))
+
+
+def show(turn: Turn) -> None:
+    """/certificate: send it again, offer it, or say what is left to earn it."""
+    if turn.learner.certificate:
+        send(turn)
+        return show_menu(turn)
+    if earned(turn):
+        return ask_name(turn)
+    core = [m for m in turn.curriculum.modules if m.info.core]
+    done = set(turn.learner.done)
+    finished = sum(all(x.id in done for x in m.lessons) for m in core)
+    turn.say(turn.t("cert_not_yet", done=finished, total=len(core)))
+    show_menu(turn)
+
+
+def image_path(data_dir: Path, code: str) -> Path:
+    return data_dir / "certificates" / f"{code}.png"
+
+
+def certificate_text(turn: Turn) -> CertificateText:
+    config, learner = turn.config, turn.learner
+    code = learner.certificate
+    modules = tuple(m.info.title.get("vi") for m in turn.curriculum.modules if m.info.core)
+    url = config.certificate.verify_url
+    return CertificateText(
+        code=show_code(code),
+        name=learner.certificate_name,
+        issued=datetime.fromtimestamp(turn.now, ZoneInfo(config.timezone)).date(),
+        campaign=config.campaign.name,
+        issuer=config.certificate.issuer,
+        modules=modules,
+        qr_data=url.replace("{code}", code) if url else code,
+    )

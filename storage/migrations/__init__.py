@@ -1,0 +1,1 @@
+"""Alembic migrations of the reporting database (run by `hocso db upgrade`)."""

@@ -1,0 +1,268 @@
+"""The numbers officials ask for, queried from the reporting database for a time range.
+
+A report is a list of small tables (name, columns, rows) so that one formatter can print
+any of them as text, CSV or JSON (see bot/report_cli.py). Definitions:
+
+* learners started: learners whose first consent (or first event) falls in the range;
+* lessons completed: first passes of a lesson (a retake does not count again);
+* learners certified: certificates issued in the range;
+* funnel: of the learners who started in the range, how many by the end of it passed the
+  first lesson, finished the first module, and were certified;
+* questions most often answered wrongly: first answers in lessons (not reviews).
+
+Rows of learners who asked to be forgotten stay in totals under "(erased)".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Database
+from storage.models import Certificate, Class, Completion, Learner, ModuleCompletion, Response
+
+ERASED = "(erased)"
+NOT_GIVEN = "(not given)"
+
+
+@dataclass
+class Table:
+    name: str  # a stable machine name, e.g. "by_area"
+    title: str
+    columns: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    start: datetime  # UTC, inclusive
+    end: datetime  # UTC, exclusive
+    tables: list[Table]
+
+    def table(self, name: str) -> Table:
+        return next(t for t in self.tables if t.name == name)
+
+
+@dataclass
+class Labels:
+    """How to show ids: ward and age-band names from config, the first lesson and module."""
+
+    areas: Mapping[str, str] = field(default_factory=dict)
+    age_bands: Mapping[str, str] = field(default_factory=dict)
+    first_lesson: str = ""
+    first_module: str = ""
+
+
+async def build_report(
+    db: Database,
+    start: datetime,
+    end: datetime,
+    target: int = 0,
+    labels: Labels | None = None,
+    top: int = 10,
+) -> Report:
+    labels = labels or Labels()
+    async with db.session() as s:
+        classes = {c.code: c.name for c in await s.scalars(select(Class))}
+        tables = [
+            await _totals(s, start, end),
+            await _breakdown(
+                s, start, end, "by_area", "By ward/commune", Learner.area, labels.areas
+            ),
+            await _breakdown(
+                s, start, end, "by_age", "By age band", Learner.age_band, labels.age_bands
+            ),
+            await _breakdown(s, start, end, "by_class", "By class", Learner.class_code, classes),
+            await _by_module(s, start, end),
+            await _funnel(s, start, end, labels),
+            await _target(s, end, target),
+            await _wrong_questions(s, start, end, top),
+        ]
+    return Report(start, end, tables)
+
+
+def _in(column, start: datetime, end: datetime):  # noqa: ANN001, ANN202
+    return (column >= start) & (column < end)
+
+
+async def _count(s: AsyncSession, query) -> int:  # noqa: ANN001
+    return int(await s.scalar(query) or 0)
+
+
+async def _totals(s: AsyncSession, start: datetime, end: datetime) -> Table:
+    started = select(func.count()).select_from(Learner).where(_in(Learner.started_at, start, end))
+    done = select(func.count()).select_from(Completion)
+    done = done.where(_in(Completion.finished_at, start, end))
+    certified = select(func.count()).select_from(Certificate)
+    certified = certified.where(_in(Certificate.issued_at, start, end))
+    return Table(
+        "totals",
+        "Totals",
+        ["measure", "count"],
+        [
+            ["learners started", await _count(s, started)],
+            ["lessons completed", await _count(s, done.where(Completion.first_pass))],
+            ["lesson attempts", await _count(s, done)],
+            ["learners certified", await _count(s, certified)],
+        ],
+    )
+
+
+async def _breakdown(
+    s: AsyncSession,
+    start: datetime,
+    end: datetime,
+    name: str,
+    title: str,
+    column,  # noqa: ANN001 - a Learner column
+    names: Mapping[str, str],
+) -> Table:
+    """Learners started, lessons completed and learners certified, per value of `column`."""
+    counts: dict[str | None, list[int]] = {}
+
+    def add(rows, index: int) -> None:  # noqa: ANN001
+        for key, n in rows:
+            counts.setdefault(key, [0, 0, 0])[index] += n
+
+    started = select(column, func.count()).where(_in(Learner.started_at, start, end))
+    add(await s.execute(started.group_by(column)), 0)
+    done = (
+        select(column, func.count())
+        .select_from(Completion)
+        .outerjoin(Learner, Completion.learner_id == Learner.id)
+        .where(Completion.first_pass, _in(Completion.finished_at, start, end))
+    )
+    add(await s.execute(done.group_by(column)), 1)
+    certified = (
+        select(column, func.count())
+        .select_from(Certificate)
+        .join(Learner, Certificate.learner_id == Learner.id)
+        .where(_in(Certificate.issued_at, start, end))
+    )
+    add(await s.execute(certified.group_by(column)), 2)
+
+    def label(key: str | None) -> str:
+        if key is None:
+            return ERASED
+        return names.get(key) or key or NOT_GIVEN
+
+    rows = [[label(k), *v] for k, v in counts.items()]
+    rows.sort(key=lambda r: (-int(r[2]), -int(r[1]), str(r[0])))
+    return Table(name, title, ["name", "started", "lessons completed", "certified"], rows)
+
+
+async def _by_module(s: AsyncSession, start: datetime, end: datetime) -> Table:
+    counts: dict[str, list[int]] = {}
+    lessons = (
+        select(Completion.module, func.count())
+        .where(Completion.first_pass, _in(Completion.finished_at, start, end))
+        .group_by(Completion.module)
+    )
+    for module, n in await s.execute(lessons):
+        counts.setdefault(module, [0, 0])[0] = n
+    finished = (
+        select(ModuleCompletion.module, func.count())
+        .where(_in(ModuleCompletion.finished_at, start, end))
+        .group_by(ModuleCompletion.module)
+    )
+    for module, n in await s.execute(finished):
+        counts.setdefault(module, [0, 0])[1] = n
+    rows = [[m or NOT_GIVEN, *v] for m, v in sorted(counts.items())]
+    return Table("by_module", "By module", ["module", "lessons completed", "finished"], rows)
+
+
+async def _funnel(s: AsyncSession, start: datetime, end: datetime, labels: Labels) -> Table:
+    cohort = select(Learner.id).where(_in(Learner.started_at, start, end))
+    started = await _count(s, select(func.count()).select_from(cohort.subquery()))
+
+    async def reached(table, *where) -> int:  # noqa: ANN001
+        query = select(func.count(func.distinct(table.learner_id))).where(
+            table.learner_id.in_(cohort), *where
+        )
+        return await _count(s, query)
+
+    lesson_where = [Completion.passed, Completion.finished_at < end]
+    if labels.first_lesson:
+        lesson_where.append(Completion.lesson == labels.first_lesson)
+    module_where = [ModuleCompletion.finished_at < end]
+    if labels.first_module:
+        module_where.append(ModuleCompletion.module == labels.first_module)
+    first_lesson = await reached(Completion, *lesson_where)
+    first_module = await reached(ModuleCompletion, *module_where)
+    stages = [
+        ("started", started),
+        (f"passed lesson 1 ({labels.first_lesson or 'any'})", first_lesson),
+        (f"finished module 1 ({labels.first_module or 'any'})", first_module),
+        ("certified", await reached(Certificate, Certificate.issued_at < end)),
+    ]
+    rows = [[stage, n, f"{100 * n / started:.1f}%" if started else "-"] for stage, n in stages]
+    title = "Funnel (learners who started in the range)"
+    return Table("funnel", title, ["stage", "learners", "of started"], rows)
+
+
+async def _target(s: AsyncSession, end: datetime, target: int) -> Table:
+    certified = await _count(
+        s, select(func.count()).select_from(Certificate).where(Certificate.issued_at < end)
+    )
+    share = f"{100 * certified / target:.2f}%" if target else "-"
+    return Table(
+        "target",
+        "Progress toward the campaign target (all certificates to the end of the range)",
+        ["certified", "target", "reached"],
+        [[certified, target, share]],
+    )
+
+
+async def _wrong_questions(s: AsyncSession, start: datetime, end: datetime, top: int) -> Table:
+    wrong = func.sum(case((Response.correct.is_(False), 1), else_=0))
+    query = (
+        select(Response.lesson, Response.question, func.count(), wrong)
+        .where(Response.review.is_(False), _in(Response.answered_at, start, end))
+        .group_by(Response.lesson, Response.question)
+        .having(wrong > 0)
+        .order_by(wrong.desc(), func.count().desc(), Response.lesson, Response.question)
+        .limit(top)
+    )
+    rows = [
+        [lesson, question, int(answers), int(wrongs), f"{100 * wrongs / answers:.0f}%"]
+        for lesson, question, answers, wrongs in await s.execute(query)
+    ]
+    columns = ["lesson", "question", "answers", "wrong", "wrong share"]
+    return Table("wrong_questions", f"Top {top} questions answered wrongly", columns, rows)
+
+
+@dataclass
+class IssuedCertificate:
+    code: str
+    name: str
+    issued_at: datetime
+    area: str
+    age_band: str
+    class_code: str
+
+
+async def certificates(db: Database, code: str | None = None) -> list[IssuedCertificate]:
+    """Certificates with their learner's area, age band and class (one, if `code` given)."""
+    query = (
+        select(Certificate, Learner)
+        .outerjoin(Learner, Certificate.learner_id == Learner.id)
+        .order_by(Certificate.issued_at, Certificate.code)
+    )
+    if code is not None:
+        query = query.where(Certificate.code == code)
+    async with db.session() as s:
+        return [
+            IssuedCertificate(
+                c.code,
+                c.name,
+                c.issued_at,
+                learner.area if learner else "",
+                learner.age_band if learner else "",
+                learner.class_code if learner else "",
+            )
+            for c, learner in await s.execute(query)
+        ]

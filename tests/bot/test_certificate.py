@@ -1,0 +1,107 @@
+"""Certificates: earned by passing every core module, drawn as a PNG whose QR holds the code,
+and checkable in the reporting database."""
+
+from __future__ import annotations
+
+import io
+from argparse import Namespace
+
+import zxingcpp
+from PIL import Image
+
+from bot import learner as st
+from bot import report_cli
+from bot.certificate import clean_name, normalize_code, show_code
+from bot.events import Event
+from storage.reporter import Reporter
+
+
+def image_reply(replies):  # noqa: ANN001, ANN201
+    return next(r for r in replies if r.media and r.media.kind == "image")
+
+
+async def test_passing_every_core_module_earns_a_verifiable_certificate(
+    player, engine, config, tmp_path, redis, keys, database, capsys
+):
+    config.data_dir = tmp_path
+    user = "tg:555"
+    await player.onboard(user, area="thot-not", age="60")
+    replies = await player.everything(user)
+    assert "giấy chứng nhận" in replies[-1].text  # asked which name to print
+    replies = await engine.handle(Event(user=user, kind="text", text="  Nguyễn Thị\tHường "))
+
+    reply = image_reply(replies)
+    code = normalize_code(reply.text.split("Mã xác minh: ")[1].split()[0])
+    assert len(code) == 10 and show_code(code) in reply.text
+    with Image.open(reply.media.path) as image:
+        image.load()
+        assert image.format == "PNG" and image.size == (1600, 1130)
+        decoded = zxingcpp.read_barcodes(image)
+    assert [d.text for d in decoded] == [code]
+
+    await Reporter(redis, keys, database).step()
+    args = Namespace(command="certificate", action="verify", code=show_code(code).lower())
+    assert await report_cli.verify(database, config, args.code) == 0
+    shown = capsys.readouterr().out
+    assert "VALID" in shown and "Nguyễn Thị Hường" in shown and "Phường Thốt Nốt" in shown
+    assert await report_cli.verify(database, config, "ZZZZZ-ZZZZZ") == 1
+
+    out = io.StringIO()
+    await report_cli.export(database, config, out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "code,name,issued,ward,age_band,class"
+    assert lines[1] == f"{show_code(code)},Nguyễn Thị Hường,2026-01-01,Phường Thốt Nốt,60,"
+
+
+async def test_the_chat_name_or_no_name_can_be_chosen(player, engine, config, tmp_path):
+    config.data_dir = tmp_path
+    await player.onboard("tg:1")
+    await player.everything("tg:1")
+    tap = Event(user="tg:1", kind="button", payload="1:cn:n", name="Lan 🌸")
+    reply = image_reply(await engine.handle(tap))
+    assert reply.media.path.endswith(".png")
+    fields, _ = await engine.store.load("tg:1")
+    assert fields["cn"] == "Lan" and fields["st"] == st.MENU
+
+    await player.onboard("tg:2")
+    await player.everything("tg:2")
+    reply = image_reply(await engine.handle(Event(user="tg:2", kind="button", payload="1:cn:-")))
+    fields, _ = await engine.store.load("tg:2")
+    assert "cn" not in fields and fields["ce"]
+
+    # /certificate sends it again (redrawn if this machine lost the file); no second code.
+    png = tmp_path / "certificates" / f"{fields['ce']}.png"
+    png.unlink()
+    command = Event(user="tg:2", kind="command", command="certificate")
+    again = image_reply(await engine.handle(command))
+    assert again.text == reply.text and png.exists()
+
+
+async def test_no_certificate_before_the_core_modules_are_done(player, engine, config, tmp_path):
+    config.data_dir = tmp_path
+    await player.onboard("tg:3")
+    replies = await engine.handle(Event(user="tg:3", kind="command", command="certificate"))
+    assert "0/1" in replies[0].text
+    assert not list(tmp_path.glob("certificates/*"))
+
+
+async def test_a_bad_name_is_asked_again_and_a_command_leaves(player, engine, config, tmp_path):
+    config.data_dir = tmp_path
+    await player.onboard("tg:4")
+    await player.everything("tg:4")
+    typed = Event(user="tg:4", kind="text", text="<script>alert(1)</script>")
+    replies = await engine.handle(typed)
+    assert "chưa in được" in replies[0].text
+    await engine.handle(Event(user="tg:4", kind="command", command="menu"))
+    fields, _ = await engine.store.load("tg:4")
+    assert fields["st"] == st.MENU and "ce" not in fields
+
+
+def test_names_are_cleaned_before_printing():
+    assert clean_name("  Trần   Văn\u200b Bảy ") == "Trần Văn Bảy"
+    assert clean_name("Nguyen Van A.") == "Nguyen Van A."
+    assert clean_name("O'Neil-Lê") == "O'Neil-Lê"
+    assert clean_name("Hoa" + "\u0300") == "Hoà"  # NFC: combining accent joins its letter
+    for bad in ("", "12345", "=HYPERLINK(1)", "a" * 61, "Lan\x00", "https://x.vn"):
+        assert clean_name(bad) in ("", "Lan"), bad
+    assert clean_name("Lan\x00") == "Lan"  # a control character is dropped, not refused

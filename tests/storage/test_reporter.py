@@ -1,0 +1,249 @@
+"""Outbox -> SQL: every event stored exactly once, through outages, crashes and replays."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import func, select
+
+from bot.app import open_app
+from storage.db import Database
+from storage.ingest import parse, write_batch
+from storage.keys import Keys
+from storage.models import Certificate, Completion, Learner, ProcessedEvent, Response
+from storage.reporter import GROUP, Reporter, background_reporter
+
+T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
+
+
+def event(kind: str, user: str = "tg:1", at: int = T0, **data: object) -> dict[str, str]:
+    fields = {"id": uuid.uuid4().hex, "type": kind, "user": user, "at": str(at)}
+    return fields | {k: str(v) for k, v in data.items()}
+
+
+def completion(user: str = "tg:1", at: int = T0, lesson: str = "l1", passed: int = 1) -> dict:
+    return event(
+        "completion", user, at, lesson=lesson, version=1, module="m1", score=3, total=3,
+        passed=passed, started_at=at - 180, finished_at=at, group=0,
+    )  # fmt: skip
+
+
+async def push(redis: Redis, keys: Keys, *events: dict[str, str]) -> None:
+    """XADD as storage/state.py does: one entry per event, field `e` holding its JSON."""
+    for e in events:
+        await redis.xadd(keys.outbox_of(e["user"]), {"e": json.dumps(e)})
+
+
+async def count(db: Database, model: type, *where: object) -> int:
+    async with db.session() as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+async def backlog(redis: Redis, keys: Keys) -> tuple[int, int]:
+    """(entries still in the outboxes, entries read but not acknowledged)."""
+    length = pending = 0
+    for stream in keys.all_outboxes():
+        length += await redis.xlen(stream)
+        if await redis.exists(stream):
+            info = await redis.xpending(stream, GROUP)
+            pending += info["pending"]
+    return length, pending
+
+
+async def until(check: Callable[[], Awaitable[bool]], seconds: float = 15) -> None:
+    async with asyncio.timeout(seconds):
+        while not await check():
+            await asyncio.sleep(0.05)
+
+
+async def test_a_lesson_in_chat_reaches_sql_once(player, redis, keys, database, curriculum):
+    user = "tg:1001"
+    await player.onboard(user, area="ninh-kieu", age="40-59")
+    lesson = curriculum.lessons[0]
+    await player.lesson(user, lesson.id)
+    reporter = Reporter(redis, keys, database)
+    assert await reporter.step() > 0
+    assert await reporter.step() == 0
+
+    assert await count(database, Completion) == 1
+    assert await count(database, Response) == len(lesson.questions)
+    async with database.session() as session:
+        learner = await session.scalar(select(Learner))
+        done = await session.scalar(select(Completion))
+    assert (learner.platform, learner.platform_user) == ("tg", "1001")
+    assert (learner.area, learner.age_band, learner.locale) == ("ninh-kieu", "40-59", "vi")
+    assert done.learner_id == learner.id and done.passed and done.first_pass
+    total = len(lesson.questions)
+    assert (done.lesson, done.score, done.total) == (lesson.id, total, total)
+    assert await backlog(redis, keys) == (0, 0)
+
+
+async def test_the_same_event_delivered_twice_is_stored_once(redis, keys, database):
+    twice = completion()
+    await push(redis, keys, twice, twice)  # twice in one batch
+    reporter = Reporter(redis, keys, database)
+    await reporter.step()
+    await push(redis, keys, twice)  # and again later
+    await reporter.step()
+    assert await count(database, Completion) == 1
+    assert await count(database, ProcessedEvent) == 1
+    assert await backlog(redis, keys) == (0, 0)
+
+
+async def test_a_reporter_killed_between_commit_and_ack_is_replayed_once(redis, keys, database):
+    events = [completion(f"tg:{i}", lesson=f"l{i % 3}") for i in range(20)]
+    await push(redis, keys, *events)
+    dying = Reporter(redis, keys, database, consumer="dying")
+    await dying.setup()
+    entries = await dying.read(">")
+    assert len(entries) == 20
+    # It commits the batch to SQL ... and dies before XACK.
+    assert await write_batch(database, [e for _, _, e in entries if e]) == 20
+    assert await backlog(redis, keys) == (20, 20)
+
+    rescuer = Reporter(redis, keys, database, consumer="rescuer", claim_idle=0.05)
+    await asyncio.sleep(0.1)
+    assert await rescuer.step() == 20  # claimed from the dead consumer
+    assert rescuer.written == 0  # already stored: nothing written twice
+    assert await count(database, Completion) == 20
+    assert await backlog(redis, keys) == (0, 0)
+
+
+async def test_a_reporter_killed_before_commit_loses_nothing(redis, keys, database):
+    await push(redis, keys, *[completion(f"tg:{i}") for i in range(5)])
+    dying = Reporter(redis, keys, database, consumer="dying")
+    await dying.setup()
+    assert len(await dying.read(">")) == 5  # read, then killed before writing anything
+    rescuer = Reporter(redis, keys, database, consumer="rescuer", claim_idle=0.05)
+    assert await rescuer.step() == 0  # too fresh to claim: the reader may be alive
+    await asyncio.sleep(0.1)
+    await rescuer.step()
+    assert await count(database, Completion) == 5
+    assert await backlog(redis, keys) == (0, 0)
+
+
+async def test_two_reporters_racing_store_each_event_once(redis, keys, database):
+    events = [completion(f"tg:{i % 7}", at=T0 + i, lesson=f"l{i}") for i in range(300)]
+    await push(redis, keys, *events)
+    a = Reporter(redis, keys, database, consumer="a", batch=25, claim_idle=0.05, block=0.05)
+    b = Reporter(redis, keys, database, consumer="b", batch=25, claim_idle=0.05, block=0.05)
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(r.run(stop)) for r in (a, b)]
+    await until(lambda: _equals(count(database, Completion), 300))
+    await until(lambda: _equals(backlog(redis, keys), (0, 0)))
+    stop.set()
+    await asyncio.gather(*tasks)
+    assert a.written + b.written == 300
+    assert await count(database, Learner) == 7
+
+
+async def _equals(value: Awaitable[object], expected: object) -> bool:
+    return await value == expected
+
+
+@pytest.fixture
+async def late_db_url(db_url: str, postgres, tmp_path: Path):  # noqa: ANN001
+    """A database that cannot be reached until the test says so (a real failure, not a mock):
+    a PostgreSQL database that does not exist yet, or a SQLite path taken by a directory."""
+    if db_url.startswith("sqlite"):
+        blocker = tmp_path / "late.db"
+        blocker.mkdir()  # SQLite cannot open a directory as its database file
+
+        async def bring_up() -> None:
+            blocker.rmdir()
+
+        return f"sqlite+aiosqlite:///{blocker}", bring_up
+    name = f"hocso_test_late_{uuid.uuid4().hex[:8]}"
+    url = postgres.url(name)
+
+    async def bring_up_pg() -> None:
+        await postgres.create(name)
+        db = Database(url)
+        await db.upgrade()  # PostgreSQL is migrated explicitly (`hocso db upgrade`)
+        await db.dispose()
+
+    return url, bring_up_pg
+
+
+async def test_while_the_database_is_down_learners_learn_and_events_wait(
+    late_db_url, player, redis, keys, curriculum
+):
+    url, bring_up = late_db_url
+    database = Database(url)
+    lesson = curriculum.lessons[0]
+    async with background_reporter(redis, keys, database, block=0.05, max_backoff=0.2) as rep:
+        for i in range(3):
+            user = f"tg:{2000 + i}"
+            await player.onboard(user, area="cai-khe")
+            replies = await player.lesson(user, lesson.id)
+            assert any("🎉" in r.text for r in replies)  # passed, with the database down
+        await asyncio.sleep(0.5)  # the reporter has been failing and backing off meanwhile
+        assert rep.written == 0
+        length, _ = await backlog(redis, keys)
+        assert length > 0  # nothing was acknowledged
+        await bring_up()
+        await until(lambda: _equals(backlog(redis, keys), (0, 0)))
+    assert await count(database, Completion) == 3
+    assert await count(database, Learner) == 3
+    assert await count(database, Response) == 3 * len(lesson.questions)
+    await database.dispose()
+
+
+async def test_unknown_and_malformed_entries_are_acknowledged_and_skipped(redis, keys, database):
+    await push(redis, keys, event("inactive"), event("mystery"), completion())
+    await redis.xadd(keys.outbox_of("tg:1"), {"e": "{not json"})
+    await redis.xadd(keys.outbox_of("tg:1"), {"e": json.dumps(event("answer") | {"at": "x"})})
+    await Reporter(redis, keys, database).step()
+    assert await count(database, Completion) == 1
+    assert await count(database, ProcessedEvent) == 3
+    assert await count(database, Learner, Learner.active.is_(False)) == 1
+    assert await backlog(redis, keys) == (0, 0)
+
+
+async def test_forget_deletes_the_learner_and_keeps_detached_totals(redis, keys, database):
+    user = "tg:77"
+    profile = event("learner", user, T0, consent_at=T0, lang="vi", area="o-mon", age="60")
+    answer = event("answer", user, T0 + 10, lesson="l1", version=1, question="q", correct=0)
+    cert = event("certificate", user, T0 + 30, code="ABCDE23456", name="Trần Văn Bảy")
+    late = completion(user, at=T0 + 40)  # read by a reporter that died; replayed after forget
+    await push(redis, keys, profile, answer, completion(user, at=T0 + 20), cert)
+    await push(redis, keys, event("forget", user, T0 + 50))
+    await Reporter(redis, keys, database).step()
+    assert await write_batch(database, [parse(json.dumps(late))]) == 1
+
+    assert await count(database, Learner) == 0
+    assert await count(database, Certificate) == 0
+    assert await count(database, Completion) == 2
+    assert await count(database, Completion, Completion.learner_id.is_(None)) == 2
+    assert await count(database, Response, Response.learner_id.is_(None)) == 1
+
+    # Coming back later is a new start, with nothing of the old profile.
+    await push(redis, keys, event("learner", user, T0 + 100, consent_at=T0 + 100, area=""))
+    await Reporter(redis, keys, database).step()
+    async with database.session() as session:
+        again = await session.scalar(select(Learner))
+    assert again is not None and again.area == "" and again.consent_at.timestamp() == T0 + 100
+
+
+async def test_the_console_chat_reports_to_its_sqlite_file(
+    config, curriculum, tmp_path, clock, make_player
+):
+    """`hocso chat`: embedded Redis, SQLite created on first use, a reporter running beside,
+    and what is left stored when the chat ends."""
+    config.data_dir = tmp_path
+    async with open_app(config, curriculum) as app:
+        app.engine.clock = clock
+        async with background_reporter(app.redis, app.keys, app.database, block=0.05):
+            player = make_player(app.engine, curriculum)
+            await player.onboard("console:local", area="tan-an")
+            await player.lesson("console:local", curriculum.lessons[0].id)
+        database = app.database
+        assert await count(database, Completion) == 1
+        assert await count(database, Learner, Learner.area == "tan-an") == 1
+    assert (tmp_path / "hocso.db").exists()

@@ -1,0 +1,156 @@
+"""Reports on a seeded database give the numbers counted by hand (see the seed below)."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import report_cli
+from bot.cli import main
+from storage.ingest import parse, write_batch
+from storage.reports import Labels, build_report
+
+T0 = 1_767_225_600  # 2026-01-01 00:00 UTC, 07:00 in Hà Nội
+DAY = 86_400
+JANUARY = (datetime(2025, 12, 31, 17, tzinfo=UTC), datetime(2026, 1, 31, 17, tzinfo=UTC))
+
+
+def ev(kind: str, user: str, at: int, **data: object):  # noqa: ANN201
+    raw = {"id": uuid.uuid4().hex, "type": kind, "user": user, "at": str(at)}
+    return parse(json.dumps(raw | {k: str(v) for k, v in data.items()}))
+
+
+def profile(user: str, at: int, area: str, age: str, class_code: str = ""):  # noqa: ANN201
+    return ev(
+        "learner", user, at, consent_at=at, lang="vi", area=area, age=age, class_code=class_code
+    )
+
+
+def done(user: str, at: int, lesson: str, passed: int = 1):  # noqa: ANN201
+    module = "m2" if lesson == "l3" else "m1"
+    return ev(
+        "completion", user, at, lesson=lesson, version=1, module=module, score=passed,
+        total=1, passed=passed, started_at=at - 120, finished_at=at, group=0,
+    )  # fmt: skip
+
+
+def answer(user: str, at: int, question: str, correct: int, review: int = 0):  # noqa: ANN201
+    return ev(
+        "answer", user, at, lesson="l1", version=1, question=question, correct=correct,
+        review=review,
+    )  # fmt: skip
+
+
+# Five learners. A, B, C start in January; D in February; E in January, then asks to be
+# forgotten. Module m1 holds lessons l1 and l2, module m2 lesson l3; both are core.
+SEED = [
+    profile("tg:A", T0, "ninh-kieu", "25-39", "LOP1"),
+    profile("tg:B", T0 + 100, "ninh-kieu", "60"),
+    profile("tg:C", T0 + 200, "cai-khe", "", "LOP1"),
+    profile("tg:D", T0 + 40 * DAY, "cai-khe", ""),
+    profile("tg:E", T0 + 300, "o-mon", "40-59"),
+    answer("tg:A", T0 + 900, "q1", 1),
+    answer("tg:A", T0 + 950, "q2", 0),
+    done("tg:A", T0 + 1000, "l1"),
+    done("tg:A", T0 + 2000, "l1"),  # a retake: not a second completed lesson
+    done("tg:A", T0 + 3000, "l2"),
+    ev("module", "tg:A", T0 + 3000, module="m1"),
+    done("tg:A", T0 + 4000, "l3"),
+    ev("module", "tg:A", T0 + 4000, module="m2"),
+    ev("certificate", "tg:A", T0 + 4100, code="AAAAA22222", name="Anh", date="2026-01-01"),
+    answer("tg:A", T0 + 5 * DAY, "q1", 0, review=1),  # reviews are not item analysis
+    answer("tg:B", T0 + 900, "q1", 0),
+    answer("tg:B", T0 + 950, "q2", 0),
+    done("tg:B", T0 + 1000, "l1", passed=0),
+    done("tg:B", T0 + 1500, "l1"),
+    answer("tg:C", T0 + 900, "q1", 0),
+    done("tg:C", T0 + 1000, "l1"),
+    done("tg:C", T0 + 2000, "l2", passed=0),
+    answer("tg:D", T0 + 40 * DAY + 50, "q1", 0),
+    done("tg:D", T0 + 40 * DAY + 100, "l1"),
+    done("tg:E", T0 + 1000, "l1"),
+    ev("forget", "tg:E", T0 + 5000),
+]
+LABELS = Labels(
+    areas={"ninh-kieu": "Phường Ninh Kiều", "cai-khe": "Phường Cái Khế", "o-mon": "Phường Ô Môn"},
+    age_bands={"25-39": "25–39 tuổi", "60": "Từ 60 tuổi", "40-59": "40–59 tuổi"},
+    first_lesson="l1",
+    first_module="m1",
+)
+
+
+@pytest.fixture
+async def seeded(database):  # noqa: ANN001, ANN201
+    assert await write_batch(database, SEED[:12]) == 12  # two batches, like a reporter
+    assert await write_batch(database, SEED[12:]) == len(SEED) - 12
+    return database
+
+
+async def test_january_by_hand(seeded):
+    report = await build_report(seeded, *JANUARY, target=996_000, labels=LABELS)
+    rows = {t.name: t.rows for t in report.tables}
+    assert rows["totals"] == [
+        ["learners started", 3],  # A, B, C (D started in February; E was erased)
+        ["lessons completed", 6],  # A l1 l2 l3, B l1, C l1, and E's l1 kept anonymously
+        ["lesson attempts", 9],
+        ["learners certified", 1],
+    ]
+    assert rows["by_area"] == [
+        ["Phường Ninh Kiều", 2, 4, 1],
+        ["Phường Cái Khế", 1, 1, 0],
+        ["(erased)", 0, 1, 0],
+    ]
+    assert rows["by_age"] == [
+        ["25–39 tuổi", 1, 3, 1],
+        ["(not given)", 1, 1, 0],
+        ["Từ 60 tuổi", 1, 1, 0],
+        ["(erased)", 0, 1, 0],
+    ]
+    assert rows["by_class"] == [["LOP1", 2, 4, 1], ["(not given)", 1, 1, 0], ["(erased)", 0, 1, 0]]
+    assert rows["by_module"] == [["m1", 5, 1], ["m2", 1, 1]]
+    assert [r[:2] for r in rows["funnel"]] == [
+        ["started", 3],
+        ["passed lesson 1 (l1)", 3],
+        ["finished module 1 (m1)", 1],
+        ["certified", 1],
+    ]
+    assert rows["funnel"][2][2] == "33.3%"
+    assert rows["target"] == [[1, 996_000, "0.00%"]]
+    assert rows["wrong_questions"] == [["l1", "q1", 3, 2, "67%"], ["l1", "q2", 2, 2, "100%"]]
+
+
+async def test_a_later_range_counts_only_what_happened_in_it(seeded):
+    february = (datetime(2026, 1, 31, 17, tzinfo=UTC), datetime(2026, 2, 28, 17, tzinfo=UTC))
+    report = await build_report(seeded, *february, target=10, labels=LABELS)
+    assert report.table("totals").rows[:2] == [["learners started", 1], ["lessons completed", 1]]
+    assert report.table("by_area").rows == [["Phường Cái Khế", 1, 1, 0]]
+    assert report.table("target").rows == [[1, 10, "10.00%"]]  # all certificates so far
+    assert report.table("wrong_questions").rows == [["l1", "q1", 1, 1, "100%"]]
+
+
+async def test_formats(seeded, config):
+    report = await build_report(seeded, *JANUARY, target=996_000, labels=LABELS)
+    out = io.StringIO()
+    report_cli.write_csv(report, "title", out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "section,row,column,value"
+    assert "totals,lessons completed,count,6" in lines
+    assert "by_area,Phường Ninh Kiều,certified,1" in lines
+    out = io.StringIO()
+    report_cli.write_json(report, "title", out)
+    data = json.loads(out.getvalue())
+    assert data["sections"]["funnel"]["rows"][1]["learners"] == 3
+    out = io.StringIO()
+    report_cli.write_table(report, "title", out)
+    assert "Phường Ninh Kiều" in out.getvalue() and "996,000" in out.getvalue()
+
+
+def test_report_help_explains_itself(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "--help"])
+    assert exit_.value.code == 0
+    assert "funnel" in capsys.readouterr().out
