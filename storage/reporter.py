@@ -50,7 +50,7 @@ class Reporter:
         consumer: str = "",
         batch: int = 500,
         claim_idle: float = 60.0,
-        block: float = 1.0,
+        block: float = 1.0,  # seconds to wait when every outbox is empty
         max_backoff: float = 30.0,
     ) -> None:
         self.redis = redis
@@ -77,9 +77,9 @@ class Reporter:
                     raise
         self._grouped = True
 
-    async def step(self, block: float | None = None) -> int:
+    async def step(self) -> int:
         """One round: our own unacknowledged entries, then stale ones of dead reporters,
-        then new ones (waiting up to `block` seconds for them). Returns entries handled."""
+        then new ones. Returns the number of entries handled (0: nothing to do)."""
         await self.setup()
         handled = 0
         while entries := await self.read("0"):  # ours, read before but never acknowledged
@@ -87,19 +87,23 @@ class Reporter:
         if time.monotonic() - self._last_claim >= self.claim_idle / 2:
             handled += await self.claim()
             self._last_claim = time.monotonic()
-        if entries := await self.read(">", None if handled else block):
+        if entries := await self.read(">"):
             handled += await self.store(entries)
         return handled
 
-    async def read(self, since: str, block: float | None = None) -> list[Entry]:
-        """Entries of all outboxes: `>` new ones, `0` the ones delivered to us and pending."""
-        wait = int(block * 1000) if block else None
-        answer = await self.redis.xreadgroup(
-            GROUP, self.consumer, dict.fromkeys(self.streams, since), count=self.batch, block=wait
-        )
+    async def read(self, since: str) -> list[Entry]:
+        """Entries of every outbox: `>` new ones, `0` the ones delivered to us and pending.
+
+        One XREADGROUP per stream, pipelined: the streams live in different hash slots, so a
+        single call over all of them would be refused by Redis Cluster."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for stream in self.streams:
+                pipe.xreadgroup(GROUP, self.consumer, {stream: since}, count=self.batch)
+            answers = await pipe.execute()
         # An entry deleted while pending comes back without fields: it is acknowledged only.
         return [
             (_text(stream), _text(entry_id), _event(fields) if fields else None)
+            for answer in answers
             for stream, items in answer or []
             for entry_id, fields in items
         ]
@@ -148,10 +152,8 @@ class Reporter:
         delay, down_since = 1.0, 0.0
         while not stop.is_set():
             try:
-                began = time.monotonic()
-                if not await self.step(block=self.block) and time.monotonic() - began < 0.01:
-                    # The embedded Redis answers at once instead of blocking: idle politely.
-                    await _wait(stop, self.block)
+                if not await self.step():
+                    await _wait(stop, self.block)  # idle: look again in a moment
             except IntegrityError:
                 continue  # another reporter stored some of these first; re-read them
             except asyncio.CancelledError:
