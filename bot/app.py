@@ -42,5 +42,5 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     finally:
         await database.dispose()
         if embedded:
-            await save_snapshot(redis, snapshot, f"{keys.prefix}:*:u:*")
+            await save_snapshot(redis, snapshot, keys.prefix)
         await redis.aclose()

@@ -1,7 +1,8 @@
 """The embedded default: an in-process Redis (fakeredis, which runs our Lua scripts too).
 
-It lets `hocso chat` run on a fresh machine with no server. Learner hashes are saved to a
-small JSON file on exit and loaded on start, so a console learner resumes where they left off.
+It lets `hocso chat` run on a fresh machine with no server. Learner hashes and unreported
+outbox entries are saved to a small JSON file on exit and loaded on start, so a console learner
+resumes where they left off and no completion is lost.
 Workers serving real learners must use a real Redis (REDIS_URL).
 """
 
@@ -17,15 +18,24 @@ from redis.asyncio import Redis
 async def open_embedded(snapshot: Path) -> Redis:
     redis: Redis = FakeAsyncRedis(server=FakeServer(), decode_responses=True)
     if snapshot.exists():
-        for key, fields in json.loads(snapshot.read_text(encoding="utf-8")).items():
+        saved = json.loads(snapshot.read_text(encoding="utf-8"))
+        for key, fields in saved.get("hashes", {}).items():
             await redis.hset(key, mapping=fields)
+        for key, entries in saved.get("streams", {}).items():
+            for fields in entries:
+                await redis.xadd(key, fields)
     return redis
 
 
-async def save_snapshot(redis: Redis, snapshot: Path, pattern: str) -> None:
-    data = {}
-    async for key in redis.scan_iter(match=pattern):
-        if await redis.type(key) == "hash":
-            data[key] = await redis.hgetall(key)
+async def save_snapshot(redis: Redis, snapshot: Path, prefix: str) -> None:
+    """Keep learner hashes, and outbox entries not yet stored in SQL (the reporter re-reads
+    them next time; their event ids make a second delivery harmless)."""
+    saved: dict[str, dict[str, object]] = {"hashes": {}, "streams": {}}
+    async for key in redis.scan_iter(match=f"{prefix}:*"):
+        kind = await redis.type(key)
+        if kind == "hash":
+            saved["hashes"][key] = await redis.hgetall(key)
+        elif kind == "stream":
+            saved["streams"][key] = [fields for _, fields in await redis.xrange(key) if fields]
     snapshot.parent.mkdir(parents=True, exist_ok=True)
-    snapshot.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    snapshot.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
