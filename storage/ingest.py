@@ -40,6 +40,7 @@ KNOWN = {
     "paused",
     "resumed",
     "inactive",
+    "active",
     "forget",
     "certificate",
 }
@@ -246,6 +247,10 @@ class _Applier:
     async def _on_inactive(self, event: OutboxEvent) -> None:
         if row := await self.learner(event):
             row.active = False
+
+    async def _on_active(self, event: OutboxEvent) -> None:
+        if row := await self.learner(event):
+            row.active = True
 
     async def _on_certificate(self, event: OutboxEvent) -> None:
         row = await self.learner(event)

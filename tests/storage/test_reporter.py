@@ -206,6 +206,14 @@ async def test_unknown_and_malformed_entries_are_acknowledged_and_skipped(redis,
     assert await backlog(redis, keys) == (0, 0)
 
 
+async def test_a_learner_who_blocks_then_writes_again_is_active(redis, keys, database):
+    await push(redis, keys, event("inactive", "tg:5", T0), event("inactive", "tg:6", T0))
+    await push(redis, keys, event("active", "tg:5", T0 + 60))
+    await Reporter(redis, keys, database).step()
+    assert await count(database, Learner, Learner.active.is_(False)) == 1
+    assert await count(database, Learner, Learner.active.is_(True)) == 1
+
+
 async def test_forget_deletes_the_learner_and_keeps_detached_totals(redis, keys, database):
     user = "tg:77"
     profile = event("learner", user, T0, consent_at=T0, lang="vi", area="o-mon", age="60")
