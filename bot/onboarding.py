@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot import learner as st
 from bot.config import Choice
 from bot.events import Button
@@ -52,10 +54,7 @@ def ask_language(turn: Turn) -> None:
 
 def on_language(turn: Turn, lang: str) -> None:
     turn.learner.lang = lang if lang in ("vi", "en") else "vi"
-    if turn.learner.settings_only:
-        finish_setting(turn)
-    else:
-        ask_area(turn)
+    _next(turn, ask_area)
 
 
 def ask_area(turn: Turn, page: int = 0) -> None:
@@ -93,10 +92,7 @@ def find_area(turn: Turn, typed: str) -> None:
 def on_area(turn: Turn, area_id: str) -> None:
     if area_id != "-" and any(w.id == area_id for w in turn.config.areas.wards):
         turn.learner.area = area_id
-    if turn.learner.settings_only:
-        finish_setting(turn)
-    else:
-        ask_age(turn)
+    _next(turn, ask_age)
 
 
 def ask_age(turn: Turn) -> None:
@@ -112,10 +108,12 @@ def ask_age(turn: Turn) -> None:
 def on_age(turn: Turn, band: str) -> None:
     if band != "-" and any(b.id == band for b in turn.config.age_bands):
         turn.learner.age = band
-    if turn.learner.settings_only:
-        finish_setting(turn)
-    else:
-        finish_profile(turn)
+    _next(turn, finish_profile)
+
+
+def _next(turn: Turn, step: Callable[[Turn], None]) -> None:
+    """The next onboarding step; back to the menu when changing one setting."""
+    finish_setting(turn) if turn.learner.settings_only else step(turn)
 
 
 def finish_profile(turn: Turn) -> None:
