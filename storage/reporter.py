@@ -174,7 +174,7 @@ class Reporter:
 async def run_reporter(
     redis: Redis, keys: Keys, database: Database, stop: asyncio.Event | None = None, **options
 ) -> None:
-    """The entry point for `hocso run` and `hocso reporter`: drain outboxes until stopped."""
+    """The entry point for `hocso run` (and `--only reporter`): drain outboxes until stopped."""
     await Reporter(redis, keys, database, **options).run(stop)
 
 
