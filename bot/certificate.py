@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot import learner as st
 from bot.certificate_image import CertificateText, render
 from bot.events import Media, Reply
-from bot.menu import show_menu
+from bot.menu import certificate_earned, show_menu
 from bot.turn import Turn
 
 # No 0/O or 1/I: a code read aloud or typed from paper is hard to get wrong.
@@ -60,22 +60,16 @@ def _allowed(c: str) -> bool:
     return c.isalpha() or c in " .'-" or unicodedata.category(c) == "Mn"
 
 
-def earned(turn: Turn) -> bool:
-    core = [m for m in turn.curriculum.modules if m.info.core]
-    done = set(turn.learner.done)
-    return bool(core) and all(lesson.id in done for m in core for lesson in m.lessons)
-
-
 def offer(turn: Turn) -> bool:
     """After a lesson: if this one completed every core module, ask for the name to print."""
-    if turn.learner.certificate or not earned(turn):
+    if turn.learner.certificate or not certificate_earned(turn):
         return False
     ask_name(turn)
     return True
 
 
 def ask_name(turn: Turn) -> None:
-    turn.learner.stage = st.CERT
+    st.detour(turn.learner, st.CERT)
     rows = []
     if shown := clean_name(turn.event.name, lenient=True):
         rows.append([turn.button("cert_use_name", "cn", "n", name=shown)])
@@ -84,28 +78,48 @@ def ask_name(turn: Turn) -> None:
 
 
 def on_text(turn: Turn, text: str) -> None:
+    """A typed name is printed only after the learner confirms it: a certificate is for good."""
     name = clean_name(text)
     if not name:
         turn.say(turn.t("cert_bad_name", max=MAX_NAME))
         return
-    issue(turn, name)
+    turn.learner.certificate_name = name
+    turn.say(
+        turn.t("cert_confirm_name", name=name),
+        [turn.button("cert_name_ok", "cn", "ok")],
+        [turn.button("cert_name_edit", "cn", "edit")],
+    )
 
 
 def on_button(turn: Turn, choice: str) -> None:
-    if turn.learner.stage != st.CERT:
+    learner = turn.learner
+    if learner.stage != st.CERT:
         return turn.notice("stale_button")
-    issue(turn, clean_name(turn.event.name, lenient=True) if choice == "n" else "")
+    if choice == "ok" and learner.certificate_name:
+        return issue(turn, learner.certificate_name)
+    if choice == "edit":
+        learner.certificate_name = ""
+        return ask_name(turn)
+    if choice in ("n", "-"):
+        return issue(turn, clean_name(turn.event.name, lenient=True) if choice == "n" else "")
+    turn.notice("stale_button")
 
 
 def issue(turn: Turn, name: str) -> None:
     learner = turn.learner
     learner.certificate = new_code()
     learner.certificate_name = name
-    learner.stage = st.MENU
+    st.come_back(learner)
     day = datetime.fromtimestamp(turn.now, ZoneInfo(turn.config.timezone)).date()
     turn.emit("certificate", code=learner.certificate, name=name, date=day.isoformat())
     send(turn)
     show_menu(turn)
+
+
+def erase_image(turn: Turn) -> None:
+    """/forget: the picture with the learner's name goes too."""
+    if turn.learner.certificate:
+        image_path(turn.config.data_dir, turn.learner.certificate).unlink(missing_ok=True)
 
 
 def send(turn: Turn) -> None:
@@ -125,7 +139,7 @@ def show(turn: Turn) -> None:
     if turn.learner.certificate:
         send(turn)
         return show_menu(turn)
-    if earned(turn):
+    if certificate_earned(turn):
         return ask_name(turn)
     core = [m for m in turn.curriculum.modules if m.info.core]
     done = set(turn.learner.done)

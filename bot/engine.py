@@ -120,6 +120,39 @@ def _join_class(turn: Turn, code: str) -> None:
     if code and CLASS_CODE.match(code):
         turn.learner.class_code = code
         turn.say(turn.t("joined_class", code=code))
+        onboarding.report_profile(turn)  # the whole profile: reports keep the latest one
+
+
+def _decline(turn: Turn) -> None:
+    """/stop or /forget before consent: nothing of this learner is kept."""
+    turn.erase = True
+    turn.say(turn.t("declined"))
+
+
+def _show_where(turn: Turn) -> None:
+    """Show again what the learner was doing: an onboarding question, a lesson or the menu."""
+    stage = turn.learner.stage
+    if stage in ONBOARDING:
+        _reask(turn)
+    elif stage in (st.LESSON, st.REVIEW):
+        tutor.resume(turn)
+    else:
+        menu.show_menu(turn)
+
+
+def _on_forget(turn: Turn, answer: str) -> None:
+    learner = turn.learner
+    if learner.stage != st.FORGET:
+        return turn.notice("stale_button")
+    if answer == "yes":
+        certificate.erase_image(turn)
+        turn.erase = True
+        turn.emit("forget")
+        turn.say(turn.t("forgotten"))
+        return
+    st.come_back(learner)
+    turn.say(turn.t("kept"))
+    _show_where(turn)
 
 
 def _reask(turn: Turn) -> None:
@@ -135,14 +168,10 @@ def _reask(turn: Turn) -> None:
         onboarding.ask_age(turn)
 
 
-def _ask_lang(turn: Turn) -> None:
-    turn.learner.stage = st.LANG
-    turn.learner.settings_only = True
-    onboarding.ask_language(turn)
-
-
 def _on_command(turn: Turn) -> None:
     command, learner = turn.event.command, turn.learner
+    if command in ("stop", "forget") and not learner.consent_at:
+        return _decline(turn)
     if command == "stop":
         return menu.pause(turn)
     if command == "forget":
@@ -151,12 +180,10 @@ def _on_command(turn: Turn) -> None:
         return menu.show_help(turn)
     if command == "start" and turn.event.text:
         _join_class(turn, turn.event.text)
-        if learner.class_code == turn.event.text:
-            turn.emit("learner", class_code=learner.class_code, area=learner.area)
     if learner.stage in ONBOARDING:
         return _reask(turn)
-    if learner.stage in (st.FORGET, st.CERT):
-        learner.stage = st.LESSON if learner.lesson else st.MENU
+    if learner.stage in st.DETOURS:
+        st.come_back(learner)
     actions: dict[str, Callable[[Turn], None]] = {
         "start": _welcome_back,
         "menu": menu.show_menu,
@@ -205,16 +232,16 @@ def _on_button(turn: Turn) -> None:
         if verb == "ar":
             return onboarding.on_area(turn, arg)
         if verb == "pg":
-            return onboarding.ask_area(turn, int(arg) if arg.isdigit() else 0)
+            return onboarding.ask_area(turn, int(arg) if arg.isdecimal() else 0)
         return onboarding.on_age(turn, arg)
     if learner.stage in ONBOARDING:
         return _reask(turn)
     if verb == "f":
-        return menu.on_forget(turn, arg)
+        return _on_forget(turn, arg)
     if verb == "cn":
         return certificate.on_button(turn, arg)
-    if learner.stage in (st.FORGET, st.CERT):
-        learner.stage = st.LESSON if learner.lesson else st.MENU
+    if learner.stage in st.DETOURS:
+        st.come_back(learner)
     if verb == "n" and len(args) == 2:
         return tutor.on_next(turn, *args)
     if verb == "a" and len(args) == 3:
@@ -240,23 +267,26 @@ def _on_menu(turn: Turn, action: str) -> None:
         "set": menu.show_settings,
         "help": menu.show_help,
         "menu": menu.show_menu,
+        "cert": certificate.show,
     }
     actions.get(action, lambda turn: turn.notice("stale_button"))(turn)
 
 
 def _on_setting(turn: Turn, which: str) -> None:
-    learner = turn.learner
+    """Change one profile setting: a detour through that onboarding question."""
     if which == "forget":
         return menu.ask_forget(turn)
-    learner.settings_only = True
-    if which == "lang":
-        return _ask_lang(turn)
-    if which == "area":
-        return onboarding.ask_area(turn)
-    if which == "age":
-        return onboarding.ask_age(turn)
-    learner.settings_only = False
-    turn.notice("stale_button")
+    asks: dict[str, tuple[str, Callable[[Turn], None]]] = {
+        "lang": (st.LANG, onboarding.ask_language),
+        "area": (st.AREA, onboarding.ask_area),
+        "age": (st.AGE, onboarding.ask_age),
+    }
+    if which not in asks:
+        return turn.notice("stale_button")
+    stage, ask = asks[which]
+    st.detour(turn.learner, stage)
+    turn.learner.settings_only = True
+    ask(turn)
 
 
 def _on_text(turn: Turn) -> None:

@@ -48,8 +48,11 @@ class Learner:
     score: int = 0
     attempt: str = ""  # random token in every button of this attempt: old buttons go stale
     started_at: int = 0
-    # the review in progress: question keys, and position in that list
+    # the review in progress: question keys, the position in that list, right answers
     review_queue: list[str] = field(default_factory=list)
+    review_step: int = 0
+    review_score: int = 0
+    back: str = ""  # the stage a detour (erase?, a setting, the certificate) returns to
     # what stays
     done: list[str] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
@@ -78,6 +81,9 @@ _FIELDS = {
     "at": "attempt",
     "t0": "started_at",
     "rq": "review_queue",
+    "rp": "review_step",
+    "rc": "review_score",
+    "bk": "back",
     "dn": "done",
     "rv": "review",
     "sk": "streak",
@@ -131,6 +137,26 @@ def _review_item(encoded: str) -> ReviewItem:
     key, box, due = encoded.rsplit(":", 2)
     lesson, question = key.split("/", 1)
     return ReviewItem(lesson, question, int(box), int(due))
+
+
+DETOURS = (FORGET, CERT)
+
+
+def detour(learner: Learner, stage: str) -> None:
+    """Step aside to `stage` (confirming an erase, naming the certificate, changing one
+    setting), remembering where the learner was so `come_back` returns there."""
+    if learner.stage not in DETOURS and not learner.settings_only:
+        learner.back = learner.stage
+    learner.stage = stage
+
+
+def come_back(learner: Learner) -> None:
+    back = learner.back
+    if back == REVIEW and not learner.review_queue or back == LESSON and not learner.lesson:
+        back = ""
+    learner.stage = back or (LESSON if learner.lesson else MENU)
+    learner.back = ""
+    learner.settings_only = False
 
 
 def copy(learner: Learner) -> Learner:

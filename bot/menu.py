@@ -16,6 +16,8 @@ def menu_buttons(turn: Turn) -> list[list[Button]]:
     if due:
         second.append(turn.button("btn_review", "m", "rev", n=due))
     rows.append(second)
+    if turn.learner.certificate or certificate_earned(turn):
+        rows.append([turn.button("btn_certificate", "m", "cert")])
     rows.append([turn.button("btn_settings", "m", "set"), turn.button("btn_help", "m", "help")])
     return rows
 
@@ -106,22 +108,15 @@ def pause(turn: Turn) -> None:
 
 
 def ask_forget(turn: Turn) -> None:
-    turn.learner.stage = st.FORGET
+    st.detour(turn.learner, st.FORGET)
     turn.say(
         turn.t("forget_confirm"),
         [turn.button("forget_yes", "f", "yes"), turn.button("forget_no", "f", "no")],
     )
 
 
-def on_forget(turn: Turn, answer: str) -> None:
-    if turn.learner.stage != st.FORGET:
-        turn.notice("stale_button")
-        return
-    if answer == "yes":
-        turn.erase = True
-        turn.emit("forget")
-        turn.say(turn.t("forgotten"))
-        return
-    turn.learner.stage = st.LESSON if turn.learner.lesson else st.MENU
-    turn.say(turn.t("kept"))
-    show_menu(turn)
+def certificate_earned(turn: Turn) -> bool:
+    """Every core module done: the certificate is the learner's to take."""
+    core = [m for m in turn.curriculum.modules if m.info.core]
+    done = set(turn.learner.done)
+    return bool(core) and all(lesson.id in done for m in core for lesson in m.lessons)

@@ -117,21 +117,20 @@ def _next(turn: Turn, step: Callable[[Turn], None]) -> None:
 
 
 def finish_profile(turn: Turn) -> None:
-    _report_profile(turn)
+    report_profile(turn)
     turn.learner.stage = st.MENU
     turn.say(turn.t("profile_done"))
     show_menu(turn)
 
 
 def finish_setting(turn: Turn) -> None:
-    _report_profile(turn)
-    turn.learner.settings_only = False
-    turn.learner.stage = st.LESSON if turn.learner.lesson else st.MENU
+    report_profile(turn)
+    st.come_back(turn.learner)
     turn.say(turn.t("saved"))
     show_menu(turn)
 
 
-def _report_profile(turn: Turn) -> None:
+def report_profile(turn: Turn) -> None:
     learner = turn.learner
     turn.emit(
         "learner",

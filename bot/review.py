@@ -40,8 +40,7 @@ def start(turn: Turn) -> bool:
     learner = turn.learner
     learner.stage = st.REVIEW
     learner.review_queue = [i.key for i in items]
-    learner.step = 0
-    learner.score = 0
+    learner.review_step = learner.review_score = 0
     learner.attempt = secrets.token_hex(3)
     turn.say(turn.t("review_start", n=len(items)))
     return True
@@ -49,17 +48,17 @@ def start(turn: Turn) -> bool:
 
 def current_question(turn: Turn) -> Question | None:
     learner = turn.learner
-    while learner.step < len(learner.review_queue):
-        question = _question(turn, learner.review_queue[learner.step])
+    while learner.review_step < len(learner.review_queue):
+        question = _question(turn, learner.review_queue[learner.review_step])
         if question:
             return question
-        learner.step += 1  # the lesson changed and this question is gone: skip it
+        learner.review_step += 1  # the lesson changed and this question is gone: skip it
     return None
 
 
 def record(turn: Turn, question: Question, right: bool) -> None:
     learner = turn.learner
-    key = learner.review_queue[learner.step]
+    key = learner.review_queue[learner.review_step]
     for item in learner.review:
         if item.key == key:
             item.box = item.box + 1 if right else 0
@@ -72,10 +71,11 @@ def record(turn: Turn, question: Question, right: bool) -> None:
 
 def finish(turn: Turn) -> None:
     learner = turn.learner
-    turn.say(turn.t("review_done", score=learner.score, total=len(learner.review_queue)))
-    learner.stage = st.MENU
+    total = len(learner.review_queue)
+    turn.say(turn.t("review_done", score=learner.review_score, total=total))
+    learner.stage = st.LESSON if learner.lesson else st.MENU
     learner.review_queue = []
-    learner.step = learner.score = 0
+    learner.review_step = learner.review_score = 0
 
 
 def touch_streak(turn: Turn) -> None:

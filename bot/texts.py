@@ -173,6 +173,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "• /progress – xem tiến độ\n"
         "• /review – ôn tập\n"
         "• /settings – cài đặt\n"
+        "• /certificate – giấy chứng nhận\n"
         "• /stop – tạm dừng\n"
         "• /forget – xóa dữ liệu của bác\n\n"
         "⚠️ Mình không bao giờ hỏi mã OTP, mật khẩu hay số tài khoản.\n"
@@ -184,6 +185,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "• /progress – your progress\n"
         "• /review – review\n"
         "• /settings – settings\n"
+        "• /certificate – your certificate\n"
         "• /stop – pause\n"
         "• /forget – erase your data\n\n"
         "⚠️ I never ask for OTP codes, passwords or bank account numbers.\n"
@@ -278,6 +280,14 @@ TEXTS.update(
             "Which name should be printed on it? Type your full name, or tap a button below.",
         },
         "cert_use_name": {"vi": "✍️ Dùng tên «{name}»", "en": "✍️ Use «{name}»"},
+        "cert_confirm_name": {
+            "vi": "In tên «{name}» lên giấy chứng nhận nhé?\nTên đã in thì không sửa được.",
+            "en": "Print «{name}» on the certificate?\nOnce printed it cannot be changed.",
+        },
+        "cert_name_ok": {"vi": "✅ Đúng, in tên này", "en": "✅ Yes, print it"},
+        "cert_name_edit": {"vi": "✏️ Gõ lại tên", "en": "✏️ Type it again"},
+        "btn_certificate": {"vi": "🎓 Giấy chứng nhận", "en": "🎓 Certificate"},
+        "cmd_certificate": {"vi": "Giấy chứng nhận của tôi", "en": "My certificate"},
         "cert_no_name": {"vi": "⏭ Không in tên", "en": "⏭ No name"},
         "cert_bad_name": {
             "vi": "Tên này mình chưa in được.\n"

@@ -46,7 +46,11 @@ class Turn:
         self.outcome.replies.append(reply)
 
     def emit(self, kind: str, **data: object) -> None:
-        """A note for reporting, written to the outbox in the same atomic step as the state."""
+        """A note for reporting, written to the outbox in the same atomic step as the state.
+
+        Nothing is reported of a learner who has not consented: they leave no trace."""
+        if not self.learner.consent_at:
+            return
         event = {"id": uuid.uuid4().hex, "type": kind, "user": self.learner.user}
         event["at"] = str(self.now)
         event.update({k: str(v) for k, v in data.items()})

@@ -6,6 +6,7 @@ drawn from finished lessons (see review.py).
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 
 from bot import certificate, review
@@ -56,7 +57,7 @@ def show_step(turn: Turn) -> None:
     if learner.stage == st.REVIEW:
         question = review.current_question(turn)
         if question:
-            _ask(turn, question, learner.step, len(learner.review_queue))
+            _ask(turn, question, learner.review_step, len(learner.review_queue))
         return
     lesson = turn.curriculum.lesson(learner.lesson)
     if lesson is None:
@@ -65,11 +66,14 @@ def show_step(turn: Turn) -> None:
     progress = turn.t("step_of", n=learner.step + 1, total=len(lesson.steps))
     if isinstance(step, Card):
         text = f"{step.text.get(turn.lang)}\n{progress}"
-        media = _media(turn, lesson, step.image, "image", text) or _media(
-            turn, lesson, step.audio, "audio", ""
-        )
         buttons = ((turn.button("btn_next", "n", learner.attempt, learner.step),),)
-        turn.add(Reply(text, buttons, media=media))
+        image = _media(turn, lesson, step.image, "image", text)
+        audio = _media(turn, lesson, step.audio, "audio", "")
+        if image and audio:  # the picture with its words, then the voice with the button
+            turn.add(Reply(text, media=image))
+            turn.add(Reply("🔊", buttons, media=dataclasses.replace(audio, caption="🔊")))
+        else:
+            turn.add(Reply(text, buttons, media=image or audio))
     else:
         _ask(turn, step, learner.step, len(lesson.steps))
 
@@ -82,24 +86,30 @@ def _media(turn: Turn, lesson: Lesson, rel: str | None, kind: str, caption: str)
 
 
 def _ask(turn: Turn, question: Question, index: int, total: int) -> None:
-    attempt = turn.learner.attempt
-    text = f"❓ {question.prompt.get(turn.lang)}\n{turn.t('step_of', n=index + 1, total=total)}"
+    """The question with its answer buttons (and its picture, the words as its caption)."""
+    learner, lang = turn.learner, turn.lang
+    text = f"❓ {question.prompt.get(lang)}\n{turn.t('step_of', n=index + 1, total=total)}"
+    rows: tuple[tuple[Button, ...], ...] = ()
     if isinstance(question, SingleChoice):
-        rows = [
-            [_answer_button(o.text.get(turn.lang), attempt, index, i)]
+        rows = tuple(
+            (_answer_button(o.text.get(lang), learner.attempt, index, i),)
             for i, o in enumerate(question.options)
-        ]
-        turn.say(text, *rows)
+        )
     elif isinstance(question, TrueFalse):
-        turn.say(
-            text,
-            [
-                _answer_button(turn.t("btn_true"), attempt, index, 1),
-                _answer_button(turn.t("btn_false"), attempt, index, 0),
-            ],
+        rows = (
+            (
+                _answer_button(turn.t("btn_true"), learner.attempt, index, 1),
+                _answer_button(turn.t("btn_false"), learner.attempt, index, 0),
+            ),
         )
     else:
-        turn.say(f"{text}\n{turn.t('type_answer')}")
+        text = f"{text}\n{turn.t('type_answer')}"
+    lesson_id = learner.lesson
+    if learner.stage == st.REVIEW:
+        lesson_id = learner.review_queue[learner.review_step].split("/", 1)[0]
+    lesson = turn.curriculum.lesson(lesson_id)
+    image = _media(turn, lesson, question.image, "image", text) if lesson else None
+    turn.add(Reply(text, rows, media=image))
 
 
 def _answer_button(label: str, attempt: str, index: int, choice: int) -> Button:
@@ -127,7 +137,7 @@ def on_button_answer(turn: Turn, attempt: str, index: str, choice: str) -> None:
     question = _current_question(turn)
     if question is None:
         return
-    if isinstance(question, SingleChoice) and choice.isdigit():
+    if isinstance(question, SingleChoice) and choice.isdecimal() and choice.isascii():
         if int(choice) < len(question.options):
             return _answer(turn, question, int(choice))
     elif isinstance(question, TrueFalse) and choice in ("0", "1"):
@@ -137,10 +147,12 @@ def on_button_answer(turn: Turn, attempt: str, index: str, choice: str) -> None:
 
 def on_text(turn: Turn, text: str) -> None:
     """Typed text during a lesson or review: an answer if it can be one, else a hint."""
+    said = len(turn.outcome.replies)
     question = _current_question(turn, quiet=True)
     if question is None:
-        turn.say(turn.t("use_buttons"))
-        show_step(turn)
+        if len(turn.outcome.replies) == said:  # else the lesson changed and was shown anew
+            turn.say(turn.t("use_buttons"))
+            show_step(turn)
         return
     typed = normalize_answer(text)
     if isinstance(question, Typed):
@@ -161,11 +173,16 @@ def _is_current(turn: Turn, attempt: str, index: str) -> bool:
     if learner.stage not in (st.LESSON, st.REVIEW) or attempt != learner.attempt:
         turn.notice("stale_button")
         return False
-    if index != str(learner.step):
+    if index != str(position(learner)):
         # An earlier step of this very attempt: most likely a double tap.
         turn.notice("already_answered")
         return False
     return True
+
+
+def position(learner: st.Learner) -> int:
+    """The step the learner is on: in the review, or else in the lesson."""
+    return learner.review_step if learner.stage == st.REVIEW else learner.step
 
 
 def _current_question(turn: Turn, quiet: bool = False) -> Question | None:
@@ -212,15 +229,15 @@ def _answer(turn: Turn, question: Question, given: int | str) -> None:
     lines.append(turn.t("explain", text=question.explanation.get(lang)))
     turn.say("\n".join(lines))
     review.touch_streak(turn)
-    if right:
-        learner.score += 1
     if learner.stage == st.REVIEW:
+        learner.review_score += right
         review.record(turn, question, right)
-        learner.step += 1
+        learner.review_step += 1
         if review.current_question(turn):
             return show_step(turn)
         review.finish(turn)
         return show_menu(turn)
+    learner.score += right
     review.schedule_if_wrong(turn, learner.lesson, question.id, right)
     lesson = turn.curriculum.lesson(learner.lesson)
     assert lesson is not None

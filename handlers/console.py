@@ -20,7 +20,7 @@ Handle = Callable[[Event], Awaitable[list[Reply]]]
 def to_event(line: str, user: str, buttons: list[Button]) -> Event:
     """Turn one typed line into an event, given the buttons currently on screen."""
     line = line.strip()
-    if line.isdigit() and 1 <= int(line) <= len(buttons):
+    if line.isdecimal() and line.isascii() and 1 <= int(line) <= len(buttons):
         return Event(user=user, kind="button", payload=buttons[int(line) - 1].payload)
     if line.startswith("/") and len(line) > 1:
         command, _, arg = line[1:].partition(" ")

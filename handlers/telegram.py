@@ -40,7 +40,9 @@ from handlers.webhook import serve_webhook
 log = logging.getLogger(__name__)
 
 TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
-COMMANDS = ("start", "continue", "progress", "review", "settings", "help", "stop")
+COMMANDS = (
+    "start", "continue", "progress", "review", "settings", "certificate", "help", "stop"
+)  # fmt: skip
 SEEN_FOR = 86400  # seconds an update_id is remembered: Telegram re-delivers for a day at most
 ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping the spinner bare
 TOAST_MAX = 200

@@ -29,6 +29,9 @@ async def test_passing_every_core_module_earns_a_verifiable_certificate(
     replies = await player.everything(user)
     assert "giấy chứng nhận" in replies[-1].text  # asked which name to print
     replies = await engine.handle(Event(user=user, kind="text", text="  Nguyễn Thị\tHường "))
+    assert "In tên «Nguyễn Thị Hường»" in replies[0].text  # confirmed before it is printed
+    ok = next(b for row in replies[0].buttons for b in row if "in tên này" in b.label)
+    replies = await engine.handle(Event(user=user, kind="button", payload=ok.payload))
 
     reply = image_reply(replies)
     code = normalize_code(reply.text.split("Mã xác minh: ")[1].split()[0])
@@ -95,6 +98,48 @@ async def test_a_bad_name_is_asked_again_and_a_command_leaves(player, engine, co
     await engine.handle(Event(user="tg:4", kind="command", command="menu"))
     fields, _ = await engine.store.load("tg:4")
     assert fields["st"] == st.MENU and "ce" not in fields
+
+
+async def test_a_typed_name_can_be_corrected_before_printing(player, engine, config, tmp_path):
+    config.data_dir = tmp_path
+    await player.onboard("tg:6")
+    await player.everything("tg:6")
+    replies = await engine.handle(Event(user="tg:6", kind="text", text="Cảm ơn nhiều"))
+    edit = next(b for row in replies[0].buttons for b in row if "Gõ lại" in b.label)
+    await engine.handle(Event(user="tg:6", kind="button", payload=edit.payload))
+    replies = await engine.handle(Event(user="tg:6", kind="text", text="Lê Thị Sáu"))
+    ok = next(b for row in replies[0].buttons for b in row if "in tên này" in b.label)
+    await engine.handle(Event(user="tg:6", kind="button", payload=ok.payload))
+    fields, _ = await engine.store.load("tg:6")
+    assert fields["cn"] == "Lê Thị Sáu" and fields["ce"]
+
+
+async def test_a_learner_who_left_the_name_question_finds_the_certificate_in_the_menu(
+    player, engine, config, tmp_path
+):
+    config.data_dir = tmp_path
+    await player.onboard("tg:8")
+    await player.everything("tg:8")
+    replies = await engine.handle(Event(user="tg:8", kind="command", command="start"))
+    cert = next(
+        b for r in replies for row in r.buttons for b in row if "Giấy chứng nhận" in b.label
+    )
+    replies = await engine.handle(Event(user="tg:8", kind="button", payload=cert.payload))
+    assert "Bác muốn in tên nào" in replies[0].text
+
+
+async def test_forget_deletes_the_certificate_picture(player, engine, config, tmp_path):
+    config.data_dir = tmp_path
+    await player.onboard("tg:9")
+    await player.everything("tg:9")
+    replies = await engine.handle(Event(user="tg:9", kind="text", text="Lê Văn Tám"))
+    ok = next(b for row in replies[0].buttons for b in row if "in tên này" in b.label)
+    await engine.handle(Event(user="tg:9", kind="button", payload=ok.payload))
+    assert list(tmp_path.glob("certificates/*.png"))
+    replies = await engine.handle(Event(user="tg:9", kind="command", command="forget"))
+    yes = next(b for row in replies[0].buttons for b in row if "Xóa hết" in b.label)
+    await engine.handle(Event(user="tg:9", kind="button", payload=yes.payload))
+    assert not list(tmp_path.glob("certificates/*.png"))
 
 
 def test_names_are_cleaned_before_printing():

@@ -286,3 +286,120 @@ async def test_deep_link_class_code_joins_class(chat, redis, keys):
     assert "vào lớp lop-ninh-kieu-01" in chat.text
     await chat.tap("Đồng ý")
     assert (await redis.hgetall(keys.learner(chat.user)))["cl"] == "lop-ninh-kieu-01"
+
+
+async def test_consent_cannot_be_skipped_and_refusal_leaves_no_trace(chat, redis, keys):
+    await chat.send("/start LOP7")
+    await chat.send("/stop")  # before consent: nothing is kept
+    assert "không lưu gì" in chat.text
+    assert not await redis.exists(keys.learner(chat.user))
+    await chat.send("/start")
+    await chat.send("/forget")
+    assert "không lưu gì" in chat.text and not await redis.exists(keys.learner(chat.user))
+    await chat.send("/start")
+    await chat.tap("Không đồng ý")
+    assert await outbox(redis, keys, chat.user) == []
+
+
+async def test_keeping_data_returns_to_the_step_the_learner_was_on(chat):
+    await chat.send("/start")
+    await chat.tap("Đồng ý")
+    await chat.send("/forget")
+    await chat.tap("Không, giữ lại")
+    assert "ngôn ngữ nào" in chat.text  # back at the language question, not past it
+    await chat.tap("Tiếng Việt")
+    await chat.tap("Bỏ qua")
+    await chat.tap("Bỏ qua")
+    await chat.tap("Học tiếp")
+    await chat.tap("Tiếp tục")
+    await chat.send("/forget")
+    await chat.tap("Không, giữ lại")
+    assert "Câu hỏi một?" in chat.text  # back in the lesson, at the same question
+
+
+async def test_a_review_in_the_middle_of_a_lesson_leaves_the_lesson_alone(
+    chat, clock, redis, keys
+):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    await chat.tap("Tiếp tục")
+    await chat.tap("Sai bét")
+    await chat.tap("Đúng")  # l1 done, q1 to review tomorrow
+    await chat.tap("Bài tiếp theo")  # l2: on its card
+    await chat.tap("Tiếp tục")  # l2: on its typed question
+    clock.advance(days=1)
+    await chat.send("/review")
+    await chat.tap("Đúng rồi")
+    assert "Ôn tập xong: đúng 1/1" in chat.text
+    await chat.send("/continue")
+    assert "Gõ chữ không" in chat.text  # the lesson goes on where it was
+    await chat.send("sai")
+    assert "Bác đúng 0/1 câu" in chat.text  # the review's right answer is not the lesson's
+
+
+async def test_joining_a_class_keeps_the_rest_of_the_profile(chat, redis, keys):
+    await chat.send("/start")
+    await chat.tap("Đồng ý")
+    await chat.tap("Tiếng Việt")
+    await chat.tap("Ninh Kiều")
+    await chat.tap("40–59")
+    await chat.send("/start lop-a")
+    profile = [e for e in await outbox(redis, keys, chat.user) if e["type"] == "learner"][-1]
+    assert (profile["class_code"], profile["area"], profile["age"]) == (
+        "lop-a",
+        "ninh-kieu",
+        "40-59",
+    )
+
+
+async def test_odd_digits_in_a_payload_are_a_stale_button(chat):
+    await chat.onboard()
+    replies = await chat.event(Event(chat.user, "button", payload="1:pg:²"))
+    assert replies[0].notice
+    replies = await chat.event(Event(chat.user, "button", payload="1:a:x:0:²"))
+    assert replies[0].notice
+
+
+async def test_typed_text_after_a_lesson_update_shows_the_lesson_once(chat, engine, curriculum):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    module = curriculum.module_of("l1")
+    newer = curriculum.lesson("l1").model_copy(update={"version": 2})
+    engine.curriculum = type(curriculum)(
+        tuple(
+            type(m)(m.info, (newer, *m.lessons[1:]), m.folder) if m is module else m
+            for m in curriculum.modules
+        )
+    )
+    await chat.send("xin chào")
+    assert chat.text.count("Thẻ một") == 1 and "bấm một nút" not in chat.text
+
+
+async def test_a_card_shows_its_picture_and_its_voice_and_a_question_its_picture(
+    chat, engine, tmp_path
+):
+    from bot.lessons import load_curriculum
+
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "module.yaml").write_text("id: m\norder: 1\ntitle: Ảnh\n")
+    for name in ("a.png", "b.ogg", "q.png"):
+        (module / name).write_bytes(b"x")
+    (module / "l.yaml").write_text(
+        "id: media\nversion: 1\norder: 1\ntitle: Bài ảnh\nobjectives: [Xem]\nminutes: 1\n"
+        "steps:\n"
+        "  - {type: card, text: Thẻ có ảnh, image: a.png, audio: b.ogg}\n"
+        '  - {type: truefalse, id: q, prompt: "Đúng không?", image: q.png, answer: true,'
+        " explanation: Vì vậy}\n",
+        encoding="utf-8",
+    )
+    engine.curriculum = load_curriculum(tmp_path)
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    media = [(r.media.kind, r.media.path.rsplit("/", 1)[1]) for r in chat.replies if r.media]
+    assert media == [("image", "a.png"), ("audio", "b.ogg")]
+    assert chat.replies[-1].buttons  # "Continue" rides on the last message
+    await chat.tap("Tiếp tục")
+    [question] = chat.replies  # one message: the picture, the question as its caption, buttons
+    assert question.media.path.endswith("q.png") and "Đúng không?" in question.media.caption
+    assert [b.label for b in chat.buttons] == ["✔️ Đúng", "✖️ Sai"]

@@ -76,3 +76,7 @@ def test_hocso_chat_runs_piped_input_and_exits_cleanly(tmp_path):
     # The embedded state is kept, so the same learner goes on at the language step.
     again = hocso_chat("/start\n", tmp_path)
     assert again.returncode == 0 and "Bác muốn học bằng ngôn ngữ nào?" in again.stdout
+
+
+def test_unusual_digits_are_plain_text():
+    assert to_event("²", "u", [Button("A", "1:x:a")]).kind == "text"
