@@ -44,8 +44,10 @@ COMMANDS = (
     "start", "continue", "progress", "review", "settings", "certificate", "help", "stop"
 )  # fmt: skip
 SEEN_FOR = 86400  # seconds an update_id is remembered: Telegram re-delivers for a day at most
+BUSY_FOR = 60  # seconds an update in progress is held: if its worker died, a re-delivery runs
 ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping the spinner bare
 TOAST_MAX = 200
+BUSY, DONE = "busy", "done"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
@@ -100,6 +102,7 @@ class TelegramAdapter:
         self.sender = Sender(self.application.bot, app.redis, app.keys)
         add = self.application.add_handler
         add(TypeHandler(Update, self.skip_repeats), group=-1)
+        add(TypeHandler(Update, self.mark_done), group=1)
         add(CallbackQueryHandler(self.on_tap))
         add(ChatMemberHandler(self.on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
         add(
@@ -108,16 +111,27 @@ class TelegramAdapter:
         self.application.add_error_handler(self.on_error)
 
     async def skip_repeats(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Telegram re-delivers after failures: each update_id is processed once."""
+        """Telegram re-delivers after failures: each update_id is processed once.
+
+        The id is held as "busy" for a minute while it is processed and "done" for a day
+        after (mark_done), so the re-delivery of an update whose worker died still runs."""
         key = self.app.keys.telegram_update(update.update_id)
         try:
-            first = await self.app.redis.set(key, 1, nx=True, ex=SEEN_FOR)
+            first = await self.app.redis.set(key, BUSY, nx=True, ex=BUSY_FOR)
         except Exception as exc:  # noqa: BLE001  (without Redis the engine answers "busy")
             log.warning("could not check update %s for repeats: %s", update.update_id, exc)
             return
         if not first:
             log.info("update %s seen before: skipped", update.update_id)
             raise ApplicationHandlerStop
+
+    async def mark_done(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs after the handlers: this update_id is finished."""
+        key = self.app.keys.telegram_update(update.update_id)
+        try:
+            await self.app.redis.set(key, DONE, ex=SEEN_FOR)
+        except Exception as exc:  # noqa: BLE001  (the "busy" mark still expires)
+            log.warning("could not mark update %s done: %s", update.update_id, exc)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A learner wrote something: text, a /command, or anything else."""

@@ -4,7 +4,8 @@ POST {path of webhook_url}  an update; refused (403) without Telegram's secret t
 GET  /health                200 when Redis answers, 503 otherwise (for load balancers).
 
 Each update is processed before Telegram gets its 200, so a crash mid-way means Telegram
-sends it again (and the update_id check keeps a finished one from running twice).
+sends it again. The update_id check keeps a finished one from running twice; one still
+marked busy (by a worker that may have died) gets 503, so Telegram tries again later.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def webhook_app(application: Application, app: App) -> web.Application:
             update = Update.de_json(await request.json(), application.bot)
         except Exception:  # noqa: BLE001  (not JSON, or not an update)
             return web.Response(status=400, text="not an update")
+        if await _in_progress(app, update.update_id):
+            return web.Response(status=503, text="in progress elsewhere; try again later")
         processor = application.update_processor
         await processor.process_update(update, application.process_update(update))
         return web.Response(text="ok")
@@ -52,6 +55,14 @@ def webhook_app(application: Application, app: App) -> web.Application:
     web_app.router.add_post(urlsplit(settings.webhook_url).path or "/telegram", receive)
     web_app.router.add_get("/health", health)
     return web_app
+
+
+async def _in_progress(app: App, update_id: int) -> bool:
+    try:
+        state = await app.redis.get(app.keys.telegram_update(update_id))
+    except Exception:  # noqa: BLE001  (without Redis, processing answers "busy" to the learner)
+        return False
+    return state in (b"busy", "busy")
 
 
 async def serve_webhook(

@@ -75,6 +75,20 @@ async def test_a_right_secret_is_processed_before_the_answer_and_only_once(
     assert len(api.of("sendMessage")) == sent
 
 
+async def test_an_update_whose_worker_died_is_taken_again_later(
+    webhook: str, api, tg_app: App
+) -> None:
+    update = message_update(1002, "/start")
+    key = tg_app.keys.telegram_update(update["update_id"])
+    await tg_app.redis.set(key, "busy", px=300)  # a worker took it, then died
+    assert await post(webhook, update, SECRET) == 503  # Telegram will try again
+    assert not any("Chào bác" in c.text for c in api.of("sendMessage"))
+    await asyncio.sleep(0.4)  # the dead worker's hold runs out
+    assert await post(webhook, update, SECRET) == 200
+    assert any("Chào bác Lan" in c.text for c in api.of("sendMessage"))
+    assert await tg_app.redis.get(key) in (b"done", "done")
+
+
 async def test_health_says_whether_storage_answers(webhook: str) -> None:
     health = webhook.replace("/telegram", "/health")
     async with aiohttp.ClientSession() as session, session.get(health) as response:
