@@ -100,6 +100,7 @@ class TelegramAdapter:
             builder = builder.updater(None)  # our aiohttp server receives the updates
         self.application = builder.build()
         self.sender = Sender(self.application.bot, app.redis, app.keys)
+        self.polling = not settings.webhook_url
         add = self.application.add_handler
         add(TypeHandler(Update, self.skip_repeats), group=-1)
         add(TypeHandler(Update, self.mark_done), group=1)
@@ -117,11 +118,13 @@ class TelegramAdapter:
         after (mark_done), so the re-delivery of an update whose worker died still runs."""
         key = self.app.keys.telegram_update(update.update_id)
         try:
-            first = await self.app.redis.set(key, BUSY, nx=True, ex=BUSY_FOR)
+            held = await self.app.redis.set(key, BUSY, nx=True, ex=BUSY_FOR, get=True)
         except Exception as exc:  # noqa: BLE001  (without Redis the engine answers "busy")
             log.warning("could not check update %s for repeats: %s", update.update_id, exc)
             return
-        if not first:
+        # Long polling has one consumer: an update held busy was left by our own dead
+        # predecessor, so it runs. With a webhook another worker may be on it right now.
+        if held in (DONE, DONE.encode()) or (held is not None and not self.polling):
             log.info("update %s seen before: skipped", update.update_id)
             raise ApplicationHandlerStop
 

@@ -154,6 +154,16 @@ async def test_a_repeated_update_is_processed_once(phone, api) -> None:
     assert phone.screen().count("Chào bác Lan") == 1
 
 
+async def test_polling_runs_an_update_its_dead_predecessor_held(phone, api, tg_app) -> None:
+    update = message_update(phone.user_id, "/start", phone.first_name)
+    key = tg_app.keys.telegram_update(update["update_id"])
+    await tg_app.redis.set(key, "busy", ex=60)  # the bot died while on it, then restarted
+    await api.push(update)
+    await phone.bot.settle()
+    assert phone.screen().count("Chào bác Lan") == 1
+    assert await tg_app.redis.get(key) in (b"done", "done")
+
+
 async def test_what_we_do_not_handle_gets_a_kind_answer_or_silence(phone, api) -> None:
     await phone.onboard()
     before = len(phone.received())
