@@ -226,11 +226,18 @@ class _Applier:
 
     async def _on_module(self, event: OutboxEvent) -> None:
         row = await self.learner(event)
+        module = event.text("module", 64)
+        if row is not None and await self.session.scalar(
+            select(ModuleCompletion.id).where(
+                ModuleCompletion.learner_id == row.id, ModuleCompletion.module == module
+            )
+        ):
+            return  # finished again after a lesson was added to it: counted once
         self.session.add(
             ModuleCompletion(
                 event_id=event.id,
                 learner_id=row.id if row else None,
-                module=event.text("module", 64),
+                module=module,
                 finished_at=event.at,
             )
         )

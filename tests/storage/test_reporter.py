@@ -16,7 +16,14 @@ from bot.app import open_app
 from storage.db import Database
 from storage.ingest import parse, write_batch
 from storage.keys import Keys
-from storage.models import Certificate, Completion, Learner, ProcessedEvent, Response
+from storage.models import (
+    Certificate,
+    Completion,
+    Learner,
+    ModuleCompletion,
+    ProcessedEvent,
+    Response,
+)
 from storage.reporter import GROUP, Reporter, background_reporter
 
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
@@ -212,6 +219,14 @@ async def test_a_learner_who_blocks_then_writes_again_is_active(redis, keys, dat
     await Reporter(redis, keys, database).step()
     assert await count(database, Learner, Learner.active.is_(False)) == 1
     assert await count(database, Learner, Learner.active.is_(True)) == 1
+
+
+async def test_a_module_finished_again_counts_once(redis, keys, database):
+    # A lesson was added to a module the learner had finished; they finish it again.
+    await push(redis, keys, event("module", "tg:3", T0, module="m1"))
+    await push(redis, keys, event("module", "tg:3", T0 + 86400, module="m1"))
+    await Reporter(redis, keys, database).step()
+    assert await count(database, ModuleCompletion) == 1
 
 
 async def test_forget_deletes_the_learner_and_keeps_detached_totals(redis, keys, database):
