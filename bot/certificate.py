@@ -119,7 +119,8 @@ def issue(turn: Turn, name: str) -> None:
 def erase_image(turn: Turn) -> None:
     """/forget: the picture with the learner's name goes too."""
     if turn.learner.certificate:
-        image_path(turn.config.data_dir, turn.learner.certificate).unlink(missing_ok=True)
+        path = image_path(turn.config.data_dir, turn.learner.certificate)
+        turn.after.append(lambda: path.unlink(missing_ok=True))
 
 
 def send(turn: Turn) -> None:
@@ -128,7 +129,8 @@ def send(turn: Turn) -> None:
     code = learner.certificate
     path = image_path(turn.config.data_dir, code)
     if not path.exists():
-        render(certificate_text(turn), path)
+        text = certificate_text(turn)
+        turn.after.append(lambda: render(text, path))
     caption = turn.t("cert_caption", code=show_code(code))
     media = Media("image", str(path), caption)
     turn.add(Reply(turn.t("cert_issued", code=show_code(code)), media=media))

@@ -7,6 +7,7 @@ new state, so a double tap or two workers can never apply one step twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -59,9 +60,12 @@ class Engine:
                 turn = Turn(event, copy(learner), self.curriculum, self.config, now, today)
                 route(turn)
                 new = None if turn.erase else to_fields(turn.learner)
-                if new == fields and not turn.outcome.events:
-                    return turn.outcome.replies  # nothing to write
-                if await self.store.save(event.user, version, fields, new, turn.outcome.events):
+                unchanged = new == fields and not turn.outcome.events
+                if unchanged or await self.store.save(
+                    event.user, version, fields, new, turn.outcome.events
+                ):
+                    for work in turn.after:
+                        await asyncio.to_thread(work)
                     return turn.outcome.replies
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
             return [Reply(t(lang, "busy"))]

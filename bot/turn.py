@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.config import Config
@@ -23,6 +24,9 @@ class Turn:
     today: int  # local day number
     outcome: Outcome = field(default_factory=Outcome)
     erase: bool = False  # the learner asked to be forgotten
+    # Slow or lasting work (drawing or deleting a file), done only once the state is stored,
+    # so a decision that is tried again after a conflicting write leaves nothing behind.
+    after: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
