@@ -19,6 +19,7 @@ from pathlib import Path
 from bot import report_cli
 from bot.app import open_app
 from bot.config import ConfigError, load_config
+from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
 from bot.lessons import LessonError, load_curriculum
 
 
@@ -66,11 +67,22 @@ def check_lessons(path: Path) -> int:
         curriculum = load_curriculum(path)
     except LessonError as exc:
         for problem in exc.problems:
-            print(problem)
+            print(problem, flush=True)
         print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
         return 1
+    allowlist = path / ALLOWLIST
+    if not allowlist.exists():  # checking one module's folder: the list is beside it
+        allowlist = path.parent / ALLOWLIST
+    if allowlist.exists():
+        problems = check_facts(curriculum, Allowlist.load(allowlist))
+        for problem in problems:
+            print(problem, flush=True)
+        if problems:
+            print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+            return 1
     count = len(curriculum.lessons)
-    print(f"OK: {len(curriculum.modules)} module(s), {count} lesson(s) in {path}")
+    checked = f", numbers and addresses checked against {ALLOWLIST}" if allowlist.exists() else ""
+    print(f"OK: {len(curriculum.modules)} module(s), {count} lesson(s) in {path}{checked}")
     return 0
 
 

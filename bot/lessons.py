@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -206,6 +206,7 @@ class Module:
     info: ModuleInfo
     lessons: tuple[Lesson, ...]
     folder: Path  # lesson media paths are relative to it
+    files: dict[str, Path] = field(default_factory=dict)  # lesson id -> its YAML file
 
     @property
     def id(self) -> str:
@@ -363,6 +364,7 @@ def load_module(folder: Path, problems: list[Problem]) -> Module | None:
     info_path = folder / "module.yaml"
     info = _parse(ModuleInfo, _read_yaml(info_path, problems), info_path, problems)
     lessons: list[Lesson] = []
+    files: dict[str, Path] = {}
     for path in sorted(folder.glob("*.y*ml")):
         if path.name in ("module.yaml", "module.yml"):
             continue
@@ -370,23 +372,26 @@ def load_module(folder: Path, problems: list[Problem]) -> Module | None:
         if lesson:
             _check_media(lesson, path, problems)
             lessons.append(lesson)
+            files[lesson.id] = path
     lessons.sort(key=lambda lesson: lesson.order)
     orders = [lesson.order for lesson in lessons]
     if len(set(orders)) != len(orders):
         problems.append(
             Problem(str(folder), "order", "two lessons share an order number", "renumber them")
         )
-    return Module(info, tuple(lessons), folder) if info else None
+    return Module(info, tuple(lessons), folder, files) if info else None
 
 
 def load_curriculum(root: Path) -> Curriculum:
-    """Load every module folder under `root`; raise LessonError listing all problems."""
+    """Load every module folder under `root` (or the one module `root` is); raise LessonError
+    listing all problems."""
     problems: list[Problem] = []
     if not root.is_dir():
         raise LessonError(
             [Problem(str(root), "(folder)", "not found", "point lessons_dir at the lessons")]
         )
-    folders = sorted(p.parent for p in root.glob("*/module.y*ml"))
+    one_module = (root / "module.yaml").is_file()  # a module's own folder, to check just it
+    folders = [root] if one_module else sorted(p.parent for p in root.glob("*/module.y*ml"))
     if not folders:
         problems.append(
             Problem(str(root), "(folder)", "holds no module", "add a folder with module.yaml")

@@ -188,3 +188,9 @@ def test_shipped_lessons_pass_the_check(capsys):
 )
 def test_answers_match_without_case_spaces_or_diacritics(typed, expected):
     assert normalize_answer(typed) == expected
+
+
+def test_check_one_module_folder(tmp_path, capsys):
+    course = write_course(tmp_path, {"a.yaml": GOOD})
+    assert main(["lessons", "check", str(course / "m")]) == 0
+    assert "OK: 1 module(s), 1 lesson(s)" in capsys.readouterr().out

@@ -12,8 +12,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pydantic import BaseModel
 
+from bot.cli import main
+from bot.lesson_facts import (
+    ALLOWLIST,
+    Allowlist,
+    phone_numbers,
+    strings,
+    texts_of,
+    web_addresses,
+)
 from bot.lessons import (
     CARD_MAX,
     Accepted,
@@ -42,90 +50,21 @@ def course() -> Curriculum:
     return load_curriculum(LESSONS)
 
 
-def _texts(obj: object, where: str) -> Iterator[tuple[str, Text | Accepted]]:
-    """Every learner-facing text inside a model, with a readable path."""
-    if isinstance(obj, Text | Accepted):
-        yield where, obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _texts(getattr(obj, name), f"{where}.{name}")
-    elif isinstance(obj, list | tuple):
-        for i, item in enumerate(obj):
-            yield from _texts(item, f"{where}[{i}]")
-
-
 def _all_texts(course: Curriculum) -> Iterator[tuple[str, Text | Accepted]]:
     for module in course.modules:
-        yield from _texts(module.info, module.id)
+        yield from texts_of(module.info, module.id)
         for lesson in module.lessons:
-            yield from _texts(lesson, f"{module.id}/{lesson.id}")
-
-
-def _strings(item: Text | Accepted) -> list[str]:
-    if isinstance(item, Accepted):
-        return [*item.vi, *(item.en or [])]
-    return [item.vi, *([item.en] if item.en else [])]
+            yield from texts_of(lesson, f"{module.id}/{lesson.id}")
 
 
 def _cards(lesson: Lesson) -> list[Card]:
     return [s for s in lesson.steps if isinstance(s, Card)]
 
 
-# -- scanners for phone numbers and web addresses --------------------------------------------
-
-_DIGIT_RUN = re.compile(r"(?<![\d/])\+?\d(?:[ .\-]?\d)*(?![\d/])")
-_CURRENCY_AFTER = re.compile(r"^\s*(?:đồng|đ\b|VND|triệu|tỷ)", re.IGNORECASE)
-_DIAL_WORD = re.compile(
-    r"(?:gọi|nhắn(?: tin)?|tổng đài|đường dây nóng|hotline|đầu số|call|text|dial|sms)"
-    r"(?:\s+(?:miễn phí|free))?(?:\s+(?:tới|đến|to))?(?:\s+(?:số|number))?\s*:?\s*$",
-    re.IGNORECASE,
-)
-_URL = re.compile(r"(?:https?://|www\.)[^\s)\]}>\"']+", re.IGNORECASE)
-_TLDS = "vn|com|net|org|gov|edu|info|io|me|app|xyz|top|online|site|link|ly|co|biz|click|shop|store"
-_DOMAIN = re.compile(
-    rf"(?<![\w@-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})(?![\w-])", re.IGNORECASE
-)
-
-
-def phone_numbers(text: str) -> list[str]:
-    """Phone-number-like digit strings: long numbers, 1800/1900 lines, short codes to dial."""
-    found = []
-    for m in _DIGIT_RUN.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if _CURRENCY_AFTER.match(text[m.end() :]):
-            continue  # an amount of money, not a number to call
-        long_number = len(digits) >= 8
-        premium = digits.startswith(("1800", "1900"))
-        short_code = 3 <= len(digits) <= 6 and _DIAL_WORD.search(
-            text[max(0, m.start() - 40) : m.start()]
-        )
-        if long_number or premium or short_code:
-            found.append(("+" if m.group().startswith("+") else "") + digits)
-    return found
-
-
-def web_addresses(text: str) -> list[str]:
-    found = [m.group().rstrip(".,;:!?") for m in _URL.finditer(text)]
-    rest = _URL.sub(" ", text)
-    found += [m.group() for m in _DOMAIN.finditer(rest)]
-    return found
-
-
-def _host(address: str) -> str:
-    address = re.sub(r"^(?:https?://)?", "", address.lower())
-    return address.split("/")[0].removeprefix("www.")
-
-
-ALLOWED_PHONES = {str(p["number"]) for p in ALLOW["phones"]}
-ALLOWED_WEB = {str(w["address"]).lower() for w in ALLOW["web"]}
-ALLOWED_SOURCES = set(ALLOW["sources"])
-
-
-def unlisted(text: str) -> list[str]:
-    """Phone numbers and web addresses in `text` that are not in lessons/allowlist.yaml."""
-    bad = [f"phone {p}" for p in phone_numbers(text) if p not in ALLOWED_PHONES]
-    bad += [f"address {a}" for a in web_addresses(text) if _host(a) not in ALLOWED_WEB]
-    return bad
+ALLOWED = Allowlist.load(LESSONS / ALLOWLIST)
+ALLOWED_SOURCES = set(ALLOWED.sources)
+unlisted = ALLOWED.unlisted
+_strings = strings
 
 
 # -- the course as a whole ---------------------------------------------------------------------
@@ -340,7 +279,7 @@ def test_scanner_flags_unlisted_numbers_and_addresses(text: str, flagged: list[s
     assert unlisted(text) == flagged
 
 
-def test_scanner_catches_a_bad_lesson_file(tmp_path: Path) -> None:
+def test_lessons_check_catches_a_bad_lesson_file(tmp_path: Path, capsys) -> None:
     module = tmp_path / "01-thu"
     module.mkdir()
     (module / "module.yaml").write_text("id: thu\norder: 1\ntitle: Thử\n", encoding="utf-8")
@@ -370,9 +309,12 @@ steps:
 """,
         encoding="utf-8",
     )
-    bad_course = load_curriculum(tmp_path)
-    problems = [
-        bad for _, item in _all_texts(bad_course) for t in _strings(item) for bad in unlisted(t)
-    ]
-    assert "phone 0909123456" in problems
-    assert "address hotro-nhanh.com" in problems
+    (tmp_path / ALLOWLIST).write_text((LESSONS / ALLOWLIST).read_text(encoding="utf-8"))
+    assert main(["lessons", "check", str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    where = f"{module / '01-bai.yaml'}: steps[0].text.vi: "
+    assert (
+        f"{where}phone 0909123456 is not allowed. Fix: use one listed in {ALLOWLIST}, "
+        in (lines[0])
+    )
+    assert any("address hotro-nhanh.com is not allowed" in line for line in lines)
