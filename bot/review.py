@@ -27,7 +27,8 @@ def schedule_if_wrong(turn: Turn, lesson: str, question: str, right: bool) -> No
     if right:
         return
     key = f"{lesson}/{question}"
-    items = [i for i in turn.learner.review if i.key != key]
+    # Questions taken out of the course are dropped so they never fill the list.
+    items = [i for i in turn.learner.review if i.key != key and _question(turn, i.key)]
     items.append(ReviewItem(lesson, question, 0, turn.today + INTERVALS[0]))
     turn.learner.review = items[-MAX_ITEMS:]
 

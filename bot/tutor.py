@@ -58,6 +58,9 @@ def show_step(turn: Turn) -> None:
         question = review.current_question(turn)
         if question:
             _ask(turn, question, learner.review_step, len(learner.review_queue))
+        else:  # its remaining questions were taken out of the course
+            review.finish(turn)
+            show_menu(turn)
         return
     lesson = turn.curriculum.lesson(learner.lesson)
     if lesson is None:

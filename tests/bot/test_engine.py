@@ -403,3 +403,21 @@ async def test_a_card_shows_its_picture_and_its_voice_and_a_question_its_picture
     [question] = chat.replies  # one message: the picture, the question as its caption, buttons
     assert question.media.path.endswith("q.png") and "Đúng không?" in question.media.caption
     assert [b.label for b in chat.buttons] == ["✔️ Đúng", "✖️ Sai"]
+
+
+async def test_a_review_whose_questions_were_removed_ends_kindly(chat, engine, clock, curriculum):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    await chat.tap("Tiếp tục")
+    await chat.tap("Sai bét")
+    await chat.tap("Đúng")
+    clock.advance(days=1)
+    await chat.send("/review")
+    assert "Câu hỏi một?" in chat.text
+    module = curriculum.module_of("l1")
+    engine.curriculum = type(curriculum)(  # l1 is taken out of the course
+        tuple(type(m)(m.info, m.lessons[1:], m.folder) if m is module else m
+              for m in curriculum.modules)
+    )  # fmt: skip
+    await chat.send("đúng rồi")
+    assert "Ôn tập xong" in chat.text and chat.buttons  # back on the menu, not stuck
