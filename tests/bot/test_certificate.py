@@ -100,45 +100,44 @@ async def test_a_bad_name_is_asked_again_and_a_command_leaves(player, engine, co
     assert fields["st"] == st.MENU and "ce" not in fields
 
 
-async def test_a_typed_name_can_be_corrected_before_printing(player, engine, config, tmp_path):
+async def certified_chat(player, engine, make_chat, user: str):  # noqa: ANN001, ANN201
+    """A learner who has passed every lesson and is asked which name to print."""
+    await player.onboard(user)
+    await player.everything(user)
+    return make_chat(engine, user=user)
+
+
+async def test_a_typed_name_can_be_corrected_before_printing(
+    player, engine, config, tmp_path, make_chat
+):
     config.data_dir = tmp_path
-    await player.onboard("tg:6")
-    await player.everything("tg:6")
-    replies = await engine.handle(Event(user="tg:6", kind="text", text="Cảm ơn nhiều"))
-    edit = next(b for row in replies[0].buttons for b in row if "Gõ lại" in b.label)
-    await engine.handle(Event(user="tg:6", kind="button", payload=edit.payload))
-    replies = await engine.handle(Event(user="tg:6", kind="text", text="Lê Thị Sáu"))
-    ok = next(b for row in replies[0].buttons for b in row if "in tên này" in b.label)
-    await engine.handle(Event(user="tg:6", kind="button", payload=ok.payload))
+    chat = await certified_chat(player, engine, make_chat, "tg:6")
+    await chat.send("Cảm ơn nhiều")  # a thank-you, not a name
+    await chat.tap("Gõ lại")
+    await chat.send("Lê Thị Sáu")
+    await chat.tap("in tên này")
     fields, _ = await engine.store.load("tg:6")
     assert fields["cn"] == "Lê Thị Sáu" and fields["ce"]
 
 
 async def test_a_learner_who_left_the_name_question_finds_the_certificate_in_the_menu(
-    player, engine, config, tmp_path
+    player, engine, config, tmp_path, make_chat
 ):
     config.data_dir = tmp_path
-    await player.onboard("tg:8")
-    await player.everything("tg:8")
-    replies = await engine.handle(Event(user="tg:8", kind="command", command="start"))
-    cert = next(
-        b for r in replies for row in r.buttons for b in row if "Giấy chứng nhận" in b.label
-    )
-    replies = await engine.handle(Event(user="tg:8", kind="button", payload=cert.payload))
-    assert "Bác muốn in tên nào" in replies[0].text
+    chat = await certified_chat(player, engine, make_chat, "tg:8")
+    await chat.send("/start")
+    await chat.tap("Giấy chứng nhận")
+    assert "Bác muốn in tên nào" in chat.text
 
 
-async def test_forget_deletes_the_certificate_picture(player, engine, config, tmp_path):
+async def test_forget_deletes_the_certificate_picture(player, engine, config, tmp_path, make_chat):
     config.data_dir = tmp_path
-    await player.onboard("tg:9")
-    await player.everything("tg:9")
-    replies = await engine.handle(Event(user="tg:9", kind="text", text="Lê Văn Tám"))
-    ok = next(b for row in replies[0].buttons for b in row if "in tên này" in b.label)
-    await engine.handle(Event(user="tg:9", kind="button", payload=ok.payload))
+    chat = await certified_chat(player, engine, make_chat, "tg:9")
+    await chat.send("Lê Văn Tám")
+    await chat.tap("in tên này")
     assert list(tmp_path.glob("certificates/*.png"))
-    replies = await engine.handle(Event(user="tg:9", kind="command", command="forget"))
-    yes = next(b for row in replies[0].buttons for b in row if "Xóa hết" in b.label)
-    await engine.handle(Event(user="tg:9", kind="button", payload=yes.payload))
+    await chat.send("/forget")
+    await chat.tap("Xóa hết")
     assert not list(tmp_path.glob("certificates/*.png"))
 
 

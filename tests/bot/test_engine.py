@@ -11,6 +11,20 @@ from bot.events import Event
 from storage.keys import Keys
 
 
+def with_lesson(curriculum, lesson_id: str, new=None):  # noqa: ANN001, ANN201
+    """The course with one lesson replaced by `new` (None: taken out), as after a deploy."""
+    return type(curriculum)(
+        tuple(
+            type(m)(
+                m.info,
+                tuple(x for x in (new if x.id == lesson_id else x for x in m.lessons) if x),
+                m.folder,
+            )
+            for m in curriculum.modules
+        )
+    )
+
+
 async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:
     entries = await redis.xrange(keys.outbox_of(user))
     return [json.loads(fields["e"]) for _, fields in entries]
@@ -170,16 +184,8 @@ async def test_changed_lesson_restarts_without_stranding(chat, engine, curriculu
     await chat.onboard()
     await chat.tap("Học tiếp")
     await chat.tap("Tiếp tục")
-    lesson = curriculum.lesson("l1")
-    module = curriculum.module_of("l1")
-    newer = lesson.model_copy(update={"version": 2})
-    changed = type(curriculum)(
-        tuple(
-            type(m)(m.info, (newer, *m.lessons[1:]), m.folder) if m is module else m
-            for m in curriculum.modules
-        )
-    )
-    engine.curriculum = changed  # the operator deployed new lesson content
+    newer = curriculum.lesson("l1").model_copy(update={"version": 2})
+    engine.curriculum = with_lesson(curriculum, "l1", newer)  # new content deployed
     await chat.send("/continue")
     assert "vừa được cập nhật" in chat.text and "Thẻ một" in chat.text
 
@@ -363,14 +369,8 @@ async def test_odd_digits_in_a_payload_are_a_stale_button(chat):
 async def test_typed_text_after_a_lesson_update_shows_the_lesson_once(chat, engine, curriculum):
     await chat.onboard()
     await chat.tap("Học tiếp")
-    module = curriculum.module_of("l1")
     newer = curriculum.lesson("l1").model_copy(update={"version": 2})
-    engine.curriculum = type(curriculum)(
-        tuple(
-            type(m)(m.info, (newer, *m.lessons[1:]), m.folder) if m is module else m
-            for m in curriculum.modules
-        )
-    )
+    engine.curriculum = with_lesson(curriculum, "l1", newer)
     await chat.send("xin chào")
     assert chat.text.count("Thẻ một") == 1 and "bấm một nút" not in chat.text
 
@@ -414,10 +414,6 @@ async def test_a_review_whose_questions_were_removed_ends_kindly(chat, engine, c
     clock.advance(days=1)
     await chat.send("/review")
     assert "Câu hỏi một?" in chat.text
-    module = curriculum.module_of("l1")
-    engine.curriculum = type(curriculum)(  # l1 is taken out of the course
-        tuple(type(m)(m.info, m.lessons[1:], m.folder) if m is module else m
-              for m in curriculum.modules)
-    )  # fmt: skip
+    engine.curriculum = with_lesson(curriculum, "l1", None)  # l1 is taken out of the course
     await chat.send("đúng rồi")
     assert "Ôn tập xong" in chat.text and chat.buttons  # back on the menu, not stuck
