@@ -6,6 +6,8 @@ Usage:
     hocso lessons check [PATH]  check lesson files; one line per problem
     hocso db upgrade | report | certificate verify CODE | certificate export
                                 reporting, see bot/report_cli.py and `hocso report --help`
+    hocso class add CODE --name NAME | class list
+                                facilitators' classes, their links and QR codes: bot/class_cli.py
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import report_cli
+from bot import class_cli, report_cli
 from bot.app import open_app
 from bot.config import ConfigError, load_config
 from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
@@ -37,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     check = lesson_commands.add_parser("check", help="validate lesson files")
     check.add_argument("path", nargs="?", type=Path, help="lessons folder (default: config)")
     report_cli.add_commands(commands)
+    class_cli.add_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -51,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_command(config, args.only)
         elif args.command in ("db", "report", "certificate"):
             return report_cli.run_command(args, config)
+        elif args.command == "class":
+            return class_cli.run_command(args, config)
     except ConfigError as exc:
         print(f"hocso: bad configuration\n{exc}", file=sys.stderr)
         return 2

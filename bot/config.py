@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 
 class Section(BaseModel):
@@ -66,14 +73,33 @@ class CertificateSettings(Section):
     verify_url: str = ""  # the QR code holds this with {code} filled in; empty: the code
 
 
+# A Telegram username: 5-32 of A-Z a-z 0-9 _, starting with a letter (a bot's ends in "bot").
+USERNAME = r"^([A-Za-z][A-Za-z0-9_]{4,31})?$"
+
+
+def bot_username(text: str) -> str:
+    """A username as people write it ("@hocso_bot", "t.me/hocso_bot"), without the dressing."""
+    text = text.strip()
+    for prefix in ("https://", "http://", "t.me/", "@"):
+        text = text.removeprefix(prefix)
+    return text
+
+
 class TelegramSettings(Section):
     token: str = ""
+    # The bot's username, for the class links `hocso class add` prints (t.me/<username>?start=).
+    username: Annotated[str, Field(pattern=USERNAME)] = ""
     base_url: str = ""  # empty: Telegram's own servers
     # Webhook mode when webhook_url is set; long polling otherwise.
     webhook_url: str = ""
     webhook_secret: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{0,256}$")] = ""
     listen: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
+
+    @field_validator("username", mode="before")
+    @classmethod
+    def _plain_username(cls, value: object) -> object:
+        return bot_username(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _secret_with_webhook(self) -> TelegramSettings:
@@ -107,6 +133,7 @@ ENV = {
     "HOCSO_REDIS_PREFIX": "redis.prefix",
     "DATABASE_URL": "database.url",
     "TELEGRAM_BOT_TOKEN": "telegram.token",
+    "TELEGRAM_BOT_USERNAME": "telegram.username",
     "TELEGRAM_BASE_URL": "telegram.base_url",
     "TELEGRAM_WEBHOOK_URL": "telegram.webhook_url",
     "TELEGRAM_WEBHOOK_SECRET": "telegram.webhook_secret",

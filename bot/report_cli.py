@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.certificate import normalize_code, show_code
 from bot.config import Config
 from storage.db import Database, SchemaMissing, database_url
-from storage.reports import Labels, Report, build_report, certificates
+from storage.reports import Labels, Report, Table, build_report, certificates
 
 REPORT_HELP = """\
 Counts for officials, over a date range (local dates, both days included):
@@ -68,31 +68,41 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_command(args: argparse.Namespace, config: Config) -> int:
     """Run one of the commands above; returns the exit status."""
+    return with_database(config, lambda database: _run(database, args, config))
+
+
+def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) -> int:
+    """Run `work` on the configured reporting database; returns its exit status, or 2 with
+    one line when the database is not available."""
+
+    async def run() -> int:
+        database = Database(database_url(config.database.url, config.data_dir))
+        try:
+            return await work(database)
+        finally:
+            await database.dispose()
+
     try:
-        return asyncio.run(_run(args, config))
+        return asyncio.run(run())
     except (SQLAlchemyError, OSError, SchemaMissing) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"hocso: the reporting database is not available: {first}", file=sys.stderr)
         return 2
 
 
-async def _run(args: argparse.Namespace, config: Config) -> int:
-    database = Database(database_url(config.database.url, config.data_dir))
-    try:
-        if args.command == "db":
-            await database.upgrade()
-            print(f"the reporting database is up to date ({_safe(database.url)})")
-            return 0
-        if args.command == "report":
-            return await report(database, config, args)
-        if args.command == "certificate" and args.action == "verify":
-            return await verify(database, config, args.code)
-        if args.command == "certificate":
-            with _output(args.output) as out:
-                await export(database, config, out)
-            return 0
-    finally:
-        await database.dispose()
+async def _run(database: Database, args: argparse.Namespace, config: Config) -> int:
+    if args.command == "db":
+        await database.upgrade()
+        print(f"the reporting database is up to date ({_safe(database.url)})")
+        return 0
+    if args.command == "report":
+        return await report(database, config, args)
+    if args.command == "certificate" and args.action == "verify":
+        return await verify(database, config, args.code)
+    if args.command == "certificate":
+        with _output(args.output) as out:
+            await export(database, config, out)
+        return 0
     return 2
 
 
@@ -134,19 +144,24 @@ def labels(config: Config) -> Labels:
 def write_table(report: Report, heading: str, out: TextIO) -> None:
     out.write(heading + "\n")
     for table in report.tables:
-        cells = [table.columns] + [[_cell(v) for v in row] for row in table.rows]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
         out.write(f"\n{table.title}\n")
-        for n, row in enumerate(cells):
-            line = "  ".join(
-                c.ljust(w) if i == 0 or not _numeric(c) else c.rjust(w)
-                for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-            out.write(line.rstrip() + "\n")
-            if n == 0:
-                out.write("  ".join("-" * w for w in widths) + "\n")
-        if not table.rows:
-            out.write("(none)\n")
+        write_rows(table, out)
+
+
+def write_rows(table: Table, out: TextIO) -> None:
+    """One table as aligned text: a header, a rule, numbers to the right."""
+    cells = [table.columns] + [[_cell(v) for v in row] for row in table.rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
+    for n, row in enumerate(cells):
+        line = "  ".join(
+            c.ljust(w) if i == 0 or not _numeric(c) else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        out.write(line.rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+    if not table.rows:
+        out.write("(none)\n")
 
 
 def write_csv(report: Report, heading: str, out: TextIO) -> None:

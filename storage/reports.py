@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -85,7 +85,9 @@ async def build_report(
     return Report(start, end, tables)
 
 
-def _in(column, start: datetime, end: datetime):  # noqa: ANN001, ANN202
+def _in(column, start: datetime | None, end: datetime | None):  # noqa: ANN001, ANN202
+    if start is None or end is None:
+        return true()  # no range: ever
     return (column >= start) & (column < end)
 
 
@@ -122,6 +124,26 @@ async def _breakdown(
     names: Mapping[str, str],
 ) -> Table:
     """Learners started, lessons completed and learners certified, per value of `column`."""
+    counts = await _counts_by(s, column, start, end)
+
+    def label(key: str | None) -> str:
+        if key is None:
+            return ERASED
+        return names.get(key) or key or NOT_GIVEN
+
+    rows = [[label(k), *v] for k, v in counts.items()]
+    rows.sort(key=lambda r: (-int(r[2]), -int(r[1]), str(r[0])))
+    return Table(name, title, ["name", "started", "lessons completed", "certified"], rows)
+
+
+async def _counts_by(
+    s: AsyncSession,
+    column,  # noqa: ANN001 - a Learner column
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> dict[str | None, list[int]]:
+    """[started, lessons completed, certified] per value of `column` (None: erased), in the
+    range, or ever without one."""
     counts: dict[str | None, list[int]] = {}
 
     def add(rows, index: int) -> None:  # noqa: ANN001
@@ -144,15 +166,7 @@ async def _breakdown(
         .where(_in(Certificate.issued_at, start, end))
     )
     add(await s.execute(certified.group_by(column)), 2)
-
-    def label(key: str | None) -> str:
-        if key is None:
-            return ERASED
-        return names.get(key) or key or NOT_GIVEN
-
-    rows = [[label(k), *v] for k, v in counts.items()]
-    rows.sort(key=lambda r: (-int(r[2]), -int(r[1]), str(r[0])))
-    return Table(name, title, ["name", "started", "lessons completed", "certified"], rows)
+    return counts
 
 
 async def _by_module(s: AsyncSession, start: datetime, end: datetime) -> Table:
@@ -266,3 +280,29 @@ async def certificates(db: Database, code: str | None = None) -> list[IssuedCert
             )
             for c, learner in await s.execute(query)
         ]
+
+
+@dataclass
+class ClassSummary:
+    code: str
+    name: str
+    facilitator: str
+    area: str
+    started: int  # learners who joined with this code and have not asked to be forgotten
+    lessons_completed: int
+    certified: int
+
+
+async def class_summaries(db: Database) -> list[ClassSummary]:
+    """Every class, registered or only seen on a learner, with its numbers so far; by code."""
+    async with db.session() as s:
+        registered = {c.code: c for c in await s.scalars(select(Class))}
+        counts = await _counts_by(s, Learner.class_code)
+    codes = sorted(set(registered) | {k for k in counts if k})
+    summaries = []
+    for code in codes:
+        row = registered.get(code)
+        started, lessons, certified = counts.get(code, [0, 0, 0])
+        name, facilitator, area = (row.name, row.facilitator, row.area) if row else ("", "", "")
+        summaries.append(ClassSummary(code, name, facilitator, area, started, lessons, certified))
+    return summaries

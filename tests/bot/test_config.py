@@ -15,6 +15,8 @@ def test_environment_overrides_the_file(tmp_path):
     assert config.redis.url == "redis://env:6379/1"
     assert config.database.url == "x://y"
     assert config.lessons_dir == tmp_path / "lessons"  # relative to the file
+    env = {"TELEGRAM_BOT_USERNAME": "@hocso_cantho_bot"}
+    assert load_config(path, env=env).telegram.username == "hocso_cantho_bot"  # "@" dropped
 
 
 def test_shipped_config_has_areas_and_age_bands(config):
@@ -30,6 +32,7 @@ def test_shipped_config_has_areas_and_age_bands(config):
         ("redis:\n  shards: lots\n", "redis.shards"),
         ("colour: red\n", "colour: Extra inputs are not permitted"),
         ("areas:\n  wards:\n    - {id: a, vi: A}\n    - {id: a, vi: B}\n", "share an id"),
+        ("telegram:\n  username: hocso bot\n", "telegram.username"),
     ],
 )
 def test_bad_file_is_explained(tmp_path, text, words):

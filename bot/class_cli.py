@@ -1,0 +1,209 @@
+"""The class commands of `hocso`, for facilitators: register a class, get its link and QR code.
+
+Usage:
+    hocso class add CODE --name NAME [--facilitator NAME] [--area WARD_ID] [--bot USERNAME]
+        save the class in the reporting database, print the link learners open
+        (https://t.me/<bot>?start=CODE) and draw it as a QR code: data_dir/classes/CODE.png
+    hocso class list
+        every class with its learners so far: started and certified
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import qrcode
+from PIL import Image, ImageDraw
+from PIL.ImageFont import FreeTypeFont
+
+from bot import report_cli
+from bot.certificate_image import ACCENT, INK, font
+from bot.config import USERNAME, Config, bot_username
+from bot.engine import CLASS_CODE
+from storage.classes import save_class
+from storage.db import Database
+from storage.models import Class
+from storage.reports import Table, class_summaries
+
+NAME_MAX = Class.name.type.length  # the column's size
+CARD_WIDTH = 900
+QR_SIZE = 780  # pixels, near enough: whole pixels per module keep the code sharp
+GREY = (90, 90, 90)
+
+
+class BadInput(Exception):
+    """What the facilitator typed cannot be used; the message says how to fix it."""
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    classes = commands.add_parser(
+        "class",
+        help="classes: register one and get its link and QR code; list them",
+        description=__doc__.split("Usage:", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = classes.add_subparsers(dest="action", required=True)
+    add = actions.add_parser(
+        "add", help="register a class (or update it), print its link, draw its QR code"
+    )
+    add.add_argument("code", help="1 to 32 of A-Z a-z 0-9 _ - (no spaces or accents), e.g. LOP-1A")
+    add.add_argument("--name", required=True, help="the class's name, printed under the QR code")
+    add.add_argument("--facilitator", metavar="NAME", help="who runs it (kept if not given)")
+    add.add_argument(
+        "--area", metavar="WARD_ID", help="its ward/commune: an id of areas.wards in config.yaml"
+    )
+    add.add_argument(
+        "--bot", metavar="USERNAME", help="the bot's username (default: telegram.username)"
+    )
+    actions.add_parser("list", help="classes with their learners: started, certified")
+
+
+def run_command(args: argparse.Namespace, config: Config) -> int:
+    """Run `class add` or `class list`; returns the exit status."""
+    if args.action == "list":
+        return report_cli.with_database(config, lambda db: list_classes(db, config, sys.stdout))
+    try:
+        code, name, facilitator, area, bot = _checked(args, config)
+    except BadInput as exc:
+        print(f"hocso: {exc}", file=sys.stderr)
+        return 2
+    return report_cli.with_database(
+        config, lambda db: add_class(db, config, code, name, facilitator, area, bot)
+    )
+
+
+def _checked(
+    args: argparse.Namespace, config: Config
+) -> tuple[str, str, str | None, str | None, str]:
+    """The code, name, facilitator, ward and bot username, tidied; BadInput if one is wrong."""
+    code = args.code.strip()
+    if not CLASS_CODE.match(code):
+        raise BadInput(
+            f"bad class code {args.code!r}: use 1 to 32 of A-Z a-z 0-9 _ - "
+            "(no spaces or accents), e.g. LOP-1A"
+        )
+    name = " ".join(args.name.split())
+    if not name or len(name) > NAME_MAX:
+        raise BadInput(f"--name: give the class a name of 1 to {NAME_MAX} characters")
+    facilitator = " ".join(args.facilitator.split()) if args.facilitator is not None else None
+    if facilitator and len(facilitator) > NAME_MAX:
+        raise BadInput(f"--facilitator: at most {NAME_MAX} characters")
+    area = args.area.strip() if args.area is not None else None
+    wards = [w.id for w in config.areas.wards]
+    if area and area not in wards:
+        known = ", ".join(wards) if wards else "none are configured"
+        raise BadInput(f"unknown ward {args.area!r} for --area: use one of {known}")
+    bot = bot_username(args.bot) if args.bot is not None else config.telegram.username
+    if not re.match(USERNAME, bot):
+        raise BadInput(
+            f"bad bot username {args.bot!r} for --bot: 5 to 32 of A-Z a-z 0-9 _, "
+            "as @BotFather gave it (e.g. hocso_cantho_bot)"
+        )
+    return code, name, facilitator, area, bot
+
+
+async def add_class(
+    database: Database,
+    config: Config,
+    code: str,
+    name: str,
+    facilitator: str | None,
+    area: str | None,
+    bot: str,
+) -> int:
+    """Save the class, then print its link and draw its QR code (or say what is missing)."""
+    created = await save_class(database, code, name, facilitator, area)
+    print(f"Class {code} {'added' if created else 'updated'}: {name}")
+    path = config.data_dir / "classes" / f"{code}.png"
+    if not bot:
+        # A QR code of "/start CODE" would open as plain text in a phone's camera, not the
+        # bot, so without the username there is no picture at all.
+        print(f"Learners join by sending the bot this message: /start {code}")
+        print(
+            "No link and no QR code: they need the bot's username. Set telegram.username in "
+            "config.yaml (or TELEGRAM_BOT_USERNAME), or pass --bot USERNAME, and run this again."
+        )
+        if path.exists():
+            print(f"The QR code drawn before is left as it was: {path}")
+        return 0
+    link = f"https://t.me/{bot}?start={code}"
+    print(f"Link for learners: {link}")
+    try:
+        draw_card(path, link, code, name)
+    except OSError as exc:
+        print(f"hocso: could not write the QR code to {path}: {exc}", file=sys.stderr)
+        return 2
+    print(f"QR code of the link (print it, or send it to the group chat): {path}")
+    return 0
+
+
+async def list_classes(database: Database, config: Config, out: TextIO) -> int:
+    """Every class, by code, with its ward and its learners started and certified so far."""
+    await database.ensure_schema()
+    wards = {w.id: w.vi for w in config.areas.wards}
+    columns = ["code", "name", "facilitator", "ward", "started", "certified"]
+    rows: list[list[object]] = [
+        [
+            c.code,
+            c.name or "(no name)",
+            c.facilitator,
+            wards.get(c.area, c.area),
+            c.started,
+            c.certified,
+        ]
+        for c in await class_summaries(database)
+    ]
+    out.write("Classes and their learners so far (started, certified)\n")
+    report_cli.write_rows(Table("classes", "Classes", columns, rows), out)
+    if not rows:
+        out.write("Add one with: hocso class add CODE --name NAME\n")
+    return 0
+
+
+def draw_card(path: Path, link: str, code: str, name: str) -> Path:
+    """A PNG to print or share: the link's QR code, and the class's name and code under it."""
+    qr = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(link)
+    qr.make(fit=True)
+    qr.box_size = max(1, QR_SIZE // (qr.modules_count + 2 * qr.border))
+    code_image = qr.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
+    face, lines = _wrap(name, "Bold", 52, CARD_WIDTH - 80)
+    height = code_image.height + 40 + len(lines) * 64 + 170
+    card = Image.new("RGB", (CARD_WIDTH, height), "white")
+    card.paste(code_image, ((CARD_WIDTH - code_image.width) // 2, 20))
+    draw = ImageDraw.Draw(card)
+    y = code_image.height + 40
+    for line in lines:
+        draw.text((CARD_WIDTH // 2, y), line, font=face, fill=INK, anchor="mt")
+        y += 64
+    draw.text((CARD_WIDTH // 2, y + 6), f"Mã lớp: {code}", font=font(40, "SemiBold"),
+              fill=ACCENT, anchor="mt")  # fmt: skip
+    draw.text((CARD_WIDTH // 2, y + 64), "Quét mã để vào lớp trên Telegram", font=font(30),
+              fill=INK, anchor="mt")  # fmt: skip
+    draw.text((CARD_WIDTH // 2, y + 108), link, font=font(24), fill=GREY, anchor="mt")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    card.save(path, "PNG", optimize=True)
+    return path
+
+
+def _wrap(text: str, weight: str, size: int, width: int) -> tuple[FreeTypeFont, list[str]]:
+    """The font and one or two lines that fit `width`: smaller type before a second line."""
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    for lines, smallest in (([text], 36), (_halves(text), 20)):
+        for points in range(size, smallest - 1, -4):
+            face = font(points, weight)
+            if all(measure.textlength(line, font=face) <= width for line in lines):
+                return face, lines
+    return font(20, weight), _halves(text)  # a name with no spaces to break at: as it is
+
+
+def _halves(text: str) -> list[str]:
+    words = text.split()
+    if len(words) < 2:
+        return [text]
+    middle = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(text) / 2))
+    return [" ".join(words[:middle]), " ".join(words[middle:])]

@@ -1,0 +1,45 @@
+"""Classes a facilitator registers (`hocso class add`): one `classes` row per code.
+
+Their learners' numbers are counted with the reports, in storage/reports.py (`class_summaries`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import Database
+from storage.models import Class
+
+
+async def save_class(
+    db: Database,
+    code: str,
+    name: str,
+    facilitator: str | None = None,
+    area: str | None = None,
+) -> bool:
+    """Create the class or update it (None leaves that field as it is); True if it is new."""
+    await db.ensure_schema()
+    try:
+        return await _save(db, code, name, facilitator, area)
+    except IntegrityError:
+        # The reporter stored the code between our read and our insert (a learner joined
+        # with it just then); now it is there to update.
+        return await _save(db, code, name, facilitator, area)
+
+
+async def _save(
+    db: Database, code: str, name: str, facilitator: str | None, area: str | None
+) -> bool:
+    async with db.session() as s, s.begin():
+        row = await s.get(Class, code)
+        created = row is None
+        if row is None:
+            row = Class(code=code, name="", facilitator="", area="")
+            s.add(row)
+        row.name = name
+        if facilitator is not None:
+            row.facilitator = facilitator
+        if area is not None:
+            row.area = area
+    return created
