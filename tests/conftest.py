@@ -128,6 +128,12 @@ class Chat:
         await self.tap("Bỏ qua")
         await self.tap("Bỏ qua")
 
+    async def first_question(self) -> None:
+        """Onboard, start the first lesson and go past its card: on question one of l1."""
+        await self.onboard()
+        await self.tap("Học tiếp")
+        await self.tap("Tiếp tục")
+
 
 @pytest.fixture
 def chat(engine: Engine) -> Chat:

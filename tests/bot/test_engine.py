@@ -115,9 +115,7 @@ async def test_resume_after_restart_of_the_bot(worker, make_chat):
 
 
 async def test_double_tap_counts_once(chat, redis, keys):
-    await chat.onboard()
-    await chat.tap("Học tiếp")
-    await chat.tap("Tiếp tục")
+    await chat.first_question()
     right = chat.button("Đúng rồi").payload
     first = await chat.event(Event(chat.user, "button", payload=right))
     second = await chat.event(Event(chat.user, "button", payload=right))
@@ -145,9 +143,7 @@ async def test_concurrent_taps_on_two_workers_count_once(worker, make_chat, redi
 
 
 async def test_unexpected_input_mid_quiz_changes_nothing(chat, redis, keys):
-    await chat.onboard()
-    await chat.tap("Học tiếp")
-    await chat.tap("Tiếp tục")
+    await chat.first_question()
     before = await redis.hgetall(keys.learner(chat.user))
     await chat.event(Event(chat.user, "other"))  # a sticker
     assert "chỉ đọc được chữ" in chat.text
@@ -168,9 +164,7 @@ async def test_unexpected_input_mid_quiz_changes_nothing(chat, redis, keys):
 
 
 async def test_button_from_an_old_attempt_is_stale(chat):
-    await chat.onboard()
-    await chat.tap("Học tiếp")
-    await chat.tap("Tiếp tục")
+    await chat.first_question()
     old_answer = chat.button("Đúng rồi").payload
     await chat.send("/menu")
     await chat.tap("Chọn chủ đề")
@@ -181,9 +175,7 @@ async def test_button_from_an_old_attempt_is_stale(chat):
 
 
 async def test_changed_lesson_restarts_without_stranding(chat, engine, curriculum):
-    await chat.onboard()
-    await chat.tap("Học tiếp")
-    await chat.tap("Tiếp tục")
+    await chat.first_question()
     newer = curriculum.lesson("l1").model_copy(update={"version": 2})
     engine.curriculum = with_lesson(curriculum, "l1", newer)  # new content deployed
     await chat.send("/continue")
@@ -229,9 +221,7 @@ async def test_dead_redis_gets_a_kind_message(curriculum, config, keys):
 
 
 async def test_missed_question_comes_back_for_review_next_day(chat, clock, redis, keys):
-    await chat.onboard()
-    await chat.tap("Học tiếp")
-    await chat.tap("Tiếp tục")
+    await chat.first_question()
     await chat.tap("Sai bét")
     await chat.tap("Đúng")
     assert "hỏi lại vào ngày mai" in chat.text
@@ -251,9 +241,7 @@ async def test_missed_question_comes_back_for_review_next_day(chat, clock, redis
 
 
 async def test_progress_counts_lessons_and_modules(chat):
-    await chat.onboard()
-    await chat.tap("Học tiếp")
-    await chat.tap("Tiếp tục")
+    await chat.first_question()
     await chat.tap("Đúng rồi")
     await chat.tap("Đúng")
     await chat.tap("Bài tiếp theo")
@@ -326,9 +314,7 @@ async def test_keeping_data_returns_to_the_step_the_learner_was_on(chat):
 async def test_a_review_in_the_middle_of_a_lesson_leaves_the_lesson_alone(
     chat, clock, redis, keys
 ):
-    await chat.onboard()
-    await chat.tap("Học tiếp")
-    await chat.tap("Tiếp tục")
+    await chat.first_question()
     await chat.tap("Sai bét")
     await chat.tap("Đúng")  # l1 done, q1 to review tomorrow
     await chat.tap("Bài tiếp theo")  # l2: on its card
@@ -406,9 +392,7 @@ async def test_a_card_shows_its_picture_and_its_voice_and_a_question_its_picture
 
 
 async def test_a_review_whose_questions_were_removed_ends_kindly(chat, engine, clock, curriculum):
-    await chat.onboard()
-    await chat.tap("Học tiếp")
-    await chat.tap("Tiếp tục")
+    await chat.first_question()
     await chat.tap("Sai bét")
     await chat.tap("Đúng")
     clock.advance(days=1)
