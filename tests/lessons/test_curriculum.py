@@ -175,6 +175,15 @@ def test_true_false_teaches_on_the_wrong_answer(course: Curriculum) -> None:
                 assert wrong, f"{lesson.id}/{q.id}: no feedback for the wrong answer"
 
 
+def test_true_false_questions_are_statements_to_judge(course: Curriculum) -> None:
+    # The buttons say "Đúng"/"Sai" (True/False): a yes/no question would not fit them.
+    for lesson in course.lessons:
+        for q in lesson.questions:
+            if isinstance(q, TrueFalse):
+                assert q.prompt.vi.endswith("Đúng hay sai?"), (lesson.id, q.id)
+                assert (q.prompt.en or "").endswith("True or false?"), (lesson.id, q.id)
+
+
 def test_every_question_explains_its_answer(course: Curriculum) -> None:
     for lesson in course.lessons:
         for q in lesson.questions:
