@@ -84,7 +84,10 @@ def show_progress(turn: Turn) -> None:
     for m in curriculum.modules:
         count = sum(x.id in done for x in m.lessons)
         mark = "✅" if count == len(m.lessons) else "▫️"
-        lines.append(f"{mark} {m.info.title.get(turn.lang)}: {count}/{len(m.lessons)}")
+        star = " ⭐" if m.info.core else ""
+        lines.append(f"{mark} {m.info.title.get(turn.lang)}{star}: {count}/{len(m.lessons)}")
+    if any(m.info.core for m in curriculum.modules):
+        lines += ["", turn.t("core_legend")]
     turn.say("\n".join(lines), *menu_buttons(turn))
 
 

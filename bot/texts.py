@@ -147,6 +147,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "🔥 Learning streak: {streak} days\n"
         "🔁 Questions to review today: {due}",
     },
+    "core_legend": {
+        "vi": "⭐ Học xong các chủ đề có dấu sao là nhận giấy chứng nhận.",
+        "en": "⭐ Finish the starred topics to get your certificate.",
+    },
     "review_start": {
         "vi": "🔁 Ôn tập nhanh: {n} câu. Bắt đầu nhé!",
         "en": "🔁 Quick review: {n} questions. Let's go!",

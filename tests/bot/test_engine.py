@@ -251,6 +251,7 @@ async def test_progress_counts_lessons_and_modules(chat):
     await chat.send("/progress")
     assert "Bài đã học xong: 2/3 (67%)" in chat.text
     assert "Chủ đề đã xong: 1/2" in chat.text
+    assert "✅ Điện thoại ⭐: 2/2" in chat.text and "▫️ An toàn: 0/1" in chat.text  # m1 is core
 
 
 async def test_settings_change_language_and_area(chat, redis, keys):
