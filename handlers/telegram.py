@@ -85,12 +85,13 @@ def message_event(message: Message, bot_username: str) -> Event | None:
 
 
 class TelegramAdapter:
-    def __init__(self, app: App, backoff: float = 1.0) -> None:
+    def __init__(self, app: App, backoff: float = 1.0, read_timeout: float = 5.0) -> None:
         self.app = app
         settings = app.config.telegram
         builder = (
             Application.builder()
             .token(settings.token)
+            .read_timeout(read_timeout)
             .concurrent_updates(LearnerOrder(256))
             .rate_limiter(PatientLimiter(backoff=backoff))
         )

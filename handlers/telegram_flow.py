@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,9 @@ def order_key(update: object) -> int | None:
     return update.effective_chat.id if update.effective_chat is not None else None
 
 
+SENDS = ("send", "copy", "forward")  # endpoints whose repetition shows the learner a duplicate
+
+
 class PatientLimiter(AIORateLimiter):
     """PTB's AIORateLimiter (30 messages/s overall, 20/min per group; on a 429 every request
     of this process waits `retry_after`, then retries), plus retries with exponential
@@ -85,6 +88,13 @@ class PatientLimiter(AIORateLimiter):
                 )
             except BadRequest:
                 raise  # our request was wrong: sending it again would not help
+            except TimedOut:
+                # Telegram may have delivered it and only answered late: a second send would
+                # show the learner the same message twice. Only repeatable calls go again.
+                if endpoint.startswith(SENDS) or attempt == self.retries:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.max_backoff)
             except NetworkError as exc:
                 if attempt == self.retries:
                     raise

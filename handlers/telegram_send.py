@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram import MaybeInaccessibleMessage as Tapped
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
 from bot.events import Button, Reply
 from storage.keys import Keys
@@ -128,9 +128,15 @@ class Sender:
             caption = ""
             if reply.media.caption and len(pieces) == 1 and units(pieces[0]) <= CAPTION_MAX:
                 caption, pieces = pieces[0], []
-            sent = await self._send_media(
-                chat_id, Path(reply.media.path), reply.media.kind, caption, markup, not pieces
-            )
+            try:
+                sent = await self._send_media(
+                    chat_id, Path(reply.media.path), reply.media.kind, caption, markup, not pieces
+                )
+            except TimedOut:
+                raise  # it may have arrived: sending the words as well could show them twice
+            except NetworkError as exc:  # refused (size, voice messages forbidden, ...)
+                log.warning("%s not sent (%s): sending the words alone", reply.media.path, exc)
+                sent = None
             if sent is None and caption:
                 pieces = [caption]  # the file is missing: the words still go out
             elif sent is not None and not pieces:
@@ -204,7 +210,9 @@ class Sender:
             file_id = cached.decode() if isinstance(cached, bytes) else cached
             try:
                 return await send(chat_id, file_id, **options)
-            except BadRequest as exc:  # Telegram no longer knows that id: upload again
+            except BadRequest as exc:
+                if "file" not in exc.message.lower():
+                    raise  # refused for another reason: uploading again would not help
                 log.info("cached file_id for %s refused: %s", path, exc.message)
         with path.open("rb") as file:
             message = await send(chat_id, file, filename=path.name, **options)

@@ -69,7 +69,7 @@ async def start_bot(api: FakeBotApi):
     running: list[Running] = []
 
     async def start(app: App) -> Running:
-        bot = Running(TelegramAdapter(app, backoff=0.05), api)
+        bot = Running(TelegramAdapter(app, backoff=0.05, read_timeout=1.0), api)
         running.append(bot)
         await api.wait_for(lambda _: api.polls > 0 or bot.task.done(), what="the first poll")
         if bot.task.done():

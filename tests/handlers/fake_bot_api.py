@@ -46,6 +46,7 @@ class FakeBotApi:
         self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent, by message_id
         self._pending: list[dict[str, Any]] = []
         self._faults: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self._late: dict[str, list[float]] = {}
         self._changed = asyncio.Condition()
         self._ids = itertools.count(100)
         self._files = itertools.count(1)
@@ -88,6 +89,10 @@ class FakeBotApi:
     def fail(self, method: str, code: int, times: int = 1, **parameters: Any) -> None:
         """The next `times` calls of `method` get this error (parameters: retry_after...)."""
         self._faults.setdefault(method, []).extend([(code, parameters)] * times)
+
+    def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` succeed at once but are answered late."""
+        self._late.setdefault(method, []).extend([seconds] * times)
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.status == 200]
@@ -145,6 +150,9 @@ class FakeBotApi:
                 return _error(code, parameters)
             result = self._result(method, params, files)
             self._changed.notify_all()
+            late = self._late.get(method)
+            delay = late.pop(0) if late else 0.0
+        await asyncio.sleep(delay)  # delivered already; only the answer is slow
         return web.json_response({"ok": True, "result": result})
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:

@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from bot.app import App
 from bot.engine import Engine
-from bot.lessons import load_curriculum
+from bot.lessons import Curriculum, load_curriculum
 from bot.run import ServiceError
 from bot.texts import t
 from handlers.telegram import serve
@@ -111,6 +111,43 @@ async def test_network_errors_are_retried_with_back_off(phone, api) -> None:
     await phone.write("/start")
     welcome = [c for c in api.calls if c.method == "sendMessage" and "Chào bác" in c.text]
     assert [c.status for c in welcome] == [502, 502, 200]
+
+
+def picture_course(root: Path) -> Curriculum:
+    """A one-lesson course: a card with a picture, then a question."""
+    module = root / "m"
+    module.mkdir()
+    (module / "module.yaml").write_text("id: m\norder: 1\ntitle: { vi: Ảnh }\n")
+    (module / "bieu-tuong.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    (module / "l.yaml").write_text(
+        "id: anh\nversion: 1\norder: 1\ntitle: { vi: Bài ảnh }\n"
+        "objectives: [{ vi: Xem ảnh }]\nminutes: 1\nsources: [test]\nsteps:\n"
+        "  - type: card\n    text: { vi: Đây là biểu tượng }\n    image: bieu-tuong.png\n"
+        "    image_alt: { vi: Một biểu tượng }\n"
+        "  - type: truefalse\n    id: q\n    prompt: { vi: Thấy rồi }\n    answer: true\n"
+        "    explanation: { vi: Vậy đó }\n"
+    )
+    return load_curriculum(root)
+
+
+async def test_a_message_answered_late_is_not_sent_twice(phone, api) -> None:
+    api.answer_late("sendMessage", 1.5)  # delivered, but Telegram answers after our timeout
+    await phone.write("/start")
+    await asyncio.sleep(1.0)  # anything still to come would have been retried by now
+    welcome = [c for c in api.calls if c.method == "sendMessage" and "Chào bác" in c.text]
+    assert len(welcome) == 1
+
+
+async def test_a_refused_picture_still_leaves_the_words_and_the_button(
+    phone, api, tg_app, tmp_path
+) -> None:
+    tg_app.engine.curriculum = picture_course(tmp_path)
+    await phone.onboard()
+    api.fail("sendPhoto", 400, description="Bad Request: PHOTO_INVALID_DIMENSIONS")
+    await phone.tap("Học tiếp")
+    assert "Đây là biểu tượng" in phone.screen()  # the card's words came as text
+    await phone.tap("Tiếp tục")  # and its button works
+    assert "Thấy rồi" in phone.screen()
 
 
 async def test_a_learner_who_blocked_the_bot_is_marked_inactive(
@@ -233,19 +270,7 @@ async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
     redis,
     clock,
 ) -> None:
-    module = tmp_path / "m"
-    module.mkdir()
-    (module / "module.yaml").write_text("id: m\norder: 1\ntitle: { vi: Ảnh }\n")
-    (module / "bieu-tuong.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
-    (module / "l.yaml").write_text(
-        "id: anh\nversion: 1\norder: 1\ntitle: { vi: Bài ảnh }\n"
-        "objectives: [{ vi: Xem ảnh }]\nminutes: 1\nsources: [test]\nsteps:\n"
-        "  - type: card\n    text: { vi: Đây là biểu tượng }\n    image: bieu-tuong.png\n"
-        "    image_alt: { vi: Một biểu tượng }\n"
-        "  - type: truefalse\n    id: q\n    prompt: { vi: Thấy rồi }\n    answer: true\n"
-        "    explanation: { vi: Vậy đó }\n"
-    )
-    curriculum = load_curriculum(tmp_path)
+    curriculum = picture_course(tmp_path)
     engine = Engine(store, curriculum, tg_app.config, clock=clock)
     app = App(tg_app.config, curriculum, redis, keys, engine, tg_app.database)
     bot = await start_bot(app)
