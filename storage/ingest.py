@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.models import (
+    ERASED,
     Certificate,
     Class,
     Completion,
@@ -272,8 +274,8 @@ class _Applier:
         self.session.add(certificate)
 
     async def _on_forget(self, event: OutboxEvent) -> None:
-        """Delete the learner and their certificates; their lessons and answers stay,
-        detached from anyone, so totals hold."""
+        """Make the learner anonymous: their row stays (so "started", "certified" and the
+        lessons they finished still count) but holds nothing that points to them."""
         key = user_hash(event.user)
         erasure = await self.session.get(Erasure, key)
         if erasure is None:
@@ -286,10 +288,18 @@ class _Applier:
         row = self.learners.pop(event.user, None)
         if row is None:
             return
-        for table in (Completion, Response, ModuleCompletion):
-            await self.session.execute(
-                update(table).where(table.learner_id == row.id).values(learner_id=None)
-            )
-        await self.session.execute(delete(Certificate).where(Certificate.learner_id == row.id))
-        await self.session.delete(row)
+        row.platform, row.platform_user = ERASED, uuid.uuid4().hex
+        row.area = row.age_band = row.class_code = ERASED
+        row.locale, row.consent_at, row.profile_at = "", None, None
+        row.active = row.paused = False
+        await self.session.execute(
+            update(Certificate).where(Certificate.learner_id == row.id).values(name="")
+        )
         await self.session.flush()
+
+
+async def prune_erasures(db: Database, now: datetime, keep: timedelta) -> int:
+    """Forget the erasure marks older than `keep`: no late event can still arrive."""
+    async with db.session() as session, session.begin():
+        result = await session.execute(delete(Erasure).where(Erasure.erased_at < now - keep))
+    return result.rowcount or 0

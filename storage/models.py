@@ -61,6 +61,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# A forgotten learner's row stays, anonymous, so totals never shrink: its platform and every
+# profile field hold this marker, and nothing left in it can be tied to a person.
+ERASED = "(erased)"
+
+
 class Learner(Base):
     __tablename__ = "learners"
     __table_args__ = (UniqueConstraint("platform", "platform_user"),)
@@ -162,7 +167,8 @@ class Erasure(Base):
     """A learner who asked to be forgotten: a one-way hash of the platform id and when.
 
     It stops an older event, delivered late by a recovering reporter, from re-creating the
-    learner; such events are stored detached from any learner."""
+    learner; such events are stored detached from any learner. Kept 30 days (see
+    reporter.py), long enough for any late event, then deleted."""
 
     __tablename__ = "erasures"
 

@@ -25,18 +25,21 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
-from storage.ingest import OutboxEvent, parse, write_batch
+from storage.ingest import OutboxEvent, parse, prune_erasures, write_batch
 from storage.keys import Keys
 
 log = logging.getLogger(__name__)
 
 GROUP = "reporters"
+KEEP_ERASURES = timedelta(days=30)  # far longer than any event can wait in an outbox
+PRUNE_EVERY = 3600.0  # seconds
 Entry = tuple[str, str, OutboxEvent | None]  # stream, entry id, event (None: malformed)
 
 
@@ -64,6 +67,7 @@ class Reporter:
         self.written = 0  # events newly stored by this reporter
         self._grouped = False
         self._last_claim = 0.0
+        self._last_prune = 0.0
 
     async def setup(self) -> None:
         """Create the consumer group on every outbox (once; later calls do nothing)."""
@@ -87,6 +91,9 @@ class Reporter:
         if time.monotonic() - self._last_claim >= self.claim_idle / 2:
             handled += await self.claim()
             self._last_claim = time.monotonic()
+        if time.monotonic() - self._last_prune >= PRUNE_EVERY:
+            await prune_erasures(self.database, datetime.now(UTC), KEEP_ERASURES)
+            self._last_prune = time.monotonic()
         if entries := await self.read(">"):
             handled += await self.store(entries)
         return handled

@@ -19,13 +19,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, select, true
+from sqlalchemy import case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
-from storage.models import Certificate, Class, Completion, Learner, ModuleCompletion, Response
+from storage.models import (
+    ERASED,
+    Certificate,
+    Class,
+    Completion,
+    Learner,
+    ModuleCompletion,
+    Response,
+)
 
-ERASED = "(erased)"
 NOT_GIVEN = "(not given)"
 
 
@@ -148,6 +155,7 @@ async def _counts_by(
 
     def add(rows, index: int) -> None:  # noqa: ANN001
         for key, n in rows:
+            key = None if key == ERASED else key  # an anonymous row or a detached one
             counts.setdefault(key, [0, 0, 0])[index] += n
 
     started = select(column, func.count()).where(_in(Learner.started_at, start, end))
@@ -260,12 +268,14 @@ class IssuedCertificate:
 
 
 async def certificates(db: Database, code: str | None = None) -> list[IssuedCertificate]:
-    """Certificates with their learner's area, age band and class (one, if `code` given)."""
+    """Certificates with their learner's area, age band and class (one, if `code` given);
+    not those of learners who asked to be forgotten (their certificates stay only as counts)."""
     query = (
         select(Certificate, Learner)
         .outerjoin(Learner, Certificate.learner_id == Learner.id)
         .order_by(Certificate.issued_at, Certificate.code)
     )
+    query = query.where(or_(Learner.platform.is_(None), Learner.platform != ERASED))
     if code is not None:
         query = query.where(Certificate.code == code)
     async with db.session() as s:

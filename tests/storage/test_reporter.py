@@ -6,6 +6,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,17 +15,20 @@ from sqlalchemy import func, select
 
 from bot.app import open_app
 from storage.db import Database
-from storage.ingest import parse, write_batch
+from storage.ingest import parse, prune_erasures, write_batch
 from storage.keys import Keys
 from storage.models import (
+    ERASED,
     Certificate,
     Completion,
+    Erasure,
     Learner,
     ModuleCompletion,
     ProcessedEvent,
     Response,
 )
 from storage.reporter import GROUP, Reporter, background_reporter
+from storage.reports import certificates
 
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
 
@@ -229,7 +233,7 @@ async def test_a_module_finished_again_counts_once(redis, keys, database):
     assert await count(database, ModuleCompletion) == 1
 
 
-async def test_forget_deletes_the_learner_and_keeps_detached_totals(redis, keys, database):
+async def test_forget_leaves_an_anonymous_row_so_totals_hold(redis, keys, database):
     user = "tg:77"
     profile = event("learner", user, T0, consent_at=T0, lang="vi", area="o-mon", age="60")
     answer = event("answer", user, T0 + 10, lesson="l1", version=1, question="q", correct=0)
@@ -240,18 +244,34 @@ async def test_forget_deletes_the_learner_and_keeps_detached_totals(redis, keys,
     await Reporter(redis, keys, database).step()
     assert await write_batch(database, [parse(json.dumps(late))]) == 1
 
-    assert await count(database, Learner) == 0
-    assert await count(database, Certificate) == 0
-    assert await count(database, Completion) == 2
-    assert await count(database, Completion, Completion.learner_id.is_(None)) == 2
-    assert await count(database, Response, Response.learner_id.is_(None)) == 1
+    async with database.session() as session:
+        gone = await session.scalar(select(Learner))
+        printed = await session.scalar(select(Certificate))
+    # Still counted (started, certified, a lesson), but nothing that points to a person.
+    assert (gone.platform, gone.area, gone.age_band, gone.class_code) == (ERASED,) * 4
+    assert gone.platform_user != "77" and gone.consent_at is None
+    assert printed.name == "" and printed.learner_id == gone.id
+    assert await certificates(database, "ABCDE23456") == []  # no longer verifiable
+    assert await count(database, Completion, Completion.learner_id == gone.id) == 1
+    assert await count(database, Completion, Completion.learner_id.is_(None)) == 1  # the late one
+    assert await count(database, Response, Response.learner_id == gone.id) == 1
 
     # Coming back later is a new start, with nothing of the old profile.
     await push(redis, keys, event("learner", user, T0 + 100, consent_at=T0 + 100, area=""))
     await Reporter(redis, keys, database).step()
     async with database.session() as session:
-        again = await session.scalar(select(Learner))
+        again = await session.scalar(select(Learner).where(Learner.platform == "tg"))
     assert again is not None and again.area == "" and again.consent_at.timestamp() == T0 + 100
+
+
+async def test_erasure_marks_are_kept_thirty_days(database):
+    async with database.session() as session, session.begin():
+        session.add(Erasure(user_hash="a" * 64, erased_at=datetime.fromtimestamp(T0, UTC)))
+        session.add(Erasure(user_hash="b" * 64, erased_at=datetime.fromtimestamp(T0, UTC)
+                            + timedelta(days=25)))  # fmt: skip
+    now = datetime.fromtimestamp(T0, UTC) + timedelta(days=31)
+    assert await prune_erasures(database, now, timedelta(days=30)) == 1
+    assert await count(database, Erasure) == 1
 
 
 async def test_the_console_chat_reports_to_its_sqlite_file(

@@ -94,31 +94,31 @@ async def test_january_by_hand(seeded):
     report = await build_report(seeded, *JANUARY, target=996_000, labels=LABELS)
     rows = {t.name: t.rows for t in report.tables}
     assert rows["totals"] == [
-        ["learners started", 3],  # A, B, C (D started in February; E was erased)
-        ["lessons completed", 6],  # A l1 l2 l3, B l1, C l1, and E's l1 kept anonymously
+        ["learners started", 4],  # A, B, C, and E kept anonymously (D started in February)
+        ["lessons completed", 6],  # A l1 l2 l3, B l1, C l1, and E's l1
         ["lesson attempts", 9],
         ["learners certified", 1],
     ]
     assert rows["by_area"] == [
         ["Phường Ninh Kiều", 2, 4, 1],
+        ["(erased)", 1, 1, 0],
         ["Phường Cái Khế", 1, 1, 0],
-        ["(erased)", 0, 1, 0],
     ]
     assert rows["by_age"] == [
         ["25–39 tuổi", 1, 3, 1],
+        ["(erased)", 1, 1, 0],
         ["(not given)", 1, 1, 0],
         ["Từ 60 tuổi", 1, 1, 0],
-        ["(erased)", 0, 1, 0],
     ]
-    assert rows["by_class"] == [["LOP1", 2, 4, 1], ["(not given)", 1, 1, 0], ["(erased)", 0, 1, 0]]
+    assert rows["by_class"] == [["LOP1", 2, 4, 1], ["(erased)", 1, 1, 0], ["(not given)", 1, 1, 0]]
     assert rows["by_module"] == [["m1", 5, 1], ["m2", 1, 1]]
     assert [r[:2] for r in rows["funnel"]] == [
-        ["started", 3],
-        ["passed lesson 1 (l1)", 3],
+        ["started", 4],
+        ["passed lesson 1 (l1)", 4],
         ["finished module 1 (m1)", 1],
         ["certified", 1],
     ]
-    assert rows["funnel"][2][2] == "33.3%"
+    assert rows["funnel"][2][2] == "25.0%"
     assert rows["target"] == [[1, 996_000, "0.00%"]]
     assert rows["wrong_questions"] == [["l1", "q1", 3, 2, "67%"], ["l1", "q2", 2, 2, "100%"]]
 
@@ -143,7 +143,7 @@ async def test_formats(seeded, config):
     out = io.StringIO()
     report_cli.write_json(report, "title", out)
     data = json.loads(out.getvalue())
-    assert data["sections"]["funnel"]["rows"][1]["learners"] == 3
+    assert data["sections"]["funnel"]["rows"][1]["learners"] == 4
     out = io.StringIO()
     report_cli.write_table(report, "title", out)
     assert "Phường Ninh Kiều" in out.getvalue() and "996,000" in out.getvalue()
