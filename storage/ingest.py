@@ -300,6 +300,7 @@ class _Applier:
 
 async def prune_erasures(db: Database, now: datetime, keep: timedelta) -> int:
     """Forget the erasure marks older than `keep`: no late event can still arrive."""
+    await db.ensure_schema()
     async with db.session() as session, session.begin():
         result = await session.execute(delete(Erasure).where(Erasure.erased_at < now - keep))
     return result.rowcount or 0

@@ -55,6 +55,7 @@ class Reporter:
         claim_idle: float = 60.0,
         block: float = 1.0,  # seconds to wait when every outbox is empty
         max_backoff: float = 30.0,
+        keep_erasures: timedelta = KEEP_ERASURES,
     ) -> None:
         self.redis = redis
         self.streams = keys.all_outboxes()
@@ -64,10 +65,11 @@ class Reporter:
         self.claim_idle = claim_idle
         self.block = block
         self.max_backoff = max_backoff
+        self.keep_erasures = keep_erasures
         self.written = 0  # events newly stored by this reporter
         self._grouped = False
         self._last_claim = 0.0
-        self._last_prune = 0.0
+        self._last_prune = -PRUNE_EVERY  # prune on the first round
 
     async def setup(self) -> None:
         """Create the consumer group on every outbox (once; later calls do nothing)."""
@@ -91,12 +93,19 @@ class Reporter:
         if time.monotonic() - self._last_claim >= self.claim_idle / 2:
             handled += await self.claim()
             self._last_claim = time.monotonic()
-        if time.monotonic() - self._last_prune >= PRUNE_EVERY:
-            await prune_erasures(self.database, datetime.now(UTC), KEEP_ERASURES)
-            self._last_prune = time.monotonic()
         if entries := await self.read(">"):
             handled += await self.store(entries)
+        if time.monotonic() - self._last_prune >= PRUNE_EVERY:
+            self._last_prune = time.monotonic()
+            await self.prune()
         return handled
+
+    async def prune(self) -> None:
+        """Housekeeping, after the events: it must never hold up their delivery."""
+        try:
+            await prune_erasures(self.database, datetime.now(UTC), self.keep_erasures)
+        except Exception as exc:  # noqa: BLE001 - tried again in an hour
+            log.warning("old erasure marks not pruned: %s", _short(exc))
 
     async def read(self, since: str) -> list[Entry]:
         """Entries of every outbox: `>` new ones, `0` the ones delivered to us and pending.
