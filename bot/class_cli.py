@@ -80,7 +80,7 @@ def _checked(
     args: argparse.Namespace, config: Config
 ) -> tuple[str, str, str | None, str | None, str]:
     """The code, name, facilitator, ward and bot username, tidied; BadInput if one is wrong."""
-    code = args.code.strip()
+    code = args.code.strip().upper()  # as the engine stores it: "lop-1a" is LOP-1A
     if not CLASS_CODE.match(code):
         raise BadInput(
             f"bad class code {args.code!r}: use 1 to 32 of A-Z a-z 0-9 _ - "

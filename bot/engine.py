@@ -122,6 +122,7 @@ def _new_learner(turn: Turn) -> None:
 def _join_class(turn: Turn, code: str) -> None:
     """A deep link or `/start CODE` from a facilitator joins the learner to a class."""
     if code and CLASS_CODE.match(code):
+        code = code.upper()  # a code typed by hand in any case is the same class
         turn.learner.class_code = code
         turn.say(turn.t("joined_class", code=code))
         onboarding.report_profile(turn)  # the whole profile: reports keep the latest one

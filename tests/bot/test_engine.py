@@ -277,10 +277,10 @@ async def test_group_chat_points_to_private_chat(engine):
 
 
 async def test_deep_link_class_code_joins_class(chat, redis, keys):
-    await chat.send("/start lop-ninh-kieu-01")
-    assert "vào lớp lop-ninh-kieu-01" in chat.text
+    await chat.send("/start lop-ninh-kieu-01")  # typed by hand, in lower case
+    assert "vào lớp LOP-NINH-KIEU-01" in chat.text
     await chat.tap("Đồng ý")
-    assert (await redis.hgetall(keys.learner(chat.user)))["cl"] == "lop-ninh-kieu-01"
+    assert (await redis.hgetall(keys.learner(chat.user)))["cl"] == "LOP-NINH-KIEU-01"
 
 
 async def test_consent_cannot_be_skipped_and_refusal_leaves_no_trace(chat, redis, keys):
@@ -339,7 +339,7 @@ async def test_joining_a_class_keeps_the_rest_of_the_profile(chat, redis, keys):
     await chat.send("/start lop-a")
     profile = [e for e in await outbox(redis, keys, chat.user) if e["type"] == "learner"][-1]
     assert (profile["class_code"], profile["area"], profile["age"]) == (
-        "lop-a",
+        "LOP-A",
         "ninh-kieu",
         "40-59",
     )

@@ -254,9 +254,9 @@ async def test_a_group_that_became_a_supergroup_is_answered_at_its_new_id(bot, a
 
 async def test_deep_link_joins_the_learner_to_a_class(phone, redis, keys) -> None:
     await phone.write("/start lop-7A")  # t.me/<bot>?start=lop-7A opens the chat like this
-    assert "👥 Bác đã vào lớp lop-7A." in phone.screen()
+    assert "👥 Bác đã vào lớp LOP-7A." in phone.screen()  # codes are not case-sensitive
     await phone.tap("Đồng ý")
-    assert (await redis.hgetall(keys.learner("tg:1001")))["cl"] == "lop-7A"
+    assert (await redis.hgetall(keys.learner("tg:1001")))["cl"] == "LOP-7A"
 
 
 async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
