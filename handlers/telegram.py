@@ -17,7 +17,7 @@ import re
 
 from telegram import BotCommand, ChatMember, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, InvalidToken, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -43,6 +43,7 @@ TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 COMMANDS = (
     "start", "continue", "progress", "review", "settings", "certificate", "help", "stop"
 )  # fmt: skip
+BACKOFF = 1.0  # seconds before the first retry of a failed request; doubles each time
 SEEN_FOR = 86400  # seconds an update_id is remembered: Telegram re-delivers for a day at most
 BUSY_FOR = 60  # seconds an update in progress is held: if its worker died, a re-delivery runs
 ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping the spinner bare
@@ -85,8 +86,9 @@ def message_event(message: Message, bot_username: str) -> Event | None:
 
 
 class TelegramAdapter:
-    def __init__(self, app: App, backoff: float = 1.0, read_timeout: float = 5.0) -> None:
+    def __init__(self, app: App, backoff: float | None = None, read_timeout: float = 5.0) -> None:
         self.app = app
+        backoff = BACKOFF if backoff is None else backoff
         settings = app.config.telegram
         builder = (
             Application.builder()
@@ -236,3 +238,6 @@ async def serve(app: App, stop: asyncio.Event) -> None:
         await TelegramAdapter(app).serve(stop)
     except InvalidToken as exc:
         raise ServiceError("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc
+    except NetworkError as exc:  # at start-up (getMe, setWebhook); later ones are retried
+        where = app.config.telegram.base_url or "api.telegram.org"
+        raise ServiceError(f"cannot reach Telegram at {where}: {exc}") from exc

@@ -75,3 +75,14 @@ async def test_run_serves_learners_and_stops_cleanly_on_sigterm(api, keys) -> No
             await process.wait()
     assert process.returncode == 0, err.decode()[-2000:]
     assert b"Traceback" not in err
+
+
+def test_an_unreachable_telegram_is_one_clear_line(env, capsys, tmp_path) -> None:
+    env.setattr("handlers.telegram.BACKOFF", 0.01)  # retried, but quickly, for the test
+    env.setenv("TELEGRAM_BOT_TOKEN", "123456:" + "A" * 35)
+    env.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:9/bot")  # nothing listens there
+    env.setenv("HOCSO_DATA_DIR", str(tmp_path))
+    assert main(["run", "--only", "bot"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hocso: cannot reach Telegram at http://127.0.0.1:9/bot")
+    assert "Traceback" not in err
