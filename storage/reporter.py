@@ -170,8 +170,12 @@ class Reporter:
             try:
                 if not await self.step():
                     await _wait(stop, self.block)  # idle: look again in a moment
-            except IntegrityError:
-                continue  # another reporter stored some of these first; re-read them
+            except IntegrityError as exc:
+                # Another reporter stored some of these first: re-read them. A pause keeps
+                # a conflict that does not go away from spinning against the database.
+                log.info("batch raced another reporter, retrying: %s", _short(exc))
+                await _wait(stop, 0.1)
+                continue
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - any outage: wait and retry, never drop
