@@ -56,3 +56,15 @@ def test_missing_named_config_file(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HOCSO_CONFIG", str(tmp_path / "nope.yaml"))
     assert main(["lessons", "check"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_every_environment_variable_is_documented():
+    from pathlib import Path
+
+    from bot.config import ENV
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    config = (Path(__file__).parents[2] / "config.yaml").read_text(encoding="utf-8")
+    missing = [var for var in ENV if f"`{var}`" not in readme]
+    assert not missing, f"README.md does not explain {missing}"
+    assert not [var for var in ENV if var not in config], "config.yaml names each variable"
