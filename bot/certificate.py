@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot import learner as st
 from bot.certificate_image import CertificateText, render
 from bot.events import Media, Reply
-from bot.menu import certificate_earned, show_menu
+from bot.menu import certificate_earned, core_progress, show_menu
 from bot.turn import Turn
 
 # No 0/O or 1/I: a code read aloud or typed from paper is hard to get wrong.
@@ -143,10 +143,8 @@ def show(turn: Turn) -> None:
         return show_menu(turn)
     if certificate_earned(turn):
         return ask_name(turn)
-    core = [m for m in turn.curriculum.modules if m.info.core]
-    done = set(turn.learner.done)
-    finished = sum(all(x.id in done for x in m.lessons) for m in core)
-    turn.say(turn.t("cert_not_yet", done=finished, total=len(core)))
+    finished, total = core_progress(turn)
+    turn.say(turn.t("cert_not_yet", done=finished, total=total))
     show_menu(turn)
 
 

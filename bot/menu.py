@@ -118,8 +118,14 @@ def ask_forget(turn: Turn) -> None:
     )
 
 
-def certificate_earned(turn: Turn) -> bool:
-    """Every core module done: the certificate is the learner's to take."""
+def core_progress(turn: Turn) -> tuple[int, int]:
+    """(core modules finished, core modules): the certificate needs them all."""
     core = [m for m in turn.curriculum.modules if m.info.core]
     done = set(turn.learner.done)
-    return bool(core) and all(lesson.id in done for m in core for lesson in m.lessons)
+    return sum(all(x.id in done for x in m.lessons) for m in core), len(core)
+
+
+def certificate_earned(turn: Turn) -> bool:
+    """Every core module done: the certificate is the learner's to take."""
+    finished, total = core_progress(turn)
+    return total > 0 and finished == total
