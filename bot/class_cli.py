@@ -23,7 +23,7 @@ from PIL.ImageFont import FreeTypeFont
 from bot import report_cli
 from bot.certificate_image import ACCENT, INK, font
 from bot.config import USERNAME, Config, bot_username
-from bot.engine import CLASS_CODE
+from bot.onboarding import CLASS_CODE
 from storage.classes import save_class
 from storage.db import Database
 from storage.models import Class
