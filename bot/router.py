@@ -35,9 +35,7 @@ from typing import Any, TypeVar
 
 from bot.learner import Stage
 from bot.payloads import Payload
-from bot.turn import Turn
 
-P = TypeVar("P", bound=Payload)
 F = TypeVar("F", bound=Callable[..., None])
 
 
@@ -59,11 +57,11 @@ class Router:
         self.pushes: dict[str, Route] = {}
 
     def button(
-        self, payload: type[P], *, stages: Collection[Stage] = (), anywhere: bool = False
-    ) -> Callable[[Callable[[Turn, P], None]], Callable[[Turn, P], None]]:
+        self, payload: type[Payload], *, stages: Collection[Stage] = (), anywhere: bool = False
+    ) -> Callable[[F], F]:
         """`handler(turn, payload)` for a tapped button carrying `payload`."""
 
-        def register(handler: Callable[[Turn, P], None]) -> Callable[[Turn, P], None]:
+        def register(handler: F) -> F:
             _claim(self.buttons, payload, Route(handler, frozenset(stages), anywhere, self.name))
             return handler
 
