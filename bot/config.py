@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.areas import official_wards
+
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -36,15 +38,31 @@ class Choice(Section):
         return (self.en if lang == "en" else None) or self.vi
 
 
+# Always offered beside the wards, for learners from elsewhere.
+OTHER_AREA = Choice(id="khac", vi="Nơi khác", en="Somewhere else")
+
+
 class Areas(Section):
     """Where learners live. Local government has two levels: the province (or city) and its
-    wards/communes. The list is data: replace it with your province's official list."""
+    wards/communes. Name the province (by code or name) and its official wards and communes come
+    from the package vietnam-provinces, each with its official code as id; `wards` listed here
+    replace that list. "Nơi khác" (somewhere else) is always added."""
 
     province: str = ""
     wards: list[Choice] = []
 
+    @field_validator("province", mode="before")
+    @classmethod
+    def _code_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value  # `province: 92` in YAML
+
     @model_validator(mode="after")
-    def _unique(self) -> Areas:
+    def _official_list(self) -> Areas:
+        if self.province and not self.wards:
+            self.province, listed = official_wards(self.province)
+            self.wards = [Choice(id=code, vi=name) for code, name in listed]
+        if self.wards and all(w.id != OTHER_AREA.id for w in self.wards):
+            self.wards.append(OTHER_AREA)
         ids = [w.id for w in self.wards]
         if len(ids) != len(set(ids)):
             raise ValueError("two wards share an id; give each its own")

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from bot import learner as st
 from bot import menu
-from bot.config import Choice
+from bot.areas import closest, matching
+from bot.config import OTHER_AREA, Choice
 from bot.events import Button
 from bot.learner import Stage
 from bot.lessons import normalize_answer
@@ -141,33 +142,36 @@ def ask_area(turn: Turn, page: int = 0) -> None:
         return ask_age(turn)
     turn.learner.stage = st.AREA
     turn.learner.area_page = page
+    listed = [w for w in wards if w.id != OTHER_AREA.id]  # "Nơi khác" is on every page
     start = page * AREAS_PER_PAGE
-    shown = wards[start : start + AREAS_PER_PAGE]
+    shown = listed[start : start + AREAS_PER_PAGE]
     rows = [[_choice_button(turn, Area, c)] for c in shown]
-    last = [turn.button("skip", Area("-"))]
-    if start + AREAS_PER_PAGE < len(wards):
-        last.insert(0, turn.button("more_areas", AreaPage(page + 1)))
-    turn.say(turn.t("choose_area"), *rows, last)
+    if start + AREAS_PER_PAGE < len(listed):
+        rows.append([turn.button("more_areas", AreaPage(page + 1))])
+    turn.say(turn.t("choose_area"), *rows, _other_or_skip(turn))
 
 
 @router.text(Stage.AREA)
 def find_area(turn: Turn, typed: str) -> None:
-    """A typed ward name: pick it when only one ward matches, else offer the matches."""
-    wanted = normalize_answer(typed)
-    if not wanted:
+    """A typed ward name (accents optional): pick it when only one ward matches, else offer the
+    matches, or the names closest to it when it was typed with a slip."""
+    if not normalize_answer(typed):
         return reask_area(turn)
-    found = [
-        w
-        for w in turn.config.areas.wards
-        if wanted in normalize_answer(w.vi) or wanted in normalize_answer(w.en or "")
-    ]
+    wards = turn.config.areas.wards
+    found = matching(typed, wards)
     if len(found) == 1:
         return on_area(turn, Area(found[0].id))
+    found = [w for w in found or closest(typed, wards) if w.id != OTHER_AREA.id]
     if not found:
         turn.say(turn.t("area_not_found"))
         return ask_area(turn, turn.learner.area_page)
     rows = [[_choice_button(turn, Area, c)] for c in found[:AREAS_PER_PAGE]]
-    turn.say(turn.t("choose_area"), *rows, [turn.button("skip", Area("-"))])
+    turn.say(turn.t("choose_area"), *rows, _other_or_skip(turn))
+
+
+def _other_or_skip(turn: Turn) -> list[Button]:
+    other = [w for w in turn.config.areas.wards if w.id == OTHER_AREA.id]
+    return [*(_choice_button(turn, Area, w) for w in other), turn.button("skip", Area("-"))]
 
 
 @router.button(Area, stages={Stage.AREA})

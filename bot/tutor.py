@@ -340,6 +340,10 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
         turn.say(turn.t("review_later"))
     if newly_done and module and all(x.id in learner.done for x in module.lessons):
         turn.say(turn.t("module_done", module=module.info.title.get(turn.lang)))
+        pointer = [turn.t("national_platform")]
+        if handle := turn.config.telegram.username:  # configured, never guessed
+            pointer.append(turn.t("official_handle", handle=handle))
+        turn.say("\n".join(pointer))
         turn.emit("module", module=module.id)
     learner.stage = st.MENU
     learner.lesson = ""

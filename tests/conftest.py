@@ -25,9 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
+FIXTURE_CONFIG = ROOT / "tests" / "fixtures" / "config.yaml"  # short ward list (ninh-kieu, ...)
+
+
 @pytest.fixture
 def config() -> Config:
-    return load_config(ROOT / "config.yaml", env={})
+    return load_config(FIXTURE_CONFIG, env={})
 
 
 FIXTURE_LESSONS = ROOT / "tests" / "fixtures" / "lessons"

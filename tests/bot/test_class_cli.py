@@ -25,7 +25,7 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 def _cli(monkeypatch, capsys, tmp_path: Path, db_url: str = "") -> Run:  # noqa: ANN001
-    monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "config.yaml"))
+    monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "tests" / "fixtures" / "config.yaml"))
     monkeypatch.setenv("HOCSO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
     if db_url:

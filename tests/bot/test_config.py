@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.cli import main
@@ -19,7 +21,8 @@ def test_environment_overrides_the_file(tmp_path):
     assert load_config(path, env=env).telegram.username == "hocso_cantho_bot"  # "@" dropped
 
 
-def test_shipped_config_has_areas_and_age_bands(config):
+def test_shipped_config_has_areas_and_age_bands():
+    config = load_config(Path(__file__).parents[2] / "config.yaml", env={})
     assert config.areas.wards and config.age_bands
     assert config.timezone == "Asia/Ho_Chi_Minh"
 
@@ -33,6 +36,7 @@ def test_shipped_config_has_areas_and_age_bands(config):
         ("colour: red\n", "colour: Extra inputs are not permitted"),
         ("areas:\n  wards:\n    - {id: a, vi: A}\n    - {id: a, vi: B}\n", "share an id"),
         ("telegram:\n  username: hocso bot\n", "telegram.username"),
+        ("areas:\n  province: Atlantis\n", "areas: Value error, no province 'Atlantis'"),
     ],
 )
 def test_bad_file_is_explained(tmp_path, text, words):
