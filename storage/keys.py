@@ -6,6 +6,8 @@
 | `{prefix}:{sNN}:outbox`         | stream | reporting events of that shard's learners         |
 | `{prefix}:tgupd:{update_id}`    | string | a Telegram update seen (expires after a day)      |
 | `{prefix}:tgfile:{sha1}`        | string | Telegram's file_id of an uploaded lesson file     |
+| `{prefix}:push:paused`          | string | after a 429: no process pushes until it expires   |
+| `{prefix}:push:lim…`            | list   | pushed-message flood limits (handlers/limits.py)  |
 
 Learners are spread over a fixed number of shards by a stable hash of their id. A learner's
 hash and its shard's outbox share the hash tag `{sNN}`, so the script that updates both in one
