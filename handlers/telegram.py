@@ -15,6 +15,7 @@ import asyncio
 import logging
 import re
 
+from redis.asyncio import Redis
 from telegram import BotCommand, ChatMember, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
@@ -29,13 +30,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import App
+from bot.config import TelegramSettings
 from bot.events import Event, Reply
-from bot.run import ServiceError
 from bot.texts import t
+from handlers import CannotServe, Handle
 from handlers.telegram_flow import LearnerOrder, PatientLimiter
 from handlers.telegram_send import Blocked, Sender
 from handlers.webhook import serve_webhook
+from storage.keys import Keys
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +88,20 @@ def message_event(message: Message, bot_username: str) -> Event | None:
 
 
 class TelegramAdapter:
-    def __init__(self, app: App, backoff: float | None = None, read_timeout: float = 5.0) -> None:
-        self.app = app
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        handle: Handle,
+        redis: Redis,
+        keys: Keys,
+        backoff: float | None = None,
+        read_timeout: float = 5.0,
+    ) -> None:
+        self.settings = settings
+        self.handle = handle  # the engine
+        self.redis = redis
+        self.keys = keys
         backoff = BACKOFF if backoff is None else backoff
-        settings = app.config.telegram
         builder = (
             Application.builder()
             .token(settings.token)
@@ -102,7 +114,7 @@ class TelegramAdapter:
         if settings.webhook_url:
             builder = builder.updater(None)  # our aiohttp server receives the updates
         self.application = builder.build()
-        self.sender = Sender(self.application.bot, app.redis, app.keys)
+        self.sender = Sender(self.application.bot, redis, keys)
         self.polling = not settings.webhook_url
         add = self.application.add_handler
         add(TypeHandler(Update, self.skip_repeats), group=-1)
@@ -119,9 +131,9 @@ class TelegramAdapter:
 
         The id is held as "busy" for a minute while it is processed and "done" for a day
         after (mark_done), so the re-delivery of an update whose worker died still runs."""
-        key = self.app.keys.telegram_update(update.update_id)
+        key = self.keys.telegram_update(update.update_id)
         try:
-            held = await self.app.redis.set(key, BUSY, nx=True, ex=BUSY_FOR, get=True)
+            held = await self.redis.set(key, BUSY, nx=True, ex=BUSY_FOR, get=True)
         except Exception as exc:  # noqa: BLE001  (without Redis the engine answers "busy")
             log.warning("could not check update %s for repeats: %s", update.update_id, exc)
             return
@@ -133,9 +145,9 @@ class TelegramAdapter:
 
     async def mark_done(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Runs after the handlers: this update_id is finished."""
-        key = self.app.keys.telegram_update(update.update_id)
+        key = self.keys.telegram_update(update.update_id)
         try:
-            await self.app.redis.set(key, DONE, ex=SEEN_FOR)
+            await self.redis.set(key, DONE, ex=SEEN_FOR)
         except Exception as exc:  # noqa: BLE001  (the "busy" mark still expires)
             log.warning("could not mark update %s done: %s", update.update_id, exc)
 
@@ -145,7 +157,7 @@ class TelegramAdapter:
         assert message is not None
         event = message_event(message, context.bot.username)
         if event is not None:
-            await self.show(event, await self.app.engine.handle(event), message.chat.id)
+            await self.show(event, await self.handle(event), message.chat.id)
 
     async def on_tap(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A learner tapped a button: stop the spinner first, then show what follows."""
@@ -165,7 +177,7 @@ class TelegramAdapter:
         )
         # The engine decides in milliseconds; its toast (a notice) rides on the answer. If
         # storage is slow, the spinner stops anyway and the decision is shown when ready.
-        deciding = asyncio.ensure_future(self.app.engine.handle(event))
+        deciding = asyncio.ensure_future(self.handle(event))
         done, _pending = await asyncio.wait({deciding}, timeout=ANSWER_WITHIN)
         replies = deciding.result() if done else None
         await self._answer(query, replies)
@@ -187,7 +199,7 @@ class TelegramAdapter:
         assert change is not None
         private = change.chat.type == ChatType.PRIVATE
         if private and change.new_chat_member.status == ChatMember.BANNED:
-            await self.app.engine.handle(Event(f"tg:{change.from_user.id}", "blocked"))
+            await self.handle(Event(f"tg:{change.from_user.id}", "blocked"))
 
     async def show(self, event: Event, replies: list[Reply], chat_id: int, tapped=None) -> None:  # noqa: ANN001
         try:
@@ -195,7 +207,7 @@ class TelegramAdapter:
         except Blocked:
             if not event.group:
                 log.info("%s blocked the bot: marked inactive", event.user)
-                await self.app.engine.handle(Event(event.user, "blocked"))
+                await self.handle(Event(event.user, "blocked"))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log what went wrong; the learner's next message starts afresh."""
@@ -211,15 +223,28 @@ class TelegramAdapter:
                 log.warning("command menu (%s) not set: %s", code or "default", exc)
 
     async def serve(self, stop: asyncio.Event, poll_timeout: float = 10) -> None:
-        """Receive updates until `stop` is set: long polling, or the webhook if configured."""
-        settings = self.app.config.telegram
+        """Receive updates until `stop` is set: long polling, or the webhook if configured.
+
+        Raises CannotServe when Telegram refuses the token or cannot be reached at start-up."""
+        try:
+            await self._serve(stop, poll_timeout)
+        except InvalidToken as exc:
+            raise CannotServe("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc
+        except NetworkError as exc:  # at start-up (getMe, setWebhook); later ones are retried
+            where = self.settings.base_url or "api.telegram.org"
+            raise CannotServe(f"cannot reach Telegram at {where}: {exc}") from exc
+
+    async def _serve(self, stop: asyncio.Event, poll_timeout: float) -> None:
+        settings = self.settings
         async with self.application:
             await self.set_commands()
             username = self.application.bot.username
             if settings.webhook_url:
                 await self.application.start()
                 log.info("@%s: webhook %s", username, settings.webhook_url)
-                await serve_webhook(self.application, self.app, stop, ALLOWED_UPDATES)
+                await serve_webhook(
+                    self.application, settings, self.redis, self.keys, stop, ALLOWED_UPDATES
+                )
             else:
                 assert self.application.updater is not None
                 await self.application.updater.start_polling(
@@ -230,14 +255,3 @@ class TelegramAdapter:
                 await stop.wait()
                 await self.application.updater.stop()
             await self.application.stop()
-
-
-async def serve(app: App, stop: asyncio.Event) -> None:
-    """`hocso run`'s bot service."""
-    try:
-        await TelegramAdapter(app).serve(stop)
-    except InvalidToken as exc:
-        raise ServiceError("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc
-    except NetworkError as exc:  # at start-up (getMe, setWebhook); later ones are retried
-        where = app.config.telegram.base_url or "api.telegram.org"
-        raise ServiceError(f"cannot reach Telegram at {where}: {exc}") from exc

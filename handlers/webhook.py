@@ -16,18 +16,21 @@ import secrets
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from redis.asyncio import Redis
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import App
+from bot.config import TelegramSettings
+from storage.keys import Keys
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def webhook_app(application: Application, app: App) -> web.Application:
-    settings = app.config.telegram
+def webhook_app(
+    application: Application, settings: TelegramSettings, redis: Redis, keys: Keys
+) -> web.Application:
     expected = settings.webhook_secret.encode()
 
     async def receive(request: web.Request) -> web.Response:
@@ -38,7 +41,7 @@ def webhook_app(application: Application, app: App) -> web.Application:
             update = Update.de_json(await request.json(), application.bot)
         except Exception:  # noqa: BLE001  (not JSON, or not an update)
             return web.Response(status=400, text="not an update")
-        if await _in_progress(app, update.update_id):
+        if await _in_progress(redis, keys, update.update_id):
             return web.Response(status=503, text="in progress elsewhere; try again later")
         processor = application.update_processor
         await processor.process_update(update, application.process_update(update))
@@ -46,7 +49,7 @@ def webhook_app(application: Application, app: App) -> web.Application:
 
     async def health(_: web.Request) -> web.Response:
         try:
-            ok = bool(await app.redis.ping())
+            ok = bool(await redis.ping())
         except Exception:  # noqa: BLE001
             ok = False
         return web.json_response({"ok": ok}, status=200 if ok else 503)
@@ -57,20 +60,24 @@ def webhook_app(application: Application, app: App) -> web.Application:
     return web_app
 
 
-async def _in_progress(app: App, update_id: int) -> bool:
+async def _in_progress(redis: Redis, keys: Keys, update_id: int) -> bool:
     try:
-        state = await app.redis.get(app.keys.telegram_update(update_id))
+        state = await redis.get(keys.telegram_update(update_id))
     except Exception:  # noqa: BLE001  (without Redis, processing answers "busy" to the learner)
         return False
     return state in (b"busy", "busy")
 
 
 async def serve_webhook(
-    application: Application, app: App, stop: asyncio.Event, allowed_updates: list[str]
+    application: Application,
+    settings: TelegramSettings,
+    redis: Redis,
+    keys: Keys,
+    stop: asyncio.Event,
+    allowed_updates: list[str],
 ) -> None:
     """Listen, tell Telegram where to post, and serve until `stop` is set."""
-    settings = app.config.telegram
-    runner = web.AppRunner(webhook_app(application, app), access_log=None)
+    runner = web.AppRunner(webhook_app(application, settings, redis, keys), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.listen, settings.port)
     await site.start()

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fake_bot_api import TOKEN, Call, FakeBotApi, message_update, tap_update
 from redis.asyncio import Redis
 
-from bot.app import App
 from bot.config import Config
 from bot.engine import Engine
-from bot.lessons import Curriculum
 from handlers.telegram import TelegramAdapter
-from storage.db import Database
 from storage.keys import Keys
 
 
@@ -29,18 +25,21 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 @pytest.fixture
-def tg_app(
-    config: Config,
-    curriculum: Curriculum,
-    redis: Redis,
-    keys: Keys,
-    engine: Engine,
-    api: FakeBotApi,
-    tmp_path: Path,
-) -> App:
+def tg_config(config: Config, api: FakeBotApi) -> Config:
+    """The test config (shared with the `engine` fixture), pointed at the fake Bot API."""
     config.telegram = config.telegram.model_copy(update={"token": TOKEN, "base_url": api.base_url})
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'hocso.db'}")  # unused by the bot
-    return App(config, curriculum, redis, keys, engine, database)
+    return config
+
+
+@pytest.fixture
+def make_adapter(tg_config: Config, engine: Engine, redis: Redis, keys: Keys):
+    """A Telegram adapter on the test's engine (or another one), Redis and keys."""
+
+    def make(other: Engine | None = None, **options: Any) -> TelegramAdapter:
+        handle = (other or engine).handle
+        return TelegramAdapter(tg_config.telegram, handle, redis, keys, **options)
+
+    return make
 
 
 class Running:
@@ -64,12 +63,13 @@ class Running:
 
 
 @pytest.fixture
-async def start_bot(api: FakeBotApi):
-    """Start the bot on an App (polling the fake API); stopped after the test."""
+async def start_bot(api: FakeBotApi, make_adapter):
+    """Start the bot on the test's engine or another one (polling the fake API); stopped after
+    the test."""
     running: list[Running] = []
 
-    async def start(app: App) -> Running:
-        bot = Running(TelegramAdapter(app, backoff=0.05, read_timeout=1.0), api)
+    async def start(engine: Engine | None = None) -> Running:
+        bot = Running(make_adapter(engine, backoff=0.05, read_timeout=1.0), api)
         running.append(bot)
         await api.wait_for(lambda _: api.polls > 0 or bot.task.done(), what="the first poll")
         if bot.task.done():
@@ -83,8 +83,8 @@ async def start_bot(api: FakeBotApi):
 
 
 @pytest.fixture
-async def bot(start_bot, tg_app: App) -> Running:
-    return await start_bot(tg_app)
+async def bot(start_bot) -> Running:
+    return await start_bot()
 
 
 class Phone:

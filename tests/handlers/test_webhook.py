@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from fake_bot_api import message_update
+from redis.asyncio import Redis
 
-from bot.app import App
-from handlers.telegram import TelegramAdapter
+from bot.config import Config
 from handlers.webhook import SECRET_HEADER
 
 SECRET = "s3cret-for-tests_0123456789"
@@ -24,15 +24,15 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def webhook(tg_app: App, api) -> AsyncIterator[str]:
+async def webhook(tg_config: Config, make_adapter, api) -> AsyncIterator[str]:
     """The bot in webhook mode; yields the URL Telegram would post to."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
-    tg_app.config.telegram = tg_app.config.telegram.model_copy(
+    tg_config.telegram = tg_config.telegram.model_copy(
         update={"webhook_url": url, "webhook_secret": SECRET, "port": port}
     )
     stop = asyncio.Event()
-    task = asyncio.create_task(TelegramAdapter(tg_app).serve(stop))
+    task = asyncio.create_task(make_adapter().serve(stop))
     await api.wait_for(lambda _: api.of("setWebhook") or task.done(), what="setWebhook")
     if task.done():
         task.result()
@@ -76,17 +76,17 @@ async def test_a_right_secret_is_processed_before_the_answer_and_only_once(
 
 
 async def test_an_update_whose_worker_died_is_taken_again_later(
-    webhook: str, api, tg_app: App
+    webhook: str, api, redis: Redis, keys
 ) -> None:
     update = message_update(1002, "/start")
-    key = tg_app.keys.telegram_update(update["update_id"])
-    await tg_app.redis.set(key, "busy", px=300)  # a worker took it, then died
+    key = keys.telegram_update(update["update_id"])
+    await redis.set(key, "busy", px=300)  # a worker took it, then died
     assert await post(webhook, update, SECRET) == 503  # Telegram will try again
     assert not any("Chào bác" in c.text for c in api.of("sendMessage"))
     await asyncio.sleep(0.4)  # the dead worker's hold runs out
     assert await post(webhook, update, SECRET) == 200
     assert any("Chào bác Lan" in c.text for c in api.of("sendMessage"))
-    assert await tg_app.redis.get(key) in (b"done", "done")
+    assert await redis.get(key) in (b"done", "done")
 
 
 async def test_health_says_whether_storage_answers(webhook: str) -> None:
