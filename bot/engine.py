@@ -22,9 +22,9 @@ from bot.events import Event, Reply
 from bot.learner import copy, from_fields, to_fields
 from bot.lessons import Curriculum, normalize_answer
 from bot.payloads import unpack
+from bot.store import LearnerStore, StorageUnavailable
 from bot.texts import t
 from bot.turn import Turn
-from storage.state import StateStore, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ MAX_TRIES = 5
 class Engine:
     def __init__(
         self,
-        store: StateStore,
+        store: LearnerStore,
         curriculum: Curriculum,
         config: Config,
         clock: Callable[[], float] = time.time,
