@@ -14,7 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
+from collections.abc import Mapping
+from urllib.parse import urlsplit
 
+from aiohttp import web
 from redis.asyncio import Redis
 from telegram import BotCommand, ChatMember, Message, Update
 from telegram.constants import ChatType
@@ -34,9 +38,10 @@ from bot.config import TelegramSettings
 from bot.events import Event, Reply
 from bot.texts import t
 from handlers import CannotServe, Handle
+from handlers.dedupe import Dedupe
 from handlers.telegram_flow import LearnerOrder, PatientLimiter
 from handlers.telegram_send import Blocked, Sender
-from handlers.webhook import serve_webhook
+from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from storage.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -46,11 +51,9 @@ COMMANDS = (
     "start", "continue", "progress", "review", "settings", "certificate", "help", "stop"
 )  # fmt: skip
 BACKOFF = 1.0  # seconds before the first retry of a failed request; doubles each time
-SEEN_FOR = 86400  # seconds an update_id is remembered: Telegram re-delivers for a day at most
-BUSY_FOR = 60  # seconds an update in progress is held: if its worker died, a re-delivery runs
 ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping the spinner bare
 TOAST_MAX = 200
-BUSY, DONE = "busy", "done"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
@@ -96,11 +99,13 @@ class TelegramAdapter:
         keys: Keys,
         backoff: float | None = None,
         read_timeout: float = 5.0,
+        checks: Mapping[str, HealthCheck] | None = None,
     ) -> None:
         self.settings = settings
         self.handle = handle  # the engine
         self.redis = redis
         self.keys = keys
+        self.checks = {"redis": redis_check(redis)} if checks is None else checks
         backoff = BACKOFF if backoff is None else backoff
         builder = (
             Application.builder()
@@ -116,6 +121,8 @@ class TelegramAdapter:
         self.application = builder.build()
         self.sender = Sender(self.application.bot, redis, keys)
         self.polling = not settings.webhook_url
+        # Long polling has one consumer; with a webhook, other workers may hold an update.
+        self.dedupe = Dedupe(redis, keys.telegram_update, single_consumer=self.polling)
         add = self.application.add_handler
         add(TypeHandler(Update, self.skip_repeats), group=-1)
         add(TypeHandler(Update, self.mark_done), group=1)
@@ -127,29 +134,30 @@ class TelegramAdapter:
         self.application.add_error_handler(self.on_error)
 
     async def skip_repeats(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Telegram re-delivers after failures: each update_id is processed once.
-
-        The id is held as "busy" for a minute while it is processed and "done" for a day
-        after (mark_done), so the re-delivery of an update whose worker died still runs."""
-        key = self.keys.telegram_update(update.update_id)
-        try:
-            held = await self.redis.set(key, BUSY, nx=True, ex=BUSY_FOR, get=True)
-        except Exception as exc:  # noqa: BLE001  (without Redis the engine answers "busy")
-            log.warning("could not check update %s for repeats: %s", update.update_id, exc)
-            return
-        # Long polling has one consumer: an update held busy was left by our own dead
-        # predecessor, so it runs. With a webhook another worker may be on it right now.
-        if held in (DONE, DONE.encode()) or (held is not None and not self.polling):
-            log.info("update %s seen before: skipped", update.update_id)
+        """Telegram re-delivers after failures: each update_id is processed once."""
+        if not await self.dedupe.claim(update.update_id):
             raise ApplicationHandlerStop
 
     async def mark_done(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Runs after the handlers: this update_id is finished."""
-        key = self.keys.telegram_update(update.update_id)
+        await self.dedupe.finish(update.update_id)
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """Webhook mode: Telegram POSTs an update. Refused (403) without the secret token;
+        processed before Telegram gets its 200, so a crash mid-way means it is sent again.
+        One held busy by a worker that may have died gets 503: Telegram tries again later."""
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not secrets.compare_digest(given, self.settings.webhook_secret.encode()):
+            return web.Response(status=403, text="forbidden")
         try:
-            await self.redis.set(key, DONE, ex=SEEN_FOR)
-        except Exception as exc:  # noqa: BLE001  (the "busy" mark still expires)
-            log.warning("could not mark update %s done: %s", update.update_id, exc)
+            update = Update.de_json(await request.json(), self.application.bot)
+        except Exception:  # noqa: BLE001  (not JSON, too big, or not an update)
+            return web.Response(status=400, text="not an update")
+        if await self.dedupe.in_progress(update.update_id):
+            return web.Response(status=503, text="in progress elsewhere; try again later")
+        processor = self.application.update_processor
+        await processor.process_update(update, self.application.process_update(update))
+        return web.Response(text="ok")
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A learner wrote something: text, a /command, or anything else."""
@@ -213,6 +221,14 @@ class TelegramAdapter:
         """Log what went wrong; the learner's next message starts afresh."""
         log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
 
+    async def _set_webhook(self) -> None:
+        """Tell Telegram where to post, once our server listens."""
+        await self.application.bot.set_webhook(
+            self.settings.webhook_url,
+            secret_token=self.settings.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+
     async def set_commands(self) -> None:
         """The "/" menu, in Vietnamese (the default) and English."""
         for lang, code in (("vi", None), ("vi", "vi"), ("en", "en")):
@@ -242,8 +258,14 @@ class TelegramAdapter:
             if settings.webhook_url:
                 await self.application.start()
                 log.info("@%s: webhook %s", username, settings.webhook_url)
-                await serve_webhook(
-                    self.application, settings, self.redis, self.keys, stop, ALLOWED_UPDATES
+                path = urlsplit(settings.webhook_url).path or "/telegram"
+                await serve_webhooks(
+                    [Route(path, self.receive)],
+                    self.checks,
+                    settings.listen,
+                    settings.port,
+                    stop,
+                    ready=self._set_webhook,
                 )
             else:
                 assert self.application.updater is not None

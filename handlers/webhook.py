@@ -1,92 +1,89 @@
-"""The webhook server: Telegram POSTs updates here instead of us polling for them.
+"""The webhook server every platform shares: platforms POST updates to their own path, load
+balancers GET /health.
 
-POST {path of webhook_url}  an update; refused (403) without Telegram's secret token header.
-GET  /health                200 when Redis answers, 503 otherwise (for load balancers).
+GET /health  200 {"ok": true, "<check>": {...}} while every health check passes, else 503.
 
-Each update is processed before Telegram gets its 200, so a crash mid-way means Telegram
-sends it again. The update_id check keeps a finished one from running twice; one still
-marked busy (by a worker that may have died) gets 503, so Telegram tries again later.
+A platform adapter brings its routes (Telegram: the path of its webhook URL) and the wiring
+brings the health checks: each is `async def check() -> {"ok": bool, ...}` (anything else
+in the mapping is shown too, e.g. a lag). A check that raises or takes longer than
+CHECK_WITHIN seconds counts as failed, so /health answers even when Redis hangs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
-from urllib.parse import urlsplit
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from aiohttp import web
 from redis.asyncio import Redis
-from telegram import Update
-from telegram.ext import Application
-
-from bot.config import TelegramSettings
-from storage.keys import Keys
 
 log = logging.getLogger(__name__)
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+HealthCheck = Callable[[], Awaitable[Mapping[str, object]]]
+CHECK_WITHIN = 2.0  # seconds a health check may take
+BODY_MAX = 1024**2  # bytes: an update is a few kilobytes
 
 
-def webhook_app(
-    application: Application, settings: TelegramSettings, redis: Redis, keys: Keys
-) -> web.Application:
-    expected = settings.webhook_secret.encode()
+@dataclass(frozen=True)
+class Route:
+    path: str
+    handler: Handler
+    method: str = "POST"
 
-    async def receive(request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not secrets.compare_digest(given, expected):
-            return web.Response(status=403, text="forbidden")
-        try:
-            update = Update.de_json(await request.json(), application.bot)
-        except Exception:  # noqa: BLE001  (not JSON, or not an update)
-            return web.Response(status=400, text="not an update")
-        if await _in_progress(redis, keys, update.update_id):
-            return web.Response(status=503, text="in progress elsewhere; try again later")
-        processor = application.update_processor
-        await processor.process_update(update, application.process_update(update))
-        return web.Response(text="ok")
 
+def redis_check(redis: Redis) -> HealthCheck:
+    """Healthy while Redis answers a PING."""
+
+    async def check() -> Mapping[str, object]:
+        return {"ok": bool(await redis.ping())}
+
+    return check
+
+
+def web_app(routes: Sequence[Route], checks: Mapping[str, HealthCheck]) -> web.Application:
     async def health(_: web.Request) -> web.Response:
-        try:
-            ok = bool(await redis.ping())
-        except Exception:  # noqa: BLE001
-            ok = False
-        return web.json_response({"ok": ok}, status=200 if ok else 503)
+        results = await asyncio.gather(*(_run(check) for check in checks.values()))
+        body: dict[str, object] = dict(zip(checks, results, strict=True))
+        ok = all(result.get("ok") is True for result in results)
+        return web.json_response({"ok": ok, **body}, status=200 if ok else 503)
 
-    web_app = web.Application(client_max_size=1024**2)
-    web_app.router.add_post(urlsplit(settings.webhook_url).path or "/telegram", receive)
-    web_app.router.add_get("/health", health)
-    return web_app
+    app = web.Application(client_max_size=BODY_MAX)
+    for route in routes:
+        app.router.add_route(route.method, route.path, route.handler)
+    app.router.add_get("/health", health)
+    return app
 
 
-async def _in_progress(redis: Redis, keys: Keys, update_id: int) -> bool:
+async def _run(check: HealthCheck) -> Mapping[str, object]:
     try:
-        state = await redis.get(keys.telegram_update(update_id))
-    except Exception:  # noqa: BLE001  (without Redis, processing answers "busy" to the learner)
-        return False
-    return state in (b"busy", "busy")
+        async with asyncio.timeout(CHECK_WITHIN):
+            return dict(await check())
+    except TimeoutError:
+        return {"ok": False, "error": f"no answer within {CHECK_WITHIN:g}s"}
+    except Exception as exc:  # noqa: BLE001  (any failure of a check is "unhealthy")
+        return {"ok": False, "error": type(exc).__name__}
 
 
-async def serve_webhook(
-    application: Application,
-    settings: TelegramSettings,
-    redis: Redis,
-    keys: Keys,
+async def serve_webhooks(
+    routes: Sequence[Route],
+    checks: Mapping[str, HealthCheck],
+    listen: str,
+    port: int,
     stop: asyncio.Event,
-    allowed_updates: list[str],
+    ready: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Listen, tell Telegram where to post, and serve until `stop` is set."""
-    runner = web.AppRunner(webhook_app(application, settings, redis, keys), access_log=None)
+    """Listen on listen:port, call `ready` (e.g. to register the webhook with the platform),
+    and serve until `stop` is set; requests in progress are finished first."""
+    runner = web.AppRunner(web_app(routes, checks), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, settings.listen, settings.port)
+    site = web.TCPSite(runner, listen, port)
     await site.start()
     try:
-        await application.bot.set_webhook(
-            settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=allowed_updates,
-        )
+        if ready is not None:
+            await ready()
         await stop.wait()
     finally:
-        await runner.cleanup()  # finishes the requests in progress
+        await runner.cleanup()

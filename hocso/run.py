@@ -45,8 +45,12 @@ def services(config: Config, only: str) -> dict[str, Service]:
 async def telegram(app: App, stop: asyncio.Event) -> None:
     """Serve Telegram learners (handlers/telegram.py): long polling, or a webhook."""
     from handlers.telegram import TelegramAdapter
+    from handlers.webhook import redis_check
 
-    adapter = TelegramAdapter(app.config.telegram, app.engine.handle, app.redis, app.keys)
+    checks = {"redis": redis_check(app.redis)}  # what the webhook's /health reports
+    adapter = TelegramAdapter(
+        app.config.telegram, app.engine.handle, app.redis, app.keys, checks=checks
+    )
     try:
         await adapter.serve(stop)
     except CannotServe as exc:

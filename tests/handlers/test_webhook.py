@@ -1,20 +1,18 @@
-"""Webhook mode: Telegram posts updates to our aiohttp server, which checks the secret."""
+"""The webhook server every platform shares: each platform's path, and /health built from the
+health checks it is given, answering even when a check hangs."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 import aiohttp
 import pytest
-from fake_bot_api import message_update
-from redis.asyncio import Redis
+from aiohttp import web
 
-from bot.config import Config
-from handlers.webhook import SECRET_HEADER
-
-SECRET = "s3cret-for-tests_0123456789"
+from handlers import webhook
+from handlers.webhook import HealthCheck, Route, serve_webhooks
 
 
 def free_port() -> int:
@@ -23,74 +21,83 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+async def ok() -> Mapping[str, object]:
+    return {"ok": True, "lag": 3}
+
+
+async def failing() -> Mapping[str, object]:
+    raise ConnectionError("refused")
+
+
+async def hanging() -> Mapping[str, object]:
+    await asyncio.sleep(3600)
+    return {"ok": True}
+
+
+def echo(platform: str) -> webhook.Handler:
+    async def receive(request: web.Request) -> web.Response:
+        return web.Response(text=f"{platform}:{await request.text()}")
+
+    return receive
+
+
 @pytest.fixture
-async def webhook(tg_config: Config, make_adapter, api) -> AsyncIterator[str]:
-    """The bot in webhook mode; yields the URL Telegram would post to."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram"
-    tg_config.telegram = tg_config.telegram.model_copy(
-        update={"webhook_url": url, "webhook_secret": SECRET, "port": port}
-    )
+async def server(monkeypatch) -> AsyncIterator:  # noqa: ANN001
+    """Starts a server with the given routes and checks; yields its base URL."""
+    monkeypatch.setattr(webhook, "CHECK_WITHIN", 0.3)
     stop = asyncio.Event()
-    task = asyncio.create_task(make_adapter().serve(stop))
-    await api.wait_for(lambda _: api.of("setWebhook") or task.done(), what="setWebhook")
-    if task.done():
-        task.result()
-    yield url
+    tasks: list[asyncio.Task] = []
+
+    async def start(routes: list[Route], checks: Mapping[str, HealthCheck]) -> str:
+        port = free_port()
+        ready = asyncio.Event()
+
+        async def on_ready() -> None:
+            ready.set()
+
+        tasks.append(
+            asyncio.create_task(
+                serve_webhooks(routes, checks, "127.0.0.1", port, stop, ready=on_ready)
+            )
+        )
+        await asyncio.wait_for(ready.wait(), 5)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
     stop.set()
-    await asyncio.wait_for(task, 10)
+    await asyncio.wait_for(asyncio.gather(*tasks), 10)
 
 
-async def post(url: str, update: dict, secret: str | None) -> int:
-    headers = {SECRET_HEADER: secret} if secret is not None else {}
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, json=update, headers=headers) as response,
-    ):
-        return response.status
+async def get(url: str) -> tuple[int, dict]:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        return response.status, await response.json()
 
 
-async def test_the_webhook_is_registered_with_its_secret(webhook: str, api) -> None:
-    (call,) = api.of("setWebhook")
-    assert call.params["url"] == webhook
-    assert call.params["secret_token"] == SECRET
-    assert api.of("getUpdates") == []  # no polling alongside the webhook
+async def test_each_platform_has_its_own_path_on_one_server(server) -> None:
+    routes = [Route("/telegram", echo("tg")), Route("/zalo", echo("zalo"))]
+    base = await server(routes, {})
+    async with aiohttp.ClientSession() as session:
+        for path, expected in (("/telegram", "tg:hi"), ("/zalo", "zalo:hi")):
+            async with session.post(base + path, data="hi") as response:
+                assert (response.status, await response.text()) == (200, expected)
+        async with session.get(base + "/telegram") as response:
+            assert response.status == 405  # updates are posted
 
 
-async def test_a_wrong_or_missing_secret_is_refused(webhook: str, api) -> None:
-    assert await post(webhook, message_update(1001, "/start"), "wrong-secret") == 403
-    assert await post(webhook, message_update(1001, "/start"), None) == 403
-    assert api.of("sendMessage") == []  # nothing was processed
+async def test_health_is_ok_only_while_every_check_passes(server) -> None:
+    base = await server([], {"redis": ok, "reporter": ok})
+    assert await get(base + "/health") == (
+        200,
+        {"ok": True, "redis": {"ok": True, "lag": 3}, "reporter": {"ok": True, "lag": 3}},
+    )
+    broken = await server([], {"redis": ok, "reporter": failing})
+    status, body = await get(broken + "/health")
+    assert status == 503 and body["ok"] is False
+    assert body["reporter"] == {"ok": False, "error": "ConnectionError"}
 
 
-async def test_a_right_secret_is_processed_before_the_answer_and_only_once(
-    webhook: str, api
-) -> None:
-    update = message_update(1001, "/start")
-    assert await post(webhook, update, SECRET) == 200
-    # Processed before Telegram got its 200: the welcome is already out.
-    assert any("Chào bác Lan" in c.text for c in api.of("sendMessage"))
-    sent = len(api.of("sendMessage"))
-    assert await post(webhook, update, SECRET) == 200  # Telegram re-delivers it
-    assert len(api.of("sendMessage")) == sent
-
-
-async def test_an_update_whose_worker_died_is_taken_again_later(
-    webhook: str, api, redis: Redis, keys
-) -> None:
-    update = message_update(1002, "/start")
-    key = keys.telegram_update(update["update_id"])
-    await redis.set(key, "busy", px=300)  # a worker took it, then died
-    assert await post(webhook, update, SECRET) == 503  # Telegram will try again
-    assert not any("Chào bác" in c.text for c in api.of("sendMessage"))
-    await asyncio.sleep(0.4)  # the dead worker's hold runs out
-    assert await post(webhook, update, SECRET) == 200
-    assert any("Chào bác Lan" in c.text for c in api.of("sendMessage"))
-    assert await redis.get(key) in (b"done", "done")
-
-
-async def test_health_says_whether_storage_answers(webhook: str) -> None:
-    health = webhook.replace("/telegram", "/health")
-    async with aiohttp.ClientSession() as session, session.get(health) as response:
-        assert response.status == 200
-        assert await response.json() == {"ok": True}
+async def test_a_hanging_check_makes_health_answer_unhealthy_in_time(server) -> None:
+    base = await server([], {"redis": hanging})
+    async with asyncio.timeout(2):  # CHECK_WITHIN is 0.3 s here
+        status, body = await get(base + "/health")
+    assert status == 503 and body["redis"]["ok"] is False
