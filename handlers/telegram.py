@@ -16,6 +16,7 @@ import logging
 import re
 import secrets
 from collections.abc import Mapping
+from functools import partial
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -119,10 +120,14 @@ class TelegramAdapter:
         if settings.webhook_url:
             builder = builder.updater(None)  # our aiohttp server receives the updates
         self.application = builder.build()
-        self.sender = Sender(self.application.bot, redis, keys)
+        # The token starts with the bot's id: known before Telegram is asked anything.
+        self.bot_id = settings.token.partition(":")[0]
+        self.sender = Sender(self.application.bot, redis, keys, self.bot_id)
         self.polling = not settings.webhook_url
         # Long polling has one consumer; with a webhook, other workers may hold an update.
-        self.dedupe = Dedupe(redis, keys.telegram_update, single_consumer=self.polling)
+        self.dedupe = Dedupe(
+            redis, partial(keys.update, "tg", self.bot_id), single_consumer=self.polling
+        )
         add = self.application.add_handler
         add(TypeHandler(Update, self.skip_repeats), group=-1)
         add(TypeHandler(Update, self.mark_done), group=1)

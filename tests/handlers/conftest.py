@@ -10,7 +10,7 @@ import pytest
 from fake_bot_api import TOKEN, Call, FakeBotApi, message_update, tap_update
 from redis.asyncio import Redis
 
-from bot.config import Config
+from bot.config import Config, TelegramSettings
 from bot.engine import Engine
 from handlers.telegram import TelegramAdapter
 from storage.keys import Keys
@@ -35,9 +35,11 @@ def tg_config(config: Config, api: FakeBotApi) -> Config:
 def make_adapter(tg_config: Config, engine: Engine, redis: Redis, keys: Keys):
     """A Telegram adapter on the test's engine (or another one), Redis and keys."""
 
-    def make(other: Engine | None = None, **options: Any) -> TelegramAdapter:
+    def make(
+        other: Engine | None = None, settings: TelegramSettings | None = None, **options: Any
+    ) -> TelegramAdapter:
         handle = (other or engine).handle
-        return TelegramAdapter(tg_config.telegram, handle, redis, keys, **options)
+        return TelegramAdapter(settings or tg_config.telegram, handle, redis, keys, **options)
 
     return make
 
@@ -68,10 +70,15 @@ async def start_bot(api: FakeBotApi, make_adapter):
     the test."""
     running: list[Running] = []
 
-    async def start(engine: Engine | None = None) -> Running:
-        bot = Running(make_adapter(engine, backoff=0.05, read_timeout=1.0), api)
+    async def start(
+        engine: Engine | None = None,
+        settings: TelegramSettings | None = None,
+        on: FakeBotApi = api,
+    ) -> Running:
+        """`settings` and `on`: another bot, with its own token, on its own fake API."""
+        bot = Running(make_adapter(engine, settings, backoff=0.05, read_timeout=1.0), on)
         running.append(bot)
-        await api.wait_for(lambda _: api.polls > 0 or bot.task.done(), what="the first poll")
+        await on.wait_for(lambda _: on.polls > 0 or bot.task.done(), what="the first poll")
         if bot.task.done():
             bot.task.result()  # raises what went wrong
         return bot

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fake_bot_api import blocked_update, message_update, tap_update
+from fake_bot_api import FakeBotApi, blocked_update, message_update, tap_update
 from redis.asyncio import Redis
 
 from bot.engine import Engine
@@ -189,11 +189,31 @@ async def test_a_repeated_update_is_processed_once(phone, api) -> None:
     assert phone.screen().count("Chào bác Lan") == 1
 
 
-async def test_polling_runs_an_update_its_dead_predecessor_held(
-    phone, api, redis: Redis, keys: Keys
+async def test_a_second_bot_on_the_same_redis_and_prefix_is_not_skipped(
+    phone, start_bot, tg_config, make_phone
 ) -> None:
+    first = await phone.write("/start")
+    other_api = FakeBotApi()
+    await other_api.start()
+    try:
+        token = "654321:" + "B" * 35  # another bot: its update ids are counted apart
+        settings = tg_config.telegram.model_copy(
+            update={"token": token, "base_url": other_api.base_url}
+        )
+        other = make_phone(await start_bot(settings=settings, on=other_api), user_id=2001)
+        update = message_update(other.user_id, "/start", other.first_name)
+        update["update_id"] = first["update_id"]  # the same id the first bot has seen
+        await other_api.push(update)
+        await other.bot.settle()
+        assert "Chào bác Lan" in other.screen()
+        await other.bot.stop()
+    finally:
+        await other_api.close()
+
+
+async def test_polling_runs_an_update_its_dead_predecessor_held(phone, api, redis: Redis) -> None:
     update = message_update(phone.user_id, "/start", phone.first_name)
-    key = keys.telegram_update(update["update_id"])
+    key = phone.bot.adapter.dedupe.key(update["update_id"])
     await redis.set(key, "busy", ex=60)  # the bot died while on it, then restarted
     await api.push(update)
     await phone.bot.settle()

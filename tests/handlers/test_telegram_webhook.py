@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from fake_bot_api import message_update
+from fake_bot_api import TOKEN, message_update
 from redis.asyncio import Redis
 
 from bot.config import Config
@@ -79,7 +79,7 @@ async def test_an_update_whose_worker_died_is_taken_again_later(
     webhook: str, api, redis: Redis, keys
 ) -> None:
     update = message_update(1002, "/start")
-    key = keys.telegram_update(update["update_id"])
+    key = keys.update("tg", TOKEN.partition(":")[0], update["update_id"])
     await redis.set(key, "busy", px=300)  # a worker took it, then died
     assert await post(webhook, update, SECRET) == 503  # Telegram will try again
     assert not any("Chào bác" in c.text for c in api.of("sendMessage"))
