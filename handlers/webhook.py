@@ -7,14 +7,24 @@ A platform adapter brings its routes (Telegram: the path of its webhook URL) and
 brings the health checks: each is `async def check() -> {"ok": bool, ...}` (anything else
 in the mapping is shown too, e.g. a lag). A check that raises or takes longer than
 CHECK_WITHIN seconds counts as failed, so /health answers even when Redis hangs.
+
+Slow and idle clients cannot starve it (see Limits): a connection must send a complete
+request head soon after it opens (or after its last answer) and its body soon after that, or
+it is closed; at most `Limits.connections` are open at once, the oldest idle one making way
+for a newcomer; and running out of file descriptors is logged once a minute, not once per
+failed accept. It is meant to sit behind a reverse proxy (docs/telegram.md).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import resource
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from redis.asyncio import Redis
@@ -25,6 +35,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HealthCheck = Callable[[], Awaitable[Mapping[str, object]]]
 CHECK_WITHIN = 2.0  # seconds a health check may take
 BODY_MAX = 1024**2  # bytes: an update is a few kilobytes
+OUT_OF_FILES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,15 @@ class Route:
     path: str
     handler: Handler
     method: str = "POST"
+
+
+@dataclass(frozen=True)
+class Limits:
+    connections: int = 256  # open at once (Telegram opens at most 40 per bot; a proxy fewer)
+    head_within: float = 10.0  # seconds from connecting to a complete request head
+    body_within: float = 10.0  # seconds to receive the body once the head is in
+    keepalive: float = 30.0  # seconds an idle connection is kept for its next request
+    log_every: float = 60.0  # seconds between two log lines about failing accepts
 
 
 def redis_check(redis: Redis) -> HealthCheck:
@@ -43,14 +63,18 @@ def redis_check(redis: Redis) -> HealthCheck:
     return check
 
 
-def web_app(routes: Sequence[Route], checks: Mapping[str, HealthCheck]) -> web.Application:
+def web_app(
+    routes: Sequence[Route],
+    checks: Mapping[str, HealthCheck],
+    middlewares: Sequence[Any] = (),
+) -> web.Application:
     async def health(_: web.Request) -> web.Response:
         results = await asyncio.gather(*(_run(check) for check in checks.values()))
         body: dict[str, object] = dict(zip(checks, results, strict=True))
         ok = all(result.get("ok") is True for result in results)
         return web.json_response({"ok": ok, **body}, status=200 if ok else 503)
 
-    app = web.Application(client_max_size=BODY_MAX)
+    app = web.Application(client_max_size=BODY_MAX, middlewares=list(middlewares))
     for route in routes:
         app.router.add_route(route.method, route.path, route.handler)
     app.router.add_get("/health", health)
@@ -67,6 +91,145 @@ async def _run(check: HealthCheck) -> Mapping[str, object]:
         return {"ok": False, "error": type(exc).__name__}
 
 
+class _Connection:
+    """One client connection: closed when its deadline passes while no request runs."""
+
+    def __init__(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        self.busy = False
+        self.timer: asyncio.TimerHandle | None = None
+
+    def close_in(self, seconds: float) -> None:
+        self.cancel_timer()
+        self.timer = asyncio.get_running_loop().call_later(seconds, self.expire)
+
+    def cancel_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def expire(self) -> None:
+        self.timer = None
+        if not self.busy:
+            self.transport.abort()
+
+
+class _Guarded(asyncio.Protocol):
+    """aiohttp's protocol for one connection, with the server's limits around it."""
+
+    def __init__(self, guard: _Guard, inner: asyncio.Protocol) -> None:
+        self.guard = guard
+        self.inner = inner
+        self.transport: asyncio.BaseTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        self.inner.connection_made(transport)
+        self.guard.opened(transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.inner.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        return self.inner.eof_received()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.transport is not None:
+            self.guard.closed(self.transport)
+        self.inner.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        self.inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self.inner.resume_writing()
+
+
+class _Guard:
+    """The server's connections: counted, capped, and closed when they dawdle."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.open: dict[asyncio.BaseTransport, _Connection] = {}  # oldest first
+        self.refused = 0
+
+    def opened(self, transport: asyncio.BaseTransport) -> None:
+        if len(self.open) >= self.limits.connections and not self._evict_idle():
+            self.refused += 1
+            transport.abort()  # every connection is mid-request: the newcomer waits its turn
+            return
+        connection = _Connection(transport)
+        self.open[transport] = connection
+        connection.close_in(self.limits.head_within)
+
+    def _evict_idle(self) -> bool:
+        """Close the oldest connection with no request running; False if there is none."""
+        for connection in self.open.values():
+            if not connection.busy:
+                connection.cancel_timer()
+                connection.transport.abort()
+                del self.open[connection.transport]
+                return True
+        return False
+
+    def closed(self, transport: asyncio.BaseTransport) -> None:
+        connection = self.open.pop(transport, None)
+        if connection is not None:
+            connection.cancel_timer()
+
+    @web.middleware
+    async def requests(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """The head is in: the body must follow in time; then the connection may idle."""
+        connection = self.open.get(request.transport) if request.transport else None
+        if connection is not None:
+            connection.busy = True
+            connection.cancel_timer()
+        try:
+            try:
+                async with asyncio.timeout(self.limits.body_within):
+                    await request.read()
+            except TimeoutError:
+                response = web.Response(status=408, text="request body too slow")
+                response.force_close()
+                return response
+            return await handler(request)
+        finally:
+            if connection is not None:
+                connection.busy = False
+                if connection.transport in self.open:
+                    connection.close_in(self.limits.keepalive)
+
+
+class _AcceptErrors:
+    """An event loop exception handler: out of file descriptors, asyncio logs a traceback
+    for every failed accept (hundreds of thousands a minute). Say it once per interval."""
+
+    def __init__(self, every: float, previous: Any) -> None:
+        self.every = every
+        self.previous = previous
+        self.last = -float("inf")
+        self.count = 0
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if not (isinstance(exc, OSError) and exc.errno in OUT_OF_FILES):
+            if self.previous is not None:
+                self.previous(loop, context)
+            else:
+                loop.default_exception_handler(context)
+            return
+        self.count += 1
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            log.error(
+                "cannot accept connections: %s (%d time(s) since the last report); raise the "
+                "file limit (LimitNOFILE) or lower the connection limit",
+                exc.strerror or exc,
+                self.count,
+            )
+            self.last, self.count = now, 0
+
+
 async def serve_webhooks(
     routes: Sequence[Route],
     checks: Mapping[str, HealthCheck],
@@ -74,16 +237,45 @@ async def serve_webhooks(
     port: int,
     stop: asyncio.Event,
     ready: Callable[[], Awaitable[None]] | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """Listen on listen:port, call `ready` (e.g. to register the webhook with the platform),
     and serve until `stop` is set; requests in progress are finished first."""
-    runner = web.AppRunner(web_app(routes, checks), access_log=None)
+    limits = limits or Limits()
+    guard = _Guard(limits)
+    app = web_app(routes, checks, middlewares=[guard.requests])
+    runner = web.AppRunner(app, access_log=None, keepalive_timeout=limits.keepalive)
     await runner.setup()
-    site = web.TCPSite(runner, listen, port)
-    await site.start()
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+    quieter = (
+        None if isinstance(previous, _AcceptErrors) else _AcceptErrors(limits.log_every, previous)
+    )
+    if quieter is not None:
+        loop.set_exception_handler(quieter)
+    _warn_if_few_files(limits)
+    factory = runner.server
+    assert factory is not None
+    server = await loop.create_server(
+        lambda: _Guarded(guard, factory()), listen, port, reuse_address=True, backlog=128
+    )
     try:
         if ready is not None:
             await ready()
         await stop.wait()
     finally:
+        server.close()  # no new connections; those open finish their requests
         await runner.cleanup()
+        await server.wait_closed()
+        if quieter is not None and loop.get_exception_handler() is quieter:
+            loop.set_exception_handler(previous)
+
+
+def _warn_if_few_files(limits: Limits) -> None:
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < limits.connections + 256:
+        log.warning(
+            "the file limit (%d) leaves little room beside %d connections: raise LimitNOFILE",
+            soft,
+            limits.connections,
+        )

@@ -1,18 +1,26 @@
-"""The webhook server every platform shares: each platform's path, and /health built from the
-health checks it is given, answering even when a check hangs."""
+"""The webhook server every platform shares: each platform's path, /health built from the
+health checks it is given, and slow or idle clients that cannot starve it."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import sys
+import time
 from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp import web
 
 from handlers import webhook
-from handlers.webhook import HealthCheck, Route, serve_webhooks
+from handlers.webhook import HealthCheck, Limits, Route, serve_webhooks
+
+ROOT = Path(__file__).resolve().parents[2]
+FAST = Limits(connections=20, head_within=0.4, body_within=0.4, keepalive=0.6)
 
 
 def free_port() -> int:
@@ -48,7 +56,9 @@ async def server(monkeypatch) -> AsyncIterator:  # noqa: ANN001
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
 
-    async def start(routes: list[Route], checks: Mapping[str, HealthCheck]) -> str:
+    async def start(
+        routes: list[Route], checks: Mapping[str, HealthCheck], limits: Limits | None = None
+    ) -> str:
         port = free_port()
         ready = asyncio.Event()
 
@@ -57,7 +67,7 @@ async def server(monkeypatch) -> AsyncIterator:  # noqa: ANN001
 
         tasks.append(
             asyncio.create_task(
-                serve_webhooks(routes, checks, "127.0.0.1", port, stop, ready=on_ready)
+                serve_webhooks(routes, checks, "127.0.0.1", port, stop, on_ready, limits)
             )
         )
         await asyncio.wait_for(ready.wait(), 5)
@@ -101,3 +111,100 @@ async def test_a_hanging_check_makes_health_answer_unhealthy_in_time(server) -> 
     async with asyncio.timeout(2):  # CHECK_WITHIN is 0.3 s here
         status, body = await get(base + "/health")
     assert status == 503 and body["redis"]["ok"] is False
+
+
+async def closed_after(reader: asyncio.StreamReader, within: float) -> float:
+    """Seconds until the server closed this connection (fails if it stays open)."""
+    start = time.monotonic()
+    async with asyncio.timeout(within):
+        while await reader.read(1024):
+            pass
+    return time.monotonic() - start
+
+
+async def test_slow_and_idle_connections_are_closed_and_health_keeps_answering(server) -> None:
+    base = await server([Route("/telegram", echo("tg"))], {"redis": ok}, FAST)
+    port = int(base.rsplit(":", 1)[1])
+    opened = [
+        await asyncio.open_connection("127.0.0.1", port) for _ in range(3 * FAST.connections)
+    ]
+    # Three times as many idle connections as allowed: the oldest make way, /health answers.
+    async with asyncio.timeout(1):
+        assert (await get(base + "/health"))[0] == 200
+
+    slow_head = await asyncio.open_connection("127.0.0.1", port)
+    slow_head[1].write(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+
+    async def dribble() -> None:  # a header line every 0.1 s, never the end of the head
+        for i in range(50):
+            await asyncio.sleep(0.1)
+            slow_head[1].write(b"X-%d: y\r\n" % i)
+
+    dribbling = asyncio.create_task(dribble())
+    slow_body = await asyncio.open_connection("127.0.0.1", port)
+    slow_body[1].write(b"POST /telegram HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc")
+    idle = await asyncio.open_connection("127.0.0.1", port)
+
+    assert await closed_after(idle[0], 2) < 1
+    assert await closed_after(slow_head[0], 2) < 1  # bytes kept coming, but no complete head
+    dribbling.cancel()
+    answer = await asyncio.wait_for(slow_body[0].read(), 2)
+    assert answer.startswith(b"HTTP/1.1 408")
+    for reader, _ in opened[-FAST.connections :]:
+        assert await closed_after(reader, 2) < 1.5
+    async with asyncio.timeout(1):
+        assert (await get(base + "/health"))[0] == 200
+    for _, writer in [*opened, slow_head, slow_body, idle]:
+        writer.close()
+
+
+async def test_a_kept_alive_connection_is_closed_when_idle(server) -> None:
+    base = await server([], {}, FAST)
+    reader, writer = await asyncio.open_connection("127.0.0.1", int(base.rsplit(":", 1)[1]))
+    for _ in range(2):  # keep-alive works: two requests on one connection
+        writer.write(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 1)
+        assert head.startswith(b"HTTP/1.1 200")
+        length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        await reader.readexactly(length)
+    assert await closed_after(reader, 2) < 1.2  # FAST.keepalive is 0.6 s
+    writer.close()
+
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+FLOODED = """
+import asyncio, logging, resource, sys
+from handlers.webhook import Limits, serve_webhooks
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+logging.basicConfig(level=logging.WARNING)
+async def main():
+    async def ready():
+        print("ready", flush=True)
+    limits = Limits(connections=1000, head_within=1.5, log_every=60)
+    await serve_webhooks([], {}, "127.0.0.1", int(sys.argv[1]), asyncio.Event(), ready, limits)
+asyncio.run(main())
+"""
+
+
+async def test_running_out_of_files_is_logged_once_not_per_connection() -> None:
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", FLOODED, str(port), cwd=ROOT, env=ENV,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        assert await asyncio.wait_for(process.stdout.readline(), 20) == b"ready\n"
+        # 64 files allowed: 150 idle connections run the server out of descriptors.
+        flood = [await asyncio.open_connection("127.0.0.1", port) for _ in range(150)]
+        await asyncio.sleep(2.5)  # asyncio retries accepting every second
+        async with asyncio.timeout(5):  # the idle ones were closed: the server answers again
+            assert (await get(f"http://127.0.0.1:{port}/health"))[0] == 200
+        for _, writer in flood:
+            writer.close()
+    finally:
+        process.send_signal(signal.SIGKILL)
+        _, err = await process.communicate()
+    log = err.decode()
+    assert log.count("cannot accept connections: Too many open files") == 1, log[-3000:]
+    assert "Traceback" not in log, log[-3000:]
