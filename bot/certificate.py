@@ -13,16 +13,19 @@ import secrets
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
 from bot import menu
-from bot.certificate_image import CertificateText, render
 from bot.events import Media, Reply
 from bot.learner import Stage
 from bot.payloads import Payload
 from bot.router import Router
 from bot.turn import Turn
+
+if TYPE_CHECKING:  # the drawing code (Pillow, qrcode) is imported only to draw
+    from bot.certificate_image import CertificateText
 
 # No 0/O or 1/I: a code read aloud or typed from paper is hard to get wrong.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -143,6 +146,8 @@ def send(turn: Turn) -> None:
     code = learner.certificate
     path = image_path(turn.config.data_dir, code)
     if not path.exists():
+        from bot.certificate_image import render
+
         text = certificate_text(turn)
         turn.after.append(lambda: render(text, path))
     caption = turn.t("cert_caption", code=show_code(code))
@@ -169,6 +174,8 @@ def image_path(data_dir: Path, code: str) -> Path:
 
 
 def certificate_text(turn: Turn) -> CertificateText:
+    from bot.certificate_image import CertificateText
+
     config, learner = turn.config, turn.learner
     code = learner.certificate
     modules = tuple(m.info.title.get("vi") for m in turn.curriculum.modules if m.info.core)

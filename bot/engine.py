@@ -22,9 +22,9 @@ from bot.learner import Stage, copy, from_fields, to_fields
 from bot.lessons import Curriculum
 from bot.payloads import parse
 from bot.router import Route, Router, Routes
+from bot.store import LearnerStore, StorageUnavailable
 from bot.texts import t
 from bot.turn import Turn
-from storage.state import StateStore, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ MAX_TRIES = 5
 class Engine:
     def __init__(
         self,
-        store: StateStore,
+        store: LearnerStore,
         curriculum: Curriculum,
         config: Config,
         clock: Callable[[], float] = time.time,

@@ -86,10 +86,11 @@ class Blocked(Exception):
 
 
 class Sender:
-    def __init__(self, bot: Bot, redis: Redis, keys: Keys) -> None:
+    def __init__(self, bot: Bot, redis: Redis, keys: Keys, bot_id: str) -> None:
         self.bot = bot
         self.redis = redis
         self.keys = keys
+        self.bot_id = bot_id  # file_ids are valid for one bot only
 
     async def show(self, chat_id: int, replies: Sequence[Reply], tapped: Tapped | None) -> None:
         """Send (or, for `replace`, edit into the tapped message) each reply in order.
@@ -193,7 +194,8 @@ class Sender:
         except OSError:
             log.warning("lesson file missing: %s", path)
             return None
-        key = self.keys.telegram_file(hashlib.sha1(f"{path}:{stamp}".encode()).hexdigest())
+        digest = hashlib.sha1(f"{path}:{stamp}".encode()).hexdigest()
+        key = self.keys.telegram_file(self.bot_id, digest)
         if kind == "image":
             send = self.bot.send_photo
         elif path.suffix.lower() in VOICE_SUFFIXES:

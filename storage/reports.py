@@ -1,7 +1,7 @@
 """The numbers officials ask for, queried from the reporting database for a time range.
 
 A report is a list of small tables (name, columns, rows) so that one formatter can print
-any of them as text, CSV or JSON (see bot/report_cli.py). Definitions:
+any of them as text, CSV or JSON (see hocso/report_cli.py). Definitions:
 
 * learners started: learners whose first consent (or first event) falls in the range;
 * lessons completed: first passes of a lesson (a retake does not count again);

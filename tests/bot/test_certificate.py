@@ -10,9 +10,9 @@ import zxingcpp
 from PIL import Image
 
 from bot import learner as st
-from bot import report_cli
 from bot.certificate import clean_name, normalize_code, show_code
 from bot.events import Event
+from hocso import report_cli
 from storage.reporter import Reporter
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.config import ConfigError, load_config
+from hocso.cli import main
 
 
 def test_environment_overrides_the_file(tmp_path):

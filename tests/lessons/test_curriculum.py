@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cli import main
 from bot.lesson_facts import (
     ALLOWLIST,
     Allowlist,
@@ -34,6 +33,7 @@ from bot.lessons import (
     Typed,
     load_curriculum,
 )
+from hocso.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"

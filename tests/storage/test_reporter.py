@@ -13,7 +13,7 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from bot.app import open_app
+from hocso.app import open_app
 from storage.db import Database
 from storage.ingest import parse, prune_erasures, write_batch
 from storage.keys import Keys

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import report_cli
-from bot.cli import main
+from hocso import report_cli
+from hocso.cli import main
 from storage.ingest import parse, write_batch
 from storage.reports import Labels, build_report
 

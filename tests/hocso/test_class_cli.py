@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.cli import main
+from hocso.cli import main
 from storage.db import Database
 from storage.ingest import parse, write_batch
 
