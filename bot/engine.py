@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
+from bot import reminders
 from bot.config import Config
 from bot.events import Event, Reply
 from bot.features import all_routes
@@ -67,10 +68,14 @@ class Engine:
                     event, copy(learner), self.curriculum, self.config, now, today, self.routes
                 )
                 route(turn)
+                if not turn.erase:
+                    reminders.plan(turn)  # when the next reminder is due, after this turn
                 new = None if turn.erase else to_fields(turn.learner)
                 unchanged = new == fields and not turn.outcome.events
+                after = None if turn.erase else turn.learner
+                due = reminders.schedule_change(learner, after, self.config.reminders)
                 if unchanged or await self.store.save(
-                    event.user, version, fields, new, turn.outcome.events
+                    event.user, version, fields, new, turn.outcome.events, due=due
                 ):
                     for work in turn.after:
                         await asyncio.to_thread(work)

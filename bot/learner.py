@@ -82,6 +82,13 @@ class Learner:
     last_day: int = 0
     certificate: str = ""  # its verification code, once issued
     certificate_name: str = ""  # the name printed on it, as the learner gave it
+    # reminders (bot/reminders.py)
+    remind: str = ""  # "" not asked, "-" asked but no daily time, "off", or the time "19:30"
+    remind_due: int = 0  # when the next reminder is due (epoch seconds); 0: none
+    remind_kind: str = ""  # what is due then: "n" the nudge, "d" the day's reminder
+    ignored: int = 0  # reminders sent since the learner last did anything
+    reminded_at: int = 0  # when the last one was sent
+    reminded_kind: str = ""  # what it was: "n" nudge, "d" daily, "r" review, "s" stop notice
 
 
 # storage field name -> attribute; lists are encoded below
@@ -112,6 +119,12 @@ _FIELDS = {
     "dy": "last_day",
     "ce": "certificate",
     "cn": "certificate_name",
+    "rm": "remind",
+    "rd": "remind_due",
+    "rk": "remind_kind",
+    "ri": "ignored",
+    "rt": "reminded_at",
+    "rs": "reminded_kind",
 }
 _DEFAULTS = Learner(user="")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import certificate, onboarding, review, tutor
+from bot import certificate, onboarding, reminders, review, tutor
 from bot import learner as st
 from bot.events import Button
 from bot.learner import Stage
@@ -72,6 +72,8 @@ def show_menu(turn: Turn, _: object = None) -> None:
 
 @router.text(Stage.MENU)
 def on_text(turn: Turn, text: str) -> None:
+    if reminders.on_typed(turn, text):  # "20:30": when to be reminded
+        return
     turn.say(turn.t("not_understood"), *menu_buttons(turn))
 
 
@@ -151,6 +153,7 @@ def show_settings(turn: Turn, _: object = None) -> None:
         turn.t("settings"),
         [turn.button("btn_lang", Setting("lang")), turn.button("btn_area", Setting("area"))],
         [turn.button("btn_age", Setting("age")), turn.button("btn_forget", Setting("forget"))],
+        [turn.button("btn_remind_settings", reminders.RemindMenu())],
         [turn.button("btn_menu", ShowMenu())],
     )
 

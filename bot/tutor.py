@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from bot import certificate, menu, review
+from bot import certificate, menu, reminders, review
 from bot import learner as st
 from bot.events import Button, Media, Reply
 from bot.learner import Stage
@@ -354,6 +354,8 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
     if newly_done and certificate.offer(turn):
         return  # the certificate question comes instead of the menu
     turn.add(Reply(turn.t("menu"), menu.after_lesson_buttons(turn, retry_id)))
+    if newly_done:
+        reminders.offer(turn)  # the first lesson passed: when to remind, asked once
 
 
 @router.shows(Stage.LESSON, Stage.REVIEW)

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 COMMANDS = (
-    "start", "continue", "progress", "review", "settings", "certificate", "help", "stop"
+    "start", "continue", "progress", "review", "settings", "remind", "certificate", "help", "stop"
 )  # fmt: skip
 BACKOFF = 1.0  # seconds before the first retry of a failed request; doubles each time
 ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping the spinner bare

@@ -10,23 +10,26 @@ loser sees a version conflict, reloads and decides again.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
-from bot.store import StorageUnavailable
+from bot.store import REMOVE, StorageUnavailable
 from storage.keys import Keys
 
 VERSION = "v"
 
-# KEYS: learner hash, outbox stream.
-# ARGV: expected version, "save"|"delete", number of fields to set, field/value pairs,
-#       number of fields to delete, their names, then each event as JSON.
+# KEYS: learner hash, outbox stream, reminder schedule (a sorted set; all three on one shard).
+# ARGV: expected version, "save"|"delete", the learner's next reminder ("" leaves it, "-"
+#       removes it, else its time or "inf"), the learner's id (the schedule's member),
+#       number of fields to set, field/value pairs, number of fields to delete, their names,
+#       then each event as JSON.
 _WRITE = """
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return -1 end
-local i = 3
+local i = 5
 local nset = tonumber(ARGV[i]); i = i + 1
 local setargs = {}
 for j = 1, nset * 2 do setargs[j] = ARGV[i]; i = i + 1 end
@@ -34,12 +37,19 @@ local ndel = tonumber(ARGV[i]); i = i + 1
 local delargs = {}
 for j = 1, ndel do delargs[j] = ARGV[i]; i = i + 1 end
 local version = current + 1
+local member = ARGV[4]
 if ARGV[2] == 'delete' then
   redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[3], member)
   version = 0
 else
   if ndel > 0 then redis.call('HDEL', KEYS[1], unpack(delargs)) end
   redis.call('HSET', KEYS[1], 'v', version, unpack(setargs))
+  if ARGV[3] == '-' then
+    redis.call('ZREM', KEYS[3], member)
+  elseif ARGV[3] ~= '' then
+    redis.call('ZADD', KEYS[3], ARGV[3], member)
+  end
 end
 while i <= #ARGV do
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[i]); i = i + 1
@@ -73,24 +83,35 @@ class StateStore:
         old: Mapping[str, str],
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
+        due: float | None = None,
     ) -> bool:
-        """Write `new` (None erases the learner) if the stored version is still `version`.
+        """Write `new` (None erases the learner) if the stored version is still `version`,
+        and move the learner in the reminder schedule (`due`, see bot/store.py).
 
         Returns False on a conflict; the caller reloads and tries again.
         """
         changed = {k: v for k, v in (new or {}).items() if old.get(k) != v}
         removed = [k for k in old if new is not None and k not in new]
-        args: list[str | int] = [version, "delete" if new is None else "save", len(changed)]
+        args: list[str | int] = [version, "delete" if new is None else "save", _due(due)]
+        args += [key, len(changed)]
         for k, v in changed.items():
             args += [k, v]
         args += [len(removed), *removed]
         args += [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in events]
-        keys = [self.keys.learner(key), self.keys.outbox_of(key)]
+        keys = [self.keys.learner(key), self.keys.outbox_of(key), self.keys.schedule_of(key)]
         try:
             result = await self._write(keys=keys, args=args)
         except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
             raise StorageUnavailable(str(exc)) from exc
         return int(result) >= 0
+
+
+def _due(due: float | None) -> str:
+    if due is None:
+        return ""
+    if due == REMOVE:
+        return "-"
+    return "inf" if math.isinf(due) else repr(float(due))
 
 
 def _text(value: bytes | str) -> str:
