@@ -55,8 +55,10 @@ class Engine:
         return await self.handle(Event(user=user, kind="push", payload=reason))
 
     async def handle(self, event: Event) -> list[Reply]:
-        """Decide and store one learner action; never raises to the adapter."""
+        """Decide and store one learner action; never raises to the adapter. A pushed turn
+        that fails says nothing (and raises StorageUnavailable, to be tried again)."""
         lang = "vi"
+        pushed = event.kind == "push"
         try:
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
@@ -81,13 +83,15 @@ class Engine:
                         await asyncio.to_thread(work)
                     return turn.outcome.replies
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
-            return [Reply(t(lang, "busy"))]
+            return [] if pushed else [Reply(t(lang, "busy"))]
         except StorageUnavailable as exc:
             log.error("state storage unavailable: %s", exc)
+            if pushed:
+                raise  # nobody asked: the reminder loop tries again later
             return [Reply(t(lang, "busy"))]
         except Exception:
             log.exception("failed to handle %r", event)
-            return [Reply(t(lang, "oops"))]
+            return [] if pushed else [Reply(t(lang, "oops"))]
 
 
 def route(turn: Turn) -> None:

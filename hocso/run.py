@@ -35,6 +35,15 @@ def services(config: Config, only: str) -> dict[str, Service]:
         if problem := token_problem(config.telegram.token):
             raise ServiceError(problem)
         chosen["bot"] = telegram
+    if only in ("all", "reminders"):
+        if only == "reminders":
+            if not config.redis.url:
+                raise ServiceError("reminders alone need REDIS_URL: the schedule they send from")
+            from handlers.telegram import token_problem
+
+            if problem := token_problem(config.telegram.token):
+                raise ServiceError(problem)
+        chosen["reminders"] = remind
     if only in ("all", "reporter"):
         if only == "reporter" and not config.redis.url:
             raise ServiceError("the reporter alone needs REDIS_URL: the outboxes it drains")
@@ -55,6 +64,37 @@ async def telegram(app: App, stop: asyncio.Event) -> None:
         await adapter.serve(stop)
     except CannotServe as exc:
         raise ServiceError(str(exc)) from exc
+
+
+async def remind(app: App, stop: asyncio.Event) -> None:
+    """Send due reminders (hocso/reminders.py), through the fleet-wide flood limits."""
+    from telegram.error import InvalidToken, NetworkError
+
+    from handlers.limits import PushLimits
+    from handlers.telegram_push import TelegramPush
+    from hocso.reminders import ReminderLoop
+    from storage.schedule import Schedule
+
+    config = app.config
+    rate = config.telegram.broadcast_rate
+    limits = PushLimits.for_redis(app.redis, config.redis.url, app.keys.prefix, rate=rate)
+    try:
+        async with TelegramPush(config.telegram, app.redis, app.keys) as telegram:
+            loop = ReminderLoop(
+                app.engine,
+                Schedule(app.redis, app.keys),
+                {telegram.platform: telegram},
+                limits,
+                config.reminders,
+                timezone=config.timezone,
+                rate=rate,
+            )
+            await loop.run(stop)
+    except InvalidToken as exc:
+        raise ServiceError("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc
+    except NetworkError as exc:  # at start-up (getMe); later failures are retried
+        where = config.telegram.base_url or "api.telegram.org"
+        raise ServiceError(f"cannot reach Telegram at {where}: {exc}") from exc
 
 
 async def report(app: App, stop: asyncio.Event) -> None:
