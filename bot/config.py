@@ -6,6 +6,7 @@ stops start-up with one clear line per problem, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -134,6 +135,7 @@ class TelegramSettings(Section):
         return self
 
 
+@functools.lru_cache(maxsize=1024)
 def clock_time(text: str) -> int:
     """Minutes after midnight of "19:30", "19h30", "7h", "7:05", "19" (ValueError if not)."""
     found = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:hg.]\s*(\d{2})?)?\s*", text.lower())

@@ -34,6 +34,7 @@ from bot.events import Event
 from bot.reminders import FRESH, RETAKEN
 from bot.store import StorageUnavailable
 from handlers.push import PushSender, SlowDown, TryLater, Unreachable
+from storage.batch import BatchStore
 from storage.schedule import Claim, Schedule
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ class ReminderLoop:
         self.gate = asyncio.Semaphore(max(4, min(256, rate // 5)))
         self.sent = 0  # by this worker, since it started
         self._warned: set[str] = set()
+        # A store that takes the state the claim read (storage/batch.py): no reads of its own.
+        self.preload = isinstance(engine.store, BatchStore)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Claim and send until `stop` is set; rest `idle` seconds when nothing is due."""
@@ -100,7 +103,9 @@ class ReminderLoop:
             shard = (first + i) % shards
             while stop is None or not stop.is_set():
                 now = self.clock()
-                claims = await self.schedule.claim(shard, now, self.settings.lease, self.batch)
+                claims = await self.schedule.claim(
+                    shard, now, self.settings.lease, self.batch, with_state=self.preload
+                )
                 if not claims:
                     break
                 claimed += len(claims)
@@ -127,6 +132,8 @@ class ReminderLoop:
                 log.warning("reminders: no sender for %r learners in this process", platform)
             return None
         async with self.gate:
+            if claim.state is not None and isinstance(self.engine.store, BatchStore):
+                self.engine.store.preload(claim.user, claim.state)
             try:
                 replies = await self.engine.push(claim.user, RETAKEN if claim.retaken else FRESH)
             except StorageUnavailable:

@@ -70,18 +70,23 @@ async def remind(app: App, stop: asyncio.Event) -> None:
     """Send due reminders (hocso/reminders.py), through the fleet-wide flood limits."""
     from telegram.error import InvalidToken, NetworkError
 
+    from bot.engine import Engine
     from handlers.limits import PushLimits
     from handlers.telegram_push import TelegramPush
     from hocso.reminders import ReminderLoop
+    from storage.batch import BatchStore
     from storage.schedule import Schedule
+    from storage.state import StateStore
 
     config = app.config
     rate = config.telegram.broadcast_rate
     limits = PushLimits.for_redis(app.redis, config.redis.url, app.keys.prefix, rate=rate)
     try:
         async with TelegramPush(config.telegram, app.redis, app.keys) as telegram:
+            # The loop's own engine: its saves go to Redis in pipelines (storage/batch.py).
+            engine = Engine(BatchStore(StateStore(app.redis, app.keys)), app.curriculum, config)
             loop = ReminderLoop(
-                app.engine,
+                engine,
                 Schedule(app.redis, app.keys),
                 {telegram.platform: telegram},
                 limits,

@@ -36,7 +36,11 @@ class Keys:
         return f"{self.prefix}:{{s{shard:02d}}}"
 
     def learner(self, user: str) -> str:
-        return f"{self._tag(self.shard(user))}:u:{user}"
+        return f"{self.learner_prefix(self.shard(user))}{user}"
+
+    def learner_prefix(self, shard: int) -> str:
+        """The start of the keys of one shard's learners (what follows is their id)."""
+        return f"{self._tag(shard)}:u:"
 
     def outbox(self, shard: int) -> str:
         return f"{self._tag(shard)}:outbox"

@@ -24,16 +24,26 @@ from redis.asyncio import Redis
 
 from storage.keys import Keys
 
-# KEYS: due zset, in-flight zset. ARGV: now (ms), lease (ms), limit.
-# Returns the lease's end, then user, retaken ("1"/"0") pairs.
+# KEYS: due zset, in-flight zset. ARGV: now (ms), lease (ms), limit, and the start of the
+# shard's learner keys ("" for no state). Returns the lease's end, then for each claim: user,
+# retaken ("1"/"0"), and (with the key start) the number of state fields and the fields.
+# Reading the learner's hash here saves a round trip each; it is on the same shard (hash
+# tag), so this stays valid on Redis Cluster.
 _CLAIM = """
 local now, lease, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local until_ms = now + lease
 local out = {until_ms}
+local function state(user)
+  if ARGV[4] == '' then return end
+  local fields = redis.call('HGETALL', ARGV[4] .. user)
+  out[#out + 1] = #fields
+  for _, x in ipairs(fields) do out[#out + 1] = x end
+end
 local again = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
 for _, user in ipairs(again) do
   redis.call('ZADD', KEYS[2], until_ms, user)
   out[#out + 1] = user; out[#out + 1] = '1'
+  state(user)
 end
 local left = limit - #again
 if left > 0 then
@@ -43,6 +53,7 @@ if left > 0 then
       redis.call('ZREM', KEYS[1], user)
       redis.call('ZADD', KEYS[2], until_ms, user)
       out[#out + 1] = user; out[#out + 1] = '0'
+      state(user)
     end
   end
 end
@@ -77,6 +88,7 @@ class Claim:
     shard: int
     lease_until: int  # ms since the epoch: the claim is this worker's until then
     retaken: bool  # its first worker did not finish it
+    state: dict[str, str] | None = None  # the learner's hash, when asked for
 
 
 @dataclass(frozen=True)
@@ -96,17 +108,27 @@ class Schedule:
         self._claim = redis.register_script(_CLAIM)
         self._ack = redis.register_script(_ACK)
 
-    async def claim(self, shard: int, now: float, lease: float, limit: int) -> list[Claim]:
+    async def claim(
+        self, shard: int, now: float, lease: float, limit: int, with_state: bool = False
+    ) -> list[Claim]:
         """Up to `limit` of this shard's due reminders (and any whose worker's lease ended),
-        now this worker's for `lease` seconds."""
+        now this worker's for `lease` seconds; `with_state`: with each learner's hash."""
         keys = [self.keys.schedule(shard), self.keys.in_flight(shard)]
-        raw = await self._claim(keys=keys, args=[int(now * 1000), int(lease * 1000), limit])
-        until = int(raw[0])
-        pairs = [_text(x) for x in raw[1:]]
-        return [
-            Claim(user, shard, until, flag == "1")
-            for user, flag in zip(pairs[::2], pairs[1::2], strict=True)
-        ]
+        start = self.keys.learner_prefix(shard) if with_state else ""
+        args = [int(now * 1000), int(lease * 1000), limit, start]
+        raw = [_text(x) for x in await self._claim(keys=keys, args=args)]
+        until, i, claims = int(raw[0]), 1, []
+        while i < len(raw):
+            user, retaken = raw[i], raw[i + 1] == "1"
+            i += 2
+            state = None
+            if with_state:
+                count = int(raw[i])
+                flat = raw[i + 1 : i + 1 + count]
+                state = dict(zip(flat[::2], flat[1::2], strict=True))
+                i += 1 + count
+            claims.append(Claim(user, shard, until, retaken, state))
+        return claims
 
     async def ack(self, shard: int, done: list[tuple[Claim, bool]], day: str) -> int:
         """These claims are finished (`True`: a message was sent, counted for `day`).

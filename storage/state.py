@@ -90,6 +90,23 @@ class StateStore:
 
         Returns False on a conflict; the caller reloads and tries again.
         """
+        keys, args = self.write_args(key, version, old, new, events, due)
+        try:
+            result = await self._write(keys=keys, args=args)
+        except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        return int(result) >= 0
+
+    def write_args(
+        self,
+        key: str,
+        version: int,
+        old: Mapping[str, str],
+        new: Mapping[str, str] | None,
+        events: Sequence[Mapping[str, str]] = (),
+        due: float | None = None,
+    ) -> tuple[list[str], list[str | int]]:
+        """The write script's KEYS and ARGV for `save` (storage/batch.py pipelines them)."""
         changed = {k: v for k, v in (new or {}).items() if old.get(k) != v}
         removed = [k for k in old if new is not None and k not in new]
         args: list[str | int] = [version, "delete" if new is None else "save", _due(due)]
@@ -99,11 +116,7 @@ class StateStore:
         args += [len(removed), *removed]
         args += [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in events]
         keys = [self.keys.learner(key), self.keys.outbox_of(key), self.keys.schedule_of(key)]
-        try:
-            result = await self._write(keys=keys, args=args)
-        except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
-        return int(result) >= 0
+        return keys, args
 
 
 def _due(due: float | None) -> str:
