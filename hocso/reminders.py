@@ -76,6 +76,9 @@ class ReminderLoop:
         self.batch = batch
         self.idle = idle
         self.gate = asyncio.Semaphore(max(4, min(256, rate // 5)))
+        # One message of this process at a time asks the shared limiter: many waiters would
+        # all wake to each freed slot and poll Redis together.
+        self.turnstile = asyncio.Lock()
         self.sent = 0  # by this worker, since it started
         self._warned: set[str] = set()
         # A store that takes the state the claim read (storage/batch.py): no reads of its own.
@@ -142,7 +145,8 @@ class ReminderLoop:
             if not replies:
                 return False
             while self._still_mine(claim):
-                await self.limits.wait(chat)
+                async with self.turnstile:
+                    await self.limits.wait(chat)
                 if not self._still_mine(claim):
                     break
                 try:
