@@ -245,10 +245,10 @@ async def drain(rate: int, seconds: float) -> None:
             async with TelegramPush(config.telegram, redis, keys, connections=256) as push:
                 sender = Timed(push)
                 loop = loop_for(redis, keys, config, sender, limits, rate, batch=max(100, rate))
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), time.process_time()
                 while await loop.pass_once():
                     pass
-                elapsed = time.perf_counter() - began
+                elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
     finally:
         api.terminate()
         await api.wait()
@@ -260,7 +260,9 @@ async def drain(rate: int, seconds: float) -> None:
     print(
         f"drain at {rate}/s: {sent:,} sent to the fake Bot API in {elapsed:.1f} s; "
         f"{steady:,.1f}/s after the first second's burst: 100,000 take "
-        f"{100_000 / steady / 60:,.1f} min, 1,000,000 {1_000_000 / steady / 3600:,.1f} h"
+        f"{100_000 / steady / 60:,.1f} min, 1,000,000 {1_000_000 / steady / 3600:,.1f} h\n"
+        f"  CPU a message in this process: {cpu / sent * 1e6:,.0f} µs "
+        f"(one core: {sent / cpu:,.0f}/s)"
     )
 
 
