@@ -87,11 +87,17 @@ class ReminderLoop:
     async def run(self, stop: asyncio.Event) -> None:
         """Claim and send until `stop` is set; rest `idle` seconds when nothing is due."""
         while not stop.is_set():
+            sent = self.sent
             try:
                 claimed = await self.pass_once(stop)
             except REDIS_DOWN as exc:
                 log.warning("reminders: Redis unavailable (%s); trying again", exc)
                 claimed = 0
+            except Exception:  # a bug must not stop the bot that runs beside the loop
+                log.exception("reminders: pass failed; trying again")
+                claimed = 0
+            if claimed:
+                log.info("reminders: %d due, %d sent", claimed, self.sent - sent)
             if not claimed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.idle)
