@@ -13,13 +13,9 @@ from collections.abc import Awaitable, Callable
 
 from bot.config import Config
 from handlers import CannotServe
-from hocso.app import App, open_app
+from hocso.app import App, ServiceError, open_app
 
 log = logging.getLogger(__name__)
-
-
-class ServiceError(Exception):
-    """A service cannot run, for a reason the operator can fix (said in one line)."""
 
 
 Service = Callable[[App, asyncio.Event], Awaitable[None]]
