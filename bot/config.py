@@ -65,6 +65,10 @@ class RedisSettings(Section):
     url: str = ""  # empty: an embedded in-process Redis (fine for `hocso chat`, not for workers)
     prefix: str = "hocso"
     shards: Annotated[int, Field(ge=1, le=1024)] = 64
+    # Seconds to connect, and to wait for any answer: a Redis that hangs makes the learner
+    # wait this long for "busy, try again", not forever.
+    connect_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+    timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
 
     @field_validator("url")
     @classmethod
@@ -169,6 +173,8 @@ ENV = {
     "HOCSO_TIMEZONE": "timezone",
     "REDIS_URL": "redis.url",
     "HOCSO_REDIS_PREFIX": "redis.prefix",
+    "HOCSO_REDIS_CONNECT_TIMEOUT": "redis.connect_timeout",
+    "HOCSO_REDIS_TIMEOUT": "redis.timeout",
     "DATABASE_URL": "database.url",
     "TELEGRAM_BOT_TOKEN": "telegram.token",
     "TELEGRAM_BOT_USERNAME": "telegram.username",

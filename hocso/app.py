@@ -8,9 +8,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ConstantBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from bot.config import Config
+from bot.config import Config, RedisSettings
 from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
 from storage.db import Database, database_url
@@ -42,7 +45,7 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     keys = Keys(config.redis.prefix, config.redis.shards)
     snapshot = config.data_dir / "console-state.json"
     embedded = not config.redis.url
-    redis = await open_embedded(snapshot) if embedded else Redis.from_url(config.redis.url)
+    redis = await open_embedded(snapshot) if embedded else redis_client(config.redis)
     if not embedded:
         await _reachable(redis, config.redis.url)
     engine = Engine(StateStore(redis, keys), curriculum, config)
@@ -54,6 +57,19 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
         if embedded:
             await save_snapshot(redis, snapshot, keys.prefix)
         await redis.aclose()
+
+
+def redis_client(settings: RedisSettings) -> Redis:
+    """A Redis client that gives up in time: a hanging Redis makes learners wait
+    `timeout` seconds for "busy", not forever. A dropped connection (Redis restarted) is
+    retried once; a timeout is not, as waiting again would double the wait. Retrying a
+    state write is safe: its version check refuses a write that already happened."""
+    return Redis.from_url(
+        settings.url,
+        socket_connect_timeout=settings.connect_timeout,
+        socket_timeout=settings.timeout,
+        retry=Retry(ConstantBackoff(0.1), 1, supported_errors=(RedisConnectionError,)),
+    )
 
 
 async def _reachable(redis: Redis, url: str) -> None:
