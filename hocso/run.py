@@ -9,7 +9,8 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from bot.config import Config
 from handlers import CannotServe
@@ -18,7 +19,7 @@ from hocso.app import App, ServiceError, open_app
 log = logging.getLogger(__name__)
 
 
-Service = Callable[[App, asyncio.Event], Awaitable[None]]
+Service = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def services(config: Config, only: str) -> dict[str, Service]:
