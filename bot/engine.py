@@ -110,7 +110,7 @@ def route(turn: Turn) -> None:
     if event.kind == "button":
         tap = parse(event.payload)
         found = routes.buttons.get(type(tap)) if tap else None
-        return _run(turn, found, tap) if found else turn.notice("stale_button")
+        return _run(turn, found, tap) if found else _stale(turn)
     if event.kind == "text":
         found = routes.texts.get(learner.stage)
         return found.handler(turn, event.text) if found else _not_understood(turn)
@@ -120,13 +120,20 @@ def route(turn: Turn) -> None:
 def _run(turn: Turn, route: Route, *args: object) -> None:
     stage = turn.learner.stage
     if route.stages and stage not in route.stages:
-        return turn.notice("stale_button")
+        return _stale(turn)
     if not route.stages and not route.anywhere:
         if stage in st.ONBOARDING:
             return turn.reshow()  # the onboarding question comes first
         if stage in st.DETOURS:
             st.come_back(turn.learner)  # moving on ends the aside
     route.handler(turn, *args)
+
+
+def _stale(turn: Turn) -> None:
+    """A button from an older message: a short note, and what the learner is asked now
+    (with buttons that work), so an old keyboard is never a dead end."""
+    turn.notice("stale_button")
+    turn.reshow()
 
 
 def _not_understood(turn: Turn) -> None:

@@ -153,6 +153,7 @@ class Accepted(Model):
 class Typed(_Question):
     type: Literal["typed"]
     accept: Accepted
+    hint: FeedbackText | None = None  # shown on "💡 Gợi ý"; without it, the answer's first letters
 
 
 Question = SingleChoice | TrueFalse | Typed

@@ -96,6 +96,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "✍️ Bác gõ câu trả lời rồi gửi nhé.",
         "en": "✍️ Type your answer and send it.",
     },
+    "btn_hint": {"vi": "💡 Gợi ý", "en": "💡 Hint"},
+    "btn_dont_know": {"vi": "🤷 Không biết", "en": "🤷 I don't know"},
+    "hint": {"vi": "💡 Gợi ý: {hint}", "en": "💡 Hint: {hint}"},
+    "hint_letters": {"vi": "đáp án có dạng «{shape}»", "en": "the answer looks like «{shape}»"},
+    "hint_digits": {
+        "vi": "đáp án là một số có {n} chữ số",
+        "en": "the answer is a {n}-digit number",
+    },
+    "gave_up": {
+        "vi": "🤷 Không sao đâu, mình cùng xem đáp án nhé.",
+        "en": "🤷 That's fine, let's look at the answer.",
+    },
+    "type_it": {
+        "vi": "✍️ Câu này bác gõ câu trả lời nhé. Chưa nhớ thì bấm «🤷 Không biết».",
+        "en": "✍️ This one needs a typed answer. Not sure? Tap «🤷 I don't know».",
+    },
     "your_answer": {"vi": "👉 Bác chọn: {answer}", "en": "👉 Your answer: {answer}"},
     "right": {"vi": "✅ Đúng rồi! Giỏi quá.", "en": "✅ That's right! Well done."},
     "wrong": {"vi": "❌ Chưa đúng, không sao cả.", "en": "❌ Not quite, and that's fine."},

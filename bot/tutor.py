@@ -19,6 +19,10 @@ from bot.router import Router
 from bot.turn import Turn
 
 TRUE_WORDS = {"dung", "d", "co", "true", "t", "yes", "y"}
+# Typed under a typed question, these ask for something; they are never graded as answers.
+SKIP_WORDS = {"khong biet", "bo qua", "skip", "chiu", "pass", "i don't know", "dont know"}
+HINT_WORDS = {"goi y", "hint", "help", "giup", "tro giup", "?"}
+NEXT_WORDS = {"tiep", "tiep tuc", "next", "continue", "ok", "xong", "roi"}
 FALSE_WORDS = {"sai", "s", "khong", "false", "f", "no", "n"}
 IN_LESSON = {Stage.LESSON, Stage.REVIEW}
 
@@ -36,6 +40,20 @@ class Answer(Payload, prefix="a"):
     attempt: str
     index: int
     choice: int  # the option's position; for true/false, 1 is true
+
+
+class Hint(Payload, prefix="hint"):
+    """ "💡 Hint" under a typed question."""
+
+    attempt: str
+    index: int
+
+
+class DontKnow(Payload, prefix="dk"):
+    """ "🤷 I don't know" under a typed question: show the answer, count it missed, go on."""
+
+    attempt: str
+    index: int
 
 
 class StartLesson(Payload, prefix="les"):
@@ -152,12 +170,35 @@ def _ask(turn: Turn, question: Question, index: int, total: int) -> None:
         )
     else:
         text = f"{text}\n{turn.t('type_answer')}"
+        rows = (typed_buttons(turn, index),)
     lesson_id = learner.lesson
     if learner.stage == st.REVIEW:
         lesson_id = learner.review_queue[learner.review_step].split("/", 1)[0]
     lesson = turn.curriculum.lesson(lesson_id)
     image = _media(turn, lesson, question.image, "image", text) if lesson else None
-    turn.add(Reply(text, rows, media=image))
+    turn.add(Reply(text, rows, media=image, free_text=isinstance(question, Typed)))
+
+
+def typed_buttons(turn: Turn, index: int, hint: bool = True) -> tuple[Button, ...]:
+    """A typed question still has buttons, so a learner who only taps is never stuck."""
+    attempt = turn.learner.attempt
+    dont_know = turn.button("btn_dont_know", DontKnow(attempt, index))
+    return (turn.button("btn_hint", Hint(attempt, index)), dont_know) if hint else (dont_know,)
+
+
+def hint_text(turn: Turn, question: Typed) -> str:
+    """The author's hint, else the answer's shape: first letters, or how many digits."""
+    if question.hint:
+        return question.hint.get(turn.lang)
+    answer = accepted(turn, question)[0]
+    if answer.replace(" ", "").isdigit():
+        return turn.t("hint_digits", n=len(answer.replace(" ", "")))
+    shape = " ".join(w[0] + "_" * (len(w) - 1) for w in answer.split())
+    return turn.t("hint_letters", shape=shape)
+
+
+def accepted(turn: Turn, question: Typed) -> list[str]:
+    return (question.accept.en if turn.lang == "en" else None) or question.accept.vi
 
 
 def _answer_button(label: str, attempt: str, index: int, choice: int) -> Button:
@@ -178,6 +219,30 @@ def on_next(turn: Turn, tap: Next) -> None:
         show_step(turn)
         return
     _advance(turn, lesson)
+
+
+@router.button(Hint)
+def on_hint(turn: Turn, tap: Hint) -> None:
+    if not _is_current(turn, tap.attempt, tap.index):
+        return
+    question = _current_question(turn)
+    if isinstance(question, Typed):
+        give_hint(turn, question)
+
+
+def give_hint(turn: Turn, question: Typed) -> None:
+    text = f"{turn.t('hint', hint=hint_text(turn, question))}\n{turn.t('type_answer')}"
+    index = position(turn.learner)
+    turn.add(Reply(text, (typed_buttons(turn, index, hint=False),), free_text=True))
+
+
+@router.button(DontKnow)
+def on_dont_know(turn: Turn, tap: DontKnow) -> None:
+    if not _is_current(turn, tap.attempt, tap.index):
+        return
+    question = _current_question(turn)
+    if isinstance(question, Typed):
+        _answer(turn, question, None)
 
 
 @router.button(Answer)
@@ -206,7 +271,7 @@ def on_text(turn: Turn, text: str) -> None:
         return
     typed = normalize_answer(text)
     if isinstance(question, Typed):
-        return _answer(turn, question, text.strip())
+        return _on_typed(turn, question, text)
     if isinstance(question, SingleChoice):
         for i, option in enumerate(question.options):
             if typed in (normalize_answer(option.text.get(turn.lang)), str(i + 1)):
@@ -217,11 +282,30 @@ def on_text(turn: Turn, text: str) -> None:
     show_step(turn)
 
 
+def _on_typed(turn: Turn, question: Typed, text: str) -> None:
+    """A typed answer is graded, unless it is one of the words that ask for help or to move
+    on: those are never counted as a wrong answer."""
+    typed = normalize_answer(text)
+    if typed in {normalize_answer(a) for a in accepted(turn, question)}:
+        return _answer(turn, question, text.strip())
+    if typed in ("1", "2"):  # the buttons' numbers, as a console shows them
+        return give_hint(turn, question) if typed == "1" else _answer(turn, question, None)
+    if typed in SKIP_WORDS:
+        return _answer(turn, question, None)
+    if typed in HINT_WORDS:
+        return give_hint(turn, question)
+    if typed in NEXT_WORDS:
+        turn.say(turn.t("type_it"))
+        return show_step(turn)
+    _answer(turn, question, text.strip())
+
+
 def _is_current(turn: Turn, attempt: str, index: int) -> bool:
     """Buttons carry the attempt and step they belong to; anything else is old or forged."""
     learner = turn.learner
     if learner.stage not in IN_LESSON or attempt != learner.attempt:
         turn.notice("stale_button")
+        turn.reshow()  # an old keyboard answers with what the learner is asked now
         return False
     if index != position(learner):
         # An earlier step of this very attempt: most likely a double tap.
@@ -250,10 +334,15 @@ def _current_question(turn: Turn, quiet: bool = False) -> Question | None:
     return step
 
 
-def _answer(turn: Turn, question: Question, given: int | str) -> None:
+def _answer(turn: Turn, question: Question, given: int | str | None) -> None:
+    """Grade an answer (an option's position, true/false as 1/0, typed words), or None: the
+    learner does not know, so the answer is shown and counted as missed."""
     learner = turn.learner
     lang = turn.lang
-    if isinstance(question, SingleChoice):
+    if given is None:
+        right, shown, extra = False, turn.t("btn_dont_know"), None
+        correct_text = _correct_text(turn, question)
+    elif isinstance(question, SingleChoice):
         assert isinstance(given, int)
         chosen = question.options[given]
         right, shown = chosen.correct, chosen.text.get(lang)
@@ -265,13 +354,13 @@ def _answer(turn: Turn, question: Question, given: int | str) -> None:
         extra = question.feedback_true if given else question.feedback_false
         correct_text = turn.t("btn_true" if question.answer else "btn_false")
     else:
-        accepted = (question.accept.en if lang == "en" else None) or question.accept.vi
-        right = normalize_answer(str(given)) in {normalize_answer(a) for a in accepted}
-        shown, extra, correct_text = str(given), None, accepted[0]
+        answers = accepted(turn, question)
+        right = normalize_answer(str(given)) in {normalize_answer(a) for a in answers}
+        shown, extra, correct_text = str(given), None, answers[0]
     if turn.event.kind == "button":  # the question's buttons give way to the chosen answer
         prompt = question.prompt.get(lang)
         turn.say(f"❓ {prompt}\n{turn.t('your_answer', answer=shown)}", replace=True)
-    lines = [turn.t("right" if right else "wrong")]
+    lines = [turn.t("right" if right else "wrong" if given is not None else "gave_up")]
     if extra:
         lines.append(extra.get(lang))
     if not right:
@@ -299,6 +388,14 @@ def _answer(turn: Turn, question: Question, given: int | str) -> None:
         correct=int(right),
     )
     _advance(turn, lesson)
+
+
+def _correct_text(turn: Turn, question: Question) -> str:
+    if isinstance(question, SingleChoice):
+        return next(o.text.get(turn.lang) for o in question.options if o.correct)
+    if isinstance(question, TrueFalse):
+        return turn.t("btn_true" if question.answer else "btn_false")
+    return accepted(turn, question)[0]
 
 
 def _advance(turn: Turn, lesson: Lesson) -> None:
@@ -353,6 +450,18 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
 
 
 @router.shows(Stage.LESSON, Stage.REVIEW)
+def show_current(turn: Turn) -> None:
+    """The step the learner is on, again (after a stale tap, or words not understood)."""
+    learner = turn.learner
+    if learner.stage == st.REVIEW and review.current_question(turn):
+        return show_step(turn)
+    if learner.stage == st.LESSON and learner.lesson:
+        if current_lesson(turn):
+            show_step(turn)
+        return
+    resume(turn)
+
+
 @router.command("continue", "learn")
 @router.button(Resume)
 def resume(turn: Turn, _: object = None) -> None:

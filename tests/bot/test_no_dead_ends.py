@@ -1,0 +1,57 @@
+"""Issue 10, in the learner's words: whoever taps, types or sends a voice note always gets to
+the next step."""
+
+from __future__ import annotations
+
+from bot.events import Event
+
+
+async def typed_question(chat) -> None:  # noqa: ANN001
+    """Onboarded, in lesson two (Bài hai), at its typed question."""
+    await chat.onboard()
+    await chat.send("/menu")
+    await chat.tap("Chọn chủ đề")
+    await chat.tap("Điện thoại")
+    await chat.tap("Bài hai")
+    await chat.tap("Tiếp tục")
+    assert "Gõ chữ không" in chat.text
+
+
+async def test_a_typed_question_has_a_hint_and_an_i_dont_know_button(chat, redis, keys):
+    await typed_question(chat)
+    assert [b.label for b in chat.buttons] == ["💡 Gợi ý", "🤷 Không biết"]
+    await chat.tap("Gợi ý")
+    assert "đáp án có dạng «k____»" in chat.text  # the first letter, then one mark a letter
+    assert [b.label for b in chat.buttons] == ["🤷 Không biết"]
+    await chat.tap("Không biết")
+    assert "Đáp án đúng: không" in chat.text and "Giải thích ba" in chat.text
+    assert "Bác đúng 0/1 câu" in chat.text  # counted as missed; the lesson goes on to its end
+
+
+async def test_words_that_ask_to_move_on_are_never_graded(chat):
+    await typed_question(chat)
+    for words in ("tiếp tục", "next", "Tiep"):
+        await chat.send(words)
+        assert "Chưa đúng" not in chat.text
+        assert "Gõ chữ không" in chat.text and "Không biết" in chat.text
+    await chat.send("gợi ý")
+    assert "Gợi ý:" in chat.text
+    await chat.send("bỏ qua")
+    assert "Đáp án đúng: không" in chat.text and "Chưa đúng" not in chat.text
+
+
+async def test_an_old_keyboard_answers_with_the_current_step(chat):
+    await chat.onboard()
+    await chat.tap("Học tiếp")
+    old_next = chat.button("Tiếp tục").payload
+    await chat.tap("Tiếp tục")  # on question one now
+    replies = await chat.event(Event(chat.user, "button", payload=old_next))
+    assert "đã trả lời" in replies[0].text  # a double tap: just a note
+    await chat.send("/menu")
+    await chat.tap("Chọn chủ đề")
+    await chat.tap("Điện thoại")
+    await chat.tap("Bài một")  # a new attempt: the old buttons belong to the last one
+    await chat.tap("Tiếp tục")
+    replies = await chat.event(Event(chat.user, "button", payload=old_next))
+    assert replies[0].notice and "cũ" in replies[0].text
+    assert "Câu hỏi một?" in chat.text and "Đúng rồi" in [b.label for b in chat.buttons]
