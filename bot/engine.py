@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
+from bot import understand
 from bot.config import Config
 from bot.events import Event, Reply
 from bot.features import all_routes
@@ -112,8 +113,7 @@ def route(turn: Turn) -> None:
         found = routes.buttons.get(type(tap)) if tap else None
         return _run(turn, found, tap) if found else _stale(turn)
     if event.kind == "text":
-        found = routes.texts.get(learner.stage)
-        return found.handler(turn, event.text) if found else _not_understood(turn)
+        return _on_text(turn, event.text)
     turn.say(turn.t("only_text"))
 
 
@@ -129,6 +129,40 @@ def _run(turn: Turn, route: Route, *args: object) -> None:
     route.handler(turn, *args)
 
 
+def _on_text(turn: Turn, text: str) -> None:
+    """Typed text: the stage's own reading if it comes first (a typed answer), else the
+    button on screen it names, a common word, the stage's reading, or "not understood"."""
+    found = turn.routes.texts.get(turn.learner.stage)
+    if found and found.first and found.handler(turn, text) is not False:
+        return
+    button = understand.match_button(text, understand.current_buttons(turn))
+    tap = parse(button.payload) if button else None
+    route = turn.routes.buttons.get(type(tap)) if tap else None
+    if route:
+        return _run(turn, route, tap)
+    wish = understand.intent(text)
+    if wish and turn.learner.stage not in st.ONBOARDING:
+        return _on_intent(turn, wish)
+    if found and not found.first and found.handler(turn, text) is not False:
+        return
+    _not_understood(turn)
+
+
+def _on_intent(turn: Turn, wish: str) -> None:
+    """A common word typed where no button means it."""
+    learner = turn.learner
+    if learner.stage in st.DETOURS:
+        st.come_back(learner)
+    if wish == "menu":
+        found = turn.routes.commands["menu"]
+        return found.handler(turn)
+    if wish == "relearn" and learner.stage == Stage.LESSON:
+        return turn.routes.commands["restart"].handler(turn)
+    if wish in ("help", "next", "relearn"):
+        turn.say(turn.t(f"hint_{wish}"))
+    turn.reshow()
+
+
 def _stale(turn: Turn) -> None:
     """A button from an older message: a short note, and what the learner is asked now
     (with buttons that work), so an old keyboard is never a dead end."""
@@ -142,7 +176,7 @@ def _not_understood(turn: Turn) -> None:
     if turn.learner.stage in st.DETOURS:
         st.come_back(turn.learner)
     turn.say(turn.t("not_understood"))
-    turn.reshow()
+    turn.reshow()  # the step again, with its buttons: never a dead end
 
 
 def _new_learner(turn: Turn) -> None:

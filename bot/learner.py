@@ -63,6 +63,7 @@ class Learner:
     inactive: bool = False  # the learner blocked the bot; nothing is sent until they write
     settings_only: bool = False  # changing one setting from the menu, not onboarding
     area_page: int = 0
+    view: str = ""  # which menu screen is shown (see menu.show_view), so it can be shown again
     # the lesson in progress
     lesson: str = ""
     lesson_version: int = 0
@@ -96,6 +97,7 @@ _FIELDS = {
     "ia": "inactive",
     "so": "settings_only",
     "pg": "area_page",
+    "vw": "view",
     "ls": "lesson",
     "lv": "lesson_version",
     "sp": "step",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import certificate, onboarding, review, tutor
+from bot import certificate, onboarding, review, tutor, understand
 from bot import learner as st
 from bot.events import Button
 from bot.learner import Stage
@@ -63,16 +63,55 @@ def menu_buttons(turn: Turn) -> list[list[Button]]:
     return rows
 
 
-@router.shows(Stage.MENU)
+def screen(turn: Turn, view: str) -> None:
+    """A menu screen is shown: the learner is in the menu (a lesson in progress waits for
+    "Học tiếp"), and which screen it is is kept so it can be shown again."""
+    if turn.learner.stage in (Stage.LESSON, Stage.REVIEW):
+        turn.learner.stage = Stage.MENU
+    turn.learner.view = view
+
+
 @router.command("menu")
 @router.button(ShowMenu)
 def show_menu(turn: Turn, _: object = None) -> None:
+    screen(turn, "")
     turn.say(turn.t("menu"), *menu_buttons(turn))
 
 
+@router.shows(Stage.MENU)
+def show_view(turn: Turn) -> None:
+    """The menu screen the learner was on, again."""
+    view = turn.learner.view
+    if view == "mods":
+        return show_modules(turn)
+    if view.startswith("m:") and turn.curriculum.module(view[2:]):
+        return show_module(turn, Module(view[2:]))
+    if view == "set":
+        return show_settings(turn)
+    show_menu(turn)
+
+
 @router.text(Stage.MENU)
-def on_text(turn: Turn, text: str) -> None:
-    turn.say(turn.t("not_understood"), *menu_buttons(turn))
+def on_text(turn: Turn, text: str) -> bool:
+    """A topic's or a lesson's name typed on the menu opens it."""
+    said = understand.fold(text)
+    if len(said) < 3:
+        return False
+    modules = [m for m in turn.curriculum.modules if said in understand.fold(_title(turn, m))]
+    if len(modules) == 1:
+        show_module(turn, Module(modules[0].id))
+        return True
+    lessons = [
+        x for x in turn.curriculum.lessons if said in understand.fold(x.title.get(turn.lang))
+    ]
+    if len(lessons) == 1:
+        tutor.on_start_lesson(turn, tutor.StartLesson(lessons[0].id))
+        return True
+    return False
+
+
+def _title(turn: Turn, module: object) -> str:
+    return module.info.title.get(turn.lang)  # type: ignore[attr-defined]
 
 
 def after_lesson_buttons(turn: Turn, retry_lesson: str | None) -> tuple[tuple[Button, ...], ...]:
@@ -86,6 +125,7 @@ def after_lesson_buttons(turn: Turn, retry_lesson: str | None) -> tuple[tuple[Bu
 
 @router.button(Modules)
 def show_modules(turn: Turn, _: object = None) -> None:
+    screen(turn, "mods")
     done = set(turn.learner.done)
     rows = []
     for module in turn.curriculum.modules:
@@ -103,6 +143,7 @@ def show_module(turn: Turn, tap: Module) -> None:
     if module is None:
         turn.notice("stale_button")
         return show_modules(turn)
+    screen(turn, f"m:{module.id}")
     done = set(turn.learner.done)
     rows = []
     for lesson in module.lessons:
@@ -117,6 +158,7 @@ def show_module(turn: Turn, tap: Module) -> None:
 @router.command("progress")
 @router.button(Progress)
 def show_progress(turn: Turn, _: object = None) -> None:
+    screen(turn, "")
     curriculum, done = turn.curriculum, set(turn.learner.done)
     total = len(curriculum.lessons)
     finished = sum(lesson.id in done for lesson in curriculum.lessons)
@@ -147,6 +189,7 @@ def show_progress(turn: Turn, _: object = None) -> None:
 @router.command("settings")
 @router.button(Settings)
 def show_settings(turn: Turn, _: object = None) -> None:
+    screen(turn, "set")
     turn.say(
         turn.t("settings"),
         [turn.button("btn_lang", Setting("lang")), turn.button("btn_area", Setting("area"))],
@@ -176,6 +219,7 @@ def on_setting(turn: Turn, tap: Setting) -> None:
 @router.command("help", anywhere=True)
 @router.button(Help)
 def show_help(turn: Turn, _: object = None) -> None:
+    screen(turn, "")
     turn.say(turn.t("help"), *menu_buttons(turn))
 
 

@@ -79,18 +79,23 @@ def greet(turn: Turn) -> None:
     ask_consent(turn)
 
 
-@router.shows(Stage.CONSENT)
 def ask_consent(turn: Turn) -> None:
+    """The privacy note in full, with the consent buttons."""
+    turn.say(turn.t("privacy"), *consent_buttons(turn))
+
+
+@router.shows(Stage.CONSENT)
+def remind_consent(turn: Turn) -> None:
+    """Asked again (words not understood, an old button): one short line, not the whole note."""
+    turn.say(turn.t("need_consent"), *consent_buttons(turn))
+
+
+def consent_buttons(turn: Turn) -> list[list[Button]]:
     buttons = [turn.button("agree", Consent("yes")), turn.button("disagree", Consent("no"))]
-    other = turn.button("switch_en", Consent("en")) if turn.lang == "vi" else None
-    other = other or Button("🌐 Tiếng Việt", Consent("vi").pack())
-    turn.say(turn.t("privacy"), buttons, [other])
-
-
-@router.text(Stage.CONSENT)
-def on_consent_text(turn: Turn, text: str) -> None:
-    turn.say(turn.t("need_consent"))
-    ask_consent(turn)
+    other = turn.button("switch_en", Consent("en"))
+    if turn.lang == "en":
+        other = turn.button("switch_vi", Consent("vi"))
+    return [buttons, [other]]
 
 
 @router.button(Consent, stages={Stage.NEW, Stage.CONSENT})
@@ -112,10 +117,7 @@ def on_consent(turn: Turn, tap: Consent) -> None:
 def ask_language(turn: Turn) -> None:
     turn.say(
         turn.t("choose_lang"),
-        [
-            Button("🇻🇳 Tiếng Việt", Language("vi").pack()),
-            Button("🇬🇧 English", Language("en").pack()),
-        ],
+        [turn.button("lang_vi", Language("vi")), turn.button("lang_en", Language("en"))],
     )
 
 
@@ -195,9 +197,23 @@ def on_age(turn: Turn, tap: Age) -> None:
     _next(turn, finish_profile)
 
 
-@router.text(Stage.LANG, Stage.AGE)
-def on_other_text(turn: Turn, text: str) -> None:
-    turn.reshow()
+@router.text(Stage.AGE)
+def on_age_text(turn: Turn, text: str) -> bool:
+    """ "65", "65 tuổi", "tôi 65 tuổi": the band that age falls in."""
+    years = [int(n) for n in re.findall(r"\d+", text) if 5 <= int(n) <= 120]
+    band = next((b for b in turn.config.age_bands if years and _in_band(years[0], b.id)), None)
+    if band is None:
+        return False
+    on_age(turn, Age(band.id))
+    return True
+
+
+def _in_band(years: int, band: str) -> bool:
+    """Band ids are "15-24" (from 15 to 24) or "60" (60 and over)."""
+    low, _, high = band.partition("-")
+    if not low.isdigit() or (high and not high.isdigit()):
+        return False
+    return int(low) <= years <= (int(high) if high else 200)
 
 
 def _next(turn: Turn, step: Callable[[Turn], None]) -> None:

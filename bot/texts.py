@@ -29,6 +29,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "agree": {"vi": "✅ Đồng ý", "en": "✅ I agree"},
     "disagree": {"vi": "❌ Không đồng ý", "en": "❌ No, thanks"},
     "switch_en": {"vi": "🌐 English", "en": "🌐 English"},
+    "switch_vi": {"vi": "🌐 Tiếng Việt", "en": "🌐 Tiếng Việt"},
     "declined": {
         "vi": "Dạ, mình hiểu. Mình không lưu gì cả.\nKhi nào bác muốn học, gõ /start nhé. 🌷",
         "en": "Understood. I have kept nothing.\nWhenever you want to learn, send /start. 🌷",
@@ -243,16 +244,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Please tap one of the buttons below to answer. 👇",
     },
     "not_understood": {
-        "vi": "Mình chưa hiểu ý bác. Bác bấm nút bên dưới hoặc gõ /help nhé.",
-        "en": "Sorry, I didn't understand. Tap a button below or send /help.",
+        "vi": "Mình chưa hiểu ý bác 😊 Bác bấm một nút bên dưới, hoặc gõ chữ trên nút nhé.",
+        "en": "Sorry, I didn't get that 😊 Tap a button below, or type its words.",
+    },
+    "hint_help": {
+        "vi": "❓ Bác bấm một nút bên dưới, hoặc gõ chữ trên nút (ví dụ «tiếp»).\n"
+        "Gõ «menu» để về menu, /help để xem thêm.",
+        "en": "❓ Tap a button below, or type its words (e.g. «next»).\n"
+        "Type «menu» for the menu, /help for more.",
+    },
+    "hint_next": {
+        "vi": "👉 Ở bước này bác chọn một nút bên dưới nhé.",
+        "en": "👉 Here, please pick one of the buttons below.",
+    },
+    "hint_relearn": {
+        "vi": "🔄 Muốn học lại bài nào, bác vào «📚 Chọn chủ đề» nhé.",
+        "en": "🔄 To redo a lesson, open «📚 Choose a topic».",
     },
     "only_text": {
         "vi": "Cảm ơn bác! 😊 Mình chỉ đọc được chữ và nút bấm thôi.",
         "en": "Thank you! 😊 I can only read text and buttons.",
     },
     "need_consent": {
-        "vi": "Bác bấm «Đồng ý» để bắt đầu học nhé.",
-        "en": "Please tap «I agree» to start learning.",
+        "vi": "🔒 Bác bấm «✅ Đồng ý» để bắt đầu học nhé.\n"
+        "(Mình chỉ lưu tiến độ học; bác xóa được bất cứ lúc nào bằng /forget.)",
+        "en": "🔒 Tap «✅ I agree» to start learning.\n"
+        "(I only keep your progress; erase it any time with /forget.)",
     },
     "group_hint": {
         "vi": "Chào cả nhà! 👋 Để học riêng, mời bác nhắn tin trực tiếp cho mình.",
@@ -329,3 +346,43 @@ TEXTS.update(
         },
     }
 )
+
+
+TEXTS.update(
+    {
+        "lang_vi": {"vi": "🇻🇳 Tiếng Việt", "en": "🇻🇳 Tiếng Việt"},
+        "lang_en": {"vi": "🇬🇧 English", "en": "🇬🇧 English"},
+    }
+)
+
+# Words a learner may type for a button, beside its label (bot/understand.py): by text key.
+# Written as people type them; case, accents and emoji do not matter. Erasing everything
+# ("forget_yes") has none on purpose: it is done only when asked for in its own words.
+WORDS: dict[str, tuple[str, ...]] = {
+    "agree": ("vâng", "ừ", "ok", "có", "dạ", "đồng ý", "được", "yes", "agree", "i agree"),
+    "disagree": ("không", "no", "không đồng ý"),
+    "switch_en": ("english", "tiếng anh", "en"),
+    "switch_vi": ("tiếng việt", "việt", "vi"),
+    "lang_vi": ("tiếng việt", "việt", "vietnamese", "vi"),
+    "lang_en": ("english", "tiếng anh", "anh", "en"),
+    "btn_next": ("tiếp", "tiếp tục", "next", "continue", "ok", "xong", "rồi", "vâng", "ừ", "có"),
+    "btn_continue": ("tiếp", "tiếp tục", "học", "học tiếp", "bắt đầu", "next", "continue", "ok"),
+    "btn_next_lesson": ("tiếp", "tiếp tục", "bài tiếp", "học tiếp", "next", "ok", "vâng"),
+    "btn_retry": ("học lại", "làm lại", "thử lại", "again", "retry"),
+    "btn_true": ("đúng", "có", "phải", "đ", "d", "true", "t", "yes", "y"),
+    "btn_false": ("sai", "không", "không đúng", "s", "false", "f", "no", "n"),
+    "skip": ("bỏ qua", "skip", "không", "thôi", "khỏi", "no"),
+    "btn_menu": ("menu", "về menu", "quay lại", "trở lại", "back"),
+    "btn_modules": ("chủ đề", "chọn chủ đề", "bài khác", "topics"),
+    "btn_progress": ("tiến độ", "progress"),
+    "btn_review": ("ôn tập", "ôn", "review"),
+    "btn_help": ("trợ giúp", "giúp", "help"),
+    "btn_settings": ("cài đặt", "settings"),
+    "btn_hint": ("gợi ý", "hint", "giúp", "help"),
+    "btn_dont_know": ("không biết", "bỏ qua", "chịu", "skip", "pass", "i don't know"),
+    "forget_no": ("không", "no", "giữ", "giữ lại", "thôi"),
+    "more_areas": ("xem thêm", "thêm", "more", "tiếp"),
+    "cert_no_name": ("không in tên", "no name"),
+    "cert_name_ok": ("đúng", "có", "ok", "vâng", "yes", "in"),
+    "cert_name_edit": ("sửa", "gõ lại", "sai", "edit", "không"),
+}

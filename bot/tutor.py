@@ -259,27 +259,28 @@ def on_button_answer(turn: Turn, tap: Answer) -> None:
     turn.notice("stale_button")
 
 
-@router.text(Stage.LESSON, Stage.REVIEW)
-def on_text(turn: Turn, text: str) -> None:
-    """Typed text during a lesson or review: an answer if it can be one, else a hint."""
+@router.text(Stage.LESSON, Stage.REVIEW, first=True)
+def on_text(turn: Turn, text: str) -> bool:
+    """Typed text at a typed question is its answer; anything else (a choice question's
+    option, "tiếp" on a card) is read like the buttons on screen (bot/engine.py)."""
     said = len(turn.outcome.replies)
+    if turn.learner.stage == st.REVIEW and not review.current_question(turn):
+        show_current(turn)  # its questions left the course: the review ends
+        return True
     question = _current_question(turn, quiet=True)
     if question is None:
-        if len(turn.outcome.replies) == said:  # else the lesson changed and was shown anew
-            turn.say(turn.t("use_buttons"))
-            show_step(turn)
-        return
-    typed = normalize_answer(text)
-    if isinstance(question, Typed):
-        return _on_typed(turn, question, text)
-    if isinstance(question, SingleChoice):
-        for i, option in enumerate(question.options):
-            if typed in (normalize_answer(option.text.get(turn.lang)), str(i + 1)):
-                return _answer(turn, question, i)
-    if isinstance(question, TrueFalse) and typed in TRUE_WORDS | FALSE_WORDS:
-        return _answer(turn, question, int(typed in TRUE_WORDS))
-    turn.say(turn.t("use_buttons"))
-    show_step(turn)
+        return len(turn.outcome.replies) > said  # the lesson changed and was shown anew
+    if not isinstance(question, Typed):
+        return False
+    _on_typed(turn, question, text)
+    return True
+
+
+@router.command("restart")
+def restart(turn: Turn) -> None:
+    """Start the lesson in progress again from its first step ("học lại")."""
+    lesson = turn.curriculum.lesson(turn.learner.lesson)
+    start_lesson(turn, lesson) if lesson else resume(turn)
 
 
 def _on_typed(turn: Turn, question: Typed, text: str) -> None:
@@ -294,7 +295,7 @@ def _on_typed(turn: Turn, question: Typed, text: str) -> None:
         return _answer(turn, question, None)
     if typed in HINT_WORDS:
         return give_hint(turn, question)
-    if typed in NEXT_WORDS:
+    if typed in NEXT_WORDS or typed in ("menu", "alo", "?"):
         turn.say(turn.t("type_it"))
         return show_step(turn)
     _answer(turn, question, text.strip())
@@ -453,8 +454,8 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
 def show_current(turn: Turn) -> None:
     """The step the learner is on, again (after a stale tap, or words not understood)."""
     learner = turn.learner
-    if learner.stage == st.REVIEW and review.current_question(turn):
-        return show_step(turn)
+    if learner.stage == st.REVIEW:
+        return show_step(turn)  # or, if its questions left the course, the review ends
     if learner.stage == st.LESSON and learner.lesson:
         if current_lesson(turn):
             show_step(turn)
@@ -467,10 +468,12 @@ def show_current(turn: Turn) -> None:
 def resume(turn: Turn, _: object = None) -> None:
     """Continue exactly where the learner left off, or begin the next lesson."""
     learner = turn.learner
-    if learner.stage == st.REVIEW and review.current_question(turn):
-        turn.say(turn.t("resume"))
-        show_step(turn)
-        return
+    if learner.review_queue:  # a review left for the menu goes on first
+        learner.stage = st.REVIEW
+        if review.current_question(turn):
+            turn.say(turn.t("resume"))
+            return show_step(turn)
+        learner.review_queue, learner.review_step, learner.review_score = [], 0, 0
     if learner.lesson:
         learner.stage = st.LESSON
         if current_lesson(turn):

@@ -147,8 +147,10 @@ async def test_unexpected_input_mid_quiz_changes_nothing(chat, redis, keys):
     before = await redis.hgetall(keys.learner(chat.user))
     await chat.event(Event(chat.user, "other"))  # a sticker
     assert "chỉ đọc được chữ" in chat.text
-    await chat.send("xin chào")  # free text that is no option
+    await chat.send("con mèo")  # free text that is no option
     assert "bấm một nút" in chat.text and "Câu hỏi một?" in chat.text  # asked again
+    await chat.send("alo")  # a greeting: just the question again
+    assert chat.text == "❓ Câu hỏi một?\n(2/3)"
     await chat.event(Event(chat.user, "button", payload="1:a:zzzzzz:1:1"))  # forged
     assert chat.replies[0].notice and "cũ" in chat.text
     await chat.event(Event(chat.user, "button", payload="<script>"))  # not ours at all

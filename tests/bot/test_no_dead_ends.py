@@ -55,3 +55,42 @@ async def test_an_old_keyboard_answers_with_the_current_step(chat):
     replies = await chat.event(Event(chat.user, "button", payload=old_next))
     assert replies[0].notice and "cũ" in replies[0].text
     assert "Câu hỏi một?" in chat.text and "Đúng rồi" in [b.label for b in chat.buttons]
+
+
+async def test_typing_what_a_button_says_works_at_every_step(chat, redis, keys):
+    await chat.send("/start")
+    await chat.send("toi muon hoc")  # not understood: one short line and the buttons
+    assert "Bác có đồng ý không?" not in chat.text and "«✅ Đồng ý»" in chat.text
+    assert [b.label for b in chat.buttons][:2] == ["✅ Đồng ý", "❌ Không đồng ý"]
+    await chat.send("Vâng")
+    assert (await redis.hgetall(keys.learner(chat.user))).get("ct")  # consent is kept
+
+
+async def test_a_clear_part_of_a_label_or_its_number_picks_it(chat):
+    await chat.onboard()
+    await chat.send("/menu")
+    await chat.send("chon chu de")
+    assert "Bác chọn một chủ đề" in chat.text
+    await chat.send("dien thoai")  # "1. Điện thoại (0/2)"
+    assert "Bác chọn một bài" in chat.text
+    await chat.send("2")  # the second lesson
+    assert "📘 Bài hai" in chat.text
+    await chat.send("tiếp")  # on a card
+    assert "Gõ chữ không" in chat.text
+
+
+async def test_common_words_work_everywhere(chat):
+    await chat.onboard()
+    await chat.send("menu")
+    assert "Bác muốn làm gì tiếp?" in chat.text
+    await chat.send("ok")  # "▶️ Học tiếp"
+    assert "Thẻ một" in chat.text
+    await chat.send("tiếp tục")
+    await chat.send("?")  # the step again, as it is
+    assert chat.text.startswith("❓ Câu hỏi một?")
+    await chat.send("dung roi")  # an option, without accents
+    assert "Giỏi quá" in chat.text
+    await chat.send("có")  # true
+    assert "Bác đã học xong bài «Bài một»" in chat.text
+    await chat.send("quay lại")
+    assert "Bác muốn làm gì tiếp?" in chat.text
