@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from bot import certificate, menu, review
+from bot import certificate, menu, review, understand
 from bot import learner as st
 from bot.events import Button, Media, Reply
 from bot.learner import Stage
@@ -287,7 +287,7 @@ def _on_typed(turn: Turn, question: Typed, text: str) -> None:
     """A typed answer is graded, unless it is one of the words that ask for help or to move
     on: those are never counted as a wrong answer."""
     typed = normalize_answer(text)
-    if typed in {normalize_answer(a) for a in accepted(turn, question)}:
+    if understand.is_accepted(text, accepted(turn, question)):
         return _answer(turn, question, text.strip())
     if typed in ("1", "2"):  # the buttons' numbers, as a console shows them
         return give_hint(turn, question) if typed == "1" else _answer(turn, question, None)
@@ -356,7 +356,7 @@ def _answer(turn: Turn, question: Question, given: int | str | None) -> None:
         correct_text = turn.t("btn_true" if question.answer else "btn_false")
     else:
         answers = accepted(turn, question)
-        right = normalize_answer(str(given)) in {normalize_answer(a) for a in answers}
+        right = understand.is_accepted(str(given), answers)
         shown, extra, correct_text = str(given), None, answers[0]
     if turn.event.kind == "button":  # the question's buttons give way to the chosen answer
         prompt = question.prompt.get(lang)

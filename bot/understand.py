@@ -13,6 +13,7 @@ import dataclasses
 import re
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.events import Button, Outcome
 from bot.learner import copy
@@ -121,3 +122,28 @@ def closest(text: str, choices: list[str], limit: int = 3, cutoff: int = 60) -> 
         score_cutoff=cutoff,
     )
     return [index for _, _, index in found]
+
+
+def typos_allowed(answer: str) -> int:
+    """Letters that may be wrong in a typed answer of this length: none in a short word or a
+    number (12 is not 13), then about one in seven."""
+    letters = len(answer.replace(" ", ""))
+    if letters < 4 or answer.replace(" ", "").isdigit():
+        return 0
+    return max(1, letters // 7)
+
+
+def is_accepted(typed: str, answers: list[str]) -> bool:
+    """A typed answer matches one the author accepts: case, accents, punctuation and spaces
+    do not matter, and a small typo (a letter wrong, missing, extra or two swapped) is forgiven."""
+    said = fold(typed)
+    if not said:
+        return False
+    for answer in answers:
+        wanted = fold(answer)
+        if said == wanted or said.replace(" ", "") == wanted.replace(" ", ""):
+            return True
+        limit = typos_allowed(wanted)
+        if limit and OSA.distance(said, wanted, score_cutoff=limit) <= limit:
+            return True
+    return False

@@ -94,3 +94,20 @@ async def test_common_words_work_everywhere(chat):
     assert "Bác đã học xong bài «Bài một»" in chat.text
     await chat.send("quay lại")
     assert "Bác muốn làm gì tiếp?" in chat.text
+
+
+def test_typed_answers_forgive_accents_spacing_and_small_typos():
+    from bot.understand import is_accepted
+
+    assert is_accepted("cua hang play", ["CH Play", "Cửa hàng Play"])  # a listed variant
+    assert is_accepted("chplay", ["CH Play"]) and is_accepted("Wi fi!", ["Wi-Fi"])
+    assert is_accepted("goolge play", ["Google Play"])  # one slip in a longer answer
+    assert is_accepted("cap nhap", ["cập nhật"])
+    assert not is_accepted("13", ["12"]) and not is_accepted("sai", ["say"])  # short: exact
+    assert not is_accepted("app store", ["CH Play"])
+
+
+async def test_a_typed_answer_with_a_slip_is_right(chat):
+    await typed_question(chat)
+    await chat.send("Khongg")
+    assert "Đúng rồi" in chat.text
