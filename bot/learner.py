@@ -71,6 +71,12 @@ class Learner:
     score: int = 0
     attempt: str = ""  # random token in every button of this attempt: old buttons go stale
     started_at: int = 0
+    plan: list[int] = field(default_factory=list)  # a retry's steps (bot/plan.py); empty: all
+    wrong: list[str] = field(default_factory=list)  # questions missed in this attempt
+    # a failed lesson: its id, the questions to ask again, and how many times it was failed
+    retry: str = ""
+    missed: list[str] = field(default_factory=list)
+    fails: int = 0
     # the review in progress: question keys, the position in that list, right answers
     review_queue: list[str] = field(default_factory=list)
     review_step: int = 0
@@ -104,6 +110,11 @@ _FIELDS = {
     "sc": "score",
     "at": "attempt",
     "t0": "started_at",
+    "pl": "plan",
+    "wr": "wrong",
+    "rt": "retry",
+    "ms": "missed",
+    "fl": "fails",
     "rq": "review_queue",
     "rp": "review_step",
     "rc": "review_score",
@@ -128,7 +139,7 @@ def to_fields(learner: Learner) -> dict[str, str]:
         if name == "review":
             out[short] = " ".join(f"{i.key}:{i.box}:{i.due}" for i in value)
         elif isinstance(value, list):
-            out[short] = " ".join(value)
+            out[short] = " ".join(map(str, value))
         elif isinstance(value, bool):
             out[short] = "1"
         else:
@@ -145,6 +156,8 @@ def from_fields(user: str, fields: dict[str, str]) -> Learner:
         default = getattr(_DEFAULTS, name)
         if name == "review":
             value: object = [_review_item(part) for part in raw.split()]
+        elif name == "plan":
+            value = [int(i) for i in raw.split() if i.isdecimal()]
         elif isinstance(default, list):
             value = raw.split()
         elif isinstance(default, bool):
@@ -193,6 +206,9 @@ def copy(learner: Learner) -> Learner:
     return dataclasses.replace(
         learner,
         review_queue=list(learner.review_queue),
+        plan=list(learner.plan),
+        wrong=list(learner.wrong),
+        missed=list(learner.missed),
         done=list(learner.done),
         review=[dataclasses.replace(i) for i in learner.review],
     )

@@ -88,6 +88,8 @@ def show_view(turn: Turn) -> None:
         return show_module(turn, Module(view[2:]))
     if view == "set":
         return show_settings(turn)
+    if view == "end":
+        return show_after_lesson(turn)
     show_menu(turn)
 
 
@@ -114,13 +116,22 @@ def _title(turn: Turn, module: object) -> str:
     return module.info.title.get(turn.lang)  # type: ignore[attr-defined]
 
 
-def after_lesson_buttons(turn: Turn, retry_lesson: str | None) -> tuple[tuple[Button, ...], ...]:
-    first = (
-        turn.button("btn_retry", tutor.StartLesson(retry_lesson))
-        if retry_lesson
-        else turn.button("btn_next_lesson", tutor.Resume())
-    )
-    return ((first,), *(tuple(r) for r in menu_buttons(turn)[1:]))
+def show_after_lesson(turn: Turn, _: object = None) -> None:
+    """After a lesson: try the failed one again (or, after a few tries, another one first),
+    or the next lesson; then the rest of the menu."""
+    screen(turn, "end")
+    learner = turn.learner
+    retry = turn.curriculum.lesson(learner.retry) if learner.retry else None
+    rows: list[list[Button]] = []
+    if retry and retry.id not in learner.done:
+        again = turn.button("btn_retry", tutor.Retry(retry.id))
+        other = turn.curriculum.next_lesson({*learner.done, retry.id})
+        if learner.fails >= tutor.GIVE_A_BREAK and other:
+            rows.append([turn.button("btn_other_lesson", tutor.StartLesson(other.id))])
+        rows.append([again])
+    else:
+        rows.append([turn.button("btn_next_lesson", tutor.Resume())])
+    turn.say(turn.t("menu"), *rows, *menu_buttons(turn)[1:])
 
 
 @router.button(Modules)

@@ -124,10 +124,21 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "lesson_failed": {
         "vi": "Bác đúng {score}/{total} câu. Cần {need} câu để qua bài.\n"
-        "Mình học lại một lần nữa nhé, lần sau sẽ dễ hơn. 💪",
+        "Mình xem lại phần chưa nhớ rồi làm lại nhé, lần sau sẽ dễ hơn. 💪",
         "en": "You got {score}/{total}. {need} are needed to pass.\n"
-        "Let's go through it once more; it gets easier. 💪",
+        "Let's look again at what you missed and try once more; it gets easier. 💪",
     },
+    "lesson_failed_often": {
+        "vi": "Bác đúng {score}/{total} câu. Bài này hơi khó, không sao đâu bác. 🌱\n"
+        "Mình học bài khác rồi quay lại sau nhé, lúc đó sẽ dễ hơn.",
+        "en": "You got {score}/{total}. This one is tricky, and that's fine. 🌱\n"
+        "Let's do another lesson and come back to it later; it will feel easier.",
+    },
+    "retry_start": {
+        "vi": "🔄 {title}\nMình xem lại phần bác chưa nhớ, rồi trả lời lại {n} câu nhé.",
+        "en": "🔄 {title}\nLet's look again at what you missed, then answer {n} again.",
+    },
+    "btn_other_lesson": {"vi": "➡️ Học bài khác", "en": "➡️ Another lesson"},
     "module_done": {
         "vi": "🏅 Chúc mừng! Bác đã hoàn thành chủ đề «{module}».",
         "en": "🏅 Congratulations! You completed the topic «{module}».",
@@ -369,6 +380,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "btn_continue": ("tiếp", "tiếp tục", "học", "học tiếp", "bắt đầu", "next", "continue", "ok"),
     "btn_next_lesson": ("tiếp", "tiếp tục", "bài tiếp", "học tiếp", "next", "ok", "vâng"),
     "btn_retry": ("học lại", "làm lại", "thử lại", "again", "retry"),
+    "btn_other_lesson": ("bài khác", "học bài khác", "another", "other"),
     "btn_true": ("đúng", "có", "phải", "đ", "d", "true", "t", "yes", "y"),
     "btn_false": ("sai", "không", "không đúng", "s", "false", "f", "no", "n"),
     "skip": ("bỏ qua", "skip", "không", "thôi", "khỏi", "no"),

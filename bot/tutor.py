@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from bot import certificate, menu, review, understand
+from bot import certificate, menu, plan, review, understand
 from bot import learner as st
 from bot.events import Button, Media, Reply
 from bot.learner import Stage
@@ -25,6 +25,7 @@ HINT_WORDS = {"goi y", "hint", "help", "giup", "tro giup", "?"}
 NEXT_WORDS = {"tiep", "tiep tuc", "next", "continue", "ok", "xong", "roi"}
 FALSE_WORDS = {"sai", "s", "khong", "false", "f", "no", "n"}
 IN_LESSON = {Stage.LESSON, Stage.REVIEW}
+GIVE_A_BREAK = 3  # failures of one lesson before another lesson is suggested
 
 router = Router("tutor")
 
@@ -56,6 +57,12 @@ class DontKnow(Payload, prefix="dk"):
     index: int
 
 
+class Retry(Payload, prefix="rt"):
+    """ "Try again" after a failed lesson: only what was missed."""
+
+    lesson: str
+
+
 class StartLesson(Payload, prefix="les"):
     lesson: str
 
@@ -84,17 +91,47 @@ def start_review(turn: Turn, _: object = None) -> None:
         menu.show_menu(turn)
 
 
-def start_lesson(turn: Turn, lesson: Lesson) -> None:
+def start_lesson(turn: Turn, lesson: Lesson, steps: list[int] | None = None) -> None:
+    """Begin an attempt at `lesson`: every step, or only `steps` (a retry)."""
     learner = turn.learner
     learner.stage = st.LESSON
     learner.lesson = lesson.id
     learner.lesson_version = lesson.version
     learner.step = 0
-    learner.score = 0
+    learner.plan = steps or []
+    learner.wrong = []
+    # A retry asks again only what was missed: the rest still counts as right.
+    learner.score = len(lesson.questions) - len(learner.missed) if steps else 0
     learner.attempt = secrets.token_hex(3)
     learner.started_at = turn.now
-    turn.say(turn.t("lesson_start", title=lesson.title.get(turn.lang), minutes=lesson.minutes))
+    learner.view = ""
+    title = lesson.title.get(turn.lang)
+    if steps:
+        asked = sum(not isinstance(lesson.steps[i], Card) for i in steps)
+        turn.say(turn.t("retry_start", title=title, n=asked))
+    else:
+        turn.say(turn.t("lesson_start", title=title, minutes=lesson.minutes))
     show_step(turn)
+
+
+@router.button(Retry)
+def on_retry(turn: Turn, tap: Retry) -> None:
+    lesson = turn.curriculum.lesson(tap.lesson)
+    retry_lesson(turn, lesson) if lesson else menu.show_modules(turn)
+
+
+def retry_lesson(turn: Turn, lesson: Lesson) -> None:
+    """Again after a failure: only the missed questions and the cards that teach them."""
+    learner = turn.learner
+    steps = plan.retry_plan(lesson, learner.missed) if learner.retry == lesson.id else []
+    if not steps:
+        learner.missed = []
+    start_lesson(turn, lesson, steps)
+
+
+def sequence(turn: Turn, lesson: Lesson) -> list[int]:
+    """The lesson's steps this attempt goes through (all, or a retry's)."""
+    return plan.steps_of(lesson, turn.learner.plan)
 
 
 def current_lesson(turn: Turn) -> Lesson | None:
@@ -107,7 +144,7 @@ def current_lesson(turn: Turn) -> Lesson | None:
         turn.say(turn.t("lesson_gone"))
         menu.show_menu(turn)
         return None
-    if lesson.version != learner.lesson_version or learner.step >= len(lesson.steps):
+    if lesson.version != learner.lesson_version or learner.step >= len(sequence(turn, lesson)):
         turn.say(turn.t("lesson_updated"))
         start_lesson(turn, lesson)
         return None
@@ -128,8 +165,9 @@ def show_step(turn: Turn) -> None:
     lesson = turn.curriculum.lesson(learner.lesson)
     if lesson is None:
         return
-    step = lesson.steps[learner.step]
-    progress = turn.t("step_of", n=learner.step + 1, total=len(lesson.steps))
+    order = sequence(turn, lesson)
+    step = lesson.steps[order[learner.step]]
+    progress = turn.t("step_of", n=learner.step + 1, total=len(order))
     if isinstance(step, Card):
         text = f"{step.text.get(turn.lang)}\n{progress}"
         buttons = ((turn.button("btn_next", Next(learner.attempt, learner.step)),),)
@@ -141,7 +179,7 @@ def show_step(turn: Turn) -> None:
         else:
             turn.add(Reply(text, buttons, media=image or audio))
     else:
-        _ask(turn, step, learner.step, len(lesson.steps))
+        _ask(turn, step, learner.step, len(order))
 
 
 def _media(turn: Turn, lesson: Lesson, rel: str | None, kind: str, caption: str) -> Media | None:
@@ -157,9 +195,10 @@ def _ask(turn: Turn, question: Question, index: int, total: int) -> None:
     text = f"❓ {question.prompt.get(lang)}\n{turn.t('step_of', n=index + 1, total=total)}"
     rows: tuple[tuple[Button, ...], ...] = ()
     if isinstance(question, SingleChoice):
+        shuffle = learner.stage == st.LESSON and bool(learner.plan)  # a retry: a new order
         rows = tuple(
-            (_answer_button(o.text.get(lang), learner.attempt, index, i),)
-            for i, o in enumerate(question.options)
+            (_answer_button(question.options[i].text.get(lang), learner.attempt, index, i),)
+            for i in plan.option_order(question, learner.attempt, shuffle)
         )
     elif isinstance(question, TrueFalse):
         rows = (
@@ -214,7 +253,7 @@ def on_next(turn: Turn, tap: Next) -> None:
     lesson = current_lesson(turn)
     if lesson is None:
         return
-    if not isinstance(lesson.steps[learner.step], Card):
+    if not isinstance(lesson.steps[sequence(turn, lesson)[learner.step]], Card):
         turn.say(turn.t("use_buttons"))
         show_step(turn)
         return
@@ -327,7 +366,7 @@ def _current_question(turn: Turn, quiet: bool = False) -> Question | None:
     lesson = current_lesson(turn)
     if lesson is None:
         return None
-    step = lesson.steps[learner.step]
+    step = lesson.steps[sequence(turn, lesson)[learner.step]]
     if isinstance(step, Card):
         if not quiet:
             turn.notice("stale_button")
@@ -378,6 +417,8 @@ def _answer(turn: Turn, question: Question, given: int | str | None) -> None:
         review.finish(turn)
         return menu.show_menu(turn)
     learner.score += right
+    if not right:
+        learner.wrong.append(question.id)
     review.schedule_if_wrong(turn, learner.lesson, question.id, right)
     lesson = turn.curriculum.lesson(learner.lesson)
     assert lesson is not None
@@ -402,7 +443,7 @@ def _correct_text(turn: Turn, question: Question) -> str:
 def _advance(turn: Turn, lesson: Lesson) -> None:
     learner = turn.learner
     learner.step += 1
-    if learner.step < len(lesson.steps):
+    if learner.step < len(sequence(turn, lesson)):
         show_step(turn)
     else:
         _finish(turn, lesson)
@@ -432,8 +473,13 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
         turn.say(turn.t("lesson_passed", title=title, score=learner.score, total=total))
         if lesson.id not in learner.done:
             learner.done.append(lesson.id)
+        if learner.retry == lesson.id:
+            learner.retry, learner.missed, learner.fails = "", [], 0
     else:
-        turn.say(turn.t("lesson_failed", score=learner.score, total=total, need=need))
+        learner.fails = learner.fails + 1 if learner.retry == lesson.id else 1
+        learner.retry, learner.missed = lesson.id, list(learner.wrong)
+        key = "lesson_failed_often" if learner.fails >= GIVE_A_BREAK else "lesson_failed"
+        turn.say(turn.t(key, score=learner.score, total=total, need=need))
     if any(i.lesson == lesson.id and i.due > turn.today for i in learner.review):
         turn.say(turn.t("review_later"))
     if newly_done and module and all(x.id in learner.done for x in module.lessons):
@@ -442,12 +488,12 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
     learner.stage = st.MENU
     learner.lesson = ""
     learner.step = learner.score = learner.lesson_version = learner.started_at = 0
-    retry_id = None if passed else lesson.id
+    learner.plan, learner.wrong = [], []
     if turn.curriculum.next_lesson(set(learner.done)) is None and newly_done:
         turn.say(turn.t("course_done"))
     if newly_done and certificate.offer(turn):
         return  # the certificate question comes instead of the menu
-    turn.add(Reply(turn.t("menu"), menu.after_lesson_buttons(turn, retry_id)))
+    menu.show_after_lesson(turn)
 
 
 @router.shows(Stage.LESSON, Stage.REVIEW)
@@ -485,4 +531,4 @@ def resume(turn: Turn, _: object = None) -> None:
         turn.say(turn.t("course_done"))
         menu.show_menu(turn)
         return
-    start_lesson(turn, nxt)
+    retry_lesson(turn, nxt) if nxt.id == learner.retry else start_lesson(turn, nxt)

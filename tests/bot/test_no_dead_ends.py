@@ -111,3 +111,76 @@ async def test_a_typed_answer_with_a_slip_is_right(chat):
     await typed_question(chat)
     await chat.send("Khongg")
     assert "Đúng rồi" in chat.text
+
+
+RETRY_LESSON = """\
+id: mang
+version: 1
+order: 1
+title: Wi-Fi và dữ liệu
+objectives: [Biết khi nào tốn tiền]
+minutes: 3
+pass_mark: 100
+sources: [test]
+steps:
+  - {type: card, text: "Thẻ A: Wi-Fi ở nhà thì dùng thoải mái, không tính tiền thêm."}
+  - {type: card, text: "Thẻ B: Dữ liệu di động 4G tính tiền theo gói của nhà mạng."}
+  - {type: card, text: "Thẻ C: Mật khẩu Wi-Fi thường dán sau cục phát."}
+  - type: single
+    id: goi-cuoc
+    prompt: "Cái gì tính tiền theo gói của nhà mạng?"
+    options:
+      - {text: "Wi-Fi ở nhà"}
+      - {text: "Dữ liệu di động (4G)", correct: true}
+      - {text: "Bluetooth"}
+    explanation: "Dữ liệu di động 4G tính theo gói cước."
+  - {type: truefalse, id: wifi-nha, prompt: "Wi-Fi ở nhà dùng không tính tiền thêm.",
+     answer: true, explanation: "Wi-Fi nhà trả theo tháng rồi."}
+  - {type: typed, id: mat-khau, prompt: "Dán sau cục phát Wi-Fi là gì?",
+     accept: [mật khẩu], explanation: "Mật khẩu Wi-Fi dán sau cục phát."}
+"""
+
+
+async def test_a_retry_re_teaches_and_re_asks_only_what_was_missed(chat, engine, tmp_path):
+    from bot.lessons import load_curriculum
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "module.yaml").write_text("id: m\norder: 1\ntitle: Điện thoại\n")
+    (folder / "mang.yaml").write_text(RETRY_LESSON, encoding="utf-8")
+    engine.curriculum = load_curriculum(tmp_path)
+    await chat.onboard()
+    await chat.send("/continue")
+    for _ in range(3):
+        await chat.tap("Tiếp tục")
+    first_order = [b.label for b in chat.buttons]
+    await chat.tap("Bluetooth")  # missed
+    await chat.tap("Đúng")
+    await chat.send("mat khau")
+    assert "Bác đúng 2/3 câu" in chat.text
+
+    await chat.tap("Học lại bài này")
+    assert "Thẻ B" in chat.text and "Thẻ A" not in chat.text  # only the card behind it
+    await chat.send("tiếp")
+    assert "Cái gì tính tiền" in chat.text and "(2/2)" in chat.text  # only the missed one
+    assert sorted(b.label for b in chat.buttons) == sorted(first_order)
+    assert [b.label for b in chat.buttons] != first_order  # its options in a new order
+    await chat.send("du lieu di dong")  # a clear part of "Dữ liệu di động (4G)"
+    assert "Bác đã học xong bài «Wi-Fi và dữ liệu»" in chat.text and "Đúng 3/3" in chat.text
+
+
+async def test_three_failures_offer_another_lesson_kindly(chat):
+    await chat.onboard()
+    await chat.send("/menu")
+    for attempt in range(3):
+        if attempt == 0:
+            await chat.tap("Chọn chủ đề")
+            await chat.tap("Điện thoại")
+            await chat.tap("Bài hai")
+        else:
+            await chat.tap("Học lại")
+        await chat.tap("Tiếp tục")
+        await chat.send("có")  # wrong: the answer is "không"
+    assert "học bài khác rồi quay lại" in chat.text and "Chưa đúng" in chat.text
+    await chat.tap("Học bài khác")
+    assert "📘 Bài một" in chat.text
