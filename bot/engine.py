@@ -30,6 +30,7 @@ from storage.state import StateStore, StorageUnavailable
 log = logging.getLogger(__name__)
 
 MAX_TRIES = 5
+AWAY_DAYS = 2  # a learner back after this many days is told where they are
 
 
 class Engine:
@@ -105,6 +106,11 @@ def route(turn: Turn) -> None:
     if learner.paused and event.command != "stop":
         learner.paused = False
         turn.emit("resumed")
+    if learner.consent_at and learner.seen != turn.today:
+        away = turn.today - learner.seen if learner.seen else 0
+        learner.seen = turn.today  # once a day: a small write, to greet whoever comes back
+        if away >= AWAY_DAYS and event.command != "start" and "returning" in routes.pushes:
+            routes.pushes["returning"].handler(turn)
     if event.kind == "command":
         found = routes.commands.get(event.command)
         return _run(turn, found) if found else _not_understood(turn)

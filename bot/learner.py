@@ -86,7 +86,9 @@ class Learner:
     done: list[str] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
     streak: int = 0
-    last_day: int = 0
+    last_day: int = 0  # the last day a question was answered
+    freezes: int = 0  # rest days earned by passing lessons: a missed day keeps the streak
+    seen: int = 0  # the last day the learner wrote (to welcome them back after a while)
     certificate: str = ""  # its verification code, once issued
     certificate_name: str = ""  # the name printed on it, as the learner gave it
 
@@ -123,6 +125,8 @@ _FIELDS = {
     "rv": "review",
     "sk": "streak",
     "dy": "last_day",
+    "fz": "freezes",
+    "sn": "seen",
     "ce": "certificate",
     "cn": "certificate_name",
 }

@@ -182,7 +182,7 @@ def show_progress(turn: Turn, _: object = None) -> None:
             percent=round(100 * finished / total) if total else 0,
             modules_done=modules_done,
             modules=len(curriculum.modules),
-            streak=review.streak(turn),
+            streak=streak_line(turn),
             due=len(review.due(turn)),
         ),
         "",
@@ -195,6 +195,35 @@ def show_progress(turn: Turn, _: object = None) -> None:
     if any(m.info.core for m in curriculum.modules):
         lines += ["", turn.t("core_legend")]
     turn.say("\n".join(lines), *menu_buttons(turn))
+
+
+def streak_line(turn: Turn) -> str:
+    """Kind words about the streak: never a zero to feel bad about."""
+    days = review.streak(turn)
+    line = turn.t("streak_days", n=days) if days else turn.t("streak_start")
+    rest = turn.learner.freezes
+    return f"{line} {turn.t('streak_rest', n=rest)}" if rest and days else line
+
+
+def where(turn: Turn) -> str:
+    """Where the learner is in the course: "Bác đang ở bài 1.2 – Wi-Fi và dữ liệu"."""
+    learner, course = turn.learner, turn.curriculum
+    lesson = course.lesson(learner.lesson) if learner.lesson else None
+    key = "where_now"
+    if lesson is None:
+        lesson, key = course.next_lesson(set(learner.done)), "where_next"
+    module = course.module_of(lesson.id) if lesson else None
+    if lesson is None or module is None:
+        return ""
+    number = f"{module.info.order}.{lesson.order}"
+    return turn.t(key, number=number, title=lesson.title.get(turn.lang))
+
+
+@router.push("returning")
+def welcome_back(turn: Turn) -> None:
+    """A learner back after some days: where they are, in one line."""
+    place = where(turn)
+    turn.say(f"{turn.t('welcome_back')}\n{place}" if place else turn.t("welcome_back"))
 
 
 @router.command("settings")

@@ -58,7 +58,7 @@ def on_start(turn: Turn) -> None:
         return turn.reshow()
     if learner.stage in st.DETOURS:
         st.come_back(learner)
-    turn.say(turn.t("welcome_back"))
+    menu.welcome_back(turn)
     menu.show_menu(turn)
 
 

@@ -71,6 +71,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Chào mừng bác quay lại! 😊",
         "en": "Welcome back! 😊",
     },
+    "where_now": {
+        "vi": "Bác đang ở bài {number} – {title}.",
+        "en": "You are on lesson {number} – {title}.",
+    },
+    "where_next": {
+        "vi": "Bài tiếp theo của bác: {number} – {title}.",
+        "en": "Your next lesson: {number} – {title}.",
+    },
+    "streak_days": {"vi": "{n} ngày", "en": "{n} days"},
+    "streak_start": {
+        "vi": "hôm nay học một câu là bắt đầu chuỗi mới",
+        "en": "answer one question today to start a new one",
+    },
+    "streak_rest": {
+        "vi": "(🛡 còn {n} ngày nghỉ giữ chuỗi)",
+        "en": "(🛡 {n} rest days to keep it)",
+    },
+    "streak_kept": {
+        "vi": "🛡 Bác nghỉ {days} ngày mà chuỗi ngày học vẫn giữ: {streak} ngày. 🔥",
+        "en": "🛡 You took {days} day(s) off and kept your streak: {streak} days. 🔥",
+    },
     "btn_continue": {"vi": "▶️ Học tiếp", "en": "▶️ Continue"},
     "btn_modules": {"vi": "📚 Chọn chủ đề", "en": "📚 Choose a topic"},
     "btn_progress": {"vi": "📊 Tiến độ", "en": "📊 My progress"},
@@ -167,12 +188,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "📊 Tiến độ của bác\n"
         "✅ Bài đã học xong: {done}/{total} ({percent}%)\n"
         "🏅 Chủ đề đã xong: {modules_done}/{modules}\n"
-        "🔥 Chuỗi ngày học: {streak} ngày\n"
+        "🔥 Chuỗi ngày học: {streak}\n"
         "🔁 Câu cần ôn hôm nay: {due}",
         "en": "📊 Your progress\n"
         "✅ Lessons finished: {done}/{total} ({percent}%)\n"
         "🏅 Topics finished: {modules_done}/{modules}\n"
-        "🔥 Learning streak: {streak} days\n"
+        "🔥 Learning streak: {streak}\n"
         "🔁 Questions to review today: {due}",
     },
     "core_legend": {

@@ -473,6 +473,7 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
         turn.say(turn.t("lesson_passed", title=title, score=learner.score, total=total))
         if lesson.id not in learner.done:
             learner.done.append(lesson.id)
+            review.earn_freeze(turn)
         if learner.retry == lesson.id:
             learner.retry, learner.missed, learner.fails = "", [], 0
     else:

@@ -184,3 +184,30 @@ async def test_three_failures_offer_another_lesson_kindly(chat):
     assert "học bài khác rồi quay lại" in chat.text and "Chưa đúng" in chat.text
     await chat.tap("Học bài khác")
     assert "📘 Bài một" in chat.text
+
+
+async def test_a_learner_back_after_days_is_told_where_they_are(chat, clock):
+    await chat.first_question()
+    clock.advance(days=4)
+    await chat.send("alo")
+    assert "Chào mừng bác quay lại! 😊\nBác đang ở bài 1.1 – Bài một." in chat.text
+    assert "Câu hỏi một?" in chat.text  # and the step they were on, with its buttons
+    clock.advance(days=3)
+    await chat.send("/start")
+    assert chat.text.count("quay lại") == 1 and "bài 1.1 – Bài một" in chat.text
+
+
+async def test_streaks_are_kind_a_rest_day_earned_by_studying_covers_a_missed_day(chat, clock):
+    await chat.first_question()
+    await chat.tap("Đúng rồi")
+    await chat.tap("Đúng")  # lesson passed: a rest day earned
+    await chat.send("/progress")
+    assert "Chuỗi ngày học: 1 ngày (🛡 còn 1 ngày nghỉ giữ chuỗi)" in chat.text
+    clock.advance(days=2)  # a day missed
+    await chat.send("/continue")
+    await chat.tap("Tiếp tục")
+    await chat.send("không")
+    assert "nghỉ 1 ngày mà chuỗi ngày học vẫn giữ: 2 ngày" in chat.text
+    clock.advance(days=5)
+    await chat.send("/progress")
+    assert "hôm nay học một câu là bắt đầu chuỗi mới" in chat.text and "0 ngày" not in chat.text
