@@ -120,7 +120,9 @@ def route(turn: Turn) -> None:
         return _run(turn, found, tap) if found else _stale(turn)
     if event.kind == "text":
         return _on_text(turn, event.text)
+    # A voice note, a photo, a sticker: a kind word, and the step again so nothing is lost.
     turn.say(turn.t("only_text"))
+    turn.reshow()
 
 
 def _run(turn: Turn, route: Route, *args: object) -> None:

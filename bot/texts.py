@@ -294,8 +294,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "🔄 To redo a lesson, open «📚 Choose a topic».",
     },
     "only_text": {
-        "vi": "Cảm ơn bác! 😊 Mình chỉ đọc được chữ và nút bấm thôi.",
-        "en": "Thank you! 😊 I can only read text and buttons.",
+        "vi": "Cảm ơn bác! 😊 Mình chưa nghe được tin nhắn thoại hay xem được ảnh.\n"
+        "Bác bấm nút, hoặc gõ chữ nhé. 👇",
+        "en": "Thank you! 😊 I can't listen to voice notes or see pictures yet.\n"
+        "Please tap a button, or type. 👇",
     },
     "need_consent": {
         "vi": "🔒 Bác bấm «✅ Đồng ý» để bắt đầu học nhé.\n"

@@ -211,3 +211,12 @@ async def test_streaks_are_kind_a_rest_day_earned_by_studying_covers_a_missed_da
     clock.advance(days=5)
     await chat.send("/progress")
     assert "hôm nay học một câu là bắt đầu chuỗi mới" in chat.text and "0 ngày" not in chat.text
+
+
+async def test_a_voice_note_mid_question_gets_a_kind_word_and_the_question_again(chat):
+    await chat.first_question()
+    await chat.event(Event(chat.user, "other"))  # a voice note
+    assert "chưa nghe được tin nhắn thoại" in chat.text
+    assert "Câu hỏi một?" in chat.text and "Đúng rồi" in [b.label for b in chat.buttons]
+    await chat.tap("Đúng rồi")  # and the question still works
+    assert "Giỏi quá" in chat.text
