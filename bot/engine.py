@@ -181,8 +181,6 @@ def _stale(turn: Turn) -> None:
 def _not_understood(turn: Turn) -> None:
     if turn.learner.stage in st.ONBOARDING:
         return turn.reshow()
-    if turn.learner.stage in st.DETOURS:
-        st.come_back(turn.learner)
     turn.say(turn.t("not_understood"))
     turn.reshow()  # the step again, with its buttons: never a dead end
 

@@ -27,6 +27,7 @@ class Event:
     chat: str = ""  # where to answer; defaults to the user's private chat
     group: bool = False
     name: str = ""  # display name as the platform gives it (used for certificates only)
+    lang: str = ""  # the language the learner's app is set to ("vi", "en-US"), if known
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ class Stage(StrEnum):
 
     NEW = "new"  # never seen, or erased
     CONSENT = "consent"  # asked to agree to the privacy note
-    LANG = "lang"  # asked for a language
-    AREA = "area"  # asked for a ward (optional)
-    AGE = "age"  # asked for an age band (optional)
+    LANG = "lang"  # asked for a language (from the settings)
+    AREA = "area"  # asked for a ward (optional: after the first lesson, or from the settings)
+    AGE = "age"  # asked for an age band (optional, likewise)
     MENU = "menu"
     LESSON = "lesson"
     REVIEW = "review"  # answering spaced-review questions
@@ -31,9 +31,9 @@ class Stage(StrEnum):
 NEW, CONSENT, LANG, AREA, AGE = Stage.NEW, Stage.CONSENT, Stage.LANG, Stage.AREA, Stage.AGE
 MENU, LESSON, REVIEW = Stage.MENU, Stage.LESSON, Stage.REVIEW
 FORGET, CERT = Stage.FORGET, Stage.CERT
-ONBOARDING = frozenset({CONSENT, LANG, AREA, AGE})
-# Short asides that return where the learner was (see `detour`).
-DETOURS = frozenset({FORGET, CERT})
+ONBOARDING = frozenset({CONSENT})
+# Short asides that return where the learner was (see `detour`); moving on ends them.
+DETOURS = frozenset({FORGET, CERT, LANG, AREA, AGE})
 
 
 @dataclass
@@ -62,6 +62,7 @@ class Learner:
     paused: bool = False
     inactive: bool = False  # the learner blocked the bot; nothing is sent until they write
     settings_only: bool = False  # changing one setting from the menu, not onboarding
+    asked: bool = False  # asked for ward and age once (after the first lesson)
     area_page: int = 0
     view: str = ""  # which menu screen is shown (see menu.show_view), so it can be shown again
     # the lesson in progress
@@ -104,6 +105,7 @@ _FIELDS = {
     "ps": "paused",
     "ia": "inactive",
     "so": "settings_only",
+    "ak": "asked",
     "pg": "area_page",
     "vw": "view",
     "ls": "lesson",

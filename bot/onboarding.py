@@ -1,4 +1,8 @@
-"""First contact: greeting, privacy consent, language, and an optional short profile."""
+"""First contact: greeting and privacy consent, then straight into the first lesson.
+
+The language comes from the learner's app (changeable in the settings, or on the consent
+screen); ward and age are asked once, after the first lesson, as an optional step that helps
+the learner's ward be counted."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from bot import learner as st
-from bot import menu
+from bot import menu, tutor, understand
 from bot.config import Choice
 from bot.events import Button
 from bot.learner import Stage
@@ -55,7 +59,7 @@ def on_start(turn: Turn) -> None:
     learner = turn.learner
     join_class(turn, turn.event.text)
     if learner.stage in st.ONBOARDING:
-        return turn.reshow()
+        return greet(turn)  # a fresh start: the privacy note in full again
     if learner.stage in st.DETOURS:
         st.come_back(learner)
     menu.welcome_back(turn)
@@ -73,10 +77,18 @@ def join_class(turn: Turn, code: str) -> None:
 
 def greet(turn: Turn) -> None:
     """Welcome a new learner and ask for consent before keeping anything."""
-    turn.learner.stage = st.CONSENT
+    learner = turn.learner
+    if learner.stage == st.NEW and turn.event.lang:
+        learner.lang = app_language(turn.event.lang)
+    learner.stage = st.CONSENT
     name = " ".join(turn.event.name.split())[:NAME_MAX]
     turn.say(turn.t("welcome_named", name=name) if name else turn.t("welcome"))
     ask_consent(turn)
+
+
+def app_language(code: str) -> str:
+    """Our language for the one the learner's chat app is set to (an IETF tag)."""
+    return "en" if code.lower().startswith("en") else "vi"
 
 
 def ask_consent(turn: Turn) -> None:
@@ -109,8 +121,9 @@ def on_consent(turn: Turn, tap: Consent) -> None:
         turn.say(turn.t("declined"))
     else:
         learner.consent_at = learner.consent_at or turn.now
-        learner.stage = st.LANG
-        ask_language(turn)
+        report_profile(turn)
+        turn.say(turn.t("lets_start"))
+        tutor.resume(turn)  # the first lesson, at once
 
 
 @router.shows(Stage.LANG)
@@ -124,7 +137,20 @@ def ask_language(turn: Turn) -> None:
 @router.button(Language, stages={Stage.LANG})
 def on_language(turn: Turn, tap: Language) -> None:
     turn.learner.lang = tap.lang if tap.lang in ("vi", "en") else "vi"
-    _next(turn, ask_area)
+    finish_setting(turn)
+
+
+def offer_profile(turn: Turn) -> bool:
+    """After the first lesson, once: ward and age, to help the learner's ward count."""
+    learner = turn.learner
+    if learner.asked or learner.area or learner.age:
+        return False
+    if not turn.config.areas.wards and not turn.config.age_bands:
+        return False
+    learner.asked = True
+    turn.say(turn.t("profile_why"))
+    ask_area(turn)
+    return True
 
 
 @router.shows(Stage.AREA)
@@ -165,9 +191,12 @@ def find_area(turn: Turn, typed: str) -> None:
     ]
     if len(found) == 1:
         return on_area(turn, Area(found[0].id))
-    if not found:
-        turn.say(turn.t("area_not_found"))
-        return ask_area(turn, turn.learner.area_page)
+    if not found:  # a typo, or a name from before the wards merged: the closest ones
+        wards = turn.config.areas.wards
+        found = [wards[i] for i in understand.closest(typed, [w.vi for w in wards])]
+        turn.say(turn.t("area_closest" if found else "area_not_found"))
+        if not found:
+            return ask_area(turn, turn.learner.area_page)
     rows = [[_choice_button(turn, Area, c)] for c in found[:AREAS_PER_PAGE]]
     turn.say(turn.t("choose_area"), *rows, [turn.button("skip", Area("-"))])
 
@@ -223,9 +252,9 @@ def _next(turn: Turn, step: Callable[[Turn], None]) -> None:
 
 def finish_profile(turn: Turn) -> None:
     report_profile(turn)
-    turn.learner.stage = st.MENU
+    st.come_back(turn.learner)
     turn.say(turn.t("profile_done"))
-    menu.show_menu(turn)
+    menu.show_after_lesson(turn)
 
 
 def finish_setting(turn: Turn) -> None:

@@ -63,8 +63,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Which age group are you in? (You may skip.)",
     },
     "profile_done": {
-        "vi": "Cảm ơn bác! Mình bắt đầu nhé. 🌱",
-        "en": "Thank you! Let's begin. 🌱",
+        "vi": "Cảm ơn bác! 🌱",
+        "en": "Thank you! 🌱",
+    },
+    "lets_start": {
+        "vi": "Cảm ơn bác! Mình vào bài đầu tiên luôn nhé. 🌱",
+        "en": "Thank you! Let's start the first lesson. 🌱",
+    },
+    "profile_why": {
+        "vi": "🤝 Giúp phường/xã của bác được tính!\n"
+        "Cán bộ đếm số người đã học theo khu vực. Hai câu ngắn, bác có thể bỏ qua.",
+        "en": "🤝 Help your ward count!\n"
+        "Officials count learners by area. Two short questions; you may skip them.",
+    },
+    "area_closest": {
+        "vi": "Mình chưa thấy đúng tên đó. Có phải một trong các nơi này không?",
+        "en": "I couldn't find that exact name. Is it one of these?",
     },
     "menu": {"vi": "Bác muốn làm gì tiếp?", "en": "What would you like to do?"},
     "welcome_back": {
@@ -173,7 +187,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "🔁 Câu bác trả lời chưa đúng sẽ được hỏi lại vào ngày mai để bác nhớ lâu.",
         "en": "🔁 Questions you missed will come back tomorrow, to help you remember.",
     },
-    "resume": {"vi": "👋 Mình học tiếp chỗ cũ nhé.", "en": "👋 Let's pick up where you left off."},
+    "resume_review": {"vi": "👋 Mình ôn tập tiếp nhé.", "en": "👋 Let's go on with the review."},
+    "resume": {
+        "vi": "👋 Mình học tiếp bài «{title}» chỗ cũ nhé.",
+        "en": "👋 Let's pick up «{title}» where you left off.",
+    },
     "lesson_updated": {
         "vi": "📝 Bài này vừa được cập nhật. Mình bắt đầu lại bài từ đầu nhé.\n"
         "(Các bài đã học xong vẫn được giữ.)",

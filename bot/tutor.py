@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from bot import certificate, menu, plan, review, understand
+from bot import certificate, menu, onboarding, plan, review, understand
 from bot import learner as st
 from bot.events import Button, Media, Reply
 from bot.learner import Stage
@@ -494,6 +494,8 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
         turn.say(turn.t("course_done"))
     if newly_done and certificate.offer(turn):
         return  # the certificate question comes instead of the menu
+    if onboarding.offer_profile(turn):
+        return  # once, after the first lesson: ward and age (optional)
     menu.show_after_lesson(turn)
 
 
@@ -518,13 +520,13 @@ def resume(turn: Turn, _: object = None) -> None:
     if learner.review_queue:  # a review left for the menu goes on first
         learner.stage = st.REVIEW
         if review.current_question(turn):
-            turn.say(turn.t("resume"))
+            turn.say(turn.t("resume_review"))
             return show_step(turn)
         learner.review_queue, learner.review_step, learner.review_score = [], 0, 0
     if learner.lesson:
         learner.stage = st.LESSON
-        if current_lesson(turn):
-            turn.say(turn.t("resume"))
+        if lesson := current_lesson(turn):
+            turn.say(turn.t("resume", title=lesson.title.get(turn.lang)))
             show_step(turn)
         return
     nxt = turn.curriculum.next_lesson(set(learner.done))

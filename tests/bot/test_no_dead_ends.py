@@ -158,6 +158,7 @@ async def test_a_retry_re_teaches_and_re_asks_only_what_was_missed(chat, engine,
     await chat.tap("Đúng")
     await chat.send("mat khau")
     assert "Bác đúng 2/3 câu" in chat.text
+    await chat.skip_profile()
 
     await chat.tap("Học lại bài này")
     assert "Thẻ B" in chat.text and "Thẻ A" not in chat.text  # only the card behind it
@@ -181,6 +182,9 @@ async def test_three_failures_offer_another_lesson_kindly(chat):
             await chat.tap("Học lại")
         await chat.tap("Tiếp tục")
         await chat.send("có")  # wrong: the answer is "không"
+        if attempt == 0:
+            await chat.send("bỏ qua")  # the ward, then the age: optional
+            await chat.send("skip")
     assert "học bài khác rồi quay lại" in chat.text and "Chưa đúng" in chat.text
     await chat.tap("Học bài khác")
     assert "📘 Bài một" in chat.text
@@ -220,3 +224,27 @@ async def test_a_voice_note_mid_question_gets_a_kind_word_and_the_question_again
     assert "Câu hỏi một?" in chat.text and "Đúng rồi" in [b.label for b in chat.buttons]
     await chat.tap("Đúng rồi")  # and the question still works
     assert "Giỏi quá" in chat.text
+
+
+async def test_the_ward_step_after_the_first_lesson_is_short_and_forgiving(chat, redis, keys):
+    await chat.first_question()
+    await chat.tap("Đúng rồi")
+    await chat.tap("Đúng")
+    await chat.send("Ninh Kiu")  # a typo: the closest wards come as buttons
+    assert "Có phải một trong các nơi này không?" in chat.text
+    assert chat.buttons[0].label == "Phường Ninh Kiều" and "Bỏ qua" in chat.buttons[-1].label
+    await chat.send("1")
+    await chat.send("skip")  # the age, in English words
+    assert "Bài tiếp theo" in chat.buttons[0].label
+    profile = await redis.hgetall(keys.learner(chat.user))
+    assert profile["ar"] == "ninh-kieu" and "ag" not in profile
+
+
+async def test_the_optional_step_can_be_left_with_any_command(chat):
+    await chat.first_question()
+    await chat.tap("Đúng rồi")
+    await chat.tap("Đúng")
+    await chat.send("/progress")  # not a question that holds the learner
+    assert "Tiến độ của bác" in chat.text
+    await chat.send("/continue")
+    assert "Bài hai" in chat.text  # and it is not asked again
