@@ -78,6 +78,30 @@ def teaching_cards(lesson: Lesson, index: int) -> list[int]:
     return [best]
 
 
+SHORT_CARD = 300  # characters: a card this short can share a message with the next
+GROUP_MAX = 700  # characters in one message of cards: about a phone screen
+
+
+def card_group(lesson: Lesson, order: list[int], position: int) -> int:
+    """How many cards, from `position` in `order`, are shown together in one message: short
+    cards without pictures or sound run together up to a screenful, and a card marked
+    `join: true` always goes with the one before it. At least 1."""
+    first = lesson.steps[order[position]]
+    if not isinstance(first, Card) or first.image or first.audio:
+        return 1
+    count, size, all_short = 1, len(first.text.vi), len(first.text.vi) <= SHORT_CARD
+    while position + count < len(order):
+        card = lesson.steps[order[position + count]]
+        if not isinstance(card, Card) or card.image or card.audio:
+            break
+        length = len(card.text.vi)
+        all_short = all_short and length <= SHORT_CARD
+        if not (card.join or all_short and size + length <= GROUP_MAX):
+            break
+        count, size = count + 1, size + length
+    return count
+
+
 def option_order(question: Question, attempt: str, shuffle: bool) -> list[int]:
     """Positions of a question's options as shown: shuffled (never as before) on a retry."""
     if not isinstance(question, SingleChoice):

@@ -128,6 +128,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "📘 {title}\n⏱ About {minutes} minutes",
     },
     "step_of": {"vi": "({n}/{total})", "en": "({n}/{total})"},
+    "steps_of": {"vi": "({n}–{m}/{total})", "en": "({n}–{m}/{total})"},
     "type_answer": {
         "vi": "✍️ Bác gõ câu trả lời rồi gửi nhé.",
         "en": "✍️ Type your answer and send it.",

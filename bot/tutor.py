@@ -169,7 +169,15 @@ def show_step(turn: Turn) -> None:
     step = lesson.steps[order[learner.step]]
     progress = turn.t("step_of", n=learner.step + 1, total=len(order))
     if isinstance(step, Card):
-        text = f"{step.text.get(turn.lang)}\n{progress}"
+        together = plan.card_group(lesson, order, learner.step)
+        if together > 1:  # short cards in one message: fewer "Continue" taps
+            cards = [lesson.steps[i] for i in order[learner.step : learner.step + together]]
+            last = learner.step + together
+            progress = turn.t("steps_of", n=learner.step + 1, m=last, total=len(order))
+            text = "\n\n".join(c.text.get(turn.lang) for c in cards if isinstance(c, Card))
+        else:
+            text = step.text.get(turn.lang)
+        text = f"{text}\n{progress}"
         buttons = ((turn.button("btn_next", Next(learner.attempt, learner.step)),),)
         image = _media(turn, lesson, step.image, "image", text)
         audio = _media(turn, lesson, step.audio, "audio", "")
@@ -253,10 +261,14 @@ def on_next(turn: Turn, tap: Next) -> None:
     lesson = current_lesson(turn)
     if lesson is None:
         return
-    if not isinstance(lesson.steps[sequence(turn, lesson)[learner.step]], Card):
+    order = sequence(turn, lesson)
+    if not isinstance(lesson.steps[order[learner.step]], Card):
         turn.say(turn.t("use_buttons"))
         show_step(turn)
         return
+    if turn.event.kind == "button":
+        turn.add(Reply("", replace=True))  # the card stays; only its button goes away
+    learner.step += plan.card_group(lesson, order, learner.step) - 1
     _advance(turn, lesson)
 
 

@@ -394,7 +394,8 @@ async def test_a_card_shows_its_picture_and_its_voice_and_a_question_its_picture
     assert media == [("image", "a.png"), ("audio", "b.ogg")]
     assert chat.replies[-1].buttons  # "Continue" rides on the last message
     await chat.tap("Tiếp tục")
-    [question] = chat.replies  # one message: the picture, the question as its caption, buttons
+    gone, question = chat.replies  # the card's button goes; then one message: the picture,
+    assert gone.replace and not gone.text  # the question as its caption, and its buttons
     assert question.media.path.endswith("q.png") and "Đúng không?" in question.media.caption
     assert [b.label for b in chat.buttons] == ["✔️ Đúng", "✖️ Sai"]
 

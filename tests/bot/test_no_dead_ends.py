@@ -151,8 +151,8 @@ async def test_a_retry_re_teaches_and_re_asks_only_what_was_missed(chat, engine,
     engine.curriculum = load_curriculum(tmp_path)
     await chat.onboard()
     await chat.send("/continue")
-    for _ in range(3):
-        await chat.tap("Tiếp tục")
+    assert "Thẻ A" in chat.text and "Thẻ C" in chat.text and "(1–3/6)" in chat.text
+    await chat.tap("Tiếp tục")  # three short cards came in one message: one tap
     first_order = [b.label for b in chat.buttons]
     await chat.tap("Bluetooth")  # missed
     await chat.tap("Đúng")
@@ -248,3 +248,23 @@ async def test_the_optional_step_can_be_left_with_any_command(chat):
     assert "Tiến độ của bác" in chat.text
     await chat.send("/continue")
     assert "Bài hai" in chat.text  # and it is not asked again
+
+
+def test_short_cards_share_a_message_and_authors_can_join_longer_ones():
+    from bot.lessons import Lesson
+    from bot.plan import card_group
+
+    def lesson(*cards: dict) -> Lesson:  # noqa: ANN001
+        question = {"type": "truefalse", "id": "q", "prompt": "Đúng?", "answer": True}
+        steps = [{"type": "card", **c} for c in cards] + [{**question, "explanation": "Vì."}]
+        return Lesson.model_validate(
+            {"id": "x", "version": 1, "order": 1, "title": "X", "objectives": ["Y"],
+             "minutes": 1, "steps": steps}
+        )  # fmt: skip
+
+    short, long = "ngắn " * 20, "dài " * 150
+    assert card_group(lesson({"text": short}, {"text": short}), [0, 1, 2], 0) == 2
+    assert card_group(lesson({"text": long}, {"text": short}), [0, 1, 2], 0) == 1
+    assert card_group(lesson({"text": long}, {"text": long, "join": True}), [0, 1, 2], 0) == 2
+    with_picture = lesson({"text": short}, {"text": short, "image": "a.png"})
+    assert card_group(with_picture, [0, 1, 2], 0) == 1
