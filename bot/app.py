@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from redis.asyncio import Redis
 
 from bot.config import Config
 from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
+from storage.classes import find_class
 from storage.db import Database, database_url
 from storage.embedded import open_embedded, save_snapshot
 from storage.keys import Keys
@@ -35,8 +37,9 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     snapshot = config.data_dir / "console-state.json"
     embedded = not config.redis.url
     redis = await open_embedded(snapshot) if embedded else Redis.from_url(config.redis.url)
-    engine = Engine(StateStore(redis, keys), curriculum, config)
     database = Database(database_url(config.database.url, config.data_dir))
+    classes = partial(find_class, database)  # names the class a learner joins
+    engine = Engine(StateStore(redis, keys), curriculum, config, classes=classes)
     try:
         yield App(config, curriculum, redis, keys, engine, database)
     finally:

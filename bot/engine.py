@@ -24,12 +24,13 @@ from bot.lessons import Curriculum
 from bot.payloads import parse
 from bot.router import Route, Router, Routes
 from bot.texts import t
-from bot.turn import Turn
+from bot.turn import ClassLookup, Turn
 from storage.state import StateStore, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
 MAX_TRIES = 5
+CLASS_LOOKUP_WITHIN = 2.0  # seconds
 AWAY_DAYS = 2  # a learner back after this many days is told where they are
 
 
@@ -41,8 +42,11 @@ class Engine:
         config: Config,
         clock: Callable[[], float] = time.time,
         routers: tuple[Router, ...] = (),
+        classes: ClassLookup | None = None,
     ) -> None:
-        """`routers`: features beyond the shipped ones (bot/features.py)."""
+        """`routers`: features beyond the shipped ones (bot/features.py); `classes`: finds
+        a class's name and facilitator for a learner who joins it."""
+        self.classes = classes
         self.routes: Routes = all_routes(*routers)
         self.store = store
         self.curriculum = curriculum
@@ -59,6 +63,7 @@ class Engine:
         """Decide and store one learner action; never raises to the adapter."""
         lang = "vi"
         try:
+            class_info = await self._class_info(event)
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
                 learner = from_fields(event.user, fields)
@@ -68,6 +73,7 @@ class Engine:
                 turn = Turn(
                     event, copy(learner), self.curriculum, self.config, now, today, self.routes
                 )
+                turn.class_info = class_info
                 route(turn)
                 new = None if turn.erase else to_fields(turn.learner)
                 unchanged = new == fields and not turn.outcome.events
@@ -85,6 +91,18 @@ class Engine:
         except Exception:
             log.exception("failed to handle %r", event)
             return [Reply(t(lang, "oops"))]
+
+    async def _class_info(self, event: Event) -> tuple[str, str] | None:
+        """A class link (`/start CODE`): its name and facilitator, when they can be had
+        quickly; the learner joins by the code alone otherwise."""
+        code = event.text.strip().upper()
+        if not self.classes or event.command != "start" or not code or len(code) > 32:
+            return None
+        try:
+            return await asyncio.wait_for(self.classes(code), CLASS_LOOKUP_WITHIN)
+        except Exception as exc:  # noqa: BLE001  (reports down or slow: joining still works)
+            log.warning("class %s not looked up: %r", code, exc)
+            return None
 
 
 def route(turn: Turn) -> None:

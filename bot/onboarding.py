@@ -71,7 +71,13 @@ def join_class(turn: Turn, code: str) -> None:
     if code and CLASS_CODE.match(code):
         code = code.upper()  # a code typed by hand in any case is the same class
         turn.learner.class_code = code
-        turn.say(turn.t("joined_class", code=code))
+        if turn.class_info:
+            name, facilitator = turn.class_info
+            turn.say(turn.t("joined_named_class", name=name, code=code))
+            if facilitator:
+                turn.say(turn.t("class_facilitator", name=facilitator))
+        else:
+            turn.say(turn.t("joined_class", code=code))
         report_profile(turn)  # the whole profile: reports keep the latest one
 
 

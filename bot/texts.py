@@ -342,6 +342,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "cmd_help": {"vi": "Cách dùng và trợ giúp", "en": "How to use, and help"},
     "cmd_stop": {"vi": "Tạm dừng nhắc học", "en": "Pause reminders"},
     "joined_class": {"vi": "👥 Bác đã vào lớp {code}.", "en": "👥 You joined class {code}."},
+    "joined_named_class": {
+        "vi": "👥 Bác đã vào lớp «{name}» (mã {code}).",
+        "en": "👥 You joined the class «{name}» (code {code}).",
+    },
+    "class_facilitator": {
+        "vi": "🧑‍🏫 Người hướng dẫn: {name}",
+        "en": "🧑‍🏫 Your facilitator: {name}",
+    },
 }
 
 
@@ -391,6 +399,11 @@ TEXTS.update(
             "Officials can check this code. Keep the picture.",
         },
         "cert_caption": {"vi": "Giấy chứng nhận · Mã {code}", "en": "Certificate · Code {code}"},
+        "cert_topic_done": {"vi": "✅ {title}", "en": "✅ {title}"},
+        "cert_topic_left": {
+            "vi": "▫️ {title}: còn {left} bài",
+            "en": "▫️ {title}: {left} lesson(s) to go",
+        },
         "cert_not_yet": {
             "vi": "Bác học xong các chủ đề chính thì sẽ nhận được giấy chứng nhận.\n"
             "Đã xong {done}/{total} chủ đề. Cố lên bác nhé! 💪",

@@ -268,3 +268,22 @@ def test_short_cards_share_a_message_and_authors_can_join_longer_ones():
     assert card_group(lesson({"text": long}, {"text": long, "join": True}), [0, 1, 2], 0) == 2
     with_picture = lesson({"text": short}, {"text": short, "image": "a.png"})
     assert card_group(with_picture, [0, 1, 2], 0) == 1
+
+
+async def test_joining_a_class_names_the_class_and_its_facilitator(
+    store, curriculum, config, database, make_chat
+):
+    from functools import partial
+
+    from bot.engine import Engine
+    from storage.classes import find_class, save_class
+
+    await save_class(database, "XOM-RACH-GUA", "Lớp Xóm Rạch Gừa", facilitator="Cô Tư")
+    engine = Engine(store, curriculum, config, classes=partial(find_class, database))
+    chat = make_chat(engine)
+    await chat.send("/start xom-rach-gua")
+    assert "Bác đã vào lớp «Lớp Xóm Rạch Gừa» (mã XOM-RACH-GUA)." in chat.text
+    assert "Người hướng dẫn: Cô Tư" in chat.text
+    other = make_chat(engine, user="tg:77")
+    await other.send("/start LOP-LA")  # not registered: the code alone
+    assert "Bác đã vào lớp LOP-LA." in other.text
