@@ -43,7 +43,8 @@ class Turn:
         return self.learner.lang
 
     def t(self, key: str, **values: object) -> str:
-        return t(self.lang, key, **values)
+        """The text `key` in the learner's language, addressing them as their age suits."""
+        return t(self.lang, key, you=self.config.address_for(self.learner.age), **values)
 
     def button(self, key: str, payload: Payload, **values: object) -> Button:
         """A button labelled with the text `key` that sends `payload` when tapped."""

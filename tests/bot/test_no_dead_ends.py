@@ -287,3 +287,27 @@ async def test_joining_a_class_names_the_class_and_its_facilitator(
     other = make_chat(engine, user="tg:77")
     await other.send("/start LOP-LA")  # not registered: the code alone
     assert "Bác đã vào lớp LOP-LA." in other.text
+
+
+async def test_a_young_learner_is_called_ban_and_an_older_one_bac(chat):
+    await chat.first_question()  # the age is not known yet: "bác"
+    await chat.tap("Đúng rồi")
+    await chat.tap("Đúng")
+    assert "Giúp phường/xã của bác được tính" in chat.text
+    await chat.tap("Bỏ qua")
+    await chat.send("19 tuổi")
+    assert "Cảm ơn bạn!" in chat.text and "Bạn muốn làm gì tiếp?" in chat.text
+    await chat.send("/settings")
+    await chat.tap("Độ tuổi")
+    await chat.tap("Từ 60")
+    assert "Bác muốn làm gì tiếp?" in chat.text
+
+
+def test_the_tutors_texts_hold_no_address_word():
+    import re
+
+    from bot.texts import TEXTS
+
+    words = re.compile(r"\b(bác|bạn|anh|chị|cô|chú|ông|bà|em)\b", re.IGNORECASE)
+    found = {key: e["vi"] for key, e in TEXTS.items() if words.search(e["vi"])}
+    assert found == {}, "write {you} or {You} instead"
