@@ -297,8 +297,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Please tap one of the buttons below to answer. 👇",
     },
     "not_understood": {
-        "vi": "Mình chưa hiểu ý {you} 😊 {You} bấm một nút bên dưới, hoặc gõ chữ trên nút nhé.",
-        "en": "Sorry, I didn't get that 😊 Tap a button below, or type its words.",
+        "vi": "Mình chưa hiểu ý {you} 😊 {You} bấm một nút bên dưới,\n"
+        "hoặc gõ chữ trên nút (hay số thứ tự: 1, 2…) nhé.",
+        "en": "Sorry, I didn't get that 😊 Tap a button below,\n"
+        "or type its words (or its number: 1, 2…).",
     },
     "hint_help": {
         "vi": "❓ {You} bấm một nút bên dưới, hoặc gõ chữ trên nút (ví dụ «tiếp»).\n"
