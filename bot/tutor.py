@@ -536,9 +536,12 @@ def resume(turn: Turn, _: object = None) -> None:
             return show_step(turn)
         learner.review_queue, learner.review_step, learner.review_score = [], 0, 0
     if learner.lesson:
+        # An old menu's "Học tiếp" tapped mid-lesson: just the step again, no greeting.
+        was_in_it = learner.stage == st.LESSON and turn.event.kind == "button"
         learner.stage = st.LESSON
         if lesson := current_lesson(turn):
-            turn.say(turn.t("resume", title=lesson.title.get(turn.lang)))
+            if not was_in_it:
+                turn.say(turn.t("resume", title=lesson.title.get(turn.lang)))
             show_step(turn)
         return
     nxt = turn.curriculum.next_lesson(set(learner.done))

@@ -1,7 +1,9 @@
 """The console adapter: the tutor in a terminal, interactive or fed by a pipe.
 
-Buttons show as numbered options; typing the number taps the button. Anything else typed
-is sent as text, and a line starting with "/" as a command.
+Buttons show as numbered options; typing the number taps the button (except where the
+question asks for a typed answer: then it is the answer). Anything else typed is sent as text,
+a line starting with "/" as a command, and <voice>, <photo> or <sticker> as what the words
+say. `run_script` replays a learner's lines from a file (`hocso chat --script FILE`).
 """
 
 from __future__ import annotations

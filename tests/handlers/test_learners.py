@@ -213,3 +213,15 @@ async def test_telegram_a_retry_asks_only_the_missed_question(phone, tg_app, tmp
     )
     await phone.tap("Dữ liệu di động (4G)")
     assert "Đúng 2/2 câu." in phone.screen()
+
+
+async def test_telegram_the_language_comes_from_the_app_and_is_not_asked(phone, api):
+    from fake_bot_api import message_update
+
+    update = message_update(phone.user_id, "/start", phone.first_name)
+    update["message"]["from"]["language_code"] = "en"
+    await api.push(update)
+    await phone.bot.settle()
+    assert "Do you agree?" in phone.screen()
+    await phone.tap("I agree")
+    assert "Lesson one" in phone.screen() and "language" not in phone.screen().lower()
