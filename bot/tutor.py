@@ -323,8 +323,7 @@ def on_text(turn: Turn, text: str) -> bool:
         return len(turn.outcome.replies) > said  # the lesson changed and was shown anew
     if not isinstance(question, Typed):
         return False
-    _on_typed(turn, question, text)
-    return True
+    return _on_typed(turn, question, text)
 
 
 @router.command("restart")
@@ -334,22 +333,27 @@ def restart(turn: Turn) -> None:
     start_lesson(turn, lesson) if lesson else resume(turn)
 
 
-def _on_typed(turn: Turn, question: Typed, text: str) -> None:
-    """A typed answer is graded, unless it is one of the words that ask for help or to move
-    on: those are never counted as a wrong answer."""
+def _on_typed(turn: Turn, question: Typed, text: str) -> bool:
+    """A typed answer is graded, unless it is one of the words that ask for help, to move on,
+    or for the menu: those are never counted as a wrong answer. False: not an answer (the
+    engine reads it as a common word)."""
     typed = normalize_answer(text)
     if understand.is_accepted(text, accepted(turn, question)):
-        return _answer(turn, question, text.strip())
-    if typed in ("1", "2"):  # the buttons' numbers, as a console shows them
-        return give_hint(turn, question) if typed == "1" else _answer(turn, question, None)
-    if typed in SKIP_WORDS:
-        return _answer(turn, question, None)
-    if typed in HINT_WORDS:
-        return give_hint(turn, question)
-    if typed in NEXT_WORDS or typed in ("menu", "alo", "?"):
+        _answer(turn, question, text.strip())
+    elif typed in ("1", "2"):  # the buttons' numbers, as a console shows them
+        give_hint(turn, question) if typed == "1" else _answer(turn, question, None)
+    elif typed in SKIP_WORDS:
+        _answer(turn, question, None)
+    elif typed in HINT_WORDS:
+        give_hint(turn, question)
+    elif typed in NEXT_WORDS:
         turn.say(turn.t("type_it"))
-        return show_step(turn)
-    _answer(turn, question, text.strip())
+        show_step(turn)
+    elif understand.intent(text) in ("menu", "again", "relearn"):
+        return False
+    else:
+        _answer(turn, question, text.strip())
+    return True
 
 
 def _is_current(turn: Turn, attempt: str, index: int) -> bool:

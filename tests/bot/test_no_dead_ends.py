@@ -311,3 +311,11 @@ def test_the_tutors_texts_hold_no_address_word():
     words = re.compile(r"\b(bác|bạn|anh|chị|cô|chú|ông|bà|em)\b", re.IGNORECASE)
     found = {key: e["vi"] for key, e in TEXTS.items() if words.search(e["vi"])}
     assert found == {}, "write {you} or {You} instead"
+
+
+async def test_at_a_typed_question_menu_and_alo_are_not_answers(chat):
+    await typed_question(chat)
+    await chat.send("alo")
+    assert chat.text.startswith("❓ Gõ chữ không") and "Chưa đúng" not in chat.text
+    await chat.send("Menu")
+    assert "Bác muốn làm gì tiếp?" in chat.text
