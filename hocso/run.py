@@ -45,8 +45,14 @@ async def telegram(app: App, stop: asyncio.Event) -> None:
     from handlers.webhook import redis_check
 
     checks = {"redis": redis_check(app.redis)}  # what the webhook's /health reports
+    roots = (app.config.lessons_dir, app.config.data_dir)  # the only files ever uploaded
     adapter = TelegramAdapter(
-        app.config.telegram, app.engine.handle, app.redis, app.keys, checks=checks
+        app.config.telegram,
+        app.engine.handle,
+        app.redis,
+        app.keys,
+        checks=checks,
+        media_roots=roots,
     )
     try:
         await adapter.serve(stop)
