@@ -6,6 +6,7 @@
 | `{prefix}:{sNN}:outbox`         | stream | reporting events of that shard's learners         |
 | `{prefix}:tgupd:{update_id}`    | string | a Telegram update seen (expires after a day)      |
 | `{prefix}:tgfile:{sha1}`        | string | Telegram's file_id of an uploaded lesson file     |
+| `{prefix}:reporters`            | hash   | each reporter's heartbeat (see storage/reporter)  |
 
 Learners are spread over a fixed number of shards by a stable hash of their id. A learner's
 hash and its shard's outbox share the hash tag `{sNN}`, so the script that updates both in one
@@ -49,3 +50,7 @@ class Keys:
         """`digest`: sha1 of the file's path and modification time, so an edited file is sent
         again."""
         return f"{self.prefix}:tgfile:{digest}"
+
+    def reporters(self) -> str:
+        """One field per running reporter: its heartbeat, read by `reporter_health`."""
+        return f"{self.prefix}:reporters"

@@ -5,18 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
-from sqlalchemy import func, select
+from outbox import T0, backlog, completion, count, equals, event, push, until
+from sqlalchemy import select
 
 from bot.app import open_app
 from storage.db import Database
 from storage.ingest import parse, prune_erasures, write_batch
-from storage.keys import Keys
 from storage.models import (
     ERASED,
     Certificate,
@@ -27,50 +25,8 @@ from storage.models import (
     ProcessedEvent,
     Response,
 )
-from storage.reporter import GROUP, Reporter, background_reporter
+from storage.reporter import Reporter, background_reporter
 from storage.reports import certificates
-
-T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
-
-
-def event(kind: str, user: str = "tg:1", at: int = T0, **data: object) -> dict[str, str]:
-    fields = {"id": uuid.uuid4().hex, "type": kind, "user": user, "at": str(at)}
-    return fields | {k: str(v) for k, v in data.items()}
-
-
-def completion(user: str = "tg:1", at: int = T0, lesson: str = "l1", passed: int = 1) -> dict:
-    return event(
-        "completion", user, at, lesson=lesson, version=1, module="m1", score=3, total=3,
-        passed=passed, started_at=at - 180, finished_at=at, group=0,
-    )  # fmt: skip
-
-
-async def push(redis: Redis, keys: Keys, *events: dict[str, str]) -> None:
-    """XADD as storage/state.py does: one entry per event, field `e` holding its JSON."""
-    for e in events:
-        await redis.xadd(keys.outbox_of(e["user"]), {"e": json.dumps(e)})
-
-
-async def count(db: Database, model: type, *where: object) -> int:
-    async with db.session() as session:
-        return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
-async def backlog(redis: Redis, keys: Keys) -> tuple[int, int]:
-    """(entries still in the outboxes, entries read but not acknowledged)."""
-    length = pending = 0
-    for stream in keys.all_outboxes():
-        length += await redis.xlen(stream)
-        if await redis.exists(stream):
-            info = await redis.xpending(stream, GROUP)
-            pending += info["pending"]
-    return length, pending
-
-
-async def until(check: Callable[[], Awaitable[bool]], seconds: float = 15) -> None:
-    async with asyncio.timeout(seconds):
-        while not await check():
-            await asyncio.sleep(0.05)
 
 
 async def test_a_lesson_in_chat_reaches_sql_once(player, redis, keys, database, curriculum):
@@ -146,16 +102,12 @@ async def test_two_reporters_racing_store_each_event_once(redis, keys, database)
     b = Reporter(redis, keys, database, consumer="b", batch=25, claim_idle=0.05, block=0.05)
     stop = asyncio.Event()
     tasks = [asyncio.create_task(r.run(stop)) for r in (a, b)]
-    await until(lambda: _equals(count(database, Completion), 300))
-    await until(lambda: _equals(backlog(redis, keys), (0, 0)))
+    await until(lambda: equals(count(database, Completion), 300))
+    await until(lambda: equals(backlog(redis, keys), (0, 0)))
     stop.set()
     await asyncio.gather(*tasks)
     assert a.written + b.written == 300
     assert await count(database, Learner) == 7
-
-
-async def _equals(value: Awaitable[object], expected: object) -> bool:
-    return await value == expected
 
 
 @pytest.fixture
@@ -199,7 +151,7 @@ async def test_while_the_database_is_down_learners_learn_and_events_wait(
         length, _ = await backlog(redis, keys)
         assert length > 0  # nothing was acknowledged
         await bring_up()
-        await until(lambda: _equals(backlog(redis, keys), (0, 0)))
+        await until(lambda: equals(backlog(redis, keys), (0, 0)))
     assert await count(database, Completion) == 3
     assert await count(database, Learner) == 3
     assert await count(database, Response) == 3 * len(lesson.questions)
