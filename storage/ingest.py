@@ -2,8 +2,20 @@
 
 `write_batch` records every event id in `processed_events` in the same transaction as the
 rows the event produces. An event seen before (delivered twice, or re-read after a reporter
-died between commit and acknowledge) changes nothing. If two reporters apply the same event
-at the same moment, one commit fails on the unique id and that reporter simply re-reads.
+died between commit and acknowledge) changes nothing.
+
+Several reporters may write at once, so nothing here may decide from a read that another
+transaction could change before commit (issue 8, defect 2):
+
+* event ids are inserted with ON CONFLICT DO NOTHING, sorted; those that were not inserted
+  are another reporter's, which PostgreSQL makes us wait for;
+* then each learner of the batch is locked for the transaction (a PostgreSQL advisory lock,
+  taken in one sorted order so two batches never deadlock), so everything that reads then
+  writes one learner's rows (first pass, module finished, the newest profile, /forget
+  against a late event) sees the other reporter's commit. SQLite has one writer at a time
+  and the batch's first statement is a write, so it is serialized already;
+* the schema refuses a second first pass of a lesson or a second completion of a module
+  (unique indexes), whatever a future change to this file gets wrong.
 """
 
 from __future__ import annotations
@@ -15,7 +27,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -90,23 +103,43 @@ def parse(raw: str | bytes) -> OutboxEvent | None:
 
 async def write_batch(db: Database, events: list[OutboxEvent]) -> int:
     """Apply, in one transaction, the events not applied before; returns how many were new."""
-    fresh_by_id: dict[str, OutboxEvent] = {}
+    by_id: dict[str, OutboxEvent] = {}
     for event in events:
-        fresh_by_id.setdefault(event.id, event)  # the same event twice in one batch
-    if not fresh_by_id:
+        by_id.setdefault(event.id, event)  # the same event twice in one batch
+    if not by_id:
         return 0
     await db.ensure_schema()
+    insert = sqlite.insert if db.is_sqlite else postgresql.insert
     async with db.session() as session, session.begin():
-        query = select(ProcessedEvent.event_id).where(ProcessedEvent.event_id.in_(fresh_by_id))
-        for seen in await session.scalars(query):
-            del fresh_by_id[seen]
-        fresh = list(fresh_by_id.values())
-        session.add_all(ProcessedEvent(event_id=e.id, type=e.type[:16], at=e.at) for e in fresh)
-        await session.flush()
-        applier = _Applier(session)
+        # Sorted, so two reporters inserting overlapping batches wait in one order.
+        rows = [{"event_id": i, "type": e.type[:16], "at": e.at} for i, e in sorted(by_id.items())]
+        query = insert(ProcessedEvent).values(rows).on_conflict_do_nothing()
+        new = set(await session.scalars(query.returning(ProcessedEvent.event_id)))
+        fresh = [e for e in by_id.values() if e.id in new]
+        if fresh and not db.is_sqlite:
+            await _lock_learners(session, {e.user for e in fresh})
+        applier = _Applier(session, insert)
         for event in fresh:
             await applier.apply(event)
     return len(fresh)
+
+
+async def _lock_learners(session: AsyncSession, users: set[str]) -> None:
+    """Hold each learner's PostgreSQL advisory lock until commit, in ascending order."""
+    numbers = sorted({_lock_number(u) for u in users})
+    await session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(n) FROM"
+            " (SELECT unnest(CAST(:numbers AS BIGINT[])) AS n ORDER BY 1) AS locks"
+        ),
+        {"numbers": numbers},
+    )
+
+
+def _lock_number(user: str) -> int:
+    """A learner's lock: 64 bits of a hash (a rare collision only makes two learners wait)."""
+    digest = hashlib.sha256(b"hocso-learner:" + user.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def user_hash(user: str) -> str:
@@ -116,8 +149,9 @@ def user_hash(user: str) -> str:
 class _Applier:
     """Turns events into rows within one session, remembering learners it has looked up."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, insert=postgresql.insert) -> None:  # noqa: ANN001
         self.session = session
+        self.insert = insert  # the dialect's INSERT, for ON CONFLICT DO NOTHING
         self.learners: dict[str, Learner | None] = {}
         self.erased: dict[str, datetime | None] = {}
 
@@ -181,8 +215,11 @@ class _Applier:
             row.consent_at = utc(consent)
             row.started_at = min(row.started_at, row.consent_at)
         if row.class_code and await self.session.get(Class, row.class_code) is None:
-            # A facilitator's code seen for the first time; its name is filled in later.
-            self.session.add(Class(code=row.class_code, name="", facilitator="", area=""))
+            # A facilitator's code seen for the first time; its name is filled in later. Other
+            # learners of the class may be joining through another reporter right now.
+            new_class = {"code": row.class_code, "name": "", "facilitator": "", "area": ""}
+            query = self.insert(Class).values(new_class).on_conflict_do_nothing()
+            await self.session.execute(query)
 
     async def _on_answer(self, event: OutboxEvent) -> None:
         row = await self.learner(event)
@@ -202,12 +239,17 @@ class _Applier:
     async def _on_completion(self, event: OutboxEvent) -> None:
         row = await self.learner(event)
         lesson, passed = event.text("lesson", 64), event.flag("passed")
+        finished = utc(event.number("finished_at") or event.at.timestamp())
         first = passed
-        if passed and row is not None:
-            earlier = select(Completion.id).where(
-                Completion.learner_id == row.id, Completion.lesson == lesson, Completion.passed
-            )
-            first = await self.session.scalar(earlier.limit(1)) is None
+        if passed and row is not None:  # the learner is locked: no other reporter is here
+            mine = (Completion.learner_id == row.id) & (Completion.lesson == lesson)
+            query = select(Completion).where(mine, Completion.first_pass)
+            earlier = await self.session.scalar(query)
+            if earlier is not None and finished < earlier.finished_at:
+                earlier.first_pass = False  # a pass delivered late, made before the one stored
+                await self.session.flush()
+            else:
+                first = earlier is None
         started = event.number("started_at")
         self.session.add(
             Completion(
@@ -221,28 +263,24 @@ class _Applier:
                 passed=passed,
                 first_pass=first,
                 started_at=utc(started) if started else None,
-                finished_at=utc(event.number("finished_at") or event.at.timestamp()),
+                finished_at=finished,
                 in_group=event.flag("group"),
             )
         )
+        await self.session.flush()
 
     async def _on_module(self, event: OutboxEvent) -> None:
         row = await self.learner(event)
         module = event.text("module", 64)
-        if row is not None and await self.session.scalar(
-            select(ModuleCompletion.id).where(
-                ModuleCompletion.learner_id == row.id, ModuleCompletion.module == module
-            )
-        ):
-            return  # finished again after a lesson was added to it: counted once
-        self.session.add(
-            ModuleCompletion(
-                event_id=event.id,
-                learner_id=row.id if row else None,
-                module=module,
-                finished_at=event.at,
-            )
-        )
+        done = {
+            "event_id": event.id,
+            "learner_id": row.id if row else None,
+            "module": module,
+            "finished_at": event.at,
+        }
+        # Finished again after a lesson was added to it: counted once (a unique index).
+        query = self.insert(ModuleCompletion).values(done).on_conflict_do_nothing()
+        await self.session.execute(query)
 
     async def _on_paused(self, event: OutboxEvent) -> None:
         if row := await self.learner(event):

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -88,6 +89,18 @@ class Completion(Base):
     """One finished attempt at a lesson (passed or not)."""
 
     __tablename__ = "completions"
+    # At most one first pass per learner and lesson, whatever two reporters do at once
+    # (a partial index: retakes and detached rows, learner_id NULL, are not limited).
+    __table_args__ = (
+        Index(
+            "uq_completions_first_pass",
+            "learner_id",
+            "lesson",
+            unique=True,
+            postgresql_where=text("first_pass"),
+            sqlite_where=text("first_pass"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(32), unique=True)
@@ -123,7 +136,12 @@ class Response(Base):
 
 
 class ModuleCompletion(Base):
+    """A learner finished a module: once per learner (NULLs, detached rows, are distinct)."""
+
     __tablename__ = "module_completions"
+    __table_args__ = (
+        Index("uq_module_completions_learner_id", "learner_id", "module", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(32), unique=True)

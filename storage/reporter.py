@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage.db import Database
 from storage.ingest import OutboxEvent, parse, prune_erasures, write_batch
@@ -226,15 +226,16 @@ class Reporter:
         while not stop.is_set():
             try:
                 handled = await self.step()
-            except IntegrityError as exc:
-                # Another reporter stored some of these first: re-read them. A pause keeps
-                # a conflict that does not go away from spinning against the database.
-                log.info("batch raced another reporter, retrying: %s", _short(exc))
-                await _wait(stop, 0.1)
-                continue
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - any outage: wait and retry, never drop
+                if _raced(exc):
+                    # Another reporter wrote the same rows, or PostgreSQL ended a deadlock
+                    # with this batch: re-read. A pause keeps a conflict that does not go
+                    # away from spinning against the database.
+                    log.info("batch raced another reporter, retrying: %s", _short(exc))
+                    await _wait(stop, 0.1)
+                    continue
                 failures += 1
                 now = time.monotonic()
                 if not down_since:
@@ -421,6 +422,15 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
 def _event(fields: dict) -> OutboxEvent | None:
     raw = fields.get("e", fields.get(b"e"))
     return parse(raw) if raw is not None else None
+
+
+def _raced(exc: Exception) -> bool:
+    """A conflict with another writer (a unique key, a deadlock, a serialization failure)
+    rather than an outage: retrying at once is right."""
+    if isinstance(exc, IntegrityError):
+        return True
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, DBAPIError) and code in ("40P01", "40001")
 
 
 def _nogroup(answer: object) -> bool:
