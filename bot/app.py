@@ -36,7 +36,8 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     embedded = not config.redis.url
     redis = await open_embedded(snapshot) if embedded else Redis.from_url(config.redis.url)
     engine = Engine(StateStore(redis, keys), curriculum, config)
-    database = Database(database_url(config.database.url, config.data_dir))
+    url = database_url(config.database.url, config.data_dir)
+    database = Database(url, erase_key=config.privacy.erase_key)
     try:
         yield App(config, curriculum, redis, keys, engine, database)
     finally:

@@ -68,6 +68,23 @@ class CampaignSettings(Section):
     target: Annotated[int, Field(ge=0)] = 996_000  # certified adults
 
 
+class PrivacySettings(Section):
+    # The secret of the keyed hash (HMAC-SHA256) of a forgotten learner's platform id, kept
+    # 30 days so a late event cannot bring them back. Required with PostgreSQL; the same on
+    # every reporter. Empty with SQLite: one is made and kept beside the database file.
+    erase_key: str = ""
+
+    @field_validator("erase_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError(
+                "erase_key (HOCSO_ERASE_KEY) is too short: use 32 or more random characters, "
+                "e.g. the output of `openssl rand -hex 32`"
+            )
+        return value
+
+
 class CertificateSettings(Section):
     issuer: str = ""  # printed under the title, e.g. the provincial committee
     verify_url: str = ""  # the QR code holds this with {code} filled in; empty: the code
@@ -120,6 +137,7 @@ class Config(Section):
     telegram: TelegramSettings = TelegramSettings()
     campaign: CampaignSettings = CampaignSettings()
     certificate: CertificateSettings = CertificateSettings()
+    privacy: PrivacySettings = PrivacySettings()
     areas: Areas = Areas()
     age_bands: list[Choice] = []
 
@@ -142,6 +160,7 @@ ENV = {
     "HOCSO_CAMPAIGN_TARGET": "campaign.target",
     "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
     "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
+    "HOCSO_ERASE_KEY": "privacy.erase_key",
 }
 
 

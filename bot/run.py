@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.app import App, open_app
 from bot.config import Config
+from storage.db import erase_key_problem
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def services(config: Config, only: str) -> dict[str, Service]:
     if only in ("all", "reporter"):
         if only == "reporter" and not config.redis.url:
             raise ServiceError("the reporter alone needs REDIS_URL: the outboxes it drains")
+        if problem := erase_key_problem(config.database.url, config.privacy.erase_key):
+            raise ServiceError(problem)
         chosen["reporter"] = report
     return chosen
 

@@ -8,6 +8,8 @@ storage/migrations, so both databases always have the same tables.
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from alembic import command
@@ -35,12 +37,37 @@ def database_url(url: str, data_dir: Path) -> str:
     return url
 
 
-class Database:
-    """One engine and its session factory; cheap to build, connects on first use."""
+ERASE_KEY_FILE = "erase.key"
 
-    def __init__(self, url: str) -> None:
+
+def erase_key_problem(url: str, erase_key: str) -> str:
+    """Why the reporter cannot run with these settings ("" when it can): PostgreSQL, the
+    production database, needs an erase key configured, the same on every reporter."""
+    if erase_key or not url or url.startswith("sqlite"):
+        return ""
+    return (
+        "HOCSO_ERASE_KEY (privacy.erase_key) is not set: the reporter needs it with PostgreSQL "
+        "to keep a keyed hash of forgotten learners; make one with `openssl rand -hex 32`, "
+        "keep it, and give every reporter the same one"
+    )
+
+
+class EraseKeyMissing(Exception):
+    """PostgreSQL without an erase key (see erase_key_problem)."""
+
+
+class Database:
+    """One engine and its session factory; cheap to build, connects on first use.
+
+    `erase_key`: the secret of the keyed hash of forgotten learners (storage/ingest.py).
+    Empty: with SQLite, one made once and kept beside the database file (`erase.key`, only
+    the owner may read it); with PostgreSQL, refused (EraseKeyMissing) when first needed,
+    since each reporter would otherwise make its own and miss the others' marks."""
+
+    def __init__(self, url: str, erase_key: str = "") -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self._erase_key = erase_key.encode()
         # SQLite waits for a busy file instead of failing; PostgreSQL gives up fast when down
         # so the reporter can back off rather than hang.
         args = {"timeout": 30} if self.is_sqlite else {"timeout": 5}
@@ -54,6 +81,18 @@ class Database:
 
     def session(self) -> AsyncSession:
         return self.sessions()
+
+    def erase_key(self) -> bytes:
+        if self._erase_key:
+            return self._erase_key
+        if not self.is_sqlite:
+            raise EraseKeyMissing(erase_key_problem(self.url, ""))
+        path = self.url.split("///", 1)[1] if "///" in self.url else ""
+        if not path or path.startswith(":memory:"):
+            self._erase_key = secrets.token_hex(32).encode()  # gone with the database
+        else:
+            self._erase_key = _kept_key(Path(path).parent / ERASE_KEY_FILE)
+        return self._erase_key
 
     async def upgrade(self) -> None:
         """Create or migrate the schema to the newest revision."""
@@ -93,6 +132,23 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
 
 def _upgrade(connection: Connection) -> None:
     command.upgrade(alembic_config(connection), "head")
+
+
+def _kept_key(path: Path) -> bytes:
+    """The key in `path`, made (readable by the owner only) if there is none yet."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it just now
+        else:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32) + "\n")
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise EraseKeyMissing(f"{path}: the erase key there is too short; delete the file")
+    return key.encode()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001

@@ -21,8 +21,10 @@ transaction could change before commit (issue 8, defect 2):
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -118,7 +120,7 @@ async def write_batch(db: Database, events: list[OutboxEvent]) -> int:
         fresh = [e for e in by_id.values() if e.id in new]
         if fresh and not db.is_sqlite:
             await _lock_learners(session, {e.user for e in fresh})
-        applier = _Applier(session, insert)
+        applier = _Applier(session, insert, db.erase_key())
         for event in fresh:
             await applier.apply(event)
     return len(fresh)
@@ -142,15 +144,24 @@ def _lock_number(user: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def user_hash(user: str) -> str:
-    return hashlib.sha256(user.encode()).hexdigest()
+def user_hash(user: str, key: bytes) -> str:
+    """The keyed hash (HMAC-SHA256) kept 30 days of a learner who asked to be forgotten.
+    Keyed, since platform ids are small numbers: a plain hash is reversed by trying them all."""
+    return hmac.new(key, user.encode(), hashlib.sha256).hexdigest()
+
+
+def void_code() -> str:
+    """What a forgotten learner's certificate code becomes: never a valid code (those are
+    capitals and digits only), so the printed code finds nothing any more."""
+    return "~" + secrets.token_hex(7)
 
 
 class _Applier:
     """Turns events into rows within one session, remembering learners it has looked up."""
 
-    def __init__(self, session: AsyncSession, insert=postgresql.insert) -> None:  # noqa: ANN001
+    def __init__(self, session: AsyncSession, insert, erase_key: bytes) -> None:  # noqa: ANN001
         self.session = session
+        self.erase_key = erase_key
         self.insert = insert  # the dialect's INSERT, for ON CONFLICT DO NOTHING
         self.learners: dict[str, Learner | None] = {}
         self.erased: dict[str, datetime | None] = {}
@@ -175,7 +186,7 @@ class _Applier:
             )
             self.learners[user] = await self.session.scalar(query)
         if user not in self.erased:
-            erasure = await self.session.get(Erasure, user_hash(user))
+            erasure = await self.session.get(Erasure, user_hash(user, self.erase_key))
             self.erased[user] = erasure.erased_at if erasure else None
         erased_at = self.erased[user]
         if erased_at is not None and event.at <= erased_at:
@@ -314,7 +325,7 @@ class _Applier:
     async def _on_forget(self, event: OutboxEvent) -> None:
         """Make the learner anonymous: their row stays (so "started", "certified" and the
         lessons they finished still count) but holds nothing that points to them."""
-        key = user_hash(event.user)
+        key = user_hash(event.user, self.erase_key)
         erasure = await self.session.get(Erasure, key)
         if erasure is None:
             self.session.add(Erasure(user_hash=key, erased_at=event.at))
@@ -330,9 +341,15 @@ class _Applier:
         row.area = row.age_band = row.class_code = ERASED
         row.locale, row.consent_at, row.profile_at = "", None, None
         row.active = row.paused = False
-        await self.session.execute(
-            update(Certificate).where(Certificate.learner_id == row.id).values(name="")
-        )
+        # The certificate still counts, but nothing leads from it to the person or to their
+        # history: its printed code and name are gone, and so is its link to the row.
+        mine = select(Certificate.code).where(Certificate.learner_id == row.id)
+        for code in list(await self.session.scalars(mine)):
+            await self.session.execute(
+                update(Certificate)
+                .where(Certificate.code == code)
+                .values(code=void_code(), name="", learner_id=None)
+            )
         await self.session.flush()
 
 

@@ -2,8 +2,9 @@
 
 Only what officials' reports need is kept: no phone numbers, no display names (except the
 name a learner asked to have printed on their certificate). Times are UTC. When a learner
-asks to be forgotten, their `learners` row and certificates are deleted and their lesson
-completions and answers stay, detached (learner_id NULL), so campaign totals do not shrink.
+asks to be forgotten, their `learners` row stays but is made anonymous, with their lessons and
+answers, so campaign totals do not shrink; their certificate stays as a count only, its code,
+name and link to the row gone (storage/ingest.py `_on_forget`).
 """
 
 from __future__ import annotations
@@ -182,7 +183,8 @@ class ProcessedEvent(Base):
 
 
 class Erasure(Base):
-    """A learner who asked to be forgotten: a one-way hash of the platform id and when.
+    """A learner who asked to be forgotten: a keyed hash (HMAC-SHA256, the erase key from
+    config) of the platform id, and when.
 
     It stops an older event, delivered late by a recovering reporter, from re-creating the
     learner; such events are stored detached from any learner. Kept 30 days (see

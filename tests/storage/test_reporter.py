@@ -111,7 +111,7 @@ async def test_two_reporters_racing_store_each_event_once(redis, keys, database)
 
 
 @pytest.fixture
-async def late_db_url(db_url: str, postgres, tmp_path: Path):  # noqa: ANN001
+async def late_db_url(db_url: str, postgres, tmp_path: Path, erase_key: str):  # noqa: ANN001
     """A database that cannot be reached until the test says so (a real failure, not a mock):
     a PostgreSQL database that does not exist yet, or a SQLite path taken by a directory."""
     if db_url.startswith("sqlite"):
@@ -135,10 +135,10 @@ async def late_db_url(db_url: str, postgres, tmp_path: Path):  # noqa: ANN001
 
 
 async def test_while_the_database_is_down_learners_learn_and_events_wait(
-    late_db_url, player, redis, keys, curriculum
+    late_db_url, player, redis, keys, curriculum, erase_key
 ):
     url, bring_up = late_db_url
-    database = Database(url)
+    database = Database(url, erase_key=erase_key)
     lesson = curriculum.lessons[0]
     async with background_reporter(redis, keys, database, block=0.05, max_backoff=0.2) as rep:
         for i in range(3):
@@ -203,7 +203,8 @@ async def test_forget_leaves_an_anonymous_row_so_totals_hold(redis, keys, databa
     # Still counted (started, certified, a lesson), but nothing that points to a person.
     assert (gone.platform, gone.area, gone.age_band, gone.class_code) == (ERASED,) * 4
     assert gone.platform_user != "77" and gone.consent_at is None
-    assert printed.name == "" and printed.learner_id == gone.id
+    # The certificate is still counted, but leads nowhere: no code, no name, no learner.
+    assert (printed.name, printed.learner_id) == ("", None) and printed.code != "ABCDE23456"
     assert await certificates(database, "ABCDE23456") == []  # no longer verifiable
     assert await count(database, Completion, Completion.learner_id == gone.id) == 1
     assert await count(database, Completion, Completion.learner_id.is_(None)) == 1  # the late one

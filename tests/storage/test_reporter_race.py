@@ -66,7 +66,7 @@ async def slowed(db: Database, tables: str) -> AsyncIterator[Callable]:
 
 async def two_reporters(redis, keys, database: Database, batch: int):  # noqa: ANN001, ANN201
     """Reporters a and b, each with a database engine of its own (as two processes have)."""
-    other = Database(database.url)
+    other = Database(database.url, erase_key=database.erase_key().decode())
     a = Reporter(redis, keys, database, consumer="a", batch=batch)
     b = Reporter(redis, keys, other, consumer="b", batch=batch)
     await a.setup()
@@ -106,11 +106,12 @@ async def test_two_reporters_on_a_slow_database_count_one_pass_once(redis, keys,
 
 
 async def test_forget_racing_an_older_event_of_the_same_learner_leaves_nothing_of_them(
-    redis, keys, postgres
+    redis, keys, postgres, erase_key
 ):
     """The learner's first profile and their /forget, in flight in two reporters at once: the
     profile must not be stored after the erasure, with their ward, as a live learner."""
-    database = Database(await postgres.create(f"hocso_test_race_{keys.prefix[-10:]}"))
+    url = await postgres.create(f"hocso_test_race_{keys.prefix[-10:]}")
+    database = Database(url, erase_key=erase_key)
     await database.upgrade()
     user = "tg:9"
     await push(redis, keys, event("learner", user, T0, consent_at=T0, area="o-mon", age="60"))
