@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from bot.config import Config
 from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
-from storage.db import Database, database_url
+from storage.db import Database, open_database
 from storage.embedded import open_embedded, save_snapshot
 from storage.keys import Keys
 from storage.state import StateStore
@@ -36,8 +36,7 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     embedded = not config.redis.url
     redis = await open_embedded(snapshot) if embedded else Redis.from_url(config.redis.url)
     engine = Engine(StateStore(redis, keys), curriculum, config)
-    url = database_url(config.database.url, config.data_dir)
-    database = Database(url, erase_key=config.privacy.erase_key)
+    database = open_database(config.database, config.data_dir, config.privacy.erase_key)
     try:
         yield App(config, curriculum, redis, keys, engine, database)
     finally:

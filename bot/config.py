@@ -59,6 +59,10 @@ class RedisSettings(Section):
 
 class DatabaseSettings(Section):
     url: str = ""  # empty: a SQLite file in data_dir
+    # Seconds to wait for a connection, and for each statement, before giving up on a
+    # database that is down or stalled (the reporter backs off; `hocso report` says so).
+    connect_timeout: Annotated[float, Field(gt=0, le=300)] = 5.0
+    statement_timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
 
 
 class CampaignSettings(Section):
@@ -150,6 +154,8 @@ ENV = {
     "REDIS_URL": "redis.url",
     "HOCSO_REDIS_PREFIX": "redis.prefix",
     "DATABASE_URL": "database.url",
+    "HOCSO_DB_CONNECT_TIMEOUT": "database.connect_timeout",
+    "HOCSO_DB_STATEMENT_TIMEOUT": "database.statement_timeout",
     "TELEGRAM_BOT_TOKEN": "telegram.token",
     "TELEGRAM_BOT_USERNAME": "telegram.username",
     "TELEGRAM_BASE_URL": "telegram.base_url",

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -38,6 +39,30 @@ def database_url(url: str, data_dir: Path) -> str:
 
 
 ERASE_KEY_FILE = "erase.key"
+CONNECT_TIMEOUT = 5.0  # seconds (database.connect_timeout)
+STATEMENT_TIMEOUT = 30.0  # seconds (database.statement_timeout)
+
+
+def open_database(settings: object, data_dir: Path, erase_key: str = "") -> Database:
+    """The configured reporting database; `settings` is config's `database` section (url,
+    connect_timeout, statement_timeout)."""
+    return Database(
+        database_url(getattr(settings, "url", ""), data_dir),
+        erase_key,
+        connect_timeout=getattr(settings, "connect_timeout", CONNECT_TIMEOUT),
+        statement_timeout=getattr(settings, "statement_timeout", STATEMENT_TIMEOUT),
+    )
+
+
+def database_problem(exc: BaseException) -> str:
+    """One line for an operator about a failed database call (no traceback)."""
+    if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "orig", None), TimeoutError):
+        return (
+            "it did not answer in time (database.connect_timeout, "
+            "database.statement_timeout): is it stalled, or a lock held?"
+        )
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def erase_key_problem(url: str, erase_key: str) -> str:
@@ -64,13 +89,29 @@ class Database:
     the owner may read it); with PostgreSQL, refused (EraseKeyMissing) when first needed,
     since each reporter would otherwise make its own and miss the others' marks."""
 
-    def __init__(self, url: str, erase_key: str = "") -> None:
+    def __init__(
+        self,
+        url: str,
+        erase_key: str = "",
+        *,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        statement_timeout: float = STATEMENT_TIMEOUT,
+    ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self._erase_key = erase_key.encode()
-        # SQLite waits for a busy file instead of failing; PostgreSQL gives up fast when down
-        # so the reporter can back off rather than hang.
-        args = {"timeout": 30} if self.is_sqlite else {"timeout": 5}
+        self.connect_timeout, self.statement_timeout = connect_timeout, statement_timeout
+        # A database that is down, or up but stalled (a lost network, a lock held, a server
+        # that stopped answering), must fail in bounded time so the reporter backs off and
+        # `hocso report` says so, rather than hang. SQLite: how long to wait for a busy file.
+        # PostgreSQL: asyncpg's connect timeout, and its command timeout for every statement
+        # (and the pool's ping), which also asks the server to cancel the statement. It is
+        # client-side, so it works behind PgBouncer, which refuses `statement_timeout` as a
+        # startup parameter.
+        if self.is_sqlite:
+            args: dict = {"timeout": statement_timeout}
+        else:
+            args = {"timeout": connect_timeout, "command_timeout": statement_timeout}
         self.engine: AsyncEngine = create_async_engine(
             url, connect_args=args, pool_pre_ping=not self.is_sqlite
         )
@@ -95,11 +136,20 @@ class Database:
         return self._erase_key
 
     async def upgrade(self) -> None:
-        """Create or migrate the schema to the newest revision."""
+        """Create or migrate the schema to the newest revision. No statement timeout: building
+        an index on a big table may take minutes."""
         if self.is_sqlite:
             Path(self.url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-        async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade)
+            engine = self.engine
+        else:
+            args = {"timeout": self.connect_timeout}
+            engine = create_async_engine(self.url, connect_args=args, poolclass=NullPool)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(_upgrade)
+        finally:
+            if engine is not self.engine:
+                await engine.dispose()
         self._schema_ready = True
 
     async def ensure_schema(self) -> None:

@@ -443,4 +443,7 @@ def _text(value: bytes | str) -> str:
 
 
 def _short(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+    text = str(exc).strip()
+    if not text and isinstance(exc, TimeoutError):
+        text = "no answer within the timeout (stalled?)"
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"[:300]
