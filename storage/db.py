@@ -14,7 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Connection, event, inspect
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -164,6 +164,11 @@ class Database:
         if not has:
             raise SchemaMissing("the database has no hocso tables yet: run `hocso db upgrade`")
         self._schema_ready = True
+
+    async def ping(self) -> None:
+        """Raises unless the database answers a trivial query (the reporter's probe)."""
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

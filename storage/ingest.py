@@ -29,7 +29,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -121,6 +121,7 @@ async def write_batch(db: Database, events: list[OutboxEvent]) -> int:
         if fresh and not db.is_sqlite:
             await _lock_learners(session, {e.user for e in fresh})
         applier = _Applier(session, insert, db.erase_key())
+        await applier.prepare(fresh)
         for event in fresh:
             await applier.apply(event)
     return len(fresh)
@@ -144,6 +145,17 @@ def _lock_number(user: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+def _platform_id(user: str) -> tuple[str, str]:
+    """ "tg:1001" -> ("tg", "1001"), as the learners table keeps it."""
+    platform, _, platform_user = user.partition(":")
+    return platform[:16], platform_user[:64]
+
+
+def _chunks(items: list, size: int = 500) -> list[list]:
+    """Pieces small enough for one IN (...) list."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def user_hash(user: str, key: bytes) -> str:
     """The keyed hash (HMAC-SHA256) kept 30 days of a learner who asked to be forgotten.
     Keyed, since platform ids are small numbers: a plain hash is reversed by trying them all."""
@@ -157,7 +169,10 @@ def void_code() -> str:
 
 
 class _Applier:
-    """Turns events into rows within one session, remembering learners it has looked up."""
+    """Turns events into rows within one session. What the batch needs to know (its learners,
+    their erasure marks and first passes) is read up front in a few queries, so a batch costs
+    about the same whatever its size: a reporter catching up drains its backlog in large
+    batches, not one query per event."""
 
     def __init__(self, session: AsyncSession, insert, erase_key: bytes) -> None:  # noqa: ANN001
         self.session = session
@@ -165,6 +180,31 @@ class _Applier:
         self.insert = insert  # the dialect's INSERT, for ON CONFLICT DO NOTHING
         self.learners: dict[str, Learner | None] = {}
         self.erased: dict[str, datetime | None] = {}
+        self.first_passes: dict[tuple[int, str], Completion] = {}  # (learner id, lesson)
+
+    async def prepare(self, events: list[OutboxEvent]) -> None:
+        users = {e.user for e in events}
+        ids = {_platform_id(u): u for u in users}
+        for part in _chunks(list(ids)):
+            query = select(Learner).where(
+                tuple_(Learner.platform, Learner.platform_user).in_(part)
+            )
+            for row in await self.session.scalars(query):
+                self.learners[ids[(row.platform, row.platform_user)]] = row
+        self.learners |= {u: None for u in users if u not in self.learners}
+        marks = {user_hash(u, self.erase_key): u for u in users}
+        self.erased = dict.fromkeys(users)
+        for part in _chunks(list(marks)):
+            query = select(Erasure).where(Erasure.user_hash.in_(part))
+            for mark in await self.session.scalars(query):
+                self.erased[marks[mark.user_hash]] = mark.erased_at
+        known = [row.id for row in self.learners.values() if row is not None]
+        for part in _chunks(known):
+            query = select(Completion).where(
+                Completion.learner_id.in_(part), Completion.first_pass
+            )
+            for done in await self.session.scalars(query):
+                self.first_passes[(done.learner_id, done.lesson)] = done
 
     async def apply(self, event: OutboxEvent) -> None:
         handler = getattr(self, f"_on_{event.type}", None) if event.type in KNOWN else None
@@ -179,10 +219,10 @@ class _Applier:
         """The learner's row, created on their first event; None for a forgotten learner's
         event from before they asked to be forgotten."""
         user = event.user
-        if user not in self.learners:
-            platform, _, platform_user = user.partition(":")
+        if user not in self.learners:  # forgotten earlier in this batch
+            platform, platform_user = _platform_id(user)
             query = select(Learner).where(
-                Learner.platform == platform[:16], Learner.platform_user == platform_user[:64]
+                Learner.platform == platform, Learner.platform_user == platform_user
             )
             self.learners[user] = await self.session.scalar(query)
         if user not in self.erased:
@@ -193,10 +233,10 @@ class _Applier:
             return None
         row = self.learners[user]
         if row is None:
-            platform, _, platform_user = user.partition(":")
+            platform, platform_user = _platform_id(user)
             row = Learner(
-                platform=platform[:16],
-                platform_user=platform_user[:64],
+                platform=platform,
+                platform_user=platform_user,
                 locale="vi",
                 area="",
                 age_band="",
@@ -253,32 +293,30 @@ class _Applier:
         finished = utc(event.number("finished_at") or event.at.timestamp())
         first = passed
         if passed and row is not None:  # the learner is locked: no other reporter is here
-            mine = (Completion.learner_id == row.id) & (Completion.lesson == lesson)
-            query = select(Completion).where(mine, Completion.first_pass)
-            earlier = await self.session.scalar(query)
+            earlier = self.first_passes.get((row.id, lesson))
             if earlier is not None and finished < earlier.finished_at:
                 earlier.first_pass = False  # a pass delivered late, made before the one stored
-                await self.session.flush()
+                await self.session.flush()  # before the new first pass (a unique index)
             else:
                 first = earlier is None
         started = event.number("started_at")
-        self.session.add(
-            Completion(
-                event_id=event.id,
-                learner_id=row.id if row else None,
-                lesson=lesson,
-                lesson_version=event.number("version"),
-                module=event.text("module", 64),
-                score=event.number("score"),
-                total=event.number("total"),
-                passed=passed,
-                first_pass=first,
-                started_at=utc(started) if started else None,
-                finished_at=finished,
-                in_group=event.flag("group"),
-            )
+        done = Completion(
+            event_id=event.id,
+            learner_id=row.id if row else None,
+            lesson=lesson,
+            lesson_version=event.number("version"),
+            module=event.text("module", 64),
+            score=event.number("score"),
+            total=event.number("total"),
+            passed=passed,
+            first_pass=first,
+            started_at=utc(started) if started else None,
+            finished_at=finished,
+            in_group=event.flag("group"),
         )
-        await self.session.flush()
+        self.session.add(done)
+        if first and row is not None:
+            self.first_passes[(row.id, lesson)] = done
 
     async def _on_module(self, event: OutboxEvent) -> None:
         row = await self.learner(event)

@@ -8,7 +8,9 @@ and only then acknowledges (XACK) and deletes (XDEL) the entries. So:
   claims them (XAUTOCLAIM) once they have been idle `claim_idle` seconds, and the event ids
   already in `processed_events` make the replay change nothing;
 * while the database is down, writes fail, nothing is acknowledged, and the reporter backs
-  off and retries the same entries; learners keep learning and events wait in Redis;
+  off and retries the same entries; learners keep learning and events wait in Redis. While
+  it backs off it probes the database and Redis every second, and retries as soon as they
+  answer again, so reporting resumes within about a second of the end of an outage;
 * when Redis loses the consumer group (restarted without persistence, FLUSHALL, a failover),
   reads answer NOGROUP: the reporter re-creates the group and goes on with what the
   outboxes hold now.
@@ -49,6 +51,7 @@ KEEP_ERASURES = timedelta(days=30)  # far longer than any event can wait in an o
 PRUNE_EVERY = 3600.0  # seconds
 HEARTBEAT_EVERY = 5.0  # seconds between heartbeats of a reporter that is working normally
 REMIND_EVERY = 60.0  # seconds between "still paused" lines during an outage
+ANSWERING_BACKOFF = 2.0  # the longest wait between retries while the database answers
 STUCK_AFTER = 120.0  # reporter_health: events waiting this long with no progress is unhealthy
 Entry = tuple[str, str, OutboxEvent | None]  # stream, entry id, event (None: malformed)
 
@@ -61,10 +64,12 @@ class Reporter:
         database: Database,
         *,
         consumer: str = "",
-        batch: int = 500,
+        batch: int = 500,  # entries read from each outbox at a time
+        transaction: int = 2000,  # events written in one SQL transaction, at most
         claim_idle: float = 60.0,
         block: float = 1.0,  # seconds to wait when every outbox is empty
-        max_backoff: float = 30.0,
+        max_backoff: float = 10.0,
+        probe_every: float = 1.0,  # seconds between probes while backing off
         remind_every: float = REMIND_EVERY,
         keep_erasures: timedelta = KEEP_ERASURES,
     ) -> None:
@@ -74,10 +79,13 @@ class Reporter:
         self.database = database
         self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.batch = batch
+        self.transaction = transaction
         self.claim_idle = claim_idle
         self.block = block
         self.max_backoff = max_backoff
+        self.probe_every = probe_every
         self.remind_every = remind_every
+        self._unreachable = False  # the last probe got no answer
         self.keep_erasures = keep_erasures
         self.written = 0  # events newly stored by this reporter
         self.regrouped = 0  # times a lost consumer group was re-created
@@ -198,9 +206,12 @@ class Reporter:
 
     async def store(self, entries: list[Entry]) -> int:
         """Commit the batch to SQL, then (and only then) acknowledge it in Redis."""
+        # A backlog (after an outage) is written in large transactions: a transaction costs
+        # a few queries whatever its size (see ingest.py), so large ones catch up fastest.
         events = [e for _, _, e in entries if e is not None]
-        for start in range(0, len(events), self.batch):
-            self.written += await write_batch(self.database, events[start : start + self.batch])
+        for start in range(0, len(events), self.transaction):
+            chunk = events[start : start + self.transaction]
+            self.written += await write_batch(self.database, chunk)
         await self.acknowledge(entries)
         return len(entries)
 
@@ -250,7 +261,7 @@ class Reporter:
                         _short(exc),
                     )
                 await self.heartbeat(error=_short(exc), down_for=now - down_since)
-                await _wait(stop, delay)
+                await self.back_off(stop, delay)
                 delay = min(delay * 2, self.max_backoff)
                 continue
             self._ok_at = time.time()
@@ -264,11 +275,41 @@ class Reporter:
                 )
                 down_since, failures = 0.0, 0
                 self._beat_at = 0.0  # say so at once
+                self._unreachable = False
             delay = first_delay
             await self.heartbeat()
             if not handled:
                 await _wait(stop, self.block)  # idle: look again in a moment
         await self.sign_off()
+
+    async def back_off(self, stop: asyncio.Event, seconds: float) -> None:
+        """Wait up to `seconds` before retrying. The back-off spares a database that does not
+        answer, but must not delay the catch-up once it does: probe the database and Redis
+        every `probe_every` seconds; when they answer again after not answering, return at
+        once; while they answer (the batch failed for another reason, e.g. no tables yet),
+        wait at most ANSWERING_BACKOFF."""
+        began = time.monotonic()
+        deadline = began + seconds
+        while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            await _wait(stop, min(self.probe_every, left))
+            if stop.is_set() or time.monotonic() >= deadline:
+                return
+            answering = await self._answering()
+            if answering and self._unreachable:
+                self._unreachable = False
+                return
+            self._unreachable = not answering
+            if answering:
+                deadline = min(deadline, began + ANSWERING_BACKOFF)
+
+    async def _answering(self) -> bool:
+        try:
+            async with asyncio.timeout(self.probe_every + self.database.connect_timeout):
+                await self.redis.ping()
+                await self.database.ping()
+        except Exception:  # noqa: BLE001 - any failure means "not yet"
+            return False
+        return True
 
     async def heartbeat(self, error: str = "", down_for: float = 0.0) -> None:
         """Tell `reporter_health` this reporter is alive: every HEARTBEAT_EVERY seconds while

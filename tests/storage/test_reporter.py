@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -244,3 +245,28 @@ async def test_the_console_chat_reports_to_its_sqlite_file(
         assert await count(database, Completion) == 1
         assert await count(database, Learner, Learner.area == "tan-an") == 1
     assert (tmp_path / "hocso.db").exists()
+
+
+async def test_reporting_resumes_within_seconds_of_a_long_database_outage(
+    postgres, redis, keys, erase_key
+):
+    """With the reporter's own back-off (no test settings): the database is gone long enough
+    for the back-off to grow, and events pile up; once it answers, reporting resumes at once
+    and catches up (it used to wait out a back-off of up to 30 s)."""
+    name = f"hocso_test_late_{uuid.uuid4().hex[:8]}"
+    database = Database(postgres.url(name), erase_key=erase_key)
+    async with background_reporter(redis, keys, database, block=0.05) as reporter:
+        await push(redis, keys, *[completion(f"tg:{i}", lesson=f"l{i % 3}") for i in range(50)])
+        await asyncio.sleep(7.5)  # tries at about 0, 1, 3, 7 s; a doubling back-off: 15 s next
+        assert reporter.written == 0
+        await postgres.create(name)  # it answers, with no tables yet (as when restoring)
+        await asyncio.sleep(1.0)
+        migrated = Database(postgres.url(name), erase_key=erase_key)
+        await migrated.upgrade()
+        await migrated.dispose()
+        answered = time.monotonic()
+        await until(lambda: equals(backlog(redis, keys), (0, 0)), seconds=20)
+        resumed = time.monotonic() - answered
+    assert await count(database, Completion) == 50
+    await database.dispose()
+    assert resumed < 3, f"reporting resumed {resumed:.1f} s after the database answered"
