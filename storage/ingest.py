@@ -115,8 +115,10 @@ async def write_batch(db: Database, events: list[OutboxEvent]) -> int:
     async with db.session() as session, session.begin():
         # Sorted, so two reporters inserting overlapping batches wait in one order.
         rows = [{"event_id": i, "type": e.type[:16], "at": e.at} for i, e in sorted(by_id.items())]
-        query = insert(ProcessedEvent).values(rows).on_conflict_do_nothing()
-        new = set(await session.scalars(query.returning(ProcessedEvent.event_id)))
+        new: set[str] = set()
+        for part in _chunks(rows, 1000):  # parameters per statement are limited
+            query = insert(ProcessedEvent).values(part).on_conflict_do_nothing()
+            new.update(await session.scalars(query.returning(ProcessedEvent.event_id)))
         fresh = [e for e in by_id.values() if e.id in new]
         if fresh and not db.is_sqlite:
             await _lock_learners(session, {e.user for e in fresh})
@@ -146,7 +148,8 @@ def _lock_number(user: str) -> int:
 
 
 def _platform_id(user: str) -> tuple[str, str]:
-    """ "tg:1001" -> ("tg", "1001"), as the learners table keeps it."""
+    """A learner's (platform, platform_user) as the learners table keeps them: "tg:1001" is
+    ("tg", "1001")."""
     platform, _, platform_user = user.partition(":")
     return platform[:16], platform_user[:64]
 

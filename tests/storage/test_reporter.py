@@ -270,3 +270,16 @@ async def test_reporting_resumes_within_seconds_of_a_long_database_outage(
     assert await count(database, Completion) == 50
     await database.dispose()
     assert resumed < 3, f"reporting resumed {resumed:.1f} s after the database answered"
+
+
+async def test_a_backlog_is_stored_in_large_transactions_with_nothing_lost(redis, keys, database):
+    """After an outage: 1,500 learners' events, more than one query's worth of each kind."""
+    await push(redis, keys, *[completion(f"tg:{i}", at=T0 + i) for i in range(1500)])
+    await push(redis, keys, *[completion(f"tg:{i}", at=T0 + 9000 + i) for i in range(1500)])
+    reporter = Reporter(redis, keys, database, batch=1000)
+    while await reporter.step():
+        pass
+    assert reporter.written == 3000
+    assert await count(database, Learner) == 1500
+    assert await count(database, Completion, Completion.first_pass) == 1500  # retakes: not
+    assert await backlog(redis, keys) == (0, 0)
