@@ -40,7 +40,7 @@ from bot.events import Event, Reply
 from bot.texts import t
 from handlers import CannotServe, Handle
 from handlers.dedupe import Dedupe
-from handlers.telegram_flow import LearnerOrder, PatientLimiter
+from handlers.telegram_flow import LearnerOrder, ReplyLimiter
 from handlers.telegram_send import Blocked, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from storage.keys import Keys
@@ -113,7 +113,7 @@ class TelegramAdapter:
             .token(settings.token)
             .read_timeout(read_timeout)
             .concurrent_updates(LearnerOrder(256))
-            .rate_limiter(PatientLimiter(backoff=backoff))
+            .rate_limiter(ReplyLimiter(backoff=backoff))
         )
         if settings.base_url:
             builder = builder.base_url(settings.base_url)
