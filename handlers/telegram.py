@@ -41,6 +41,7 @@ from bot.texts import t
 from handlers import CannotServe, Handle
 from handlers.dedupe import Dedupe
 from handlers.telegram_flow import LearnerOrder, ReplyLimiter
+from handlers.telegram_http import AiohttpRequest
 from handlers.telegram_send import Blocked, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from storage.keys import Keys
@@ -111,7 +112,8 @@ class TelegramAdapter:
         builder = (
             Application.builder()
             .token(settings.token)
-            .read_timeout(read_timeout)
+            .request(AiohttpRequest(read_timeout=read_timeout))
+            .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=read_timeout))
             .concurrent_updates(LearnerOrder(256))
             .rate_limiter(ReplyLimiter(backoff=backoff))
         )
