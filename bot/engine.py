@@ -68,10 +68,9 @@ class Engine:
                 )
                 route(turn)
                 new = None if turn.erase else to_fields(turn.learner)
-                unchanged = new == fields and not turn.outcome.events
-                if unchanged or await self.store.save(
-                    event.user, version, fields, new, turn.outcome.events
-                ):
+                # Saved even when unchanged: a store that loaded from a cache confirms there
+                # that the state decided on is current (stores skip an empty write).
+                if await self.store.save(event.user, version, fields, new, turn.outcome.events):
                     for work in turn.after:
                         await asyncio.to_thread(work)
                     return turn.outcome.replies
