@@ -14,6 +14,7 @@ from bot.lessons import Curriculum, load_curriculum
 from storage.db import Database, database_url
 from storage.embedded import open_embedded, save_snapshot
 from storage.keys import Keys
+from storage.redis_url import open_redis
 from storage.state import StateStore
 
 
@@ -34,7 +35,7 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     keys = Keys(config.redis.prefix, config.redis.shards)
     snapshot = config.data_dir / "console-state.json"
     embedded = not config.redis.url
-    redis = await open_embedded(snapshot) if embedded else Redis.from_url(config.redis.url)
+    redis = await open_embedded(snapshot) if embedded else open_redis(config.redis.url)
     engine = Engine(StateStore(redis, keys), curriculum, config)
     database = Database(database_url(config.database.url, config.data_dir))
     try:
