@@ -287,6 +287,9 @@ class TelegramAdapter:
             self.settings.webhook_url,
             secret_token=self.settings.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
+            # Telegram's default 40 connections cap a busy bot at 40 / (time per update);
+            # 100 is the most it allows (docs/deploy.md).
+            max_connections=100,
         )
 
     async def set_commands(self) -> None:
