@@ -36,6 +36,8 @@ class MemoryStore:
             self.schedule.pop(key, None)
         elif due is not None:
             self.schedule[key] = due
+        if new is not None and dict(new) == dict(old) and not events:
+            return True  # nothing to write
         if new is None:
             self.learners.pop(key, None)
             self.versions.pop(key, None)

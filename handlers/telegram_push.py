@@ -30,7 +30,7 @@ class PaidBroadcastBot(Bot):
     """Every message with `allow_paid_broadcast`: up to 1000 a second, charged in Stars
     (0.1 Star per message over the free limit), see docs/reminders.md."""
 
-    async def send_message(self, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+    async def send_message(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("allow_paid_broadcast", True)
         return await super().send_message(*args, **kwargs)
 

@@ -9,12 +9,15 @@ live. Lesson pictures and sounds are uploaded once; Telegram's file_id is kept i
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -22,7 +25,7 @@ from telegram import MaybeInaccessibleMessage as Tapped
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
-from bot.events import Button, Reply
+from bot.events import Button, Media, Reply
 from storage.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -81,29 +84,46 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     )
 
 
+# Offers one Bot API call (method, parameters) to ride in the webhook's HTTP response; True
+# if taken (then it is not sent separately, and its result is never known).
+Defer = Callable[[str, dict[str, object]], bool]
+
+
 class Blocked(Exception):
     """The learner blocked the bot (Telegram answered 403): stop sending to them."""
 
 
 class Sender:
-    def __init__(self, bot: Bot, redis: Redis, keys: Keys, bot_id: str) -> None:
+    def __init__(
+        self, bot: Bot, redis: Redis, keys: Keys, bot_id: str, media_roots: Sequence[Path] = ()
+    ) -> None:
         self.bot = bot
         self.redis = redis
         self.keys = keys
         self.bot_id = bot_id  # file_ids are valid for one bot only
+        # Only files under these folders are ever uploaded (lessons, drawn certificates).
+        self.media_roots = tuple(Path(r).resolve() for r in media_roots)
 
-    async def show(self, chat_id: int, replies: Sequence[Reply], tapped: Tapped | None) -> None:
+    async def show(
+        self,
+        chat_id: int,
+        replies: Sequence[Reply],
+        tapped: Tapped | None,
+        defer: Defer | None = None,
+    ) -> None:
         """Send (or, for `replace`, edit into the tapped message) each reply in order.
 
-        Raises Blocked on a 403. A group that became a supergroup gets the rest of the
-        replies at its new id.
+        `defer`: the very last message, when it is plain text, may ride in the webhook's
+        answer instead of a request of its own. Raises Blocked on a 403. A group that became
+        a supergroup gets the rest of the replies at its new id.
         """
         spent = tapped is None  # the tapped message's keyboard is used up
         new_keyboard = False
         try:
-            for reply in replies:
+            for i, reply in enumerate(replies):
+                last = defer if i == len(replies) - 1 and tapped is None else None
                 try:
-                    edited = await self._deliver(chat_id, reply, None if spent else tapped)
+                    edited = await self._deliver(chat_id, reply, None if spent else tapped, last)
                 except ChatMigrated as exc:
                     log.info("chat %s moved to %s", chat_id, exc.new_chat_id)
                     chat_id = exc.new_chat_id
@@ -115,7 +135,9 @@ class Sender:
         except Forbidden as exc:
             raise Blocked(str(exc)) from exc
 
-    async def _deliver(self, chat_id: int, reply: Reply, tapped: Tapped | None) -> bool:
+    async def _deliver(
+        self, chat_id: int, reply: Reply, tapped: Tapped | None, defer: Defer | None = None
+    ) -> bool:
         """Show one reply; True if the tapped message's keyboard is gone (edited or removed)."""
         if reply.replace and tapped is not None:
             if await self._edit(tapped, reply):
@@ -129,21 +151,32 @@ class Sender:
             caption = ""
             if reply.media.caption and len(pieces) == 1 and units(pieces[0]) <= CAPTION_MAX:
                 caption, pieces = pieces[0], []
+            media = reply.media
             try:
                 sent = await self._send_media(
-                    chat_id, Path(reply.media.path), reply.media.kind, caption, markup, not pieces
+                    chat_id, Path(media.path), media.kind, caption, markup, not pieces, media
                 )
             except TimedOut:
                 raise  # it may have arrived: sending the words as well could show them twice
             except NetworkError as exc:  # refused (size, voice messages forbidden, ...)
-                log.warning("%s not sent (%s): sending the words alone", reply.media.path, exc)
+                log.warning("%s not sent (%s): sending the words alone", media.path, exc)
                 sent = None
+            finally:
+                if media.temporary:  # a drawn certificate: nobody keeps a copy
+                    with contextlib.suppress(OSError):
+                        await asyncio.to_thread(Path(media.path).unlink, missing_ok=True)
             if sent is None and caption:
                 pieces = [caption]  # the file is missing: the words still go out
             elif sent is not None and not pieces:
                 return False
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
+            if (
+                last
+                and defer is not None
+                and defer("sendMessage", _message(chat_id, piece, markup))
+            ):
+                return False
             await self.bot.send_message(
                 chat_id,
                 escape(piece),
@@ -187,27 +220,33 @@ class Sender:
         caption: str,
         markup: InlineKeyboardMarkup | None,
         with_markup: bool,
+        media: Media,
     ) -> Message | None:
         """Send a picture or a sound, by cached file_id when Telegram already has it."""
+        resolved = path.resolve()
+        if self.media_roots and not any(resolved.is_relative_to(r) for r in self.media_roots):
+            log.error("refused to upload %s: outside the lessons and data folders", path)
+            return None
         try:
-            stamp = path.stat().st_mtime_ns
+            stamp = (await asyncio.to_thread(path.stat)).st_mtime_ns
         except OSError:
             log.warning("lesson file missing: %s", path)
             return None
         digest = hashlib.sha1(f"{path}:{stamp}".encode()).hexdigest()
         key = self.keys.telegram_file(self.bot_id, digest)
+        send: Callable[..., Awaitable[Message]]
         if kind == "image":
             send = self.bot.send_photo
         elif path.suffix.lower() in VOICE_SUFFIXES:
             send = self.bot.send_voice
         else:
             send = self.bot.send_audio
-        options = {
+        options: dict[str, Any] = {
             "caption": escape(caption) or None,
             "parse_mode": ParseMode.HTML,
             "reply_markup": markup if with_markup else None,
         }
-        cached = await self.redis.get(key)
+        cached = None if media.temporary else await self.redis.get(key)
         if cached:
             file_id = cached.decode() if isinstance(cached, bytes) else cached
             try:
@@ -216,12 +255,20 @@ class Sender:
                 if "file" not in exc.message.lower():
                     raise  # refused for another reason: uploading again would not help
                 log.info("cached file_id for %s refused: %s", path, exc.message)
-        with path.open("rb") as file:
-            message = await send(chat_id, file, filename=path.name, **options)
+        data = await asyncio.to_thread(path.read_bytes)  # never block the loop on the disk
+        message = await send(chat_id, data, filename=path.name, **options)
         attachment = message.photo[-1] if message.photo else (message.voice or message.audio)
-        if attachment is not None:
+        if attachment is not None and not media.temporary:
             try:
                 await self.redis.set(key, attachment.file_id)
             except Exception as exc:  # noqa: BLE001  (a lost cache entry costs one upload)
                 log.warning("file_id not cached: %s", exc)
         return message
+
+
+def _message(chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> dict[str, object]:
+    """sendMessage's parameters, as the webhook answer carries them (JSON)."""
+    params: dict[str, object] = {"chat_id": chat_id, "text": escape(text), "parse_mode": "HTML"}
+    if markup is not None:
+        params["reply_markup"] = markup.to_dict()
+    return params

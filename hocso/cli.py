@@ -1,7 +1,7 @@
 """The `hocso` command.
 
 Usage:
-    hocso chat                  talk to the tutor in this terminal
+    hocso chat [--script FILE]  talk to the tutor in this terminal (or replay a learner's lines)
     hocso run [--only SERVICE]  serve Telegram learners, store reports, send reminders
                                 (bot, reporter, reminders, all)
     hocso reminders status      reminders per shard: scheduled, due, in flight, sent, opted out
@@ -24,7 +24,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
 from bot.lessons import LessonError, load_curriculum
 from hocso import class_cli, report_cli
-from hocso.app import open_app
+from hocso.app import ServiceError, open_app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     chat = commands.add_parser("chat", help="talk to the tutor in this terminal")
     chat.add_argument("--user", default="local", help="learner name for this terminal")
+    chat.add_argument("--script", type=Path, help="replay a learner's lines from FILE")
     run = commands.add_parser(
         "run", help="serve Telegram learners and store reports, until SIGINT/SIGTERM"
     )
@@ -53,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "lessons":
             return check_lessons(args.path or config.lessons_dir)
         if args.command == "chat":
-            asyncio.run(chat_in_terminal(config, args.user))
+            if args.script and not args.script.is_file():
+                print(f"hocso: no script file {args.script}", file=sys.stderr)
+                return 2
+            asyncio.run(chat_in_terminal(config, args.user, args.script))
         elif args.command == "run":
             from hocso.run import run_command
 
@@ -65,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "reminders":
             asyncio.run(reminders_status(config))
     except ConfigError as exc:
-        print(f"hocso: bad configuration\n{exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"hocso: bad configuration: {line}", file=sys.stderr)
+        return 2
+    except ServiceError as exc:
+        print(f"hocso: {exc}", file=sys.stderr)
         return 2
     except LessonError as exc:
         print(f"hocso: the lessons have problems\n{exc}", file=sys.stderr)
@@ -99,8 +107,8 @@ def check_lessons(path: Path) -> int:
     return 0
 
 
-async def chat_in_terminal(config: Config, user: str) -> None:
-    from handlers.console import run_console
+async def chat_in_terminal(config: Config, user: str, script: Path | None = None) -> None:
+    from handlers.console import run_console, run_script
     from storage.reporter import background_reporter
 
     # Reports from this terminal reach the database too (SQLite in data_dir by default).
@@ -108,6 +116,8 @@ async def chat_in_terminal(config: Config, user: str) -> None:
         open_app(config) as app,
         background_reporter(app.redis, app.keys, app.database),
     ):
+        if script:
+            return await run_script(app.engine.handle, f"console:{user}", script)
         await run_console(app.engine.handle, f"console:{user}")
 
 

@@ -26,7 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.certificate import normalize_code, show_code
 from bot.config import Config
-from storage.db import Database, SchemaMissing, database_url
+from hocso.app import safe_url
+from storage.db import Database, SchemaMissing, database_problem, open_database
 from storage.reports import Labels, Report, Table, build_report, certificates
 
 REPORT_HELP = """\
@@ -76,7 +77,7 @@ def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) ->
     one line when the database is not available."""
 
     async def run() -> int:
-        database = Database(database_url(config.database.url, config.data_dir))
+        database = open_database(config.database, config.data_dir)
         try:
             return await work(database)
         finally:
@@ -85,7 +86,7 @@ def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) ->
     try:
         return asyncio.run(run())
     except (SQLAlchemyError, OSError, SchemaMissing) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = database_problem(exc)
         print(f"hocso: the reporting database is not available: {first}", file=sys.stderr)
         return 2
 
@@ -93,7 +94,7 @@ def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) ->
 async def _run(database: Database, args: argparse.Namespace, config: Config) -> int:
     if args.command == "db":
         await database.upgrade()
-        print(f"the reporting database is up to date ({_safe(database.url)})")
+        print(f"the reporting database is up to date ({safe_url(database.url)})")
         return 0
     if args.command == "report":
         return await report(database, config, args)
@@ -244,11 +245,3 @@ def _numeric(text: str) -> bool:
 def _no_formula(text: str) -> str:
     """A learner-typed name must not run as a formula when the CSV opens in a spreadsheet."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select, true
+from sqlalchemy import SQLColumnExpression, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -138,8 +138,9 @@ async def _breakdown(
             return ERASED
         return names.get(key) or key or NOT_GIVEN
 
-    rows = [[label(k), *v] for k, v in counts.items()]
-    rows.sort(key=lambda r: (-int(r[2]), -int(r[1]), str(r[0])))
+    # most lessons completed first, then most started, then by name
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1][1], -kv[1][0], label(kv[0])))
+    rows: list[list[object]] = [[label(k), *v] for k, v in ordered]
     return Table(name, title, ["name", "started", "lessons completed", "certified"], rows)
 
 
@@ -167,10 +168,10 @@ async def _counts_by(
         .where(Completion.first_pass, _in(Completion.finished_at, start, end))
     )
     add(await s.execute(done.group_by(column)), 1)
-    certified = (
+    certified = (  # a forgotten learner's certificate has no learner: counted as erased
         select(column, func.count())
         .select_from(Certificate)
-        .join(Learner, Certificate.learner_id == Learner.id)
+        .outerjoin(Learner, Certificate.learner_id == Learner.id)
         .where(_in(Certificate.issued_at, start, end))
     )
     add(await s.execute(certified.group_by(column)), 2)
@@ -201,7 +202,9 @@ async def _funnel(s: AsyncSession, start: datetime, end: datetime, labels: Label
     cohort = select(Learner.id).where(_in(Learner.started_at, start, end))
     started = await _count(s, select(func.count()).select_from(cohort.subquery()))
 
-    async def reached(table, *where) -> int:  # noqa: ANN001
+    async def reached(
+        table: type[Completion | ModuleCompletion | Certificate], *where: SQLColumnExpression[bool]
+    ) -> int:
         query = select(func.count(func.distinct(table.learner_id))).where(
             table.learner_id.in_(cohort), *where
         )
@@ -270,12 +273,12 @@ class IssuedCertificate:
 async def certificates(db: Database, code: str | None = None) -> list[IssuedCertificate]:
     """Certificates with their learner's area, age band and class (one, if `code` given);
     not those of learners who asked to be forgotten (their certificates stay only as counts)."""
-    query = (
+    query = (  # a forgotten learner's certificate has no learner any more
         select(Certificate, Learner)
-        .outerjoin(Learner, Certificate.learner_id == Learner.id)
+        .join(Learner, Certificate.learner_id == Learner.id)
+        .where(Learner.platform != ERASED)
         .order_by(Certificate.issued_at, Certificate.code)
     )
-    query = query.where(or_(Learner.platform.is_(None), Learner.platform != ERASED))
     if code is not None:
         query = query.where(Certificate.code == code)
     async with db.session() as s:

@@ -115,7 +115,7 @@ class Schedule:
         now this worker's for `lease` seconds; `with_state`: with each learner's hash."""
         keys = [self.keys.schedule(shard), self.keys.in_flight(shard)]
         start = self.keys.learner_prefix(shard) if with_state else ""
-        args = [int(now * 1000), int(lease * 1000), limit, start]
+        args: list[str | int] = [int(now * 1000), int(lease * 1000), limit, start]
         raw = [_text(x) for x in await self._claim(keys=keys, args=args)]
         until, i, claims = int(raw[0]), 1, []
         while i < len(raw):

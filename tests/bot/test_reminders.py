@@ -29,17 +29,18 @@ async def due(redis: Redis, keys: Keys, user: str) -> float | None:
     return await redis.zscore(keys.schedule_of(user), user)
 
 
-async def first_lesson(chat, clock, hour: int = 10) -> None:  # noqa: ANN001
-    """Onboard and pass lesson one on January 1st at `hour`."""
-    clock.now = at(1, hour)
+async def first_lesson(chat, clock, hour: int = 10, zone: ZoneInfo = ICT) -> None:
+    """Onboard and pass lesson one on January 1st at `hour` (skipping ward and age)."""
+    clock.now = at(1, hour, zone=zone)
     await chat.onboard()
     await chat.tap("Học tiếp")
     await chat.tap("Tiếp tục")
     await chat.tap("Đúng rồi")
     await chat.tap("Đúng")
+    await chat.skip_profile()
 
 
-async def push(chat) -> str:  # noqa: ANN001
+async def push(chat) -> str:
     await chat.event(Event(chat.user, "push", payload=FRESH))
     return chat.text
 
@@ -54,7 +55,7 @@ async def test_after_the_first_lesson_the_time_is_asked_once(chat, clock, redis,
     assert "lúc 19:30 mỗi ngày" in chat.text
     # Studied today: the first reminder is tomorrow evening, in Vietnam's time.
     assert await due(redis, keys, chat.user) == at(2, 19, 30)
-    await chat.tap("Học tiếp")  # lesson two: no second question after it
+    await chat.tap("Bài tiếp theo")  # lesson two: no second question after it
     await chat.tap("Tiếp tục")
     await chat.send("không")
     assert "Bác đã học xong bài «Bài hai»" in chat.text
@@ -64,10 +65,10 @@ async def test_after_the_first_lesson_the_time_is_asked_once(chat, clock, redis,
 async def test_the_time_zone_comes_from_config(store, curriculum, config, clock, make_chat):
     config.timezone = "Europe/Paris"
     chat = make_chat(Engine(store, curriculum, config, clock=clock))
-    clock.now = at(1, 10, zone=ZoneInfo("Europe/Paris"))
-    await chat.onboard()
+    paris = ZoneInfo("Europe/Paris")
+    await first_lesson(chat, clock, zone=paris)
     await chat.send("/remind 19:30")
-    assert await due(store.redis, store.keys, chat.user) == at(1, 19, 30, ZoneInfo("Europe/Paris"))
+    assert await due(store.redis, store.keys, chat.user) == at(2, 19, 30, paris)
 
 
 async def test_the_daily_reminder_says_where_and_resumes_there(chat, clock, redis, keys) -> None:
@@ -197,6 +198,7 @@ async def test_review_reminder_when_questions_are_due(chat, clock, redis, keys) 
     await chat.tap("Tiếp tục")
     await chat.tap("Sai bét")  # one wrong: back for review tomorrow
     await chat.tap("Đúng")
+    await chat.skip_profile()
     assert "Mai nhắc bác" in chat.text  # passed at 50 %
     await chat.send("/progress")  # no time chosen: no daily reminder, but the review
     assert await due(redis, keys, chat.user) == at(2, 19, 30)
@@ -225,7 +227,8 @@ async def test_the_redis_schedule_and_state_are_written_together(store: StateSto
     """A conflicting write changes neither the learner nor the schedule."""
     user = "tg:5"
     assert await store.save(user, 0, {}, {"st": "menu"}, due=100.0)
-    assert not await store.save(user, 0, {}, {"st": "lesson"}, due=200.0)  # stale version
+    _, version = await store.load(user)
+    assert not await store.save(user, version + 1, {}, {"st": "lesson"}, due=200.0)  # stale
     assert await store.redis.zscore(store.keys.schedule_of(user), user) == 100.0
-    assert await store.save(user, 1, {"st": "menu"}, None)  # erased
+    assert await store.save(user, version, {"st": "menu"}, None)  # erased
     assert await store.redis.zscore(store.keys.schedule_of(user), user) is None

@@ -45,21 +45,23 @@ class NoLimits:
 class Worker:
     """One `hocso run` process's reminder loop: its own Redis connection, engine and bot."""
 
-    def __init__(self, redis: Redis, keys: Keys, engine: Engine, push: TelegramPush, loop):  # noqa: ANN001
+    def __init__(self, redis: Redis, keys: Keys, engine: Engine, push: TelegramPush, loop):
         self.redis, self.keys, self.engine, self.push, self.loop = redis, keys, engine, push, loop
 
 
 @pytest.fixture
 def config(config: Config, api: FakeBotApi) -> Config:
     config.telegram = config.telegram.model_copy(update={"token": TOKEN, "base_url": api.base_url})
+    # Lesson one is open from the first /start: no nudge before the daily reminders here.
+    config.reminders = config.reminders.model_copy(update={"nudge_after": 30 * 86400})
     return config
 
 
 @pytest.fixture
-async def workers(keys: Keys, curriculum: Curriculum, config: Config, clock) -> AsyncIterator:  # noqa: ANN001
+async def workers(keys: Keys, curriculum: Curriculum, config: Config, clock) -> AsyncIterator:
     made: list[Worker] = []
 
-    async def make(limits=None, rate: int = 30) -> Worker:  # noqa: ANN001
+    async def make(limits=None, rate: int = 30) -> Worker:
         redis = Redis.from_url(REDIS_URL, decode_responses=True)
         # As `hocso run` builds it: the state the claim read, saves in pipelines.
         engine = Engine(BatchStore(StateStore(redis, keys)), curriculum, config, clock=clock)
@@ -85,7 +87,7 @@ async def workers(keys: Keys, curriculum: Curriculum, config: Config, clock) -> 
 
 
 @pytest.fixture
-def learners(make_chat, clock):  # noqa: ANN001, ANN201
+def learners(make_chat, clock):
     async def make(engine: Engine, count: int, time_: str = "19:30") -> list[str]:
         """`count` learners, onboarded on January 1st at 10:00, who chose a daily time."""
         return await _learners(make_chat, engine, clock, count, time_)
@@ -96,7 +98,7 @@ def learners(make_chat, clock):  # noqa: ANN001, ANN201
 _numbers = iter(range(5000, 10**6))
 
 
-async def _learners(make_chat, engine: Engine, clock, count: int, time_: str) -> list[str]:  # noqa: ANN001
+async def _learners(make_chat, engine: Engine, clock, count: int, time_: str) -> list[str]:
     clock.now = at(1, 10)
     users = []
     for _ in range(count):
@@ -262,7 +264,7 @@ async def test_the_shared_limiter_holds_two_loops_to_the_fleet_rate(
     assert times[-1] - times[0] >= 2.0  # 16 at 5 a second take three seconds, near enough
 
 
-def test_reminders_alone_need_a_redis_server(monkeypatch, capsys) -> None:  # noqa: ANN001
+def test_reminders_alone_need_a_redis_server(monkeypatch, capsys) -> None:
     from hocso.cli import main
 
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -273,7 +275,7 @@ def test_reminders_alone_need_a_redis_server(monkeypatch, capsys) -> None:  # no
     assert "reminders alone need REDIS_URL" in capsys.readouterr().err
 
 
-def test_reminders_status_counts_per_shard(monkeypatch, capsys) -> None:  # noqa: ANN001
+def test_reminders_status_counts_per_shard(monkeypatch, capsys) -> None:
     import uuid
 
     from redis import Redis as SyncRedis
