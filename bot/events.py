@@ -46,13 +46,17 @@ class Media:
 class Reply:
     """One message to show. `buttons` are rows; `replace` asks the adapter to edit the
     message whose button was tapped instead of sending a new one (so old buttons vanish);
-    a `notice` is a short note about a tap (a toast where the platform has one)."""
+    a `notice` is a short note about a tap (a toast where the platform has one); `free_text`
+    says the learner is asked to type an answer, so an adapter that maps typed digits to
+    buttons sends them as text instead (the engine still reads "1" as the first button when it
+    is not an answer)."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     media: Media | None = None
     replace: bool = False
     notice: bool = False
+    free_text: bool = False
 
 
 @dataclass

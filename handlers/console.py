@@ -1,7 +1,7 @@
 """The console adapter: the tutor in a terminal, interactive or fed by a pipe.
 
-Buttons show as numbered options; typing the number taps the button. Anything else typed
-is sent as text, and a line starting with "/" as a command.
+Buttons show as numbered options (handlers/numbered.py, shared with Zalo); typing the number
+taps the button. Anything else typed is sent as text, and a line starting with "/" as a command.
 """
 
 from __future__ import annotations
@@ -11,39 +11,25 @@ import sys
 import threading
 from typing import TextIO
 
-from bot.events import Button, Event, Reply
+from bot.events import Button, Reply
 from handlers import Handle
-
-
-def to_event(line: str, user: str, buttons: list[Button]) -> Event:
-    """Turn one typed line into an event, given the buttons currently on screen."""
-    line = line.strip()
-    if line.isdecimal() and line.isascii() and 1 <= int(line) <= len(buttons):
-        return Event(user=user, kind="button", payload=buttons[int(line) - 1].payload)
-    if line.startswith("/") and len(line) > 1:
-        command, _, arg = line[1:].partition(" ")
-        return Event(user=user, kind="command", command=command.lower(), text=arg.strip())
-    return Event(user=user, kind="text", text=line)
+from handlers.numbered import Choices, choices_after, flat, numbered, to_event
 
 
 def render(replies: list[Reply]) -> tuple[str, list[Button]]:
     """The text to print, and the buttons (numbered from 1) the learner can now pick."""
     blocks: list[str] = []
-    buttons: list[Button] = []
     for reply in replies:
+        if not reply.text and not reply.buttons and not reply.media:
+            continue  # only takes the tapped message's buttons away
         lines = []
         if reply.media:
             icon = "🖼" if reply.media.kind == "image" else "🔊"
             lines.append(f"{icon} [{reply.media.path}]")
         lines.append(reply.text)
-        buttons = []  # only the latest message's buttons can be tapped by number
-        if reply.buttons:
-            for row in reply.buttons:
-                for button in row:
-                    buttons.append(button)
-                    lines.append(f"   {len(buttons)}. {button.label}")
+        lines += [f"   {line}" for line in numbered(flat(reply))]
         blocks.append("\n".join(lines))
-    return "\n\n".join(blocks), buttons
+    return "\n\n".join(blocks), list(choices_after(replies, Choices()).buttons)
 
 
 class Console:
@@ -61,7 +47,7 @@ class Console:
     async def run(self) -> None:
         """Read lines until end of input, answering each one."""
         lines = self._read_lines()
-        buttons: list[Button] = []
+        choices = Choices()
         self.print("Gõ /start để bắt đầu · Type /start to begin · Ctrl+D: thoát/quit\n")
         while True:
             if not self.echo:
@@ -74,11 +60,9 @@ class Console:
                 continue
             if self.echo:
                 self.print(f"> {line.strip()}")
-            replies = await self.handle(to_event(line, self.user, buttons))
-            text, new_buttons = render(replies)
-            if not all(r.notice for r in replies):
-                buttons = new_buttons
-            self.print(text + "\n")
+            replies = await self.handle(to_event(line, self.user, choices))
+            choices = choices_after(replies, choices)
+            self.print(render(replies)[0] + "\n")
 
     def _read_lines(self) -> asyncio.Queue[str | None]:
         """Lines from stdin, read by a daemon thread so Ctrl+C never waits for Enter."""
