@@ -156,6 +156,7 @@ class ZaloAdapter:
             redis, partial(keys.update, PLATFORM, self.bot_id), single_consumer=self.polling
         )
         self.order = Ordering()
+        self.running: set[asyncio.Task[None]] = set()  # updates being processed (polling)
         self.api: ZaloApi | None = None  # once serving
         self.sender: ZaloSender | None = None
 
@@ -290,7 +291,7 @@ class ZaloAdapter:
         """Long polling until `stop`; updates run as tasks (in order per chat), at most
         IN_FLIGHT at once. Failures are waited out with back-off; in-flight updates finish."""
         slots = asyncio.Semaphore(IN_FLIGHT)
-        running: set[asyncio.Task[None]] = set()
+        running = self.running
         stopping = asyncio.ensure_future(stop.wait())
         delay = self.backoff
         try:

@@ -1,4 +1,5 @@
-"""Fixtures for the Telegram tests: the fake Bot API, the bot polling it, a learner's phone."""
+"""Fixtures for the Telegram and Zalo tests: the fake Bot APIs, the bot polling them, a
+learner's phone."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from typing import Any
 
 import pytest
 from fake_bot_api import TOKEN, Call, FakeBotApi, message_update, tap_update
+from fake_zalo_api import TOKEN as ZALO_TOKEN
+from fake_zalo_api import Call as ZaloCall
+from fake_zalo_api import FakeZaloApi, text_update
 from redis.asyncio import Redis
 
-from bot.config import Config, TelegramSettings
+from bot.config import Config, TelegramSettings, ZaloSettings
 from bot.engine import Engine
 from handlers.telegram import TelegramAdapter
+from handlers.zalo import ZaloAdapter
 from storage.keys import Keys
 
 
@@ -168,3 +173,127 @@ def phone(bot: Running) -> Phone:
 def make_phone() -> type[Phone]:
     """For a learner of another id or name: make_phone(bot, user_id=..., first_name=...)."""
     return Phone
+
+
+# --- Zalo (handlers/zalo.py): the fake Zalo Bot API, the bot polling it, a learner's phone ---
+
+
+@pytest.fixture
+async def zapi() -> AsyncIterator[FakeZaloApi]:
+    fake = FakeZaloApi()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def zalo_settings(zapi: FakeZaloApi) -> ZaloSettings:
+    return ZaloSettings(token=ZALO_TOKEN, base_url=zapi.base_url)
+
+
+class ZaloRunning:
+    """A Zalo bot serving in the background until `stop()`."""
+
+    def __init__(self, adapter: ZaloAdapter, api: FakeZaloApi, **serve: Any) -> None:
+        self.adapter = adapter
+        self.api = api
+        self.stopping = asyncio.Event()
+        self.task = asyncio.create_task(adapter.serve(self.stopping, **serve))
+
+    async def settle(self) -> None:
+        """Wait until every update pushed so far has been fully processed."""
+        await self.api.delivered()
+        while self.adapter.running:
+            await asyncio.wait(self.adapter.running, timeout=10)
+
+    async def stop(self) -> None:
+        await self.api.release_polls()
+        self.stopping.set()
+        await asyncio.wait_for(self.task, 10)
+
+
+@pytest.fixture
+async def start_zalo(zapi: FakeZaloApi, zalo_settings: ZaloSettings, engine, redis, keys):
+    """Start a Zalo bot polling the fake API (or as `settings` say), on the test's engine."""
+    running: list[ZaloRunning] = []
+
+    async def start(
+        settings: ZaloSettings | None = None, other: Engine | None = None, **options: Any
+    ) -> ZaloRunning:
+        serve = {k: options.pop(k) for k in ("listening",) if k in options}
+        options.setdefault("backoff", 0.05)
+        adapter = ZaloAdapter(
+            settings or zalo_settings, (other or engine).handle, redis, keys, **options
+        )
+        bot = ZaloRunning(adapter, zapi, **serve)
+        running.append(bot)
+        ready = (
+            (lambda _: zapi.polls > 0) if adapter.polling else (lambda _: zapi.of("setWebhook"))
+        )
+        waiting = asyncio.ensure_future(zapi.wait_for(ready, what="a poll or setWebhook"))
+        await asyncio.wait({waiting, bot.task}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():
+            waiting.cancel()
+        elif not bot.task.done():
+            waiting.result()  # raises if it timed out
+        if bot.task.done():
+            bot.task.result()  # raises what went wrong
+        return bot
+
+    yield start
+    for bot in running:
+        if not bot.task.done():
+            await bot.stop()
+
+
+class ZaloPhone:
+    """One learner's Zalo app: writes messages, reads what the bot sent to their chat."""
+
+    def __init__(self, bot: ZaloRunning, user_id: str = "e4ea2cd5189df1c3a88c", name="Lan"):
+        self.bot = bot
+        self.api = bot.api
+        self.user_id = user_id
+        self.name = name
+
+    async def write(self, text: str, **options: Any) -> str:
+        """Send `text`; returns what the bot answered, its messages joined by new lines."""
+        before = len(self.received())
+        await self.api.push(text_update(self.user_id, text, self.name, **options))
+        await self.bot.settle()
+        return "\n".join(c.text for c in self.received()[before:])
+
+    def received(self) -> list[ZaloCall]:
+        return self.api.sent_to(self.user_id)
+
+    def screen(self) -> str:
+        return "\n".join(c.text for c in self.received())
+
+    def number_of(self, label: str) -> str:
+        """The number the latest message shows before the choice `label`."""
+        for call in reversed(self.received()):
+            for line in call.text.splitlines():
+                number, dot, rest = line.partition(". ")
+                if dot and number.isdecimal() and label in rest:
+                    return number
+            if any(ln[:1].isdigit() and ". " in ln for ln in call.text.splitlines()):
+                break  # the latest choices do not hold it
+        raise AssertionError(f"no choice {label!r} on screen:\n{self.screen()[-800:]}")
+
+    async def choose(self, label: str) -> str:
+        """Type the number of a choice, as a learner without buttons does."""
+        return await self.write(self.number_of(label))
+
+    async def onboard(self) -> None:
+        await self.write("/start")
+        for label in ("Đồng ý", "Tiếng Việt", "Bỏ qua", "Bỏ qua"):
+            await self.choose(label)
+
+
+@pytest.fixture
+async def zalo_bot(start_zalo) -> ZaloRunning:
+    return await start_zalo()
+
+
+@pytest.fixture
+def zalo_phone(zalo_bot: ZaloRunning) -> ZaloPhone:
+    return ZaloPhone(zalo_bot)

@@ -45,6 +45,7 @@ class FakeZaloApi:
         self.envelope = envelope
         self.calls: list[Call] = []
         self.polls = 0
+        self.delivered_at = 0  # the poll that carried the latest updates
         self.closing = False
         self._pending: list[dict[str, Any]] = []
         self._faults: dict[str, list[tuple[int, str]]] = {}
@@ -81,6 +82,15 @@ class FakeZaloApi:
         async with self._changed:
             self._pending.extend(updates)
             self._changed.notify_all()
+
+    async def delivered(self, timeout: float = 10) -> None:
+        """Every queued update was fetched, and the bot polled again after (so it has taken
+        them in hand)."""
+        await self.wait_for(
+            lambda _: not self._pending and self.polls > self.delivered_at,
+            timeout,
+            "the bot to fetch its updates",
+        )
 
     def fail(self, method: str, code: int, description: str = "Error", times: int = 1) -> None:
         self._faults.setdefault(method, []).extend([(code, description)] * times)
@@ -121,10 +131,10 @@ class FakeZaloApi:
         params: dict[str, Any] = {}
         if request.can_read_body:
             params = await request.json()
-        if method == "getUpdates":
-            return await self._get_updates(params)
         call = Call(method, params)
         faults = self._faults.get(method)
+        if method == "getUpdates" and not faults:
+            return await self._get_updates(params)
         if faults:
             call.status, description = faults.pop(0)
             await self._record(call)
@@ -180,6 +190,7 @@ class FakeZaloApi:
                     )
             if not self._pending:
                 return _error(408, "Request timeout")
+            self.delivered_at = self.polls
             if self.envelope == "one":
                 result: Any = self._pending.pop(0)
             else:

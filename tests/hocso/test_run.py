@@ -19,7 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "config.yaml"))
-    for var in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET"):
+    for var in (
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_URL",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "ZALO_BOT_TOKEN",
+    ):
         monkeypatch.delenv(var, raising=False)
     return monkeypatch
 
@@ -33,6 +38,18 @@ def test_a_missing_or_malformed_token_is_one_clear_line(env, capsys, token, said
     assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"hocso: {said}") and err.count("\n") == 1
+
+
+def test_without_any_token_both_platforms_are_named(env, capsys) -> None:
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_BOT_TOKEN" in err and "ZALO_BOT_TOKEN" in err and err.count("\n") == 1
+
+
+def test_a_malformed_zalo_token_is_one_clear_line(env, capsys) -> None:
+    env.setenv("ZALO_BOT_TOKEN", "not-a-token")
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.startswith("hocso: ZALO_BOT_TOKEN is malformed")
 
 
 def test_the_reporter_alone_needs_a_redis_server(env, capsys) -> None:
