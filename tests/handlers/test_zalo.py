@@ -8,9 +8,9 @@ import asyncio
 import json
 
 import pytest
-from conftest import ZaloPhone
 from fake_zalo_api import TOKEN, FakeZaloApi, sticker_update, text_update
 from redis.asyncio import Redis
+from zalo_phone import ZaloPhone
 
 from bot.config import ZaloSettings
 from bot.texts import t

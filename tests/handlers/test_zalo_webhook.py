@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 from fake_zalo_api import TOKEN, FakeZaloApi, text_update
+from zalo_phone import ZaloPhone
 
 from bot.config import ZaloSettings
 from bot.lessons import Curriculum, load_curriculum
@@ -157,8 +158,6 @@ async def test_a_refused_picture_still_leaves_the_words_and_the_choice(
 async def test_without_a_webhook_pictures_go_as_their_words(
     start_zalo, engine, zapi: FakeZaloApi, tmp_path: Path
 ) -> None:
-    from conftest import ZaloPhone
-
     engine.curriculum = picture_course(tmp_path / "lessons")
     phone = ZaloPhone(await start_zalo(media_folders=[tmp_path / "lessons"]))
     await phone.onboard()
