@@ -127,9 +127,11 @@ async def test_the_same_message_twice_is_answered_once(zalo_bot, zapi: FakeZaloA
     assert len([c for c in zapi.sent_to("u1") if "Chào bác" in c.text]) == 1
 
 
-async def test_a_slow_answer_shows_typing(start_zalo, engine, zapi: FakeZaloApi) -> None:
+async def test_a_slow_answer_shows_typing(start_zalo, engine, zapi: FakeZaloApi, monkeypatch):
+    monkeypatch.setattr("handlers.zalo.TYPING_AFTER", 0.05)
+
     async def slow(event):  # noqa: ANN001, ANN202  (storage lagging)
-        await asyncio.sleep(0.8)
+        await asyncio.sleep(0.3)
         return await engine.handle(event)
 
     engine_like = type("Slow", (), {"handle": staticmethod(slow)})()
@@ -148,3 +150,13 @@ async def test_a_refused_token_stops_with_one_clear_line(start_zalo, zapi: FakeZ
 
 async def test_polling_removes_a_webhook_left_from_before(zalo_bot, zapi: FakeZaloApi) -> None:
     assert zapi.of("deleteWebhook")  # getUpdates does not work while one is set
+
+
+async def test_writing_first_is_off_unless_configured(zalo_settings, engine, redis, keys) -> None:
+    from handlers.zalo import ZaloAdapter
+
+    off = ZaloAdapter(zalo_settings, engine.handle, redis, keys)
+    reminding = zalo_settings.model_copy(update={"reminders": True})
+    on = ZaloAdapter(reminding, engine.handle, redis, keys)
+    assert (off.capabilities.may_send_first, on.capabilities.may_send_first) == (False, True)
+    assert not off.capabilities.buttons and off.capabilities.text_max == 2000

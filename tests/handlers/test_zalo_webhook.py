@@ -186,3 +186,29 @@ def test_links_expire_and_name_only_files_in_their_folders(tmp_path: Path) -> No
     assert other.file(tail) is None  # another key: not ours
     now[0] += 61
     assert links.file(tail) is None  # expired
+
+
+async def test_a_certificate_arrives_as_a_picture(
+    start_zalo, engine, zapi: FakeZaloApi, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    engine.config.data_dir = data
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/zalo"
+    settings = ZaloSettings(
+        token=TOKEN, base_url=zapi.base_url, webhook_url=url, webhook_secret=SECRET
+    )
+    # The folders `hocso run` gives: the lessons, and the certificates in data_dir.
+    folders = [engine.config.lessons_dir, data / "certificates"]
+    await start_zalo(settings, media_folders=folders, port=port)
+    phone = WebhookPhone(url, zapi)
+    await phone.onboard()
+    for label in ("Học tiếp", "Tiếp tục", "Đúng rồi", "✔️ Đúng", "Bài tiếp theo", "Tiếp tục"):
+        await phone.choose(label)
+    assert "Bác muốn in tên nào lên giấy?" in await phone.write("không")
+    await phone.choose("Dùng tên «Lan»")
+    (photo,) = zapi.of("sendPhoto")
+    assert photo.fetched.startswith(b"\x89PNG")  # Zalo fetched the certificate we drew
+    assert "/media/" in photo.params["photo"] and "/1/" in photo.params["photo"]
+    (picture,) = (data / "certificates").glob("*.png")
+    assert photo.fetched == picture.read_bytes()
