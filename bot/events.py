@@ -45,7 +45,8 @@ class Media:
 @dataclass(frozen=True)
 class Reply:
     """One message to show. `buttons` are rows; `replace` asks the adapter to edit the
-    message whose button was tapped instead of sending a new one (so old buttons vanish);
+    message whose button was tapped instead of sending a new one (so old buttons vanish;
+    with no text it only takes the tapped message's buttons away, and shows nothing new);
     a `notice` is a short note about a tap (a toast where the platform has one); `free_text`
     says the learner is asked to type an answer, so an adapter that maps typed digits to
     buttons sends them as text instead (the engine still reads "1" as the first button when it

@@ -2,7 +2,7 @@
 
 Usage:
     hocso chat                  talk to the tutor in this terminal
-    hocso run [--only SERVICE]  serve Telegram learners and store reports (bot, reporter, all)
+    hocso run [--only SERVICE]  serve Telegram and Zalo learners; store reports
     hocso lessons check [PATH]  check lesson files; one line per problem
     hocso db upgrade | report | certificate verify CODE | certificate export
                                 reporting, see hocso/report_cli.py and `hocso report --help`
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     chat = commands.add_parser("chat", help="talk to the tutor in this terminal")
     chat.add_argument("--user", default="local", help="learner name for this terminal")
     run = commands.add_parser(
-        "run", help="serve Telegram learners and store reports, until SIGINT/SIGTERM"
+        "run", help="serve Telegram and Zalo learners, store reports, until SIGINT/SIGTERM"
     )
     run.add_argument("--only", choices=("all", "bot", "reporter"), default="all")
     lessons = commands.add_parser("lessons", help="lesson files")
