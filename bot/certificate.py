@@ -149,7 +149,11 @@ def send(turn: Turn) -> None:
         from bot.certificate_image import render
 
         text = certificate_text(turn)
-        turn.after.append(lambda: render(text, path))
+
+        def draw() -> None:
+            render(text, path)
+
+        turn.after.append(draw)
     caption = turn.t("cert_caption", code=show_code(code))
     media = Media("image", str(path), caption)
     turn.add(Reply(turn.t("cert_issued", code=show_code(code)), media=media))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -69,14 +71,43 @@ class Areas(Section):
         return self
 
 
+# URL schemes of the reporting databases hocso has drivers for (storage/db.py).
+DATABASES = ("postgresql", "postgres", "postgresql+asyncpg", "sqlite", "sqlite+aiosqlite")
+
+
+def _scheme(url: str) -> str:
+    return urlsplit(url).scheme.lower() if "://" in url else ""
+
+
 class RedisSettings(Section):
     url: str = ""  # empty: an embedded in-process Redis (fine for `hocso chat`, not for workers)
     prefix: str = "hocso"
     shards: Annotated[int, Field(ge=1, le=1024)] = 64
+    # Seconds to connect, and to wait for any answer: a Redis that hangs makes the learner
+    # wait this long for "busy, try again", not forever.
+    connect_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+    timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+
+    @field_validator("url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        # The value is not repeated in the message: it may hold a password.
+        if value and _scheme(value) not in ("redis", "rediss", "unix"):
+            raise ValueError("not a Redis URL: use redis://host:6379/0 (or rediss://, unix://)")
+        return value
 
 
 class DatabaseSettings(Section):
     url: str = ""  # empty: a SQLite file in data_dir
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, value: str) -> str:
+        if value and _scheme(value) not in DATABASES:
+            raise ValueError(
+                "not a supported database: use postgresql://user@host/db, or sqlite:///file.db"
+            )
+        return value
 
 
 class CampaignSettings(Section):
@@ -145,6 +176,14 @@ class ZaloSettings(Section):
     # Reminders (the tutor writing first) stay off until Zalo's rules for bots allow them.
     reminders: bool = False
 
+    @field_validator("base_url", "webhook_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise ValueError("not a web address: use https://host/...")
+        return value
+
     @model_validator(mode="after")
     def _secret_with_webhook(self) -> ZaloSettings:
         if self.webhook_url and len(self.webhook_secret) < 16:
@@ -168,6 +207,17 @@ class Config(Section):
     areas: Areas = Areas()
     age_bands: list[Choice] = []
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use a name like Asia/Ho_Chi_Minh"
+            ) from None
+        return value
+
 
 # environment variable -> dotted setting
 ENV = {
@@ -176,6 +226,8 @@ ENV = {
     "HOCSO_TIMEZONE": "timezone",
     "REDIS_URL": "redis.url",
     "HOCSO_REDIS_PREFIX": "redis.prefix",
+    "HOCSO_REDIS_CONNECT_TIMEOUT": "redis.connect_timeout",
+    "HOCSO_REDIS_TIMEOUT": "redis.timeout",
     "DATABASE_URL": "database.url",
     "TELEGRAM_BOT_TOKEN": "telegram.token",
     "TELEGRAM_BOT_USERNAME": "telegram.username",
@@ -204,12 +256,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     path = path or Path(env.get("HOCSO_CONFIG", "config.yaml"))
     data: dict[str, Any] = {}
     if path.exists():
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: is not valid YAML ({exc}).") from exc
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path}: should be a mapping of settings.")
+        data = _read(path)
     elif "HOCSO_CONFIG" in env:
         raise ConfigError(f"{path}: not found (named by HOCSO_CONFIG).")
     for var, dotted in ENV.items():
@@ -225,7 +272,8 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         config = Config.model_validate(data)
     except ValidationError as exc:
         lines = [
-            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         ]
         raise ConfigError("\n".join(lines)) from exc
@@ -233,6 +281,24 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     config.lessons_dir = _relative_to(base, config.lessons_dir)
     config.data_dir = _relative_to(base, config.data_dir)
     return config
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; name the settings file itself (HOCSO_CONFIG).")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: is not valid YAML ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: should be a mapping of settings.")
+    return data
 
 
 def _relative_to(base: Path, path: Path) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.events import Button, Event, Reply
+from bot.events import Button, Event, EventKind, Reply
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,14 @@ def to_event(
     anything else is text."""
     if not isinstance(choices, Choices):
         choices = Choices(tuple(choices))
-    who = {"user": user, "chat": chat, "name": name, "group": group}
     line = line.strip()
     buttons = choices.buttons
     number = line.isdecimal() and line.isascii() and 1 <= int(line) <= len(buttons)
+    kind: EventKind = "text"
+    text, command, payload = line, "", ""
     if number and not choices.free_text:
-        return Event(kind="button", payload=buttons[int(line) - 1].payload, **who)
-    if line.startswith("/") and len(line) > 1:
-        command, _, arg = line[1:].partition(" ")
-        return Event(kind="command", command=command.lower(), text=arg.strip(), **who)
-    return Event(kind="text", text=line, **who)
+        kind, text, payload = "button", "", buttons[int(line) - 1].payload
+    elif line.startswith("/") and len(line) > 1:
+        head, _, arg = line[1:].partition(" ")
+        kind, text, command = "command", arg.strip(), head.lower()
+    return Event(user, kind, text, command, payload, chat=chat, group=group, name=name)

@@ -16,12 +16,14 @@ import logging
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import partial
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from redis.asyncio import Redis
-from telegram import BotCommand, ChatMember, Message, Update
+from telegram import BotCommand, CallbackQuery, ChatMember, Message, Update
+from telegram import MaybeInaccessibleMessage as Tapped
 from telegram.constants import ChatType
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -72,23 +74,24 @@ def message_event(message: Message, bot_username: str) -> Event | None:
     user = message.from_user
     if user is None or user.is_bot:
         return None  # an anonymous group admin, a channel, another bot
-    who = {
-        "user": f"tg:{user.id}",
-        "chat": str(message.chat.id),
-        "group": message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
-        "name": user.first_name or "",
-    }
+    other = Event(
+        user=f"tg:{user.id}",
+        kind="other",
+        chat=str(message.chat.id),
+        group=message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
+        name=user.first_name or "",
+    )
     text = message.text
     if message.forward_origin is not None or not text:
-        return Event(kind="other", **who)  # stickers, photos, voice, forwards...
+        return other  # stickers, photos, voice, forwards...
     if text.startswith("/"):
         head, *rest = text.split(maxsplit=1)
         command, _, addressee = head[1:].partition("@")
         if addressee and addressee.lower() != bot_username.lower():
             return None  # "/start@another_bot" in a group
         argument = rest[0].strip() if rest else ""
-        return Event(kind="command", command=command.lower(), text=argument, **who)
-    return Event(kind="text", text=text, **who)
+        return replace(other, kind="command", command=command.lower(), text=argument)
+    return replace(other, kind="text", text=text)
 
 
 class TelegramAdapter:
@@ -203,7 +206,7 @@ class TelegramAdapter:
         shown = [r for r in replies if not r.notice]
         await self.show(event, shown, chat.id, tapped=query.message)
 
-    async def _answer(self, query, replies: list[Reply] | None) -> None:  # noqa: ANN001
+    async def _answer(self, query: CallbackQuery, replies: list[Reply] | None) -> None:
         notes = "\n".join(r.text for r in replies or [] if r.notice)
         try:
             await query.answer(notes[:TOAST_MAX] or None)
@@ -218,7 +221,9 @@ class TelegramAdapter:
         if private and change.new_chat_member.status == ChatMember.BANNED:
             await self.handle(Event(f"tg:{change.from_user.id}", "blocked"))
 
-    async def show(self, event: Event, replies: list[Reply], chat_id: int, tapped=None) -> None:  # noqa: ANN001
+    async def show(
+        self, event: Event, replies: list[Reply], chat_id: int, tapped: Tapped | None = None
+    ) -> None:
         try:
             await self.sender.show(chat_id, replies, tapped)
         except Blocked:

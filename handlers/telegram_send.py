@@ -13,8 +13,9 @@ import dataclasses
 import hashlib
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -175,13 +176,14 @@ class Sender:
             return None
         digest = hashlib.sha1(f"{path}:{stamp}".encode()).hexdigest()
         key = self.keys.telegram_file(self.bot_id, digest)
+        send: Callable[..., Awaitable[Message]]
         if kind == "image":
             send = self.bot.send_photo
         elif path.suffix.lower() in VOICE_SUFFIXES:
             send = self.bot.send_voice
         else:
             send = self.bot.send_audio
-        options = {
+        options: dict[str, Any] = {
             "caption": escape(caption) or None,
             "parse_mode": ParseMode.HTML,
             "reply_markup": markup if with_markup else None,

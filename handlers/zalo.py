@@ -81,11 +81,11 @@ def parse_update(update: Mapping[str, Any]) -> Incoming | None:
     message = update.get("message")
     if not isinstance(message, Mapping):
         return None
-    sender = message.get("from") if isinstance(message.get("from"), Mapping) else {}
+    sender: Mapping[str, Any] = _mapping(message.get("from"))
     sender_id = _id(sender.get("id"))
     if not sender_id or sender.get("is_bot") is True:
         return None
-    chat = message.get("chat") if isinstance(message.get("chat"), Mapping) else {}
+    chat: Mapping[str, Any] = _mapping(message.get("chat"))
     chat_id = _id(chat.get("id")) or sender_id
     name = next(
         (str(sender[f]).strip() for f in ("display_name", "first_name", "name") if sender.get(f)),
@@ -112,6 +112,10 @@ def updates_in(body: object) -> list[Mapping[str, Any]]:
         body = body["result"]
     items = body if isinstance(body, list) else [body]
     return [u for u in items if isinstance(u, Mapping) and u]
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _id(value: object) -> str:
@@ -211,14 +215,13 @@ class ZaloAdapter:
 
     async def _answer(self, incoming: Incoming) -> None:
         assert self.sender is not None
-        who = {"chat": incoming.chat, "name": incoming.name, "group": incoming.group}
-        if incoming.text is None:
-            event = Event(incoming.user, "other", **who)  # a picture, a sticker...
+        chat, name, group = incoming.chat, incoming.name, incoming.group
+        if incoming.text is None:  # a picture, a sticker...
+            event = Event(incoming.user, "other", chat=chat, name=name, group=group)
         else:
-            typed = incoming.text.strip()
-            number = typed.isdecimal() and not incoming.group
-            choices = await self.sender.choices(incoming.chat) if number else Choices()
-            event = to_event(incoming.text, incoming.user, choices, **who)
+            number = incoming.text.strip().isdecimal() and not group
+            choices = await self.sender.choices(chat) if number else Choices()
+            event = to_event(incoming.text, incoming.user, choices, chat, name, group)
         replies = await self._decide(event, incoming.chat)
         await self.sender.show(incoming.chat, replies)
 
@@ -314,8 +317,15 @@ class ZaloAdapter:
                     await slots.acquire()
                     task = asyncio.create_task(self.process(update))
                     running.add(task)
-                    task.add_done_callback(lambda t: (running.discard(t), slots.release()))
+                    task.add_done_callback(partial(_done, running, slots))
         finally:
             stopping.cancel()
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
+
+
+def _done(
+    running: set[asyncio.Task[None]], slots: asyncio.Semaphore, task: asyncio.Task[None]
+) -> None:
+    running.discard(task)
+    slots.release()

@@ -22,7 +22,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
 from bot.lessons import LessonError, load_curriculum
 from hocso import class_cli, report_cli
-from hocso.app import open_app
+from hocso.app import ServiceError, open_app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,7 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "class":
             return class_cli.run_command(args, config)
     except ConfigError as exc:
-        print(f"hocso: bad configuration\n{exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"hocso: bad configuration: {line}", file=sys.stderr)
+        return 2
+    except ServiceError as exc:
+        print(f"hocso: {exc}", file=sys.stderr)
         return 2
     except LessonError as exc:
         print(f"hocso: the lessons have problems\n{exc}", file=sys.stderr)

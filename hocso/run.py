@@ -9,20 +9,17 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from bot.config import Config
 from handlers import CannotServe
-from hocso.app import App, open_app
+from hocso.app import App, ServiceError, open_app
 
 log = logging.getLogger(__name__)
 
 
-class ServiceError(Exception):
-    """A service cannot run, for a reason the operator can fix (said in one line)."""
-
-
-Service = Callable[[App, asyncio.Event], Awaitable[None]]
+Service = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def services(config: Config, only: str) -> dict[str, Service]:

@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, true
+from sqlalchemy import SQLColumnExpression, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -159,8 +159,9 @@ async def _breakdown(
             return ERASED
         return names.get(key) or key or NOT_GIVEN
 
-    rows = [[label(k), *v] for k, v in counts.items()]
-    rows.sort(key=lambda r: (-int(r[2]), -int(r[1]), str(r[0])))
+    # most lessons completed first, then most started, then by name
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1][1], -kv[1][0], label(kv[0])))
+    rows: list[list[object]] = [[label(k), *v] for k, v in ordered]
     return Table(name, title, ["name", "started", "lessons completed", "certified"], rows)
 
 
@@ -225,7 +226,9 @@ async def _funnel(
     cohort = select(Learner.id).where(_in(Learner.started_at, start, end), on(Learner))
     started = await _count(s, select(func.count()).select_from(cohort.subquery()))
 
-    async def reached(table, *where) -> int:  # noqa: ANN001
+    async def reached(
+        table: type[Completion | ModuleCompletion | Certificate], *where: SQLColumnExpression[bool]
+    ) -> int:
         query = select(func.count(func.distinct(table.learner_id))).where(
             table.learner_id.in_(cohort), *where
         )

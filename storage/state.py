@@ -59,7 +59,8 @@ class StateStore:
     async def load(self, key: str) -> tuple[dict[str, str], int]:
         """The learner's fields and the version to pass back to `save`."""
         try:
-            raw = await self.redis.hgetall(self.keys.learner(key))
+            # redis-py types results as `Awaitable | value` (sync and async in one stub)
+            raw = await self.redis.hgetall(self.keys.learner(key))  # type: ignore[misc]
         except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
             raise StorageUnavailable(str(exc)) from exc
         fields = {_text(k): _text(v) for k, v in raw.items()}

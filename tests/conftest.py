@@ -212,7 +212,7 @@ async def postgres() -> AsyncIterator[PostgresDatabases]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db_url(request, tmp_path: Path, postgres: PostgresDatabases) -> str:  # noqa: ANN001
+async def db_url(request, tmp_path: Path, postgres: PostgresDatabases) -> str:
     """An empty database of this test's own: a SQLite file, or a fresh PostgreSQL database."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'hocso.db'}"

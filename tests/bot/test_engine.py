@@ -11,7 +11,7 @@ from bot.events import Event
 from storage.keys import Keys
 
 
-def with_lesson(curriculum, lesson_id: str, new=None):  # noqa: ANN001, ANN201
+def with_lesson(curriculum, lesson_id: str, new=None):
     """The course with one lesson replaced by `new` (None: taken out), as after a deploy."""
     return type(curriculum)(
         tuple(

@@ -50,7 +50,7 @@ def echo(platform: str) -> webhook.Handler:
 
 
 @pytest.fixture
-async def server(monkeypatch) -> AsyncIterator:  # noqa: ANN001
+async def server(monkeypatch) -> AsyncIterator:
     """Starts a server with the given routes and checks; yields its base URL."""
     monkeypatch.setattr(webhook, "CHECK_WITHIN", 0.3)
     stop = asyncio.Event()

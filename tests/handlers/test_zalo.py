@@ -130,7 +130,7 @@ async def test_the_same_message_twice_is_answered_once(zalo_bot, zapi: FakeZaloA
 async def test_a_slow_answer_shows_typing(start_zalo, engine, zapi: FakeZaloApi, monkeypatch):
     monkeypatch.setattr("handlers.zalo.TYPING_AFTER", 0.05)
 
-    async def slow(event):  # noqa: ANN001, ANN202  (storage lagging)
+    async def slow(event):
         await asyncio.sleep(0.3)
         return await engine.handle(event)
 

@@ -24,7 +24,7 @@ LINK = "https://t.me/hocso_cantho_bot?start=LOP-1A"
 Run = Callable[..., tuple[int, str, str]]
 
 
-def _cli(monkeypatch, capsys, tmp_path: Path, db_url: str = "") -> Run:  # noqa: ANN001
+def _cli(monkeypatch, capsys, tmp_path: Path, db_url: str = "") -> Run:
     monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "tests" / "fixtures" / "config.yaml"))
     monkeypatch.setenv("HOCSO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
@@ -42,7 +42,7 @@ def _cli(monkeypatch, capsys, tmp_path: Path, db_url: str = "") -> Run:  # noqa:
 
 
 @pytest.fixture
-def hocso(monkeypatch, capsys, tmp_path, db_url) -> Run:  # noqa: ANN001
+def hocso(monkeypatch, capsys, tmp_path, db_url) -> Run:
     """`hocso ...` on this test's own database, migrated as an official would."""
     run = _cli(monkeypatch, capsys, tmp_path, db_url)
     assert run("db", "upgrade")[0] == 0

@@ -159,7 +159,7 @@ async def _equals(value: Awaitable[object], expected: object) -> bool:
 
 
 @pytest.fixture
-async def late_db_url(db_url: str, postgres, tmp_path: Path):  # noqa: ANN001
+async def late_db_url(db_url: str, postgres, tmp_path: Path):
     """A database that cannot be reached until the test says so (a real failure, not a mock):
     a PostgreSQL database that does not exist yet, or a SQLite path taken by a directory."""
     if db_url.startswith("sqlite"):

@@ -13,7 +13,7 @@ from storage.state import StateStore
 
 
 @pytest.fixture(params=["redis", "memory"])
-def any_store(request, redis, keys) -> LearnerStore:  # noqa: ANN001
+def any_store(request, redis, keys) -> LearnerStore:
     """Each LearnerStore: the engine's tests may run on the memory one only if it keeps the
     promises of the Redis one."""
     return StateStore(redis, keys) if request.param == "redis" else MemoryStore()
