@@ -143,7 +143,9 @@ class ZaloApi:
         await self.call("sendPhoto", params)
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
-        await self.call("sendChatAction", {"chat_id": chat_id, "action": action}, retries=0)
+        # A nicety: never worth holding the answer up for more than a moment.
+        params = {"chat_id": chat_id, "action": action}
+        await self.call("sendChatAction", params, retries=0, timeout=2.0)
 
 
 def _int(value: object, default: int) -> int:

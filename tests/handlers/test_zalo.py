@@ -160,3 +160,18 @@ async def test_writing_first_is_off_unless_configured(zalo_settings, engine, red
     on = ZaloAdapter(reminding, engine.handle, redis, keys)
     assert (off.capabilities.may_send_first, on.capabilities.may_send_first) == (False, True)
     assert not off.capabilities.buttons and off.capabilities.text_max == 2000
+
+
+async def test_a_class_code_typed_after_start_joins_the_class(zalo_phone: ZaloPhone) -> None:
+    # Zalo bots have no link carrying a code: the facilitator tells learners what to send.
+    await zalo_phone.write("/start lop-1a")
+    await zalo_phone.choose("Đồng ý")
+    assert t("vi", "joined_class", code="LOP-1A") in zalo_phone.screen()
+
+
+async def test_a_group_gets_a_hint_and_no_lesson(zalo_bot, zapi: FakeZaloApi) -> None:
+    await zapi.push(text_update("u7", "/start", chat_id="g1", group=True))
+    await zapi.push(text_update("u7", "1", chat_id="g1", group=True))
+    await zalo_bot.settle()
+    sent = zapi.sent_to("g1")
+    assert [c.text for c in sent] == [t("vi", "group_hint")]
