@@ -134,7 +134,7 @@ class ZaloAdapter:
         keys: Keys,
         media_folders: Sequence[Path] = (),
         checks: Mapping[str, HealthCheck] | None = None,
-        backoff: float = BACKOFF,
+        backoff: float | None = None,
         listen: str = "127.0.0.1",
         port: int = 8080,
     ) -> None:
@@ -146,7 +146,7 @@ class ZaloAdapter:
         self.redis = redis
         self.keys = keys
         self.checks = {"redis": redis_check(redis)} if checks is None else checks
-        self.backoff = backoff
+        self.backoff = BACKOFF if backoff is None else backoff
         self.listen, self.port = listen, port
         self.bot_id = settings.token.partition(":")[0]
         self.capabilities: Capabilities = replace(ZALO_BOT, may_send_first=settings.reminders)

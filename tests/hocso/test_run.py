@@ -103,3 +103,14 @@ def test_an_unreachable_telegram_is_one_clear_line(env, capsys, tmp_path) -> Non
     err = capsys.readouterr().err
     assert err.startswith("hocso: cannot reach Telegram at http://127.0.0.1:9/bot")
     assert "Traceback" not in err
+
+
+def test_an_unreachable_zalo_is_one_clear_line(env, capsys, tmp_path) -> None:
+    env.setattr("handlers.zalo.BACKOFF", 0.01)  # retried, but quickly, for the test
+    env.setenv("ZALO_BOT_TOKEN", "1459232241454765289:" + "Zq" * 20)
+    env.setenv("ZALO_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
+    env.setenv("HOCSO_DATA_DIR", str(tmp_path))
+    assert main(["run", "--only", "bot"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hocso: cannot reach Zalo at http://127.0.0.1:9")
+    assert "Traceback" not in err and err.count("\n") == 1
