@@ -2,7 +2,7 @@
 
 Usage:
     hocso chat [--script FILE]  talk to the tutor in this terminal (or replay a learner's lines)
-    hocso run [--only SERVICE]  serve Telegram learners and store reports (bot, reporter, all)
+    hocso run [--only SERVICE]  serve Telegram and Zalo learners; store reports
     hocso lessons check [PATH]  check lesson files; one line per problem
     hocso db upgrade | report | certificate verify CODE | certificate export
                                 reporting, see hocso/report_cli.py and `hocso report --help`
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--user", default="local", help="learner name for this terminal")
     chat.add_argument("--script", type=Path, help="replay a learner's lines from FILE")
     run = commands.add_parser(
-        "run", help="serve Telegram learners and store reports, until SIGINT/SIGTERM"
+        "run", help="serve Telegram and Zalo learners, store reports, until SIGINT/SIGTERM"
     )
     run.add_argument("--only", choices=("all", "bot", "reporter"), default="all")
     lessons = commands.add_parser("lessons", help="lesson files")
