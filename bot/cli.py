@@ -23,6 +23,7 @@ from bot.app import open_app
 from bot.config import ConfigError, load_config
 from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
 from bot.lessons import LessonError, load_curriculum
+from web import cli as web_cli
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?", type=Path, help="lessons folder (default: config)")
     report_cli.add_commands(commands)
     class_cli.add_commands(commands)
+    web_cli.add_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             return report_cli.run_command(args, config)
         elif args.command == "class":
             return class_cli.run_command(args, config)
+        elif args.command in web_cli.COMMANDS:
+            return web_cli.run_command(args, config)
     except ConfigError as exc:
         print(f"hocso: bad configuration\n{exc}", file=sys.stderr)
         return 2

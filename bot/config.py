@@ -36,12 +36,18 @@ class Choice(Section):
         return (self.en if lang == "en" else None) or self.vi
 
 
+class Ward(Choice):
+    """A ward or commune; `code` is its official administrative unit code, shown to officials."""
+
+    code: Annotated[str, Field(pattern=r"^[0-9]{0,8}$")] = ""
+
+
 class Areas(Section):
     """Where learners live. Local government has two levels: the province (or city) and its
     wards/communes. The list is data: replace it with your province's official list."""
 
     province: str = ""
-    wards: list[Choice] = []
+    wards: list[Ward] = []
 
     @model_validator(mode="after")
     def _unique(self) -> Areas:
@@ -111,6 +117,22 @@ class TelegramSettings(Section):
         return self
 
 
+class WebSettings(Section):
+    """`hocso web`, the officials' and facilitators' web page."""
+
+    listen: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8090
+    secret: str = ""  # signs and encrypts session cookies; required unless listen is loopback
+    refresh: Annotated[int, Field(ge=10, le=86400)] = 300  # seconds between recounts
+
+    @field_validator("secret")
+    @classmethod
+    def _long_secret(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("use at least 16 characters (e.g. from `openssl rand -hex 32`)")
+        return value
+
+
 class Config(Section):
     lessons_dir: Path = Path("lessons")
     data_dir: Path = Path("data")
@@ -120,6 +142,7 @@ class Config(Section):
     telegram: TelegramSettings = TelegramSettings()
     campaign: CampaignSettings = CampaignSettings()
     certificate: CertificateSettings = CertificateSettings()
+    web: WebSettings = WebSettings()
     areas: Areas = Areas()
     age_bands: list[Choice] = []
 
@@ -142,6 +165,10 @@ ENV = {
     "HOCSO_CAMPAIGN_TARGET": "campaign.target",
     "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
     "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
+    "HOCSO_WEB_LISTEN": "web.listen",
+    "HOCSO_WEB_PORT": "web.port",
+    "HOCSO_WEB_SECRET": "web.secret",
+    "HOCSO_WEB_REFRESH": "web.refresh",
 }
 
 
