@@ -75,6 +75,7 @@ class WebGroup(Base):
     area: Mapped[str] = _key(32)
 
     started: Mapped[int] = mapped_column(Integer, default=0)
+    lessons: Mapped[int] = mapped_column(Integer, default=0)  # lessons first passed, ever
     lesson_one: Mapped[int] = mapped_column(Integer, default=0)  # passed the first lesson
     module_one: Mapped[int] = mapped_column(Integer, default=0)  # finished the first module
     certified: Mapped[int] = mapped_column(Integer, default=0)

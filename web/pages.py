@@ -13,7 +13,7 @@ import io
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -131,10 +131,16 @@ async def days_grid(v: View, s: AsyncSession) -> Grid:
         ],
     )
     started = certified = 0
-    for d in await q.days(s, v.scope):
+    found = {d.day: d for d in await q.days(s, v.scope)}
+    if not found:
+        return grid
+    day = min(found)
+    while day <= max(found):  # every day, quiet ones too: the line's x axis is time
+        d = found.get(day) or q.Day(day, 0, 0, 0)
         started += d.started
         certified += d.certified
-        grid.rows.append([d.day, d.started, d.certified, started, certified])
+        grid.rows.append([day, d.started, d.certified, started, certified])
+        day += timedelta(days=1)
     return grid
 
 
@@ -263,14 +269,15 @@ def _options(v: View, question: object, picked: dict[int, int]) -> list[Option]:
     return []
 
 
-async def classes_grid(v: View, s: AsyncSession) -> Grid:
-    groups = await q.by_class(s, v.scope)
-    registered = await q.registered_classes(
-        s, None if v.scope.classes is None else list(v.scope.classes)
+async def classes_grid(
+    v: View, s: AsyncSession, request: web.Request, page: int = 0
+) -> tuple[Grid, int]:
+    """The classes, sorted as asked; one page of them (page 0: all, for the CSV)."""
+    sort = request.query.get("sort", "code")
+    offset, limit = ((page - 1) * PAGE_ROWS, PAGE_ROWS) if page else (0, None)
+    rows, total = await q.class_rows(
+        s, v.scope, sort, request.query.get("desc") == "1", offset, limit
     )
-    codes = set(groups) | (set(registered) if v.scope.area is None else set())
-    if v.scope.area is not None:
-        codes |= {c for c, row in registered.items() if row.area == v.scope.area}
     grid = Grid(
         "classes",
         [
@@ -284,17 +291,14 @@ async def classes_grid(v: View, s: AsyncSession) -> Grid:
             Column("stuck", v.t("stuck"), True),
         ],
     )
-    for code in sorted(codes):
-        g = groups.get(code, q.Group(code))
-        row = registered.get(code)
-        name = (row.name if row else "") or v.t("no_name")
-        area = ward_name(v.site, row.area, v.lang) if row and row.area else ""
-        facilitator = row.facilitator if row else ""
+    for c in rows:
+        ward = ward_name(v.site, c.area, v.lang) if c.area else ""
         grid.rows.append(
-            [code, name, facilitator, area, g.started, g.certified, g.active, g.stuck]
+            [c.code, c.name or v.t("no_name"), c.facilitator, ward]
+            + [c.started, c.certified, c.active, c.stuck]
         )
-        grid.links.append(f"/classes/{code}")
-    return grid
+        grid.links.append(f"/classes/{c.code}")
+    return grid, total
 
 
 async def stuck_grid(v: View, s: AsyncSession) -> Grid:
@@ -310,6 +314,9 @@ async def stuck_grid(v: View, s: AsyncSession) -> Grid:
         title = lesson_title(v.site, lesson, v.lang) if lesson else v.t("no_lesson_yet")
         grid.rows.append([title, stuck, failed])
     return grid
+
+
+PAGE_ROWS = 100  # classes per page: a city has thousands
 
 
 def sorted_grid(request: web.Request, grid: Grid) -> Grid:
@@ -477,11 +484,25 @@ async def modules(request: web.Request) -> web.Response:
 @login_required
 async def classes(request: web.Request) -> web.Response:
     v = view_of(request)
+    page = request.query.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     async with v.site.db.session() as s:
         info = await q.meta(s)
-        grid = sorted_grid(request, await classes_grid(v, s))
+        grid, total = await classes_grid(v, s, request, page)
+    first = (page - 1) * PAGE_ROWS
+    sort = {"sort": request.query.get("sort", ""), "desc": request.query.get("desc", "")}
     return await render(
-        request, "classes.html", v=v, info=info, grid=grid, filters=_filters(v, classes=False)
+        request,
+        "classes.html",
+        v=v,
+        info=info,
+        grid=grid,
+        total=total,
+        first=first + 1,
+        last=first + len(grid.rows),
+        previous=v.query(**sort, page=str(page - 1)) if page > 1 else "",
+        next_page=v.query(**sort, page=str(page + 1)) if first + PAGE_ROWS < total else "",
+        filters=_filters(v, classes=False),
     )
 
 
@@ -627,7 +648,7 @@ async def download(request: web.Request) -> web.StreamResponse:
         elif name == "questions":
             grid = (await questions_grid(v, s))[0]
         elif name == "classes":
-            grid = sorted_grid(request, await classes_grid(v, s))
+            grid = (await classes_grid(v, s, request))[0]
         elif name == "stuck":
             grid = await stuck_grid(v, s)
         else:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import case, func, select, tuple_
+from sqlalchemy import case, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -108,11 +109,11 @@ async def totals(s: AsyncSession, scope: Scope) -> Totals:
                 func.sum(g.certified),
                 func.sum(g.active),
                 func.sum(g.stuck),
+                func.sum(g.lessons),
             ).where(*scope.where(g))
         )
     ).one()
-    lessons = await s.scalar(select(func.sum(WebDaily.lessons)).where(*scope.where(WebDaily)))
-    return Totals(*(int(v or 0) for v in row), lessons=int(lessons or 0))
+    return Totals(*(int(v or 0) for v in row))
 
 
 async def days(s: AsyncSession, scope: Scope) -> list[Day]:
@@ -127,13 +128,12 @@ async def days(s: AsyncSession, scope: Scope) -> list[Day]:
 
 
 async def by_ward(s: AsyncSession, scope: Scope) -> dict[str, Group]:
-    return await _groups(s, scope, WebGroup.area, WebDaily.area)
+    return await _groups(s, scope, WebGroup.area)
 
 
 async def by_class(s: AsyncSession, scope: Scope) -> dict[str, Group]:
     """Per class (learners without a class are left out)."""
-    classes = scope if scope.classes is not None else Scope(scope.area, None)
-    found = await _groups(s, classes, WebGroup.class_code, WebDaily.class_code, every_class=True)
+    found = await _groups(s, scope, WebGroup.class_code, every_class=scope.classes is None)
     for not_a_class in ("", ERASED):
         found.pop(not_a_class, None)
     return found
@@ -142,39 +142,27 @@ async def by_class(s: AsyncSession, scope: Scope) -> dict[str, Group]:
 async def _groups(
     s: AsyncSession,
     scope: Scope,
-    group_column,  # noqa: ANN001
-    daily_column,  # noqa: ANN001
+    column,  # noqa: ANN001 - a WebGroup column
     every_class: bool = False,
 ) -> dict[str, Group]:
-    def where(model: type) -> list:
-        if every_class and scope.classes is None:  # each class's own rows, not the totals
-            found = [model.class_code != ALL_CLASSES]
-            return found + ([model.area == scope.area] if scope.area is not None else [])
-        return scope.where(model)
-
     g = WebGroup
-    groups: dict[str, Group] = {}
+    where = scope.where(g)
+    if every_class:  # each class's own rows, not the wards' totals
+        where = [g.class_code != ALL_CLASSES]
+        where += [g.area == scope.area] if scope.area is not None else []
     query = (
         select(
-            group_column,
+            column,
             func.sum(g.started),
+            func.sum(g.lessons),
             func.sum(g.certified),
             func.sum(g.active),
             func.sum(g.stuck),
         )
-        .where(*where(g))
-        .group_by(group_column)
+        .where(*where)
+        .group_by(column)
     )
-    for key, started, certified, active, stuck in await s.execute(query):
-        groups[key] = Group(key, int(started), 0, int(certified), int(active), int(stuck))
-    query = (
-        select(daily_column, func.sum(WebDaily.lessons))
-        .where(*where(WebDaily))
-        .group_by(daily_column)
-    )
-    for key, lessons in await s.execute(query):
-        groups.setdefault(key, Group(key)).lessons = int(lessons)
-    return groups
+    return {key: Group(key, *(int(v) for v in values)) for key, *values in await s.execute(query)}
 
 
 async def modules(s: AsyncSession, scope: Scope) -> dict[str, tuple[int, int]]:
@@ -258,11 +246,84 @@ async def stuck_by_lesson(s: AsyncSession, scope: Scope) -> list[tuple[str, int,
     return [(lesson, int(n), int(f)) for lesson, n, f in await s.execute(query)]
 
 
-async def registered_classes(s: AsyncSession, codes: list[str] | None = None) -> dict[str, Class]:
-    query = select(Class)
+class ClassInfo(NamedTuple):
+    code: str
+    name: str
+    facilitator: str
+    area: str
+
+
+@dataclass
+class ClassRow:
+    code: str
+    name: str
+    facilitator: str
+    area: str
+    started: int
+    certified: int
+    active: int
+    stuck: int
+
+
+CLASS_SORTS = ("code", "name", "facilitator", "ward", "started", "certified", "active", "stuck")
+
+
+async def class_rows(
+    s: AsyncSession,
+    scope: Scope,
+    sort: str = "code",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[ClassRow], int]:
+    """One page of the classes (every registered class; the reporter registers a code the
+    first time a learner brings it), sorted in the database, and how many there are."""
+    g = WebGroup
+    where = [g.class_code != ALL_CLASSES] if scope.classes is None else scope.where(g)
+    if scope.area is not None and scope.classes is None:
+        where.append(g.area == scope.area)
+    counts = (
+        select(
+            g.class_code.label("code"),
+            func.sum(g.started).label("started"),
+            func.sum(g.certified).label("certified"),
+            func.sum(g.active).label("active"),
+            func.sum(g.stuck).label("stuck"),
+        )
+        .where(*where)
+        .group_by(g.class_code)
+        .subquery()
+    )
+    numbers = [func.coalesce(counts.c[k], 0) for k in ("started", "certified", "active", "stuck")]
+    query = select(
+        Class.code, Class.name, Class.facilitator, Class.area, *numbers, func.count().over()
+    ).outerjoin(counts, counts.c.code == Class.code)
+    if scope.classes is not None:
+        query = query.where(Class.code.in_(scope.classes))
+    if scope.area is not None:
+        query = query.where(or_(Class.area == scope.area, counts.c.code.is_not(None)))
+    columns = dict(zip(CLASS_SORTS, [Class.code, Class.name, Class.facilitator, Class.area,
+                                     *numbers], strict=True))  # fmt: skip
+    key = columns.get(sort, Class.code)
+    query = query.order_by(key.desc() if descending else key, Class.code)
+    query = query.offset(offset).limit(limit)
+    found = list(await s.execute(query))
+    rows = [ClassRow(*r[:4], *(int(n) for n in r[4:8])) for r in found]
+    if found:
+        return rows, int(found[0][8])
+    if offset:  # past the last page: count them anyway
+        return rows, (await class_rows(s, scope, sort, descending))[1]
+    return rows, 0
+
+
+async def registered_classes(
+    s: AsyncSession, codes: list[str] | None = None
+) -> dict[str, ClassInfo]:
+    """The classes' names, facilitators and wards (plain rows: a city has thousands)."""
+    query = select(Class.code, Class.name, Class.facilitator, Class.area)
     if codes is not None:
         query = query.where(Class.code.in_(codes))
-    return {c.code: c for c in await s.scalars(query)}
+    return {row.code: ClassInfo(*row) for row in await s.execute(query)}
 
 
 async def last_event(s: AsyncSession) -> datetime | None:

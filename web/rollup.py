@@ -205,7 +205,7 @@ async def _count(
             .outerjoin(recent, recent.c.learner_id == Learner.id)
         )
 
-    groups = _Counts(6)
+    groups = _Counts(7)
     query = with_stages(
         select(
             area,
@@ -223,12 +223,15 @@ async def _count(
         .outerjoin(module_one, module_one.c.learner_id == Learner.id)
         .group_by(area, klass)
     )
-    for a, k, *values in await conn.execute(query):
-        groups.add(a, _klass(k), (), values)
+    for a, k, started, *values in await conn.execute(query):
+        groups.add(a, _klass(k), (), (started, 0, *values))
+    for (k, a, _), (_, lessons, _) in daily.rows.items():
+        if k != ALL_CLASSES:
+            groups.add(a, k, (), (0, lessons, 0, 0, 0, 0, 0))
     # Certificates of forgotten learners' detached rows still count in totals.
     query = select(func.count()).select_from(Certificate).where(Certificate.learner_id.is_(None))
     if detached := await conn.scalar(query):
-        groups.add(ERASED, ERASED, (), (0, 0, 0, detached, 0, 0))
+        groups.add(ERASED, ERASED, (), (0, 0, 0, 0, detached, 0, 0))
 
     # -- where the stuck stopped: the lesson they tried last, and whether they failed it --
     last = (
@@ -300,7 +303,9 @@ async def _count(
     return {
         WebDaily: _rows(daily, ("day",), ("started", "lessons", "certified")),
         WebGroup: _rows(
-            groups, (), ("started", "lesson_one", "module_one", "certified", "active", "stuck")
+            groups,
+            (),
+            ("started", "lessons", "lesson_one", "module_one", "certified", "active", "stuck"),
         ),
         WebStuck: _rows(stuck, ("lesson",), ("stuck", "failed")),
         WebModule: _rows(modules, ("module",), ("lessons", "finished")),

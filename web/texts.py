@@ -126,6 +126,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "facilitator": ("Người hướng dẫn", "Facilitator"),
     "no_name": ("(chưa đặt tên)", "(no name)"),
     "no_classes": ("Chưa có lớp nào.", "No classes yet."),
+    "previous": ("Trang trước", "Previous"),
+    "next": ("Trang sau", "Next"),
+    "rows_shown": ("{first}–{last} trong {total} lớp", "{first}–{last} of {total} classes"),
     "join_link": ("Đường dẫn vào lớp", "Link to join"),
     "join_hint": (
         "Người học mở đường dẫn này (hoặc quét mã QR) để vào lớp trên Telegram.",
@@ -191,7 +194,8 @@ def number(n: int | float, lang: str) -> str:
 def percent(part: int, whole: int, lang: str) -> str:
     if not whole:
         return "–"
-    shown = f"{100 * part / whole:.1f}%"
+    share = 100 * part / whole
+    shown = f"{share:.2f}%" if 0 < share < 1 else f"{share:.1f}%"  # 0.01%, not 0.0%
     return shown if lang == "en" else shown.replace(".", ",")
 
 

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("class_code", sa.String(length=32), nullable=False),
         sa.Column("area", sa.String(length=32), nullable=False),
         sa.Column("started", sa.Integer(), nullable=False),
+        sa.Column("lessons", sa.Integer(), nullable=False),
         sa.Column("lesson_one", sa.Integer(), nullable=False),
         sa.Column("module_one", sa.Integer(), nullable=False),
         sa.Column("certified", sa.Integer(), nullable=False),
