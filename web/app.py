@@ -19,10 +19,11 @@ from pathlib import Path
 import jinja2
 from aiohttp import web
 from aiohttp_session import get_session, session_middleware
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config
 from bot.lessons import Curriculum, LessonError, load_curriculum
-from storage.db import Database, database_url
+from storage.db import Database, SchemaMissing, database_url
 from web import auth, pages
 from web.rollup import refresh
 from web.site import SITE, Site, errors_middleware, local_path
@@ -157,5 +158,10 @@ def serve(config: Config) -> int:
         return app
 
     print(f"hocso web: http://{config.web.listen}:{config.web.port}/ (Ctrl+C stops it)")
-    web.run_app(start(), host=config.web.listen, port=config.web.port, print=None)
+    try:
+        web.run_app(start(), host=config.web.listen, port=config.web.port, print=None)
+    except (SQLAlchemyError, SchemaMissing, OSError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"hocso: the web page could not start: {first}", flush=True)
+        return 2
     return 0

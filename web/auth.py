@@ -268,6 +268,10 @@ def _harden(request: web.Request, response: web.StreamResponse) -> None:
     response.headers.setdefault("Referrer-Policy", "same-origin")
 
 
+class CsrfRefused(web.HTTPForbidden):
+    """A form without this session's token: refused with its own words."""
+
+
 @web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A form sent without this session's token (from another site, or a stale page) is
@@ -278,10 +282,10 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
         sent = str(form.get(CSRF_FIELD, "")) or request.headers.get("X-CSRF-Token", "")
         expected = session.get(CSRF_FIELD, "")
         if not expected or not hmac.compare_digest(sent.encode(), str(expected).encode()):
-            raise web.HTTPForbidden(
-                text="This form has expired or did not come from this site. "
-                "Reload the page and try again.\n"
-                "Biểu mẫu đã hết hạn hoặc không đến từ trang này. Xin tải lại trang rồi thử lại."
+            raise CsrfRefused(
+                text="Biểu mẫu đã hết hạn hoặc không đến từ trang này. Xin tải lại trang rồi thử "
+                "lại.\nThis form has expired or did not come from this site. Reload the page and "
+                "try again."
             )
     return await handler(request)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote
 
 import jinja2
@@ -34,7 +35,7 @@ class Site:
     users: auth.Throttle = field(default_factory=auth.Throttle)
     addresses: auth.Throttle = field(default_factory=lambda: auth.Throttle(free=20))
 
-    @property
+    @cached_property
     def wards(self) -> dict[str, Ward]:
         return {w.id: w for w in self.config.areas.wards}
 
@@ -86,9 +87,9 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
     request[LANG] = session.get("lang") if session.get("lang") in LANGS else "vi"
     try:
         return await handler(request)
-    except web.HTTPForbidden as exc:
-        if exc.text and exc.text.startswith("This form"):
-            raise  # the CSRF refusal says it itself
+    except auth.CsrfRefused:
+        raise  # it says what to do itself
+    except web.HTTPForbidden:
         return await render(request, "error.html", status=403, message="forbidden")
     except web.HTTPNotFound:
         return await render(request, "error.html", status=404, message="not_found")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,14 @@ def test_demo_data_fills_an_empty_database_once(hocso):
     assert status == 0 and "recounted" in out
     status, _, err = hocso("demo-data", "--learners", "300")
     assert status == 1 and "already has learners" in err
+
+
+async def test_the_page_on_a_database_never_migrated_says_what_to_run(
+    postgres, monkeypatch, capsys
+):
+    url = await postgres.create(f"hocso_test_web_{uuid.uuid4().hex[:8]}")
+    monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "config.yaml"))
+    monkeypatch.setenv("DATABASE_URL", url)
+    status = await asyncio.to_thread(main, ["web"])
+    out = capsys.readouterr().out
+    assert status == 2 and "run `hocso db upgrade`" in out and "Traceback" not in out
