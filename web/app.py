@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Config
 from bot.lessons import Curriculum, LessonError, load_curriculum
 from storage.db import Database, SchemaMissing, database_url
-from web import auth, pages
+from web import auth, certificates, login, pages
 from web.rollup import refresh
 from web.site import SITE, Site, errors_middleware, local_path
 from web.tables import cell
@@ -65,9 +65,9 @@ def build_app(
     app[SITE] = site
     app.router.add_get("/", home)
     app.router.add_get("/health", health)
-    app.router.add_get("/login", pages.login_form)
-    app.router.add_post("/login", pages.login)
-    app.router.add_post("/logout", pages.logout)
+    app.router.add_get("/login", login.login_form)
+    app.router.add_post("/login", login.login)
+    app.router.add_post("/logout", login.logout)
     app.router.add_get("/lang/{lang}", choose_language)
     app.router.add_get("/overview", pages.overview)
     app.router.add_get("/wards", pages.wards)
@@ -75,9 +75,9 @@ def build_app(
     app.router.add_get("/classes", pages.classes)
     app.router.add_get("/classes/{code}", pages.class_page)
     app.router.add_get("/classes/{code}/qr.png", pages.class_qr)
-    app.router.add_get("/certificates", pages.certificates)
-    app.router.add_get("/verify", pages.verify_form)
-    app.router.add_get("/verify/{code}", pages.verify)
+    app.router.add_get("/certificates", certificates.certificates)
+    app.router.add_get("/verify", certificates.verify_form)
+    app.router.add_get("/verify/{code}", certificates.verify)
     app.router.add_get("/csv/{name}.csv", pages.download)
     app.router.add_static("/static", HERE / "static", append_version=False)
     if recount:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+
+from aiohttp import web
 
 from web.texts import number, percent
 
@@ -99,3 +101,13 @@ def _csv_cell(value: object) -> object:
 def no_formula(text: str) -> str:
     """Names people typed must not run as formulas when the CSV opens in a spreadsheet."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_response(body: str, filename: str) -> web.Response:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    return web.Response(
+        body=body.encode("utf-8"),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{stamp}-{filename}"'},
+    )
