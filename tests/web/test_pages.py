@@ -3,10 +3,16 @@ on SQLite and on PostgreSQL; tables and their CSV agree; names are shown, never 
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 
-from web_helpers import big_number, log_in, table
+from aiohttp.test_utils import TestClient, TestServer
+from web_helpers import PASSWORD, SECRET, SEED, big_number, log_in, table
+
+from storage.ingest import write_batch
+from web import auth
+from web.app import build_app
 
 
 async def test_overview_shows_the_campaign(client):
@@ -126,3 +132,32 @@ async def test_certified_list_for_officials(client):
     lines = list(csv.reader(io.StringIO((await download.read()).decode("utf-8-sig"))))
     assert lines[0] == ["code", "name", "issued", "ward", "age_band", "class"]
     assert sorted(line[0] for line in lines[1:]) == ["AAAAA-22222", "FFFFF-33333"]
+
+
+async def test_a_new_campaign_shows_empty_pages_not_errors(database, web_config):
+    """No learners yet, the numbers never counted, and no lessons to name things by."""
+    await auth.save_user(database, "lan", PASSWORD, "official", [])
+    app = build_app(web_config, database, None, SECRET, recount=False, login_delay=0)
+    async with TestClient(TestServer(app)) as client:
+        await log_in(client, "lan")
+        for path in ("/overview", "/wards", "/modules", "/classes", "/certificates?code=X"):
+            response = await client.get(path)
+            assert response.status == 200, path
+            html = await response.text()
+            assert "Traceback" not in html, path
+        html = await (await client.get("/overview")).text()
+        assert "đang được tính lần đầu" in html and big_number(html, "n-started") == 0
+
+
+async def test_the_server_recounts_on_its_own(database, curriculum, web_config):
+    await auth.save_user(database, "lan", PASSWORD, "official", [])
+    await write_batch(database, SEED[:1])
+    app = build_app(web_config, database, curriculum, SECRET, recount=True, login_delay=0)
+    async with TestClient(TestServer(app)) as client:
+        await log_in(client, "lan")
+        for _ in range(100):  # the first recount starts with the server
+            html = await (await client.get("/overview")).text()
+            if "đang được tính" not in html:
+                break
+            await asyncio.sleep(0.05)
+        assert big_number(html, "n-started") == 1
