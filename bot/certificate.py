@@ -13,18 +13,34 @@ import secrets
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
-from bot.certificate_image import CertificateText, render
+from bot import menu
 from bot.events import Media, Reply
-from bot.menu import certificate_earned, core_progress, show_menu
+from bot.learner import Stage
+from bot.payloads import Payload
+from bot.router import Router
 from bot.turn import Turn
+
+if TYPE_CHECKING:  # the drawing code (Pillow, qrcode) is imported only to draw
+    from bot.certificate_image import CertificateText
 
 # No 0/O or 1/I: a code read aloud or typed from paper is hard to get wrong.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10  # 50 bits: collisions stay unlikely even across millions of certificates
 MAX_NAME = 60
+
+router = Router("certificate")
+
+
+class ShowCertificate(Payload, prefix="cert"):
+    pass
+
+
+class CertName(Payload, prefix="cn"):
+    choice: str  # "n": the chat app's name, "-": no name, "ok": the typed one, "edit"
 
 
 def new_code() -> str:
@@ -62,21 +78,23 @@ def _allowed(c: str) -> bool:
 
 def offer(turn: Turn) -> bool:
     """After a lesson: if this one completed every core module, ask for the name to print."""
-    if turn.learner.certificate or not certificate_earned(turn):
+    if turn.learner.certificate or not menu.certificate_earned(turn):
         return False
     ask_name(turn)
     return True
 
 
+@router.shows(Stage.CERT)
 def ask_name(turn: Turn) -> None:
     st.detour(turn.learner, st.CERT)
     rows = []
     if shown := clean_name(turn.event.name, lenient=True):
-        rows.append([turn.button("cert_use_name", "cn", "n", name=shown)])
-    rows.append([turn.button("cert_no_name", "cn", "-")])
+        rows.append([turn.button("cert_use_name", CertName("n"), name=shown)])
+    rows.append([turn.button("cert_no_name", CertName("-"))])
     turn.say(turn.t("cert_ask_name"), *rows)
 
 
+@router.text(Stage.CERT)
 def on_text(turn: Turn, text: str) -> None:
     """A typed name is printed only after the learner confirms it: a certificate is for good."""
     name = clean_name(text)
@@ -86,15 +104,14 @@ def on_text(turn: Turn, text: str) -> None:
     turn.learner.certificate_name = name
     turn.say(
         turn.t("cert_confirm_name", name=name),
-        [turn.button("cert_name_ok", "cn", "ok")],
-        [turn.button("cert_name_edit", "cn", "edit")],
+        [turn.button("cert_name_ok", CertName("ok"))],
+        [turn.button("cert_name_edit", CertName("edit"))],
     )
 
 
-def on_button(turn: Turn, choice: str) -> None:
-    learner = turn.learner
-    if learner.stage != st.CERT:
-        return turn.notice("stale_button")
+@router.button(CertName, stages={Stage.CERT})
+def on_button(turn: Turn, tap: CertName) -> None:
+    learner, choice = turn.learner, tap.choice
     if choice == "ok" and learner.certificate_name:
         return issue(turn, learner.certificate_name)
     if choice == "edit":
@@ -113,7 +130,7 @@ def issue(turn: Turn, name: str) -> None:
     day = datetime.fromtimestamp(turn.now, ZoneInfo(turn.config.timezone)).date()
     turn.emit("certificate", code=learner.certificate, name=name, date=day.isoformat())
     send(turn)
-    show_menu(turn)
+    menu.show_menu(turn)
 
 
 def erase_image(turn: Turn) -> None:
@@ -129,23 +146,31 @@ def send(turn: Turn) -> None:
     code = learner.certificate
     path = image_path(turn.config.data_dir, code)
     if not path.exists():
+        from bot.certificate_image import render
+
         text = certificate_text(turn)
-        turn.after.append(lambda: render(text, path))
+
+        def draw() -> None:
+            render(text, path)
+
+        turn.after.append(draw)
     caption = turn.t("cert_caption", code=show_code(code))
     media = Media("image", str(path), caption)
     turn.add(Reply(turn.t("cert_issued", code=show_code(code)), media=media))
 
 
-def show(turn: Turn) -> None:
+@router.command("certificate")
+@router.button(ShowCertificate)
+def show(turn: Turn, _: object = None) -> None:
     """/certificate: send it again, offer it, or say what is left to earn it."""
     if turn.learner.certificate:
         send(turn)
-        return show_menu(turn)
-    if certificate_earned(turn):
+        return menu.show_menu(turn)
+    if menu.certificate_earned(turn):
         return ask_name(turn)
-    finished, total = core_progress(turn)
+    finished, total = menu.core_progress(turn)
     turn.say(turn.t("cert_not_yet", done=finished, total=total))
-    show_menu(turn)
+    menu.show_menu(turn)
 
 
 def image_path(data_dir: Path, code: str) -> Path:
@@ -153,6 +178,8 @@ def image_path(data_dir: Path, code: str) -> Path:
 
 
 def certificate_text(turn: Turn) -> CertificateText:
+    from bot.certificate_image import CertificateText
+
     config, learner = turn.config, turn.learner
     code = learner.certificate
     modules = tuple(m.info.title.get("vi") for m in turn.curriculum.modules if m.info.core)

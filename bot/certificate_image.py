@@ -51,7 +51,9 @@ def render(text: CertificateText, path: Path) -> Path:
     draw.rectangle((30, 30, width - 30, height - 30), outline=GOLD, width=10)
     draw.rectangle((55, 55, width - 55, height - 55), outline=ACCENT, width=3)
 
-    def centered(y: int, line: str, size: int, weight: str = "Regular", fill=INK) -> None:  # noqa: ANN001
+    def centered(
+        y: int, line: str, size: int, weight: str = "Regular", fill: tuple[int, int, int] = INK
+    ) -> None:
         face = font(size, weight)
         while draw.textlength(line, font=face) > width - 240 and size > 20:
             size -= 4  # a long name shrinks to fit rather than running off the page

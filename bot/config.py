@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -19,6 +21,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from bot.areas import official_wards
 
 
 class Section(BaseModel):
@@ -36,35 +40,74 @@ class Choice(Section):
         return (self.en if lang == "en" else None) or self.vi
 
 
-class Ward(Choice):
-    """A ward or commune; `code` is its official administrative unit code, shown to officials."""
-
-    code: Annotated[str, Field(pattern=r"^[0-9]{0,8}$")] = ""
+# Always offered beside the wards, for learners from elsewhere.
+OTHER_AREA = Choice(id="khac", vi="Nơi khác", en="Somewhere else")
 
 
 class Areas(Section):
     """Where learners live. Local government has two levels: the province (or city) and its
-    wards/communes. The list is data: replace it with your province's official list."""
+    wards/communes. Name the province (by code or name) and its official wards and communes come
+    from the package vietnam-provinces, each with its official code as id; `wards` listed here
+    replace that list. "Nơi khác" (somewhere else) is always added."""
 
     province: str = ""
-    wards: list[Ward] = []
+    wards: list[Choice] = []
+
+    @field_validator("province", mode="before")
+    @classmethod
+    def _code_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value  # `province: 92` in YAML
 
     @model_validator(mode="after")
-    def _unique(self) -> Areas:
+    def _official_list(self) -> Areas:
+        if self.province and not self.wards:
+            self.province, listed = official_wards(self.province)
+            self.wards = [Choice(id=code, vi=name) for code, name in listed]
+        if self.wards and all(w.id != OTHER_AREA.id for w in self.wards):
+            self.wards.append(OTHER_AREA)
         ids = [w.id for w in self.wards]
         if len(ids) != len(set(ids)):
             raise ValueError("two wards share an id; give each its own")
         return self
 
 
+# URL schemes of the reporting databases hocso has drivers for (storage/db.py).
+DATABASES = ("postgresql", "postgres", "postgresql+asyncpg", "sqlite", "sqlite+aiosqlite")
+
+
+def _scheme(url: str) -> str:
+    return urlsplit(url).scheme.lower() if "://" in url else ""
+
+
 class RedisSettings(Section):
     url: str = ""  # empty: an embedded in-process Redis (fine for `hocso chat`, not for workers)
     prefix: str = "hocso"
     shards: Annotated[int, Field(ge=1, le=1024)] = 64
+    # Seconds to connect, and to wait for any answer: a Redis that hangs makes the learner
+    # wait this long for "busy, try again", not forever.
+    connect_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+    timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+
+    @field_validator("url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        # The value is not repeated in the message: it may hold a password.
+        if value and _scheme(value) not in ("redis", "rediss", "unix"):
+            raise ValueError("not a Redis URL: use redis://host:6379/0 (or rediss://, unix://)")
+        return value
 
 
 class DatabaseSettings(Section):
     url: str = ""  # empty: a SQLite file in data_dir
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, value: str) -> str:
+        if value and _scheme(value) not in DATABASES:
+            raise ValueError(
+                "not a supported database: use postgresql://user@host/db, or sqlite:///file.db"
+            )
+        return value
 
 
 class CampaignSettings(Section):
@@ -146,6 +189,17 @@ class Config(Section):
     areas: Areas = Areas()
     age_bands: list[Choice] = []
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use a name like Asia/Ho_Chi_Minh"
+            ) from None
+        return value
+
 
 # environment variable -> dotted setting
 ENV = {
@@ -154,6 +208,8 @@ ENV = {
     "HOCSO_TIMEZONE": "timezone",
     "REDIS_URL": "redis.url",
     "HOCSO_REDIS_PREFIX": "redis.prefix",
+    "HOCSO_REDIS_CONNECT_TIMEOUT": "redis.connect_timeout",
+    "HOCSO_REDIS_TIMEOUT": "redis.timeout",
     "DATABASE_URL": "database.url",
     "TELEGRAM_BOT_TOKEN": "telegram.token",
     "TELEGRAM_BOT_USERNAME": "telegram.username",
@@ -181,12 +237,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     path = path or Path(env.get("HOCSO_CONFIG", "config.yaml"))
     data: dict[str, Any] = {}
     if path.exists():
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: is not valid YAML ({exc}).") from exc
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path}: should be a mapping of settings.")
+        data = _read(path)
     elif "HOCSO_CONFIG" in env:
         raise ConfigError(f"{path}: not found (named by HOCSO_CONFIG).")
     for var, dotted in ENV.items():
@@ -202,7 +253,8 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         config = Config.model_validate(data)
     except ValidationError as exc:
         lines = [
-            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         ]
         raise ConfigError("\n".join(lines)) from exc
@@ -210,6 +262,24 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     config.lessons_dir = _relative_to(base, config.lessons_dir)
     config.data_dir = _relative_to(base, config.data_dir)
     return config
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; name the settings file itself (HOCSO_CONFIG).")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: is not valid YAML ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: should be a mapping of settings.")
+    return data
 
 
 def _relative_to(base: Path, path: Path) -> Path:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 # "blocked": the platform says the learner blocked us (no reply can reach them).
-EventKind = Literal["command", "text", "button", "other", "blocked"]
+# "push": the tutor starts the turn itself (a reminder); `payload` names why.
+EventKind = Literal["command", "text", "button", "other", "blocked", "push"]
 
 
 @dataclass(frozen=True)

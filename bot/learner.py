@@ -7,11 +7,33 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-# Stages of the conversation; the engine routes input by stage.
-NEW, CONSENT, LANG, AREA, AGE = "new", "consent", "lang", "area", "age"
-MENU, LESSON, REVIEW, FORGET = "menu", "lesson", "review", "forget"
-CERT = "cert"  # asked which name to print on the certificate
+
+class Stage(StrEnum):
+    """Where a learner is in the conversation; the engine routes input by stage.
+
+    The values are stored in Redis: rename a member freely, never its value.
+    docs/conversation.md draws how learners move between them (a test keeps it true)."""
+
+    NEW = "new"  # never seen, or erased
+    CONSENT = "consent"  # asked to agree to the privacy note
+    LANG = "lang"  # asked for a language
+    AREA = "area"  # asked for a ward (optional)
+    AGE = "age"  # asked for an age band (optional)
+    MENU = "menu"
+    LESSON = "lesson"
+    REVIEW = "review"  # answering spaced-review questions
+    FORGET = "forget"  # asked to confirm erasing everything
+    CERT = "cert"  # asked which name to print on the certificate
+
+
+NEW, CONSENT, LANG, AREA, AGE = Stage.NEW, Stage.CONSENT, Stage.LANG, Stage.AREA, Stage.AGE
+MENU, LESSON, REVIEW = Stage.MENU, Stage.LESSON, Stage.REVIEW
+FORGET, CERT = Stage.FORGET, Stage.CERT
+ONBOARDING = frozenset({CONSENT, LANG, AREA, AGE})
+# Short asides that return where the learner was (see `detour`).
+DETOURS = frozenset({FORGET, CERT})
 
 
 @dataclass
@@ -31,7 +53,7 @@ class ReviewItem:
 @dataclass
 class Learner:
     user: str
-    stage: str = NEW
+    stage: Stage = NEW
     lang: str = "vi"
     consent_at: int = 0
     area: str = ""
@@ -52,7 +74,7 @@ class Learner:
     review_queue: list[str] = field(default_factory=list)
     review_step: int = 0
     review_score: int = 0
-    back: str = ""  # the stage a detour (erase?, a setting, the certificate) returns to
+    back: Stage | None = None  # the stage a detour (erase?, a setting, the certificate) returns to
     # what stays
     done: list[str] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
@@ -125,6 +147,8 @@ def from_fields(user: str, fields: dict[str, str]) -> Learner:
             value = raw.split()
         elif isinstance(default, bool):
             value = raw == "1"
+        elif name in ("stage", "back"):
+            value = _stage(raw)
         elif isinstance(default, int):
             value = int(raw)
         else:
@@ -133,16 +157,20 @@ def from_fields(user: str, fields: dict[str, str]) -> Learner:
     return learner
 
 
+def _stage(raw: str) -> Stage:
+    try:
+        return Stage(raw)
+    except ValueError:  # written by a newer version, or damaged: the menu is a safe place
+        return MENU
+
+
 def _review_item(encoded: str) -> ReviewItem:
     key, box, due = encoded.rsplit(":", 2)
     lesson, question = key.split("/", 1)
     return ReviewItem(lesson, question, int(box), int(due))
 
 
-DETOURS = (FORGET, CERT)
-
-
-def detour(learner: Learner, stage: str) -> None:
+def detour(learner: Learner, stage: Stage) -> None:
     """Step aside to `stage` (confirming an erase, naming the certificate, changing one
     setting), remembering where the learner was so `come_back` returns there."""
     if learner.stage not in DETOURS and not learner.settings_only:
@@ -153,9 +181,9 @@ def detour(learner: Learner, stage: str) -> None:
 def come_back(learner: Learner) -> None:
     back = learner.back
     if back == REVIEW and not learner.review_queue or back == LESSON and not learner.lesson:
-        back = ""
+        back = None
     learner.stage = back or (LESSON if learner.lesson else MENU)
-    learner.back = ""
+    learner.back = None
     learner.settings_only = False
 
 

@@ -29,7 +29,6 @@ PROMPT_MAX = 600
 FEEDBACK_MAX = 600
 BUTTON_MAX = 60
 TITLE_MAX = 80
-LANGS = ("vi", "en")
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,29}$"
 
 
@@ -123,9 +122,6 @@ class SingleChoice(_Question):
                 "exactly one option must be correct | mark the right option `correct: true`"
             )
         return options
-
-    def is_correct(self, choice: int) -> bool:
-        return self.options[choice].correct
 
 
 class TrueFalse(_Question):

@@ -2,53 +2,104 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from bot import certificate, onboarding, review, tutor
 from bot import learner as st
-from bot import review
 from bot.events import Button
-from bot.payloads import pack
+from bot.learner import Stage
+from bot.payloads import Payload
+from bot.router import Router
 from bot.turn import Turn
+
+router = Router("menu")
+
+
+class ShowMenu(Payload, prefix="menu"):
+    pass
+
+
+class Modules(Payload, prefix="mods"):
+    pass
+
+
+class Module(Payload, prefix="mod"):
+    module: str
+
+
+class Progress(Payload, prefix="prog"):
+    pass
+
+
+class Settings(Payload, prefix="set"):
+    pass
+
+
+class Setting(Payload, prefix="s"):
+    which: str  # "lang", "area", "age" or "forget"
+
+
+class Help(Payload, prefix="help"):
+    pass
+
+
+class Forget(Payload, prefix="f"):
+    answer: str  # "yes" erases everything
 
 
 def menu_buttons(turn: Turn) -> list[list[Button]]:
-    rows = [[turn.button("btn_continue", "m", "go")], [turn.button("btn_modules", "m", "mods")]]
+    rows = [
+        [turn.button("btn_continue", tutor.Resume())],
+        [turn.button("btn_modules", Modules())],
+    ]
     due = len(review.due(turn))
-    second = [turn.button("btn_progress", "m", "prog")]
+    second = [turn.button("btn_progress", Progress())]
     if due:
-        second.append(turn.button("btn_review", "m", "rev", n=due))
+        second.append(turn.button("btn_review", tutor.StartReview(), n=due))
     rows.append(second)
     if turn.learner.certificate or certificate_earned(turn):
-        rows.append([turn.button("btn_certificate", "m", "cert")])
-    rows.append([turn.button("btn_settings", "m", "set"), turn.button("btn_help", "m", "help")])
+        rows.append([turn.button("btn_certificate", certificate.ShowCertificate())])
+    rows.append([turn.button("btn_settings", Settings()), turn.button("btn_help", Help())])
     return rows
 
 
-def show_menu(turn: Turn) -> None:
+@router.shows(Stage.MENU)
+@router.command("menu")
+@router.button(ShowMenu)
+def show_menu(turn: Turn, _: object = None) -> None:
     turn.say(turn.t("menu"), *menu_buttons(turn))
+
+
+@router.text(Stage.MENU)
+def on_text(turn: Turn, text: str) -> None:
+    turn.say(turn.t("not_understood"), *menu_buttons(turn))
 
 
 def after_lesson_buttons(turn: Turn, retry_lesson: str | None) -> tuple[tuple[Button, ...], ...]:
     first = (
-        turn.button("btn_retry", "les", retry_lesson)
+        turn.button("btn_retry", tutor.StartLesson(retry_lesson))
         if retry_lesson
-        else turn.button("btn_next_lesson", "m", "go")
+        else turn.button("btn_next_lesson", tutor.Resume())
     )
     return ((first,), *(tuple(r) for r in menu_buttons(turn)[1:]))
 
 
-def show_modules(turn: Turn) -> None:
+@router.button(Modules)
+def show_modules(turn: Turn, _: object = None) -> None:
     done = set(turn.learner.done)
     rows = []
     for module in turn.curriculum.modules:
         finished = sum(lesson.id in done for lesson in module.lessons)
         mark = "✅" if finished == len(module.lessons) else f"{finished}/{len(module.lessons)}"
         label = f"{module.info.order}. {module.info.title.get(turn.lang)} ({mark})"
-        rows.append([Button(label, pack("mod", module.id))])
-    rows.append([turn.button("btn_menu", "m", "menu")])
+        rows.append([Button(label, Module(module.id).pack())])
+    rows.append([turn.button("btn_menu", ShowMenu())])
     turn.say(turn.t("choose_module"), *rows)
 
 
-def show_module(turn: Turn, module_id: str) -> None:
-    module = turn.curriculum.module(module_id)
+@router.button(Module)
+def show_module(turn: Turn, tap: Module) -> None:
+    module = turn.curriculum.module(tap.module)
     if module is None:
         turn.notice("stale_button")
         return show_modules(turn)
@@ -57,13 +108,15 @@ def show_module(turn: Turn, module_id: str) -> None:
     for lesson in module.lessons:
         mark = "✅ " if lesson.id in done else ""
         label = f"{mark}{module.info.order}.{lesson.order} {lesson.title.get(turn.lang)}"
-        rows.append([Button(label, pack("les", lesson.id))])
-    rows.append([turn.button("btn_modules", "m", "mods")])
+        rows.append([Button(label, tutor.StartLesson(lesson.id).pack())])
+    rows.append([turn.button("btn_modules", Modules())])
     title = module.info.title.get(turn.lang)
     turn.say(turn.t("choose_lesson", module=title), *rows)
 
 
-def show_progress(turn: Turn) -> None:
+@router.command("progress")
+@router.button(Progress)
+def show_progress(turn: Turn, _: object = None) -> None:
     curriculum, done = turn.curriculum, set(turn.learner.done)
     total = len(curriculum.lessons)
     finished = sum(lesson.id in done for lesson in curriculum.lessons)
@@ -91,31 +144,84 @@ def show_progress(turn: Turn) -> None:
     turn.say("\n".join(lines), *menu_buttons(turn))
 
 
-def show_settings(turn: Turn) -> None:
+@router.command("settings")
+@router.button(Settings)
+def show_settings(turn: Turn, _: object = None) -> None:
     turn.say(
         turn.t("settings"),
-        [turn.button("btn_lang", "s", "lang"), turn.button("btn_area", "s", "area")],
-        [turn.button("btn_age", "s", "age"), turn.button("btn_forget", "s", "forget")],
-        [turn.button("btn_menu", "m", "menu")],
+        [turn.button("btn_lang", Setting("lang")), turn.button("btn_area", Setting("area"))],
+        [turn.button("btn_age", Setting("age")), turn.button("btn_forget", Setting("forget"))],
+        [turn.button("btn_menu", ShowMenu())],
     )
 
 
-def show_help(turn: Turn) -> None:
+@router.button(Setting)
+def on_setting(turn: Turn, tap: Setting) -> None:
+    """Change one profile setting: a detour through that onboarding question."""
+    if tap.which == "forget":
+        return ask_forget(turn)
+    asks: dict[str, tuple[Stage, Callable[[Turn], None]]] = {
+        "lang": (Stage.LANG, onboarding.ask_language),
+        "area": (Stage.AREA, onboarding.ask_area),
+        "age": (Stage.AGE, onboarding.ask_age),
+    }
+    if tap.which not in asks:
+        return turn.notice("stale_button")
+    stage, ask = asks[tap.which]
+    st.detour(turn.learner, stage)
+    turn.learner.settings_only = True
+    ask(turn)
+
+
+@router.command("help", anywhere=True)
+@router.button(Help)
+def show_help(turn: Turn, _: object = None) -> None:
     turn.say(turn.t("help"), *menu_buttons(turn))
 
 
+@router.command("stop", anywhere=True)
 def pause(turn: Turn) -> None:
+    if not turn.learner.consent_at:
+        return decline(turn)
     turn.learner.paused = True
     turn.emit("paused")
     turn.say(turn.t("paused"))
 
 
-def ask_forget(turn: Turn) -> None:
+@router.command("forget", anywhere=True)
+def on_forget_command(turn: Turn) -> None:
+    if not turn.learner.consent_at:
+        return decline(turn)
+    ask_forget(turn)
+
+
+def decline(turn: Turn) -> None:
+    """/stop or /forget before consent: nothing of this learner is kept."""
+    turn.erase = True
+    turn.say(turn.t("declined"))
+
+
+@router.shows(Stage.FORGET)
+@router.text(Stage.FORGET)
+def ask_forget(turn: Turn, _: object = None) -> None:
     st.detour(turn.learner, st.FORGET)
     turn.say(
         turn.t("forget_confirm"),
-        [turn.button("forget_yes", "f", "yes"), turn.button("forget_no", "f", "no")],
+        [turn.button("forget_yes", Forget("yes")), turn.button("forget_no", Forget("no"))],
     )
+
+
+@router.button(Forget, stages={Stage.FORGET})
+def on_forget(turn: Turn, tap: Forget) -> None:
+    if tap.answer == "yes":
+        certificate.erase_image(turn)
+        turn.erase = True
+        turn.emit("forget")
+        turn.say(turn.t("forgotten"))
+        return
+    st.come_back(turn.learner)
+    turn.say(turn.t("kept"))
+    turn.reshow()
 
 
 def core_progress(turn: Turn) -> tuple[int, int]:

@@ -2,18 +2,74 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot import learner as st
-from bot.config import Choice
+from bot import menu
+from bot.areas import closest, matching
+from bot.config import OTHER_AREA, Choice
 from bot.events import Button
+from bot.learner import Stage
 from bot.lessons import normalize_answer
-from bot.menu import show_menu
-from bot.payloads import pack
+from bot.payloads import Payload
+from bot.router import Router
 from bot.turn import Turn
 
 AREAS_PER_PAGE = 6
 NAME_MAX = 32  # a display name is shown in the greeting only, and never stored
+CLASS_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+router = Router("onboarding")
+
+
+class Consent(Payload, prefix="c"):
+    answer: str  # "yes", "no", or a language to read the privacy note in ("vi", "en")
+
+
+class Language(Payload, prefix="lg"):
+    lang: str
+
+
+class Area(Payload, prefix="ar"):
+    area: str  # a ward id, or "-" to skip
+
+
+class AreaPage(Payload, prefix="pg"):
+    page: int
+
+
+class Age(Payload, prefix="ag"):
+    band: str  # an age band id, or "-" to skip
+
+
+@router.shows(Stage.NEW)
+def first_contact(turn: Turn) -> None:
+    """Anything from someone new: join the class of a `/start CODE` link, then greet."""
+    join_class(turn, turn.event.text if turn.event.command == "start" else "")
+    greet(turn)
+
+
+@router.command("start", anywhere=True)
+def on_start(turn: Turn) -> None:
+    """/start again (or a class link): join the class, then pick up where the learner was."""
+    learner = turn.learner
+    join_class(turn, turn.event.text)
+    if learner.stage in st.ONBOARDING:
+        return turn.reshow()
+    if learner.stage in st.DETOURS:
+        st.come_back(learner)
+    turn.say(turn.t("welcome_back"))
+    menu.show_menu(turn)
+
+
+def join_class(turn: Turn, code: str) -> None:
+    """A deep link or `/start CODE` from a facilitator joins the learner to a class."""
+    if code and CLASS_CODE.match(code):
+        code = code.upper()  # a code typed by hand in any case is the same class
+        turn.learner.class_code = code
+        turn.say(turn.t("joined_class", code=code))
+        report_profile(turn)  # the whole profile: reports keep the latest one
 
 
 def greet(turn: Turn) -> None:
@@ -24,15 +80,23 @@ def greet(turn: Turn) -> None:
     ask_consent(turn)
 
 
+@router.shows(Stage.CONSENT)
 def ask_consent(turn: Turn) -> None:
-    buttons = [turn.button("agree", "c", "yes"), turn.button("disagree", "c", "no")]
-    other = turn.button("switch_en", "c", "en") if turn.lang == "vi" else None
-    other = other or Button("🌐 Tiếng Việt", pack("c", "vi"))
+    buttons = [turn.button("agree", Consent("yes")), turn.button("disagree", Consent("no"))]
+    other = turn.button("switch_en", Consent("en")) if turn.lang == "vi" else None
+    other = other or Button("🌐 Tiếng Việt", Consent("vi").pack())
     turn.say(turn.t("privacy"), buttons, [other])
 
 
-def on_consent(turn: Turn, answer: str) -> None:
-    learner = turn.learner
+@router.text(Stage.CONSENT)
+def on_consent_text(turn: Turn, text: str) -> None:
+    turn.say(turn.t("need_consent"))
+    ask_consent(turn)
+
+
+@router.button(Consent, stages={Stage.NEW, Stage.CONSENT})
+def on_consent(turn: Turn, tap: Consent) -> None:
+    learner, answer = turn.learner, tap.answer
     if answer in ("vi", "en"):
         learner.lang = answer
         ask_consent(turn)
@@ -45,16 +109,31 @@ def on_consent(turn: Turn, answer: str) -> None:
         ask_language(turn)
 
 
+@router.shows(Stage.LANG)
 def ask_language(turn: Turn) -> None:
     turn.say(
         turn.t("choose_lang"),
-        [Button("🇻🇳 Tiếng Việt", pack("lg", "vi")), Button("🇬🇧 English", pack("lg", "en"))],
+        [
+            Button("🇻🇳 Tiếng Việt", Language("vi").pack()),
+            Button("🇬🇧 English", Language("en").pack()),
+        ],
     )
 
 
-def on_language(turn: Turn, lang: str) -> None:
-    turn.learner.lang = lang if lang in ("vi", "en") else "vi"
+@router.button(Language, stages={Stage.LANG})
+def on_language(turn: Turn, tap: Language) -> None:
+    turn.learner.lang = tap.lang if tap.lang in ("vi", "en") else "vi"
     _next(turn, ask_area)
+
+
+@router.shows(Stage.AREA)
+def reask_area(turn: Turn) -> None:
+    ask_area(turn, turn.learner.area_page)
+
+
+@router.button(AreaPage, stages={Stage.AREA})
+def on_area_page(turn: Turn, tap: AreaPage) -> None:
+    ask_area(turn, tap.page)
 
 
 def ask_area(turn: Turn, page: int = 0) -> None:
@@ -63,52 +142,66 @@ def ask_area(turn: Turn, page: int = 0) -> None:
         return ask_age(turn)
     turn.learner.stage = st.AREA
     turn.learner.area_page = page
+    listed = [w for w in wards if w.id != OTHER_AREA.id]  # "Nơi khác" is on every page
     start = page * AREAS_PER_PAGE
-    shown = wards[start : start + AREAS_PER_PAGE]
-    rows = [[_choice_button(turn, "ar", c)] for c in shown]
-    last = [turn.button("skip", "ar", "-")]
-    if start + AREAS_PER_PAGE < len(wards):
-        last.insert(0, turn.button("more_areas", "pg", page + 1))
-    turn.say(turn.t("choose_area"), *rows, last)
+    shown = listed[start : start + AREAS_PER_PAGE]
+    rows = [[_choice_button(turn, Area, c)] for c in shown]
+    if start + AREAS_PER_PAGE < len(listed):
+        rows.append([turn.button("more_areas", AreaPage(page + 1))])
+    turn.say(turn.t("choose_area"), *rows, _other_or_skip(turn))
 
 
+@router.text(Stage.AREA)
 def find_area(turn: Turn, typed: str) -> None:
-    """A typed ward name: pick it when only one ward matches, else offer the matches."""
-    wanted = normalize_answer(typed)
-    found = [
-        w
-        for w in turn.config.areas.wards
-        if wanted in normalize_answer(w.vi) or wanted in normalize_answer(w.en or "")
-    ]
+    """A typed ward name (accents optional): pick it when only one ward matches, else offer the
+    matches, or the names closest to it when it was typed with a slip."""
+    if not normalize_answer(typed):
+        return reask_area(turn)
+    wards = turn.config.areas.wards
+    found = matching(typed, wards)
     if len(found) == 1:
-        return on_area(turn, found[0].id)
+        return on_area(turn, Area(found[0].id))
+    found = [w for w in found or closest(typed, wards) if w.id != OTHER_AREA.id]
     if not found:
         turn.say(turn.t("area_not_found"))
         return ask_area(turn, turn.learner.area_page)
-    rows = [[_choice_button(turn, "ar", c)] for c in found[:AREAS_PER_PAGE]]
-    turn.say(turn.t("choose_area"), *rows, [turn.button("skip", "ar", "-")])
+    rows = [[_choice_button(turn, Area, c)] for c in found[:AREAS_PER_PAGE]]
+    turn.say(turn.t("choose_area"), *rows, _other_or_skip(turn))
 
 
-def on_area(turn: Turn, area_id: str) -> None:
-    if area_id != "-" and any(w.id == area_id for w in turn.config.areas.wards):
-        turn.learner.area = area_id
+def _other_or_skip(turn: Turn) -> list[Button]:
+    other = [w for w in turn.config.areas.wards if w.id == OTHER_AREA.id]
+    return [*(_choice_button(turn, Area, w) for w in other), turn.button("skip", Area("-"))]
+
+
+@router.button(Area, stages={Stage.AREA})
+def on_area(turn: Turn, tap: Area) -> None:
+    if tap.area != "-" and any(w.id == tap.area for w in turn.config.areas.wards):
+        turn.learner.area = tap.area
     _next(turn, ask_age)
 
 
+@router.shows(Stage.AGE)
 def ask_age(turn: Turn) -> None:
     bands = turn.config.age_bands
     if not bands:
         return finish_profile(turn)
     turn.learner.stage = st.AGE
-    buttons = [_choice_button(turn, "ag", c) for c in bands]
+    buttons = [_choice_button(turn, Age, c) for c in bands]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    turn.say(turn.t("choose_age"), *rows, [turn.button("skip", "ag", "-")])
+    turn.say(turn.t("choose_age"), *rows, [turn.button("skip", Age("-"))])
 
 
-def on_age(turn: Turn, band: str) -> None:
-    if band != "-" and any(b.id == band for b in turn.config.age_bands):
-        turn.learner.age = band
+@router.button(Age, stages={Stage.AGE})
+def on_age(turn: Turn, tap: Age) -> None:
+    if tap.band != "-" and any(b.id == tap.band for b in turn.config.age_bands):
+        turn.learner.age = tap.band
     _next(turn, finish_profile)
+
+
+@router.text(Stage.LANG, Stage.AGE)
+def on_other_text(turn: Turn, text: str) -> None:
+    turn.reshow()
 
 
 def _next(turn: Turn, step: Callable[[Turn], None]) -> None:
@@ -120,14 +213,14 @@ def finish_profile(turn: Turn) -> None:
     report_profile(turn)
     turn.learner.stage = st.MENU
     turn.say(turn.t("profile_done"))
-    show_menu(turn)
+    menu.show_menu(turn)
 
 
 def finish_setting(turn: Turn) -> None:
     report_profile(turn)
     st.come_back(turn.learner)
     turn.say(turn.t("saved"))
-    show_menu(turn)
+    menu.show_menu(turn)
 
 
 def report_profile(turn: Turn) -> None:
@@ -142,5 +235,5 @@ def report_profile(turn: Turn) -> None:
     )
 
 
-def _choice_button(turn: Turn, verb: str, choice: Choice) -> Button:
-    return Button(choice.label(turn.lang), pack(verb, choice.id))
+def _choice_button(turn: Turn, kind: type[Area] | type[Age], choice: Choice) -> Button:
+    return Button(choice.label(turn.lang), kind(choice.id).pack())

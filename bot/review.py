@@ -1,7 +1,8 @@
 """Spaced repetition: questions answered wrongly come back after 1, 3, 7 and 21 days.
 
-Expanding intervals keep older learners' success (and motivation) high; any miss goes back to
-the one-day slot (see ../shared/curriculum.md §4.2).
+Any spacing helps older adults remember; expanding intervals also keep their success, and so
+their motivation, higher while they learn (Logan & Balota 2008; Kang, Lindsey, Mozer &
+Pashler 2014, Psychonomic Bulletin & Review). Any miss goes back to the one-day slot.
 """
 
 from __future__ import annotations

@@ -115,6 +115,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "🏅 Chúc mừng! Bác đã hoàn thành chủ đề «{module}».",
         "en": "🏅 Congratulations! You completed the topic «{module}».",
     },
+    # After each topic: the national platform, for the official course and certificate (S14).
+    "national_platform": {
+        "vi": "📘 Khóa học và chứng nhận chính thức của phong trào ở nền tảng "
+        "binhdanhocvuso.gov.vn (đăng nhập bằng VNeID). Bác học tiếp ở đó nha.",
+        "en": "📘 The movement's official course and certificate are on the platform "
+        "binhdanhocvuso.gov.vn (log in with VNeID). Carry on learning there.",
+    },
+    "official_handle": {
+        "vi": "🔒 Bot học số chính thức chỉ có một: @{handle}. "
+        "Nhóm hay tài khoản khác xưng là bot này đều là giả.",
+        "en": "🔒 There is only one official hocso bot: @{handle}. "
+        "Any group or account claiming to be it is fake.",
+    },
     "course_done": {
         "vi": "🌟 Bác đã học hết tất cả các bài! Thật đáng khen.\n"
         "Bác có thể ôn tập để nhớ lâu hơn.",

@@ -5,13 +5,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.config import Config
 from bot.events import Button, Event, Outcome, Reply
 from bot.learner import Learner
 from bot.lessons import Curriculum
-from bot.payloads import pack
+from bot.payloads import Payload
 from bot.texts import t
+
+if TYPE_CHECKING:
+    from bot.router import Routes
 
 
 @dataclass
@@ -22,6 +26,7 @@ class Turn:
     config: Config
     now: int  # epoch seconds
     today: int  # local day number
+    routes: Routes
     outcome: Outcome = field(default_factory=Outcome)
     erase: bool = False  # the learner asked to be forgotten
     # Slow or lasting work (drawing or deleting a file), done only once the state is stored,
@@ -35,8 +40,9 @@ class Turn:
     def t(self, key: str, **values: object) -> str:
         return t(self.lang, key, **values)
 
-    def button(self, key: str, verb: str, *args: object, **values: object) -> Button:
-        return Button(self.t(key, **values), pack(verb, *args))
+    def button(self, key: str, payload: Payload, **values: object) -> Button:
+        """A button labelled with the text `key` that sends `payload` when tapped."""
+        return Button(self.t(key, **values), payload.pack())
 
     def say(
         self, text: str, *rows: list[Button] | tuple[Button, ...], replace: bool = False
@@ -45,6 +51,11 @@ class Turn:
 
     def notice(self, key: str) -> None:
         self.outcome.replies.append(Reply(self.t(key), notice=True))
+
+    def reshow(self) -> None:
+        """Show again what the learner is asked now: an onboarding question, the step of the
+        lesson, the menu (whichever feature declared it shows that stage)."""
+        self.routes.showers[self.learner.stage].handler(self)
 
     def add(self, reply: Reply) -> None:
         self.outcome.replies.append(reply)

@@ -9,16 +9,61 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from bot import certificate, review
+from bot import certificate, menu, review
 from bot import learner as st
 from bot.events import Button, Media, Reply
+from bot.learner import Stage
 from bot.lessons import Card, Lesson, Question, SingleChoice, TrueFalse, Typed, normalize_answer
-from bot.menu import after_lesson_buttons, show_menu
-from bot.payloads import pack
+from bot.payloads import Payload
+from bot.router import Router
 from bot.turn import Turn
 
 TRUE_WORDS = {"dung", "d", "co", "true", "t", "yes", "y"}
 FALSE_WORDS = {"sai", "s", "khong", "false", "f", "no", "n"}
+IN_LESSON = {Stage.LESSON, Stage.REVIEW}
+
+router = Router("tutor")
+
+
+class Next(Payload, prefix="n"):
+    """ "Continue" under a card: the attempt and step it belongs to."""
+
+    attempt: str
+    index: int
+
+
+class Answer(Payload, prefix="a"):
+    attempt: str
+    index: int
+    choice: int  # the option's position; for true/false, 1 is true
+
+
+class StartLesson(Payload, prefix="les"):
+    lesson: str
+
+
+class Resume(Payload, prefix="go"):
+    pass
+
+
+class StartReview(Payload, prefix="rev"):
+    pass
+
+
+@router.button(StartLesson)
+def on_start_lesson(turn: Turn, tap: StartLesson) -> None:
+    lesson = turn.curriculum.lesson(tap.lesson)
+    start_lesson(turn, lesson) if lesson else menu.show_modules(turn)
+
+
+@router.command("review")
+@router.button(StartReview)
+def start_review(turn: Turn, _: object = None) -> None:
+    if review.start(turn):
+        show_step(turn)
+    else:
+        turn.say(turn.t("review_none"))
+        menu.show_menu(turn)
 
 
 def start_lesson(turn: Turn, lesson: Lesson) -> None:
@@ -42,7 +87,7 @@ def current_lesson(turn: Turn) -> Lesson | None:
         learner.lesson = ""
         learner.stage = st.MENU
         turn.say(turn.t("lesson_gone"))
-        show_menu(turn)
+        menu.show_menu(turn)
         return None
     if lesson.version != learner.lesson_version or learner.step >= len(lesson.steps):
         turn.say(turn.t("lesson_updated"))
@@ -60,7 +105,7 @@ def show_step(turn: Turn) -> None:
             _ask(turn, question, learner.review_step, len(learner.review_queue))
         else:  # its remaining questions were taken out of the course
             review.finish(turn)
-            show_menu(turn)
+            menu.show_menu(turn)
         return
     lesson = turn.curriculum.lesson(learner.lesson)
     if lesson is None:
@@ -69,7 +114,7 @@ def show_step(turn: Turn) -> None:
     progress = turn.t("step_of", n=learner.step + 1, total=len(lesson.steps))
     if isinstance(step, Card):
         text = f"{step.text.get(turn.lang)}\n{progress}"
-        buttons = ((turn.button("btn_next", "n", learner.attempt, learner.step),),)
+        buttons = ((turn.button("btn_next", Next(learner.attempt, learner.step)),),)
         image = _media(turn, lesson, step.image, "image", text)
         audio = _media(turn, lesson, step.audio, "audio", "")
         if image and audio:  # the picture with its words, then the voice with the button
@@ -116,13 +161,14 @@ def _ask(turn: Turn, question: Question, index: int, total: int) -> None:
 
 
 def _answer_button(label: str, attempt: str, index: int, choice: int) -> Button:
-    return Button(label, pack("a", attempt, index, choice))
+    return Button(label, Answer(attempt, index, choice).pack())
 
 
-def on_next(turn: Turn, attempt: str, index: str) -> None:
+@router.button(Next)
+def on_next(turn: Turn, tap: Next) -> None:
     """The learner tapped "Continue" under a card."""
     learner = turn.learner
-    if not _is_current(turn, attempt, index):
+    if not _is_current(turn, tap.attempt, tap.index):
         return
     lesson = current_lesson(turn)
     if lesson is None:
@@ -134,20 +180,21 @@ def on_next(turn: Turn, attempt: str, index: str) -> None:
     _advance(turn, lesson)
 
 
-def on_button_answer(turn: Turn, attempt: str, index: str, choice: str) -> None:
-    if not _is_current(turn, attempt, index):
+@router.button(Answer)
+def on_button_answer(turn: Turn, tap: Answer) -> None:
+    if not _is_current(turn, tap.attempt, tap.index):
         return
     question = _current_question(turn)
     if question is None:
         return
-    if isinstance(question, SingleChoice) and choice.isdecimal() and choice.isascii():
-        if int(choice) < len(question.options):
-            return _answer(turn, question, int(choice))
-    elif isinstance(question, TrueFalse) and choice in ("0", "1"):
-        return _answer(turn, question, int(choice))
+    if isinstance(question, SingleChoice) and tap.choice < len(question.options):
+        return _answer(turn, question, tap.choice)
+    if isinstance(question, TrueFalse) and tap.choice in (0, 1):
+        return _answer(turn, question, tap.choice)
     turn.notice("stale_button")
 
 
+@router.text(Stage.LESSON, Stage.REVIEW)
 def on_text(turn: Turn, text: str) -> None:
     """Typed text during a lesson or review: an answer if it can be one, else a hint."""
     said = len(turn.outcome.replies)
@@ -170,13 +217,13 @@ def on_text(turn: Turn, text: str) -> None:
     show_step(turn)
 
 
-def _is_current(turn: Turn, attempt: str, index: str) -> bool:
+def _is_current(turn: Turn, attempt: str, index: int) -> bool:
     """Buttons carry the attempt and step they belong to; anything else is old or forged."""
     learner = turn.learner
-    if learner.stage not in (st.LESSON, st.REVIEW) or attempt != learner.attempt:
+    if learner.stage not in IN_LESSON or attempt != learner.attempt:
         turn.notice("stale_button")
         return False
-    if index != str(position(learner)):
+    if index != position(learner):
         # An earlier step of this very attempt: most likely a double tap.
         turn.notice("already_answered")
         return False
@@ -239,7 +286,7 @@ def _answer(turn: Turn, question: Question, given: int | str) -> None:
         if review.current_question(turn):
             return show_step(turn)
         review.finish(turn)
-        return show_menu(turn)
+        return menu.show_menu(turn)
     learner.score += right
     review.schedule_if_wrong(turn, learner.lesson, question.id, right)
     lesson = turn.curriculum.lesson(learner.lesson)
@@ -294,6 +341,10 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
         turn.say(turn.t("review_later"))
     if newly_done and module and all(x.id in learner.done for x in module.lessons):
         turn.say(turn.t("module_done", module=module.info.title.get(turn.lang)))
+        pointer = [turn.t("national_platform")]
+        if handle := turn.config.telegram.username:  # configured, never guessed
+            pointer.append(turn.t("official_handle", handle=handle))
+        turn.say("\n".join(pointer))
         turn.emit("module", module=module.id)
     learner.stage = st.MENU
     learner.lesson = ""
@@ -303,10 +354,13 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
         turn.say(turn.t("course_done"))
     if newly_done and certificate.offer(turn):
         return  # the certificate question comes instead of the menu
-    turn.add(Reply(turn.t("menu"), after_lesson_buttons(turn, retry_id)))
+    turn.add(Reply(turn.t("menu"), menu.after_lesson_buttons(turn, retry_id)))
 
 
-def resume(turn: Turn) -> None:
+@router.shows(Stage.LESSON, Stage.REVIEW)
+@router.command("continue", "learn")
+@router.button(Resume)
+def resume(turn: Turn, _: object = None) -> None:
     """Continue exactly where the learner left off, or begin the next lesson."""
     learner = turn.learner
     if learner.stage == st.REVIEW and review.current_question(turn):
@@ -322,6 +376,6 @@ def resume(turn: Turn) -> None:
     nxt = turn.curriculum.next_lesson(set(learner.done))
     if nxt is None:
         turn.say(turn.t("course_done"))
-        show_menu(turn)
+        menu.show_menu(turn)
         return
     start_lesson(turn, nxt)

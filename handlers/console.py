@@ -9,12 +9,10 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
-from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.events import Button, Event, Reply
-
-Handle = Callable[[Event], Awaitable[list[Reply]]]
+from handlers import Handle
 
 
 def to_event(line: str, user: str, buttons: list[Button]) -> Event:

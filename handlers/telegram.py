@@ -14,8 +14,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import replace
+from functools import partial
+from urllib.parse import urlsplit
 
-from telegram import BotCommand, ChatMember, Message, Update
+from aiohttp import web
+from redis.asyncio import Redis
+from telegram import BotCommand, CallbackQuery, ChatMember, Message, Update
+from telegram import MaybeInaccessibleMessage as Tapped
 from telegram.constants import ChatType
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -29,13 +37,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import App
+from bot.config import TelegramSettings
 from bot.events import Event, Reply
-from bot.run import ServiceError
 from bot.texts import t
+from handlers import CannotServe, Handle
+from handlers.dedupe import Dedupe
 from handlers.telegram_flow import LearnerOrder, PatientLimiter
 from handlers.telegram_send import Blocked, Sender
-from handlers.webhook import serve_webhook
+from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
+from storage.keys import Keys
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +54,9 @@ COMMANDS = (
     "start", "continue", "progress", "review", "settings", "certificate", "help", "stop"
 )  # fmt: skip
 BACKOFF = 1.0  # seconds before the first retry of a failed request; doubles each time
-SEEN_FOR = 86400  # seconds an update_id is remembered: Telegram re-delivers for a day at most
-BUSY_FOR = 60  # seconds an update in progress is held: if its worker died, a re-delivery runs
 ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping the spinner bare
 TOAST_MAX = 200
-BUSY, DONE = "busy", "done"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
@@ -66,30 +74,43 @@ def message_event(message: Message, bot_username: str) -> Event | None:
     user = message.from_user
     if user is None or user.is_bot:
         return None  # an anonymous group admin, a channel, another bot
-    who = {
-        "user": f"tg:{user.id}",
-        "chat": str(message.chat.id),
-        "group": message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
-        "name": user.first_name or "",
-    }
+    other = Event(
+        user=f"tg:{user.id}",
+        kind="other",
+        chat=str(message.chat.id),
+        group=message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
+        name=user.first_name or "",
+    )
     text = message.text
     if message.forward_origin is not None or not text:
-        return Event(kind="other", **who)  # stickers, photos, voice, forwards...
+        return other  # stickers, photos, voice, forwards...
     if text.startswith("/"):
         head, *rest = text.split(maxsplit=1)
         command, _, addressee = head[1:].partition("@")
         if addressee and addressee.lower() != bot_username.lower():
             return None  # "/start@another_bot" in a group
         argument = rest[0].strip() if rest else ""
-        return Event(kind="command", command=command.lower(), text=argument, **who)
-    return Event(kind="text", text=text, **who)
+        return replace(other, kind="command", command=command.lower(), text=argument)
+    return replace(other, kind="text", text=text)
 
 
 class TelegramAdapter:
-    def __init__(self, app: App, backoff: float | None = None, read_timeout: float = 5.0) -> None:
-        self.app = app
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        handle: Handle,
+        redis: Redis,
+        keys: Keys,
+        backoff: float | None = None,
+        read_timeout: float = 5.0,
+        checks: Mapping[str, HealthCheck] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.handle = handle  # the engine
+        self.redis = redis
+        self.keys = keys
+        self.checks = {"redis": redis_check(redis)} if checks is None else checks
         backoff = BACKOFF if backoff is None else backoff
-        settings = app.config.telegram
         builder = (
             Application.builder()
             .token(settings.token)
@@ -102,8 +123,14 @@ class TelegramAdapter:
         if settings.webhook_url:
             builder = builder.updater(None)  # our aiohttp server receives the updates
         self.application = builder.build()
-        self.sender = Sender(self.application.bot, app.redis, app.keys)
+        # The token starts with the bot's id: known before Telegram is asked anything.
+        self.bot_id = settings.token.partition(":")[0]
+        self.sender = Sender(self.application.bot, redis, keys, self.bot_id)
         self.polling = not settings.webhook_url
+        # Long polling has one consumer; with a webhook, other workers may hold an update.
+        self.dedupe = Dedupe(
+            redis, partial(keys.update, "tg", self.bot_id), single_consumer=self.polling
+        )
         add = self.application.add_handler
         add(TypeHandler(Update, self.skip_repeats), group=-1)
         add(TypeHandler(Update, self.mark_done), group=1)
@@ -115,29 +142,30 @@ class TelegramAdapter:
         self.application.add_error_handler(self.on_error)
 
     async def skip_repeats(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Telegram re-delivers after failures: each update_id is processed once.
-
-        The id is held as "busy" for a minute while it is processed and "done" for a day
-        after (mark_done), so the re-delivery of an update whose worker died still runs."""
-        key = self.app.keys.telegram_update(update.update_id)
-        try:
-            held = await self.app.redis.set(key, BUSY, nx=True, ex=BUSY_FOR, get=True)
-        except Exception as exc:  # noqa: BLE001  (without Redis the engine answers "busy")
-            log.warning("could not check update %s for repeats: %s", update.update_id, exc)
-            return
-        # Long polling has one consumer: an update held busy was left by our own dead
-        # predecessor, so it runs. With a webhook another worker may be on it right now.
-        if held in (DONE, DONE.encode()) or (held is not None and not self.polling):
-            log.info("update %s seen before: skipped", update.update_id)
+        """Telegram re-delivers after failures: each update_id is processed once."""
+        if not await self.dedupe.claim(update.update_id):
             raise ApplicationHandlerStop
 
     async def mark_done(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Runs after the handlers: this update_id is finished."""
-        key = self.app.keys.telegram_update(update.update_id)
+        await self.dedupe.finish(update.update_id)
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """Webhook mode: Telegram POSTs an update. Refused (403) without the secret token;
+        processed before Telegram gets its 200, so a crash mid-way means it is sent again.
+        One held busy by a worker that may have died gets 503: Telegram tries again later."""
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not secrets.compare_digest(given, self.settings.webhook_secret.encode()):
+            return web.Response(status=403, text="forbidden")
         try:
-            await self.app.redis.set(key, DONE, ex=SEEN_FOR)
-        except Exception as exc:  # noqa: BLE001  (the "busy" mark still expires)
-            log.warning("could not mark update %s done: %s", update.update_id, exc)
+            update = Update.de_json(await request.json(), self.application.bot)
+        except Exception:  # noqa: BLE001  (not JSON, too big, or not an update)
+            return web.Response(status=400, text="not an update")
+        if await self.dedupe.in_progress(update.update_id):
+            return web.Response(status=503, text="in progress elsewhere; try again later")
+        processor = self.application.update_processor
+        await processor.process_update(update, self.application.process_update(update))
+        return web.Response(text="ok")
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A learner wrote something: text, a /command, or anything else."""
@@ -145,7 +173,7 @@ class TelegramAdapter:
         assert message is not None
         event = message_event(message, context.bot.username)
         if event is not None:
-            await self.show(event, await self.app.engine.handle(event), message.chat.id)
+            await self.show(event, await self.handle(event), message.chat.id)
 
     async def on_tap(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A learner tapped a button: stop the spinner first, then show what follows."""
@@ -165,7 +193,7 @@ class TelegramAdapter:
         )
         # The engine decides in milliseconds; its toast (a notice) rides on the answer. If
         # storage is slow, the spinner stops anyway and the decision is shown when ready.
-        deciding = asyncio.ensure_future(self.app.engine.handle(event))
+        deciding = asyncio.ensure_future(self.handle(event))
         done, _pending = await asyncio.wait({deciding}, timeout=ANSWER_WITHIN)
         replies = deciding.result() if done else None
         await self._answer(query, replies)
@@ -174,7 +202,7 @@ class TelegramAdapter:
         shown = [r for r in replies if not r.notice]
         await self.show(event, shown, chat.id, tapped=query.message)
 
-    async def _answer(self, query, replies: list[Reply] | None) -> None:  # noqa: ANN001
+    async def _answer(self, query: CallbackQuery, replies: list[Reply] | None) -> None:
         notes = "\n".join(r.text for r in replies or [] if r.notice)
         try:
             await query.answer(notes[:TOAST_MAX] or None)
@@ -187,19 +215,29 @@ class TelegramAdapter:
         assert change is not None
         private = change.chat.type == ChatType.PRIVATE
         if private and change.new_chat_member.status == ChatMember.BANNED:
-            await self.app.engine.handle(Event(f"tg:{change.from_user.id}", "blocked"))
+            await self.handle(Event(f"tg:{change.from_user.id}", "blocked"))
 
-    async def show(self, event: Event, replies: list[Reply], chat_id: int, tapped=None) -> None:  # noqa: ANN001
+    async def show(
+        self, event: Event, replies: list[Reply], chat_id: int, tapped: Tapped | None = None
+    ) -> None:
         try:
             await self.sender.show(chat_id, replies, tapped)
         except Blocked:
             if not event.group:
                 log.info("%s blocked the bot: marked inactive", event.user)
-                await self.app.engine.handle(Event(event.user, "blocked"))
+                await self.handle(Event(event.user, "blocked"))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log what went wrong; the learner's next message starts afresh."""
         log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+
+    async def _set_webhook(self) -> None:
+        """Tell Telegram where to post, once our server listens."""
+        await self.application.bot.set_webhook(
+            self.settings.webhook_url,
+            secret_token=self.settings.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
 
     async def set_commands(self) -> None:
         """The "/" menu, in Vietnamese (the default) and English."""
@@ -211,15 +249,34 @@ class TelegramAdapter:
                 log.warning("command menu (%s) not set: %s", code or "default", exc)
 
     async def serve(self, stop: asyncio.Event, poll_timeout: float = 10) -> None:
-        """Receive updates until `stop` is set: long polling, or the webhook if configured."""
-        settings = self.app.config.telegram
+        """Receive updates until `stop` is set: long polling, or the webhook if configured.
+
+        Raises CannotServe when Telegram refuses the token or cannot be reached at start-up."""
+        try:
+            await self._serve(stop, poll_timeout)
+        except InvalidToken as exc:
+            raise CannotServe("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc
+        except NetworkError as exc:  # at start-up (getMe, setWebhook); later ones are retried
+            where = self.settings.base_url or "api.telegram.org"
+            raise CannotServe(f"cannot reach Telegram at {where}: {exc}") from exc
+
+    async def _serve(self, stop: asyncio.Event, poll_timeout: float) -> None:
+        settings = self.settings
         async with self.application:
             await self.set_commands()
             username = self.application.bot.username
             if settings.webhook_url:
                 await self.application.start()
                 log.info("@%s: webhook %s", username, settings.webhook_url)
-                await serve_webhook(self.application, self.app, stop, ALLOWED_UPDATES)
+                path = urlsplit(settings.webhook_url).path or "/telegram"
+                await serve_webhooks(
+                    [Route(path, self.receive)],
+                    self.checks,
+                    settings.listen,
+                    settings.port,
+                    stop,
+                    ready=self._set_webhook,
+                )
             else:
                 assert self.application.updater is not None
                 await self.application.updater.start_polling(
@@ -230,14 +287,3 @@ class TelegramAdapter:
                 await stop.wait()
                 await self.application.updater.stop()
             await self.application.stop()
-
-
-async def serve(app: App, stop: asyncio.Event) -> None:
-    """`hocso run`'s bot service."""
-    try:
-        await TelegramAdapter(app).serve(stop)
-    except InvalidToken as exc:
-        raise ServiceError("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc
-    except NetworkError as exc:  # at start-up (getMe, setWebhook); later ones are retried
-        where = app.config.telegram.base_url or "api.telegram.org"
-        raise ServiceError(f"cannot reach Telegram at {where}: {exc}") from exc

@@ -1,5 +1,6 @@
-"""How updates and requests flow: each learner's updates in order, different learners at
-once; flood limits kept, 429s waited out and network errors retried with back-off."""
+"""How Telegram updates and requests flow: each learner's updates in order, different
+learners at once (handlers/ordering.py); flood limits kept, 429s waited out and network
+errors retried with back-off."""
 
 from __future__ import annotations
 
@@ -12,43 +13,26 @@ from telegram import Update
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
+from handlers.ordering import Ordering
+
 log = logging.getLogger(__name__)
 
 
 class LearnerOrder(BaseUpdateProcessor):
-    """Up to `max_concurrent_updates` at once, but one at a time per learner (or chat).
-
-    Within one process. Across processes the engine's compare-and-set write keeps each
-    learner's state right; this keeps replies in the order the learner acted.
-    """
+    """PTB's hook for handlers/ordering.py: up to `max_concurrent_updates` at once, but one
+    at a time per learner (or chat)."""
 
     def __init__(self, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
-        # key -> (lock, how many updates hold or await it); emptied as they finish, so
-        # memory stays bounded by the updates in flight
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self.order = Ordering()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = order_key(update)
-        if key is None:
+        async with self.order.turn(order_key(update)):
             await coroutine
-            return
-        lock, users = self._locks.get(key, (None, 0))
-        lock = lock or asyncio.Lock()
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
 
     @property
     def learners_in_flight(self) -> int:
-        return len(self._locks)
+        return self.order.in_flight
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -57,12 +41,12 @@ class LearnerOrder(BaseUpdateProcessor):
         """Nothing to free."""
 
 
-def order_key(update: object) -> int | None:
+def order_key(update: object) -> tuple[str, int] | None:
     if not isinstance(update, Update):
         return None
     if update.effective_user is not None:
-        return update.effective_user.id
-    return update.effective_chat.id if update.effective_chat is not None else None
+        return ("tg", update.effective_user.id)
+    return ("tg", update.effective_chat.id) if update.effective_chat is not None else None
 
 
 SENDS = ("send", "copy", "forward")  # endpoints whose repetition shows the learner a duplicate

@@ -13,8 +13,9 @@ import dataclasses
 import hashlib
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -86,10 +87,11 @@ class Blocked(Exception):
 
 
 class Sender:
-    def __init__(self, bot: Bot, redis: Redis, keys: Keys) -> None:
+    def __init__(self, bot: Bot, redis: Redis, keys: Keys, bot_id: str) -> None:
         self.bot = bot
         self.redis = redis
         self.keys = keys
+        self.bot_id = bot_id  # file_ids are valid for one bot only
 
     async def show(self, chat_id: int, replies: Sequence[Reply], tapped: Tapped | None) -> None:
         """Send (or, for `replace`, edit into the tapped message) each reply in order.
@@ -193,14 +195,16 @@ class Sender:
         except OSError:
             log.warning("lesson file missing: %s", path)
             return None
-        key = self.keys.telegram_file(hashlib.sha1(f"{path}:{stamp}".encode()).hexdigest())
+        digest = hashlib.sha1(f"{path}:{stamp}".encode()).hexdigest()
+        key = self.keys.telegram_file(self.bot_id, digest)
+        send: Callable[..., Awaitable[Message]]
         if kind == "image":
             send = self.bot.send_photo
         elif path.suffix.lower() in VOICE_SUFFIXES:
             send = self.bot.send_voice
         else:
             send = self.bot.send_audio
-        options = {
+        options: dict[str, Any] = {
             "caption": escape(caption) or None,
             "parse_mode": ParseMode.HTML,
             "reply_markup": markup if with_markup else None,

@@ -1,85 +1,281 @@
-"""The webhook server: Telegram POSTs updates here instead of us polling for them.
+"""The webhook server every platform shares: platforms POST updates to their own path, load
+balancers GET /health.
 
-POST {path of webhook_url}  an update; refused (403) without Telegram's secret token header.
-GET  /health                200 when Redis answers, 503 otherwise (for load balancers).
+GET /health  200 {"ok": true, "<check>": {...}} while every health check passes, else 503.
 
-Each update is processed before Telegram gets its 200, so a crash mid-way means Telegram
-sends it again. The update_id check keeps a finished one from running twice; one still
-marked busy (by a worker that may have died) gets 503, so Telegram tries again later.
+A platform adapter brings its routes (Telegram: the path of its webhook URL) and the wiring
+brings the health checks: each is `async def check() -> {"ok": bool, ...}` (anything else
+in the mapping is shown too, e.g. a lag). A check that raises or takes longer than
+CHECK_WITHIN seconds counts as failed, so /health answers even when Redis hangs.
+
+Slow and idle clients cannot starve it (see Limits): a connection must send a complete
+request head soon after it opens (or after its last answer) and its body soon after that, or
+it is closed; at most `Limits.connections` are open at once, the oldest idle one making way
+for a newcomer; and running out of file descriptors is logged once a minute, not once per
+failed accept. It is meant to sit behind a reverse proxy (docs/telegram.md).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
-import secrets
-from urllib.parse import urlsplit
+import resource
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
 
 from aiohttp import web
-from telegram import Update
-from telegram.ext import Application
-
-from bot.app import App
+from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+HealthCheck = Callable[[], Awaitable[Mapping[str, object]]]
+CHECK_WITHIN = 2.0  # seconds a health check may take
+BODY_MAX = 1024**2  # bytes: an update is a few kilobytes
+OUT_OF_FILES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 
 
-def webhook_app(application: Application, app: App) -> web.Application:
-    settings = app.config.telegram
-    expected = settings.webhook_secret.encode()
+@dataclass(frozen=True)
+class Route:
+    path: str
+    handler: Handler
+    method: str = "POST"
 
-    async def receive(request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not secrets.compare_digest(given, expected):
-            return web.Response(status=403, text="forbidden")
-        try:
-            update = Update.de_json(await request.json(), application.bot)
-        except Exception:  # noqa: BLE001  (not JSON, or not an update)
-            return web.Response(status=400, text="not an update")
-        if await _in_progress(app, update.update_id):
-            return web.Response(status=503, text="in progress elsewhere; try again later")
-        processor = application.update_processor
-        await processor.process_update(update, application.process_update(update))
-        return web.Response(text="ok")
 
+@dataclass(frozen=True)
+class Limits:
+    connections: int = 256  # open at once (Telegram opens at most 40 per bot; a proxy fewer)
+    head_within: float = 10.0  # seconds from connecting to a complete request head
+    body_within: float = 10.0  # seconds to receive the body once the head is in
+    keepalive: float = 30.0  # seconds an idle connection is kept for its next request
+    log_every: float = 60.0  # seconds between two log lines about failing accepts
+
+
+def redis_check(redis: Redis) -> HealthCheck:
+    """Healthy while Redis answers a PING."""
+
+    async def check() -> Mapping[str, object]:
+        return {"ok": bool(await redis.ping())}
+
+    return check
+
+
+def web_app(
+    routes: Sequence[Route],
+    checks: Mapping[str, HealthCheck],
+    middlewares: Sequence[Any] = (),
+) -> web.Application:
     async def health(_: web.Request) -> web.Response:
-        try:
-            ok = bool(await app.redis.ping())
-        except Exception:  # noqa: BLE001
-            ok = False
-        return web.json_response({"ok": ok}, status=200 if ok else 503)
+        results = await asyncio.gather(*(_run(check) for check in checks.values()))
+        body: dict[str, object] = dict(zip(checks, results, strict=True))
+        ok = all(result.get("ok") is True for result in results)
+        return web.json_response({"ok": ok, **body}, status=200 if ok else 503)
 
-    web_app = web.Application(client_max_size=1024**2)
-    web_app.router.add_post(urlsplit(settings.webhook_url).path or "/telegram", receive)
-    web_app.router.add_get("/health", health)
-    return web_app
+    app = web.Application(client_max_size=BODY_MAX, middlewares=list(middlewares))
+    for route in routes:
+        app.router.add_route(route.method, route.path, route.handler)
+    app.router.add_get("/health", health)
+    return app
 
 
-async def _in_progress(app: App, update_id: int) -> bool:
+async def _run(check: HealthCheck) -> Mapping[str, object]:
     try:
-        state = await app.redis.get(app.keys.telegram_update(update_id))
-    except Exception:  # noqa: BLE001  (without Redis, processing answers "busy" to the learner)
+        async with asyncio.timeout(CHECK_WITHIN):
+            return dict(await check())
+    except TimeoutError:
+        return {"ok": False, "error": f"no answer within {CHECK_WITHIN:g}s"}
+    except Exception as exc:  # noqa: BLE001  (any failure of a check is "unhealthy")
+        return {"ok": False, "error": type(exc).__name__}
+
+
+class _Connection:
+    """One client connection: closed when its deadline passes while no request runs."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self.transport = transport
+        self.busy = False
+        self.timer: asyncio.TimerHandle | None = None
+
+    def close_in(self, seconds: float) -> None:
+        self.cancel_timer()
+        self.timer = asyncio.get_running_loop().call_later(seconds, self.expire)
+
+    def cancel_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def expire(self) -> None:
+        self.timer = None
+        if not self.busy:
+            self.transport.abort()
+
+
+class _Guarded(asyncio.Protocol):
+    """aiohttp's protocol for one connection, with the server's limits around it."""
+
+    def __init__(self, guard: _Guard, inner: asyncio.Protocol) -> None:
+        self.guard = guard
+        self.inner = inner
+        self.transport: asyncio.BaseTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        self.inner.connection_made(transport)
+        self.guard.opened(cast(asyncio.Transport, transport))  # a TCP server's
+
+    def data_received(self, data: bytes) -> None:
+        self.inner.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        return self.inner.eof_received()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.transport is not None:
+            self.guard.closed(self.transport)
+        self.inner.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        self.inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self.inner.resume_writing()
+
+
+class _Guard:
+    """The server's connections: counted, capped, and closed when they dawdle."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.open: dict[asyncio.BaseTransport, _Connection] = {}  # oldest first
+        self.refused = 0
+
+    def opened(self, transport: asyncio.Transport) -> None:
+        if len(self.open) >= self.limits.connections and not self._evict_idle():
+            self.refused += 1
+            transport.abort()  # every connection is mid-request: the newcomer waits its turn
+            return
+        connection = _Connection(transport)
+        self.open[transport] = connection
+        connection.close_in(self.limits.head_within)
+
+    def _evict_idle(self) -> bool:
+        """Close the oldest connection with no request running; False if there is none."""
+        for connection in self.open.values():
+            if not connection.busy:
+                connection.cancel_timer()
+                connection.transport.abort()
+                del self.open[connection.transport]
+                return True
         return False
-    return state in (b"busy", "busy")
+
+    def closed(self, transport: asyncio.BaseTransport) -> None:
+        connection = self.open.pop(transport, None)
+        if connection is not None:
+            connection.cancel_timer()
+
+    @web.middleware
+    async def requests(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """The head is in: the body must follow in time; then the connection may idle."""
+        connection = self.open.get(request.transport) if request.transport else None
+        if connection is not None:
+            connection.busy = True
+            connection.cancel_timer()
+        try:
+            try:
+                async with asyncio.timeout(self.limits.body_within):
+                    await request.read()
+            except TimeoutError:
+                response = web.Response(status=408, text="request body too slow")
+                response.force_close()
+                return response
+            return await handler(request)
+        finally:
+            if connection is not None:
+                connection.busy = False
+                if connection.transport in self.open:
+                    connection.close_in(self.limits.keepalive)
 
 
-async def serve_webhook(
-    application: Application, app: App, stop: asyncio.Event, allowed_updates: list[str]
+class _AcceptErrors:
+    """An event loop exception handler: out of file descriptors, asyncio logs a traceback
+    for every failed accept (hundreds of thousands a minute). Say it once per interval."""
+
+    def __init__(self, every: float, previous: Any) -> None:
+        self.every = every
+        self.previous = previous
+        self.last = -float("inf")
+        self.count = 0
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if not (isinstance(exc, OSError) and exc.errno in OUT_OF_FILES):
+            if self.previous is not None:
+                self.previous(loop, context)
+            else:
+                loop.default_exception_handler(context)
+            return
+        self.count += 1
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            log.error(
+                "cannot accept connections: %s (%d time(s) since the last report); raise the "
+                "file limit (LimitNOFILE) or lower the connection limit",
+                exc.strerror or exc,
+                self.count,
+            )
+            self.last, self.count = now, 0
+
+
+async def serve_webhooks(
+    routes: Sequence[Route],
+    checks: Mapping[str, HealthCheck],
+    listen: str,
+    port: int,
+    stop: asyncio.Event,
+    ready: Callable[[], Awaitable[None]] | None = None,
+    limits: Limits | None = None,
 ) -> None:
-    """Listen, tell Telegram where to post, and serve until `stop` is set."""
-    settings = app.config.telegram
-    runner = web.AppRunner(webhook_app(application, app), access_log=None)
+    """Listen on listen:port, call `ready` (e.g. to register the webhook with the platform),
+    and serve until `stop` is set; requests in progress are finished first."""
+    limits = limits or Limits()
+    guard = _Guard(limits)
+    app = web_app(routes, checks, middlewares=[guard.requests])
+    runner = web.AppRunner(app, access_log=None, keepalive_timeout=limits.keepalive)
     await runner.setup()
-    site = web.TCPSite(runner, settings.listen, settings.port)
-    await site.start()
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+    quieter = (
+        None if isinstance(previous, _AcceptErrors) else _AcceptErrors(limits.log_every, previous)
+    )
+    if quieter is not None:
+        loop.set_exception_handler(quieter)
+    _warn_if_few_files(limits)
+    factory = runner.server
+    assert factory is not None
+    server = await loop.create_server(
+        lambda: _Guarded(guard, factory()), listen, port, reuse_address=True, backlog=128
+    )
     try:
-        await application.bot.set_webhook(
-            settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=allowed_updates,
-        )
+        if ready is not None:
+            await ready()
         await stop.wait()
     finally:
-        await runner.cleanup()  # finishes the requests in progress
+        server.close()  # no new connections; those open finish their requests
+        await runner.cleanup()
+        await server.wait_closed()
+        if quieter is not None and loop.get_exception_handler() is quieter:
+            loop.set_exception_handler(previous)
+
+
+def _warn_if_few_files(limits: Limits) -> None:
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < limits.connections + 256:
+        log.warning(
+            "the file limit (%d) leaves little room beside %d connections: raise LimitNOFILE",
+            soft,
+            limits.connections,
+        )

@@ -14,8 +14,9 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -305,4 +306,4 @@ async def prune_erasures(db: Database, now: datetime, keep: timedelta) -> int:
     await db.ensure_schema()
     async with db.session() as session, session.begin():
         result = await session.execute(delete(Erasure).where(Erasure.erased_at < now - keep))
-    return result.rowcount or 0
+    return cast(CursorResult, result).rowcount or 0  # a DELETE's result counts its rows

@@ -1,11 +1,13 @@
 """Every Redis key hocso uses, built in one place.
 
-| key                             | type   | holds                                             |
-|---------------------------------|--------|---------------------------------------------------|
-| `{prefix}:{sNN}:u:{user}`       | hash   | one learner's state (see bot/learner.py fields)   |
-| `{prefix}:{sNN}:outbox`         | stream | reporting events of that shard's learners         |
-| `{prefix}:tgupd:{update_id}`    | string | a Telegram update seen (expires after a day)      |
-| `{prefix}:tgfile:{sha1}`        | string | Telegram's file_id of an uploaded lesson file     |
+| key                                  | type   | holds                                      |
+|--------------------------------------|--------|--------------------------------------------|
+| `{prefix}:{sNN}:u:{user}`            | hash   | one learner's state (bot/learner.py)       |
+| `{prefix}:{sNN}:outbox`              | stream | reporting events of that shard's learners  |
+| `{prefix}:upd:{platform}:{bot}:{id}` | string | an update of one bot: busy, or done (TTL)  |
+| `{prefix}:tgfile:{bot}:{sha1}`       | string | Telegram's file_id of an uploaded file     |
+| `{prefix}:push:paused`               | string | after a 429: no process pushes until then  |
+| `{prefix}:push:lim…`                 | list   | push flood limits (handlers/limits.py)    |
 
 Learners are spread over a fixed number of shards by a stable hash of their id. A learner's
 hash and its shard's outbox share the hash tag `{sNN}`, so the script that updates both in one
@@ -42,10 +44,12 @@ class Keys:
     def all_outboxes(self) -> list[str]:
         return [self.outbox(s) for s in range(self.shards)]
 
-    def telegram_update(self, update_id: int) -> str:
-        return f"{self.prefix}:tgupd:{update_id}"
+    def update(self, platform: str, bot: str, update_id: int | str) -> str:
+        """An update of one bot: update ids are counted per bot, so two bots sharing this
+        Redis and prefix must not see each other's as repeats."""
+        return f"{self.prefix}:upd:{platform}:{bot}:{update_id}"
 
-    def telegram_file(self, digest: str) -> str:
+    def telegram_file(self, bot: str, digest: str) -> str:
         """`digest`: sha1 of the file's path and modification time, so an edited file is sent
-        again."""
-        return f"{self.prefix}:tgfile:{digest}"
+        again. A file_id is valid for the bot that uploaded it only."""
+        return f"{self.prefix}:tgfile:{bot}:{digest}"

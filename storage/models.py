@@ -2,8 +2,10 @@
 
 Only what officials' reports need is kept: no phone numbers, no display names (except the
 name a learner asked to have printed on their certificate). Times are UTC. When a learner
-asks to be forgotten, their `learners` row and certificates are deleted and their lesson
-completions and answers stay, detached (learner_id NULL), so campaign totals do not shrink.
+asks to be forgotten (/forget), their `learners` row is made anonymous rather than deleted:
+platform id, area, age band, class and consent are replaced (see ingest.py `_on_forget`) and
+the name on their certificates is blanked, while what they started, finished and earned still
+counts, so campaign totals never shrink.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
@@ -192,7 +193,7 @@ class Reporter:
 
 
 async def run_reporter(
-    redis: Redis, keys: Keys, database: Database, stop: asyncio.Event | None = None, **options
+    redis: Redis, keys: Keys, database: Database, stop: asyncio.Event | None = None, **options: Any
 ) -> None:
     """The entry point for `hocso run` (and `--only reporter`): drain outboxes until stopped."""
     await Reporter(redis, keys, database, **options).run(stop)
@@ -200,7 +201,7 @@ async def run_reporter(
 
 @asynccontextmanager
 async def background_reporter(
-    redis: Redis, keys: Keys, database: Database, flush_timeout: float = 10.0, **options
+    redis: Redis, keys: Keys, database: Database, flush_timeout: float = 10.0, **options: Any
 ) -> AsyncIterator[Reporter]:
     """Run a reporter beside the caller; on exit stop it and store what is left."""
     reporter = Reporter(redis, keys, database, **options)

@@ -1,7 +1,7 @@
 """The numbers officials ask for, queried from the reporting database for a time range.
 
 A report is a list of small tables (name, columns, rows) so that one formatter can print
-any of them as text, CSV or JSON (see bot/report_cli.py). Definitions:
+any of them as text, CSV or JSON (see hocso/report_cli.py). Definitions:
 
 * learners started: learners whose first consent (or first event) falls in the range;
 * lessons completed: first passes of a lesson (a retake does not count again);
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select, true
+from sqlalchemy import SQLColumnExpression, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -138,8 +138,9 @@ async def _breakdown(
             return ERASED
         return names.get(key) or key or NOT_GIVEN
 
-    rows = [[label(k), *v] for k, v in counts.items()]
-    rows.sort(key=lambda r: (-int(r[2]), -int(r[1]), str(r[0])))
+    # most lessons completed first, then most started, then by name
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1][1], -kv[1][0], label(kv[0])))
+    rows: list[list[object]] = [[label(k), *v] for k, v in ordered]
     return Table(name, title, ["name", "started", "lessons completed", "certified"], rows)
 
 
@@ -201,7 +202,9 @@ async def _funnel(s: AsyncSession, start: datetime, end: datetime, labels: Label
     cohort = select(Learner.id).where(_in(Learner.started_at, start, end))
     started = await _count(s, select(func.count()).select_from(cohort.subquery()))
 
-    async def reached(table, *where) -> int:  # noqa: ANN001
+    async def reached(
+        table: type[Completion | ModuleCompletion | Certificate], *where: SQLColumnExpression[bool]
+    ) -> int:
         query = select(func.count(func.distinct(table.learner_id))).where(
             table.learner_id.in_(cohort), *where
         )

@@ -1,4 +1,5 @@
 """Learner state in Redis: read a learner, then write back only if nobody wrote in between.
+This is the engine's LearnerStore (bot/store.py) for real deployments.
 
 Each write is one Lua script (one round trip, atomic): it checks the version the engine read,
 applies the changed fields and appends the action's reporting events to the shard's outbox.
@@ -14,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
+from bot.store import StorageUnavailable
 from storage.keys import Keys
 
 VERSION = "v"
@@ -46,20 +48,19 @@ return version
 """
 
 
-class StorageUnavailable(Exception):
-    """Redis cannot be reached; nothing was changed."""
-
-
 class StateStore:
+    """The LearnerStore on Redis; a learner's key is the engine's conversation key."""
+
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self.redis = redis
         self.keys = keys
         self._write = redis.register_script(_WRITE)
 
-    async def load(self, user: str) -> tuple[dict[str, str], int]:
+    async def load(self, key: str) -> tuple[dict[str, str], int]:
         """The learner's fields and the version to pass back to `save`."""
         try:
-            raw = await self.redis.hgetall(self.keys.learner(user))
+            # redis-py types results as `Awaitable | value` (sync and async in one stub)
+            raw = await self.redis.hgetall(self.keys.learner(key))  # type: ignore[misc]
         except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
             raise StorageUnavailable(str(exc)) from exc
         fields = {_text(k): _text(v) for k, v in raw.items()}
@@ -68,7 +69,7 @@ class StateStore:
 
     async def save(
         self,
-        user: str,
+        key: str,
         version: int,
         old: Mapping[str, str],
         new: Mapping[str, str] | None,
@@ -85,7 +86,7 @@ class StateStore:
             args += [k, v]
         args += [len(removed), *removed]
         args += [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in events]
-        keys = [self.keys.learner(user), self.keys.outbox_of(user)]
+        keys = [self.keys.learner(key), self.keys.outbox_of(key)]
         try:
             result = await self._write(keys=keys, args=args)
         except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:

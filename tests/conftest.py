@@ -14,7 +14,9 @@ from bot.config import Config, load_config
 from bot.engine import Engine
 from bot.events import Button, Event, Reply
 from bot.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
-from bot.payloads import pack
+from bot.onboarding import Age, Area, Consent, Language
+from bot.payloads import Payload, parse
+from bot.tutor import Answer, Next, StartLesson
 from storage.db import Database
 from storage.keys import Keys
 from storage.state import StateStore
@@ -23,9 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
+FIXTURE_CONFIG = ROOT / "tests" / "fixtures" / "config.yaml"  # short ward list (ninh-kieu, ...)
+
+
 @pytest.fixture
 def config() -> Config:
-    return load_config(ROOT / "config.yaml", env={})
+    return load_config(FIXTURE_CONFIG, env={})
 
 
 FIXTURE_LESSONS = ROOT / "tests" / "fixtures" / "lessons"
@@ -207,7 +212,7 @@ async def postgres() -> AsyncIterator[PostgresDatabases]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db_url(request, tmp_path: Path, postgres: PostgresDatabases) -> str:  # noqa: ANN001
+async def db_url(request, tmp_path: Path, postgres: PostgresDatabases) -> str:
     """An empty database of this test's own: a SQLite file, or a fresh PostgreSQL database."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'hocso.db'}"
@@ -230,39 +235,39 @@ class Player:
         self.engine = engine
         self.curriculum = curriculum
 
-    async def tap(self, user: str, verb: str, *args: object) -> list[Reply]:
-        return await self.engine.handle(Event(user=user, kind="button", payload=pack(verb, *args)))
+    async def tap(self, user: str, payload: Payload) -> list[Reply]:
+        return await self.engine.handle(Event(user=user, kind="button", payload=payload.pack()))
 
     async def onboard(
         self, user: str, area: str = "-", age: str = "-", class_code: str = ""
     ) -> list[Reply]:
         start = Event(user=user, kind="command", command="start", text=class_code)
         await self.engine.handle(start)
-        await self.tap(user, "c", "yes")
-        await self.tap(user, "lg", "vi")
-        await self.tap(user, "ar", area)
-        return await self.tap(user, "ag", age)
+        await self.tap(user, Consent("yes"))
+        await self.tap(user, Language("vi"))
+        await self.tap(user, Area(area))
+        return await self.tap(user, Age(age))
 
     async def lesson(self, user: str, lesson_id: str, right: bool = True) -> list[Reply]:
         """Take one lesson from its start, answering every question right (or wrong)."""
         lesson = self.curriculum.lesson(lesson_id)
         assert lesson is not None
-        replies = await self.tap(user, "les", lesson.id)
+        replies = await self.tap(user, StartLesson(lesson.id))
         attempt = next(
-            b.payload.split(":")[2]
+            tap.attempt
             for r in replies
             for row in r.buttons
             for b in row
-            if b.payload.startswith(("1:n:", "1:a:"))
+            if isinstance(tap := parse(b.payload), Next | Answer)
         )
         for index, step in enumerate(lesson.steps):
             if isinstance(step, Card):
-                replies = await self.tap(user, "n", attempt, index)
+                replies = await self.tap(user, Next(attempt, index))
             elif isinstance(step, SingleChoice):
                 choice = next(i for i, o in enumerate(step.options) if o.correct == right)
-                replies = await self.tap(user, "a", attempt, index, choice)
+                replies = await self.tap(user, Answer(attempt, index, choice))
             elif isinstance(step, TrueFalse):
-                replies = await self.tap(user, "a", attempt, index, int(step.answer == right))
+                replies = await self.tap(user, Answer(attempt, index, int(step.answer == right)))
             else:
                 text = step.accept.vi[0] if right else "không biết"
                 replies = await self.engine.handle(Event(user=user, kind="text", text=text))

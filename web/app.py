@@ -102,7 +102,7 @@ async def recount_forever(site: Site) -> None:
         try:
             took = await refresh(site.db, site.config.timezone, site.course)
             pause = max(float(site.config.web.refresh), 10 * took)
-        except Exception:  # noqa: BLE001 - a database hiccup must not stop the page
+        except Exception:
             log.exception("could not recount the numbers; trying again later")
         await asyncio.sleep(pause)
 

@@ -63,7 +63,8 @@ class User:
         return self.is_official or class_code in self.classes
 
 
-USER = web.RequestKey("user", object)  # the logged-in User, or None
+# The logged-in account of a request, or None.
+USER: web.RequestKey[User | None] = web.RequestKey("user")
 
 
 # -- accounts --------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot import report_cli
 from bot.certificate import normalize_code, show_code
+from hocso import report_cli
 from web import queries as q
 from web.site import SITE, Site, lang_of, render
 from web.tables import csv_response

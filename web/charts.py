@@ -30,11 +30,10 @@ def _open(height: int, title: str, desc: str) -> tuple[str, str]:
     return head, "</svg>"
 
 
-def _text(x: float, y: float, content: str, size: int = 14, anchor: str = "start", **attrs) -> str:
-    extra = "".join(f' {k.replace("_", "-")}="{escape(v)}"' for k, v in attrs.items())
+def _text(x: float, y: float, content: str, size: int = 14, anchor: str = "start") -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-        f'fill="{INK}"{extra}>{escape(content)}</text>'
+        f'fill="{INK}">{escape(content)}</text>'
     )
 
 
@@ -107,9 +106,9 @@ def line(
             )
         marks = sorted({0, len(days) // 2, len(days) - 1})
         for n in marks:
-            x = left + plot_w * n / span
+            at = left + plot_w * n / span
             anchor = "start" if n == 0 else "end" if n == len(days) - 1 else "middle"
-            parts.append(_text(x, height - 6, days[n].strftime(day_format), 12, anchor))
+            parts.append(_text(at, height - 6, days[n].strftime(day_format), 12, anchor))
     else:
         parts.append(_text(left + 10, top + plot_h / 2, "—"))
     parts.append(tail)

@@ -22,9 +22,9 @@ import sys
 import time
 from pathlib import Path
 
-from bot import report_cli
 from bot.config import Config
 from bot.lessons import LessonError, load_curriculum
+from hocso import report_cli
 from storage.db import Database
 from web import auth, demo
 from web.app import serve

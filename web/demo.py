@@ -23,7 +23,7 @@ from sqlalchemy import func, insert, select, text
 import storage.web_models  # noqa: F401  (all tables in Base.metadata)
 from bot.certificate import ALPHABET, CODE_LENGTH
 from bot.config import Config
-from bot.lessons import Curriculum, SingleChoice, TrueFalse
+from bot.lessons import Curriculum, Question, SingleChoice, TrueFalse
 from storage.db import Database
 from storage.models import Base, Learner
 
@@ -108,7 +108,7 @@ class _Course:
         self.module_lessons = {m.id: {x.id for x in m.lessons} for m in curriculum.modules}
 
     @staticmethod
-    def _question(q: object, rng: random.Random) -> _Question:
+    def _question(q: Question, rng: random.Random) -> _Question:
         ease = rng.uniform(0.55, 0.97)
         if isinstance(q, SingleChoice):
             right = next(i for i, o in enumerate(q.options) if o.correct)

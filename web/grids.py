@@ -62,7 +62,8 @@ def funnel_grid(v: View, totals: q.Totals) -> Grid:
 
 async def wards_grid(v: View, s: AsyncSession) -> Grid:
     groups = await q.by_ward(s, q.Scope(None, v.scope.classes))
-    coded = any(w.code for w in v.site.wards.values())
+    # Wards from the official list (areas.province) have the statistics office's codes as ids.
+    coded = any(w.id.isdigit() for w in v.site.wards.values())
     columns = [Column("code", v.t("code"))] if coded else []
     columns += [
         Column("ward", v.t("ward")),
@@ -83,7 +84,7 @@ async def wards_grid(v: View, s: AsyncSession) -> Grid:
         if key not in v.site.wards and not (g.started or g.lessons or g.certified):
             continue
         ward = v.site.wards.get(key)
-        row: list[object] = [ward.code if ward else ""] if coded else []
+        row: list[object] = [key if key.isdigit() else ""] if coded else []
         row += [ward_name(v.site, key, v.lang), g.started, g.lessons, g.certified]
         row += [Share(g.certified, g.started), g.active, g.stuck]
         grid.rows.append(row)

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.class_cli import draw_card
-from bot.engine import CLASS_CODE
-from web import auth, charts
+from bot.onboarding import CLASS_CODE
+from hocso.class_cli import draw_card
+from web import charts
 from web import queries as q
 from web.certificates import certified_list
 from web.grids import (
@@ -31,7 +31,7 @@ from web.grids import (
 from web.site import SITE, lang_of, render
 from web.tables import csv_response
 from web.texts import number, percent, when
-from web.views import View, filters_of, login_required, view_of, ward_name
+from web.views import View, filters_of, login_required, view_of, viewer, ward_name
 
 
 @login_required
@@ -45,20 +45,20 @@ async def overview(request: web.Request) -> web.Response:
     funnel = funnel_grid(v, totals)
     zone = ZoneInfo(v.site.config.timezone)
     line = charts.line(
-        days.column("day"),
-        [(v.t("started"), days.column("started_total")),
-         (v.t("certified"), days.column("certified_total"))],
+        days.dates("day"),
+        [(v.t("started"), days.numbers("started_total")),
+         (v.t("certified"), days.numbers("certified_total"))],
         v.t("over_time"),
         v.t("over_time_desc"),
     )  # fmt: skip
+    reached = funnel.numbers("learners")
     funnel_chart = charts.bars(
-        [(row[0], row[1]) for row in funnel.rows],
+        list(zip(funnel.texts("stage"), reached, strict=True)),
         v.t("funnel"),
         v.t("funnel_desc"),
-        shown=[f"{number(r[1], v.lang)} ({percent(r[1], totals.started, v.lang)})"
-               for r in funnel.rows],
+        shown=[f"{number(n, v.lang)} ({percent(n, totals.started, v.lang)})" for n in reached],
         colour=charts.COLOURS[1],
-    )  # fmt: skip
+    )
     target = v.site.config.campaign.target
     progress = words = None
     if v.user.is_official and v.scope == q.Scope() and target:
@@ -97,12 +97,12 @@ async def wards(request: web.Request) -> web.Response:
     numeric = {c.key for c in grid.columns if c.numeric} - {"share"}
     measure = measure if measure in numeric else "started"
     label = next(c.label for c in grid.columns if c.key == measure)
-    values = grid.column(measure)
+    values = grid.numbers(measure)
     chart = charts.bars(
-        [(str(name), int(n)) for name, n in zip(grid.column("ward"), values, strict=True)],
+        list(zip(grid.texts("ward"), values, strict=True)),
         v.t("wards_chart", measure=label),
         v.t("wards_chart", measure=label),
-        shown=[number(int(n), v.lang) for n in values],
+        shown=[number(n, v.lang) for n in values],
     )
     return await render(
         request, "wards.html", v=v, info=info, grid=grid, chart=chart, filters=filters_of(v)
@@ -117,12 +117,13 @@ async def modules(request: web.Request) -> web.Response:
         totals = await q.totals(s, v.scope)
         grid = await modules_grid(v, s, totals.started)
         questions, options = await questions_grid(v, s)
+    finished = grid.numbers("finished")
     chart = charts.bars(
-        [(str(r[0]), int(r[2])) for r in grid.rows],
+        list(zip(grid.texts("module"), finished, strict=True)),
         v.t("modules_chart"),
         v.t("modules_chart"),
         colour=charts.COLOURS[1],
-        shown=[number(int(r[2]), v.lang) for r in grid.rows],
+        shown=[number(n, v.lang) for n in finished],
     )
     return await render(
         request,
@@ -140,8 +141,8 @@ async def modules(request: web.Request) -> web.Response:
 @login_required
 async def classes(request: web.Request) -> web.Response:
     v = view_of(request)
-    page = request.query.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    asked = request.query.get("page", "1")
+    page = int(asked) if asked.isdigit() and 0 < int(asked) < 100_000 else 1
     async with v.site.db.session() as s:
         info = await q.meta(s)
         grid, total = await classes_grid(v, s, request, page)
@@ -166,7 +167,7 @@ def _class_code(request: web.Request) -> str:
     code = request.match_info["code"].strip().upper()
     if not CLASS_CODE.match(code):
         raise web.HTTPNotFound()
-    if not request[auth.USER].may_see(code):
+    if not viewer(request).may_see(code):
         raise web.HTTPForbidden()
     return code
 
@@ -175,7 +176,7 @@ def _class_code(request: web.Request) -> str:
 async def class_page(request: web.Request) -> web.Response:
     code = _class_code(request)
     site = request.app[SITE]
-    v = View(site, request[auth.USER], lang_of(request), q.Scope(None, (code,)), "", code)
+    v = View(site, viewer(request), lang_of(request), q.Scope(None, (code,)), "", code)
     async with site.db.session() as s:
         info = await q.meta(s)
         row = (await q.registered_classes(s, [code])).get(code)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import case, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,7 +35,7 @@ class Scope:
     area: str | None = None  # one ward; None: every ward
     classes: tuple[str, ...] | None = None  # these classes only; None: every learner
 
-    def where(self, model: type) -> list:  # noqa: ANN001
+    def where(self, model: Any) -> list:  # a web_* model: WebDaily, WebGroup, ...
         conditions = []
         if self.classes is None:
             conditions.append(model.class_code == ALL_CLASSES)

@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    ColumnElement,
+    Select,
     and_,
     case,
     delete,
@@ -195,10 +197,10 @@ async def _count(
     is_certified = certified.c.learner_id.is_not(None)
     is_stuck = and_(not_(is_active), not_(is_certified))
 
-    def flag(condition) -> object:  # noqa: ANN001
+    def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.sum(case((condition, 1), else_=0))
 
-    def with_stages(query):  # noqa: ANN001, ANN202
+    def with_stages(query: Select) -> Select:
         return (
             query.select_from(Learner)
             .outerjoin(certified, certified.c.learner_id == Learner.id)

@@ -12,7 +12,7 @@ import jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.config import Config, Ward
+from bot.config import Choice, Config
 from bot.lessons import Curriculum
 from storage.db import Database
 from web import auth
@@ -36,7 +36,7 @@ class Site:
     addresses: auth.Throttle = field(default_factory=lambda: auth.Throttle(free=20))
 
     @cached_property
-    def wards(self) -> dict[str, Ward]:
+    def wards(self) -> dict[str, Choice]:
         return {w.id: w for w in self.config.areas.wards}
 
     @property
@@ -60,7 +60,7 @@ def lang_of(request: web.Request) -> str:
 
 
 async def render(
-    request: web.Request, template: str, status: int = 200, **context
+    request: web.Request, template: str, status: int = 200, **context: object
 ) -> web.Response:
     site = request.app[SITE]
     session = await get_session(request)
@@ -84,7 +84,8 @@ async def render(
 async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The chosen language for this request; kind pages for 403 and 404."""
     session = await get_session(request)
-    request[LANG] = session.get("lang") if session.get("lang") in LANGS else "vi"
+    chosen = session.get("lang")
+    request[LANG] = chosen if isinstance(chosen, str) and chosen in LANGS else "vi"
     try:
         return await handler(request)
     except auth.CsrfRefused:

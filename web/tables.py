@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
 from aiohttp import web
 
@@ -55,6 +56,15 @@ class Grid:
     def column(self, key: str) -> list[object]:
         index = next(i for i, c in enumerate(self.columns) if c.key == key)
         return [row[index] for row in self.rows]
+
+    def numbers(self, key: str) -> list[int]:
+        return [int(cast(int, value)) for value in self.column(key)]
+
+    def texts(self, key: str) -> list[str]:
+        return [str(value) for value in self.column(key)]
+
+    def dates(self, key: str) -> list[date]:
+        return [cast(date, value) for value in self.column(key)]
 
     def csv(self) -> str:
         """UTF-8 CSV with a byte-order mark, so a spreadsheet shows the diacritics."""

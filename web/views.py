@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.engine import CLASS_CODE
+from bot.onboarding import CLASS_CODE
 from storage.models import ERASED
 from web import auth
 from web import queries as q
@@ -17,6 +17,14 @@ from web.site import SITE, Site, lang_of
 from web.texts import text
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def viewer(request: web.Request) -> auth.User:
+    """The logged-in account (a page behind login_required always has one)."""
+    user = request[auth.USER]
+    if user is None:
+        raise web.HTTPSeeOther("/login?" + urlencode({"next": request.path_qs}))
+    return user
 
 
 def login_required(handler: Handler) -> Handler:
@@ -30,7 +38,7 @@ def login_required(handler: Handler) -> Handler:
 
 def officials_only(handler: Handler) -> Handler:
     async def guarded(request: web.Request) -> web.StreamResponse:
-        if not request[auth.USER].is_official:
+        if not viewer(request).is_official:
             raise web.HTTPForbidden()
         return await handler(request)
 
@@ -62,7 +70,7 @@ class View:
 
 def view_of(request: web.Request) -> View:
     site = request.app[SITE]
-    user: auth.User = request[auth.USER]
+    user = viewer(request)
     ward = request.query.get("ward", "")
     if ward and ward not in site.wards:
         raise web.HTTPNotFound()

@@ -10,13 +10,13 @@ import zxingcpp
 from PIL import Image
 
 from bot import learner as st
-from bot import report_cli
 from bot.certificate import clean_name, normalize_code, show_code
 from bot.events import Event
+from hocso import report_cli
 from storage.reporter import Reporter
 
 
-def image_reply(replies):  # noqa: ANN001, ANN201
+def image_reply(replies):
     return next(r for r in replies if r.media and r.media.kind == "image")
 
 
@@ -100,7 +100,7 @@ async def test_a_bad_name_is_asked_again_and_a_command_leaves(player, engine, co
     assert fields["st"] == st.MENU and "ce" not in fields
 
 
-async def certified_chat(player, engine, make_chat, user: str):  # noqa: ANN001, ANN201
+async def certified_chat(player, engine, make_chat, user: str):
     """A learner who has passed every lesson and is asked which name to print."""
     await player.onboard(user)
     await player.everything(user)

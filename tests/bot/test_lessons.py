@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cli import main
 from bot.lessons import LessonError, load_curriculum, normalize_answer
+from hocso.cli import main
 
 GOOD = {
     "id": "l1",

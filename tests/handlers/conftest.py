@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fake_bot_api import TOKEN, Call, FakeBotApi, message_update, tap_update
 from redis.asyncio import Redis
 
-from bot.app import App
-from bot.config import Config
+from bot.config import Config, TelegramSettings
 from bot.engine import Engine
-from bot.lessons import Curriculum
 from handlers.telegram import TelegramAdapter
-from storage.db import Database
 from storage.keys import Keys
 
 
@@ -29,18 +25,23 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 @pytest.fixture
-def tg_app(
-    config: Config,
-    curriculum: Curriculum,
-    redis: Redis,
-    keys: Keys,
-    engine: Engine,
-    api: FakeBotApi,
-    tmp_path: Path,
-) -> App:
+def tg_config(config: Config, api: FakeBotApi) -> Config:
+    """The test config (shared with the `engine` fixture), pointed at the fake Bot API."""
     config.telegram = config.telegram.model_copy(update={"token": TOKEN, "base_url": api.base_url})
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'hocso.db'}")  # unused by the bot
-    return App(config, curriculum, redis, keys, engine, database)
+    return config
+
+
+@pytest.fixture
+def make_adapter(tg_config: Config, engine: Engine, redis: Redis, keys: Keys):
+    """A Telegram adapter on the test's engine (or another one), Redis and keys."""
+
+    def make(
+        other: Engine | None = None, settings: TelegramSettings | None = None, **options: Any
+    ) -> TelegramAdapter:
+        handle = (other or engine).handle
+        return TelegramAdapter(settings or tg_config.telegram, handle, redis, keys, **options)
+
+    return make
 
 
 class Running:
@@ -64,14 +65,20 @@ class Running:
 
 
 @pytest.fixture
-async def start_bot(api: FakeBotApi):
-    """Start the bot on an App (polling the fake API); stopped after the test."""
+async def start_bot(api: FakeBotApi, make_adapter):
+    """Start the bot on the test's engine or another one (polling the fake API); stopped after
+    the test."""
     running: list[Running] = []
 
-    async def start(app: App) -> Running:
-        bot = Running(TelegramAdapter(app, backoff=0.05, read_timeout=1.0), api)
+    async def start(
+        engine: Engine | None = None,
+        settings: TelegramSettings | None = None,
+        on: FakeBotApi = api,
+    ) -> Running:
+        """`settings` and `on`: another bot, with its own token, on its own fake API."""
+        bot = Running(make_adapter(engine, settings, backoff=0.05, read_timeout=1.0), on)
         running.append(bot)
-        await api.wait_for(lambda _: api.polls > 0 or bot.task.done(), what="the first poll")
+        await on.wait_for(lambda _: on.polls > 0 or bot.task.done(), what="the first poll")
         if bot.task.done():
             bot.task.result()  # raises what went wrong
         return bot
@@ -83,8 +90,8 @@ async def start_bot(api: FakeBotApi):
 
 
 @pytest.fixture
-async def bot(start_bot, tg_app: App) -> Running:
-    return await start_bot(tg_app)
+async def bot(start_bot) -> Running:
+    return await start_bot()
 
 
 class Phone:

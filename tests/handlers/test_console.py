@@ -62,7 +62,7 @@ def hocso_chat(typed: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     """`hocso chat` in a fresh process, on the embedded Redis, fed by a pipe."""
     env = {**os.environ, "HOCSO_DATA_DIR": str(data_dir), "REDIS_URL": ""}
     env["HOCSO_LESSONS_DIR"] = str(ROOT / "tests" / "fixtures" / "lessons")
-    command = [sys.executable, "-m", "bot.cli", "chat"]
+    command = [sys.executable, "-m", "hocso.cli", "chat"]
     return subprocess.run(
         command, input=typed, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
     )

@@ -8,15 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-from fake_bot_api import blocked_update, message_update, tap_update
+from fake_bot_api import FakeBotApi, blocked_update, message_update, tap_update
 from redis.asyncio import Redis
 
-from bot.app import App
 from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
-from bot.run import ServiceError
 from bot.texts import t
-from handlers.telegram import serve
+from handlers import CannotServe
 from storage.keys import Keys
 from storage.state import StateStore
 
@@ -139,9 +137,9 @@ async def test_a_message_answered_late_is_not_sent_twice(phone, api) -> None:
 
 
 async def test_a_refused_picture_still_leaves_the_words_and_the_button(
-    phone, api, tg_app, tmp_path
+    phone, api, engine, tmp_path
 ) -> None:
-    tg_app.engine.curriculum = picture_course(tmp_path)
+    engine.curriculum = picture_course(tmp_path)
     await phone.onboard()
     api.fail("sendPhoto", 400, description="Bad Request: PHOTO_INVALID_DIMENSIONS")
     await phone.tap("Học tiếp")
@@ -191,14 +189,36 @@ async def test_a_repeated_update_is_processed_once(phone, api) -> None:
     assert phone.screen().count("Chào bác Lan") == 1
 
 
-async def test_polling_runs_an_update_its_dead_predecessor_held(phone, api, tg_app) -> None:
+async def test_a_second_bot_on_the_same_redis_and_prefix_is_not_skipped(
+    phone, start_bot, tg_config, make_phone
+) -> None:
+    first = await phone.write("/start")
+    other_api = FakeBotApi()
+    await other_api.start()
+    try:
+        token = "654321:" + "B" * 35  # another bot: its update ids are counted apart
+        settings = tg_config.telegram.model_copy(
+            update={"token": token, "base_url": other_api.base_url}
+        )
+        other = make_phone(await start_bot(settings=settings, on=other_api), user_id=2001)
+        update = message_update(other.user_id, "/start", other.first_name)
+        update["update_id"] = first["update_id"]  # the same id the first bot has seen
+        await other_api.push(update)
+        await other.bot.settle()
+        assert "Chào bác Lan" in other.screen()
+        await other.bot.stop()
+    finally:
+        await other_api.close()
+
+
+async def test_polling_runs_an_update_its_dead_predecessor_held(phone, api, redis: Redis) -> None:
     update = message_update(phone.user_id, "/start", phone.first_name)
-    key = tg_app.keys.telegram_update(update["update_id"])
-    await tg_app.redis.set(key, "busy", ex=60)  # the bot died while on it, then restarted
+    key = phone.bot.adapter.dedupe.key(update["update_id"])
+    await redis.set(key, "busy", ex=60)  # the bot died while on it, then restarted
     await api.push(update)
     await phone.bot.settle()
     assert phone.screen().count("Chào bác Lan") == 1
-    assert await tg_app.redis.get(key) in (b"done", "done")
+    assert await redis.get(key) in (b"done", "done")
 
 
 async def test_what_we_do_not_handle_gets_a_kind_answer_or_silence(phone, api) -> None:
@@ -260,20 +280,10 @@ async def test_deep_link_joins_the_learner_to_a_class(phone, redis, keys) -> Non
 
 
 async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
-    tmp_path: Path,
-    tg_app: App,
-    start_bot,
-    make_phone,
-    api,
-    store: StateStore,
-    keys: Keys,
-    redis,
-    clock,
+    tmp_path: Path, tg_config, start_bot, make_phone, api, store: StateStore, clock
 ) -> None:
     curriculum = picture_course(tmp_path)
-    engine = Engine(store, curriculum, tg_app.config, clock=clock)
-    app = App(tg_app.config, curriculum, redis, keys, engine, tg_app.database)
-    bot = await start_bot(app)
+    bot = await start_bot(Engine(store, curriculum, tg_config, clock=clock))
     for user_id in (11, 12):
         learner = make_phone(bot, user_id=user_id)
         await learner.onboard()
@@ -289,7 +299,7 @@ async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
     assert [b["text"] for b in photos[1].buttons] == ["Tiếp tục ▶️"]
 
 
-async def test_a_rejected_token_stops_with_a_clear_error(tg_app: App, api) -> None:
+async def test_a_rejected_token_stops_with_a_clear_error(make_adapter, api) -> None:
     api.fail("getMe", 401)
-    with pytest.raises(ServiceError, match="refused the bot token"):
-        await asyncio.wait_for(serve(tg_app, asyncio.Event()), 10)
+    with pytest.raises(CannotServe, match="refused the bot token"):
+        await asyncio.wait_for(make_adapter().serve(asyncio.Event()), 10)

@@ -13,7 +13,7 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from bot.app import open_app
+from hocso.app import open_app
 from storage.db import Database
 from storage.ingest import parse, prune_erasures, write_batch
 from storage.keys import Keys
@@ -159,7 +159,7 @@ async def _equals(value: Awaitable[object], expected: object) -> bool:
 
 
 @pytest.fixture
-async def late_db_url(db_url: str, postgres, tmp_path: Path):  # noqa: ANN001
+async def late_db_url(db_url: str, postgres, tmp_path: Path):
     """A database that cannot be reached until the test says so (a real failure, not a mock):
     a PostgreSQL database that does not exist yet, or a SQLite path taken by a directory."""
     if db_url.startswith("sqlite"):

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import report_cli
-from bot.cli import main
+from hocso import report_cli
+from hocso.cli import main
 from storage.ingest import parse, write_batch
 from storage.reports import Labels, build_report
 
@@ -19,18 +19,18 @@ DAY = 86_400
 JANUARY = (datetime(2025, 12, 31, 17, tzinfo=UTC), datetime(2026, 1, 31, 17, tzinfo=UTC))
 
 
-def ev(kind: str, user: str, at: int, **data: object):  # noqa: ANN201
+def ev(kind: str, user: str, at: int, **data: object):
     raw = {"id": uuid.uuid4().hex, "type": kind, "user": user, "at": str(at)}
     return parse(json.dumps(raw | {k: str(v) for k, v in data.items()}))
 
 
-def profile(user: str, at: int, area: str, age: str, class_code: str = ""):  # noqa: ANN201
+def profile(user: str, at: int, area: str, age: str, class_code: str = ""):
     return ev(
         "learner", user, at, consent_at=at, lang="vi", area=area, age=age, class_code=class_code
     )
 
 
-def done(user: str, at: int, lesson: str, passed: int = 1):  # noqa: ANN201
+def done(user: str, at: int, lesson: str, passed: int = 1):
     module = "m2" if lesson == "l3" else "m1"
     return ev(
         "completion", user, at, lesson=lesson, version=1, module=module, score=passed,
@@ -38,7 +38,7 @@ def done(user: str, at: int, lesson: str, passed: int = 1):  # noqa: ANN201
     )  # fmt: skip
 
 
-def answer(user: str, at: int, question: str, correct: int, review: int = 0):  # noqa: ANN201
+def answer(user: str, at: int, question: str, correct: int, review: int = 0):
     return ev(
         "answer", user, at, lesson="l1", version=1, question=question, correct=correct,
         review=review,
@@ -84,7 +84,7 @@ LABELS = Labels(
 
 
 @pytest.fixture
-async def seeded(database):  # noqa: ANN001, ANN201
+async def seeded(database):
     assert await write_batch(database, SEED[:12]) == 12  # two batches, like a reporter
     assert await write_batch(database, SEED[12:]) == len(SEED) - 12
     return database

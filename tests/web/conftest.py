@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from web_helpers import NOW, PASSWORD, SECRET, SEED
 
-from bot.config import Config
+from bot.config import Choice, Config
 from bot.lessons import Curriculum
 from storage.classes import save_class
 from storage.db import Database
@@ -35,9 +35,19 @@ async def seeded(database: Database, curriculum: Curriculum, config: Config) -> 
     return database
 
 
+WARDS = [
+    Choice(id="ninh-kieu", vi="Phường Ninh Kiều"),
+    Choice(id="cai-khe", vi="Phường Cái Khế"),
+    Choice(id="o-mon", vi="Phường Ô Môn"),
+    Choice(id="khac", vi="Nơi khác", en="Somewhere else"),
+]
+
+
 @pytest.fixture
 def web_config(config: Config) -> Config:
+    """The shipped settings with a short ward list of known names, and a bot's username."""
     config.telegram.username = "hocso_test_bot"
+    config.areas.wards = list(WARDS)
     return config
 
 

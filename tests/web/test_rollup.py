@@ -21,7 +21,7 @@ from web.site import course_of
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 
 
-async def _agree_with_the_report(db: Database, curriculum) -> None:  # noqa: ANN001
+async def _agree_with_the_report(db: Database, curriculum) -> None:
     first = curriculum.modules[0]
     labels = Labels(first_lesson=first.lessons[0].id, first_module=first.id)
     report = await build_report(db, *EVER, labels=labels)

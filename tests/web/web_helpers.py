@@ -36,19 +36,19 @@ PASSWORD = "a-long-enough-password"
 SECRET = "test-secret-of-sufficient-length"
 
 
-def ev(kind: str, user: str, at: int, **data: object):  # noqa: ANN201
+def ev(kind: str, user: str, at: int, **data: object):
     raw = {"id": uuid.uuid4().hex, "type": kind, "user": user, "at": str(at)}
     return parse(json.dumps(raw | {k: str(v) for k, v in data.items()}))
 
 
-def profile(user: str, at: int, area: str, class_code: str = ""):  # noqa: ANN201
+def profile(user: str, at: int, area: str, class_code: str = ""):
     return ev(
         "learner", user, at, consent_at=at, lang="vi", area=area, age="25-39",
         class_code=class_code,
     )  # fmt: skip
 
 
-def done(user: str, at: int, lesson: str, passed: int = 1):  # noqa: ANN201
+def done(user: str, at: int, lesson: str, passed: int = 1):
     module = "m2" if lesson == "l3" else "m1"
     return ev(
         "completion", user, at, lesson=lesson, version=1, module=module, score=passed,
@@ -56,7 +56,7 @@ def done(user: str, at: int, lesson: str, passed: int = 1):  # noqa: ANN201
     )  # fmt: skip
 
 
-def answer(user: str, at: int, question: str, correct: int, choice: int | None = None):  # noqa: ANN201
+def answer(user: str, at: int, question: str, correct: int, choice: int | None = None):
     extra = {} if choice is None else {"choice": choice}
     return ev(
         "answer", user, at, lesson="l1", version=1, question=question, correct=correct,
@@ -64,7 +64,7 @@ def answer(user: str, at: int, question: str, correct: int, choice: int | None =
     )  # fmt: skip
 
 
-def cert(user: str, at: int, code: str, name: str):  # noqa: ANN201
+def cert(user: str, at: int, code: str, name: str):
     return ev("certificate", user, at, code=code, name=name, date="2026-01-02")
 
 
@@ -116,7 +116,7 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-async def log_in(client: TestClient, username: str, password: str = PASSWORD):  # noqa: ANN201
+async def log_in(client: TestClient, username: str, password: str = PASSWORD):
     page = await client.get("/login")
     token = csrf_of(await page.text())
     return await client.post(

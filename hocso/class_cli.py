@@ -20,10 +20,10 @@ import qrcode
 from PIL import Image, ImageDraw
 from PIL.ImageFont import FreeTypeFont
 
-from bot import report_cli
 from bot.certificate_image import ACCENT, INK, font
 from bot.config import USERNAME, Config, bot_username
-from bot.engine import CLASS_CODE
+from bot.onboarding import CLASS_CODE
+from hocso import report_cli
 from storage.classes import save_class
 from storage.db import Database
 from storage.models import Class

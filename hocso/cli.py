@@ -5,9 +5,9 @@ Usage:
     hocso run [--only SERVICE]  serve Telegram learners and store reports (bot, reporter, all)
     hocso lessons check [PATH]  check lesson files; one line per problem
     hocso db upgrade | report | certificate verify CODE | certificate export
-                                reporting, see bot/report_cli.py and `hocso report --help`
+                                reporting, see hocso/report_cli.py and `hocso report --help`
     hocso class add CODE --name NAME | class list
-                                facilitators' classes, their links and QR codes: bot/class_cli.py
+                                facilitators' classes, their links and QR codes: hocso/class_cli.py
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import class_cli, report_cli
-from bot.app import open_app
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
 from bot.lessons import LessonError, load_curriculum
+from hocso import class_cli, report_cli
+from hocso.app import ServiceError, open_app
 from web import cli as web_cli
 
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "chat":
             asyncio.run(chat_in_terminal(config, args.user))
         elif args.command == "run":
-            from bot.run import run_command
+            from hocso.run import run_command
 
             return run_command(config, args.only)
         elif args.command in ("db", "report", "certificate"):
@@ -61,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command in web_cli.COMMANDS:
             return web_cli.run_command(args, config)
     except ConfigError as exc:
-        print(f"hocso: bad configuration\n{exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"hocso: bad configuration: {line}", file=sys.stderr)
+        return 2
+    except ServiceError as exc:
+        print(f"hocso: {exc}", file=sys.stderr)
         return 2
     except LessonError as exc:
         print(f"hocso: the lessons have problems\n{exc}", file=sys.stderr)
@@ -95,7 +99,7 @@ def check_lessons(path: Path) -> int:
     return 0
 
 
-async def chat_in_terminal(config, user: str) -> None:  # noqa: ANN001
+async def chat_in_terminal(config: Config, user: str) -> None:
     from handlers.console import run_console
     from storage.reporter import background_reporter
 

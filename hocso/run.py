@@ -9,20 +9,17 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from bot.app import App, open_app
 from bot.config import Config
+from handlers import CannotServe
+from hocso.app import App, ServiceError, open_app
 
 log = logging.getLogger(__name__)
 
 
-class ServiceError(Exception):
-    """A service cannot run, for a reason the operator can fix (said in one line)."""
-
-
-Service = Callable[[App, asyncio.Event], Awaitable[None]]
-CHOICES = ("all", "bot", "reporter")
+Service = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def services(config: Config, only: str) -> dict[str, Service]:
@@ -30,16 +27,31 @@ def services(config: Config, only: str) -> dict[str, Service]:
     chosen: dict[str, Service] = {}
     if only in ("all", "bot"):
         # Imported here: the engine and `hocso chat` do not need Telegram's library.
-        from handlers.telegram import serve, token_problem
+        from handlers.telegram import token_problem
 
         if problem := token_problem(config.telegram.token):
             raise ServiceError(problem)
-        chosen["bot"] = serve
+        chosen["bot"] = telegram
     if only in ("all", "reporter"):
         if only == "reporter" and not config.redis.url:
             raise ServiceError("the reporter alone needs REDIS_URL: the outboxes it drains")
         chosen["reporter"] = report
     return chosen
+
+
+async def telegram(app: App, stop: asyncio.Event) -> None:
+    """Serve Telegram learners (handlers/telegram.py): long polling, or a webhook."""
+    from handlers.telegram import TelegramAdapter
+    from handlers.webhook import redis_check
+
+    checks = {"redis": redis_check(app.redis)}  # what the webhook's /health reports
+    adapter = TelegramAdapter(
+        app.config.telegram, app.engine.handle, app.redis, app.keys, checks=checks
+    )
+    try:
+        await adapter.serve(stop)
+    except CannotServe as exc:
+        raise ServiceError(str(exc)) from exc
 
 
 async def report(app: App, stop: asyncio.Event) -> None:

@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.cli import main
+from hocso.cli import main
 from storage.db import Database
 from storage.ingest import parse, write_batch
 
@@ -24,8 +24,8 @@ LINK = "https://t.me/hocso_cantho_bot?start=LOP-1A"
 Run = Callable[..., tuple[int, str, str]]
 
 
-def _cli(monkeypatch, capsys, tmp_path: Path, db_url: str = "") -> Run:  # noqa: ANN001
-    monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "config.yaml"))
+def _cli(monkeypatch, capsys, tmp_path: Path, db_url: str = "") -> Run:
+    monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "tests" / "fixtures" / "config.yaml"))
     monkeypatch.setenv("HOCSO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
     if db_url:
@@ -42,7 +42,7 @@ def _cli(monkeypatch, capsys, tmp_path: Path, db_url: str = "") -> Run:  # noqa:
 
 
 @pytest.fixture
-def hocso(monkeypatch, capsys, tmp_path, db_url) -> Run:  # noqa: ANN001
+def hocso(monkeypatch, capsys, tmp_path, db_url) -> Run:
     """`hocso ...` on this test's own database, migrated as an official would."""
     run = _cli(monkeypatch, capsys, tmp_path, db_url)
     assert run("db", "upgrade")[0] == 0

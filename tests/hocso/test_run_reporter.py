@@ -36,7 +36,7 @@ async def test_reporter_process_stores_completions_and_stops_on_sigterm(redis, k
         "DATABASE_URL": db_url,
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", "--only", "reporter", cwd=ROOT, env=env,
+        sys.executable, "-m", "hocso.cli", "run", "--only", "reporter", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     database = Database(db_url)

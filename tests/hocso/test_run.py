@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fake_bot_api import TOKEN, message_update
 
-from bot.cli import main
+from hocso.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +54,7 @@ async def test_run_serves_learners_and_stops_cleanly_on_sigterm(api, keys) -> No
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "hocso.cli",
         "run",
         cwd=ROOT,
         env=env,

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from hocso.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def hocso(monkeypatch, capsys, tmp_path, db_url):  # noqa: ANN001, ANN201
+def hocso(monkeypatch, capsys, tmp_path, db_url):
     monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "config.yaml"))
     monkeypatch.setenv("HOCSO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DATABASE_URL", db_url)

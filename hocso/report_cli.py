@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.certificate import normalize_code, show_code
 from bot.config import Config
+from hocso.app import safe_url
 from storage.db import Database, SchemaMissing, database_url
 from storage.reports import Labels, Report, Table, build_report, certificates
 
@@ -93,7 +94,7 @@ def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) ->
 async def _run(database: Database, args: argparse.Namespace, config: Config) -> int:
     if args.command == "db":
         await database.upgrade()
-        print(f"the reporting database is up to date ({_safe(database.url)})")
+        print(f"the reporting database is up to date ({safe_url(database.url)})")
         return 0
     if args.command == "report":
         return await report(database, config, args)
@@ -244,11 +245,3 @@ def _numeric(text: str) -> bool:
 def _no_formula(text: str) -> str:
     """A learner-typed name must not run as a formula when the CSV opens in a spreadsheet."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url

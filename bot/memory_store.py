@@ -1,0 +1,38 @@
+"""A learner store kept in this process: for engine tests and tools that need no Redis.
+
+It keeps the same promises as the Redis store (storage/state.py): a write applies only if
+the version is unchanged, and a learner's state and its events are written together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self.learners: dict[str, dict[str, str]] = {}
+        self.versions: dict[str, int] = {}
+        self.events: list[dict[str, str]] = []  # the outbox, in the order written
+
+    async def load(self, key: str) -> tuple[dict[str, str], int]:
+        return dict(self.learners.get(key, {})), self.versions.get(key, 0)
+
+    async def save(
+        self,
+        key: str,
+        version: int,
+        old: Mapping[str, str],
+        new: Mapping[str, str] | None,
+        events: Sequence[Mapping[str, str]] = (),
+    ) -> bool:
+        if self.versions.get(key, 0) != version:
+            return False
+        if new is None:
+            self.learners.pop(key, None)
+            self.versions.pop(key, None)
+        else:
+            self.learners[key] = dict(new)
+            self.versions[key] = version + 1
+        self.events += [dict(e) for e in events]
+        return True

@@ -1,0 +1,78 @@
+"""Each update processed once, on every platform.
+
+Platforms deliver an update again when a delivery failed or was not acknowledged in time.
+An update is held as "busy" while a worker processes it, for `busy_for` seconds (so if that
+worker dies, a later re-delivery runs), then as "done" for `seen_for` seconds (longer than
+the platform re-delivers). Without Redis an update is processed anyway: the engine then
+answers the learner "busy, try again", which is kinder than silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+BUSY, DONE = "busy", "done"
+BUSY_FOR = 60  # seconds an update in progress is held
+SEEN_FOR = 86400  # seconds a finished update is remembered (Telegram re-delivers for a day)
+
+
+class Dedupe:
+    """`key(update_id)` names the Redis key of one update of one bot on one platform.
+
+    `single_consumer`: only this process receives the bot's updates (long polling), so an
+    update held busy was left by our own dead predecessor and runs again at once. With a
+    webhook, several workers receive them: one held busy may be in progress elsewhere.
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        key: Callable[[int | str], str],
+        single_consumer: bool,
+        busy_for: int = BUSY_FOR,
+        seen_for: int = SEEN_FOR,
+    ) -> None:
+        self.redis = redis
+        self.key = key
+        self.single_consumer = single_consumer
+        self.busy_for = busy_for
+        self.seen_for = seen_for
+
+    async def claim(self, update_id: int | str) -> bool:
+        """Mark the update busy; False when it must be skipped (done, or busy elsewhere)."""
+        try:
+            held = await self.redis.set(
+                self.key(update_id), BUSY, nx=True, ex=self.busy_for, get=True
+            )
+        except (RedisError, OSError) as exc:
+            log.warning("could not check update %s for repeats: %s", update_id, exc)
+            return True
+        held = _text(held)
+        if held == DONE or (held == BUSY and not self.single_consumer):
+            log.info("update %s seen before: skipped", update_id)
+            return False
+        return True
+
+    async def finish(self, update_id: int | str) -> None:
+        """The update is processed: remember it as done."""
+        try:
+            await self.redis.set(self.key(update_id), DONE, ex=self.seen_for)
+        except (RedisError, OSError) as exc:  # the busy mark still expires
+            log.warning("could not mark update %s done: %s", update_id, exc)
+
+    async def in_progress(self, update_id: int | str) -> bool:
+        """Held busy (perhaps by another worker) right now; ask the platform to retry later."""
+        try:
+            return _text(await self.redis.get(self.key(update_id))) == BUSY
+        except (RedisError, OSError):
+            return False  # processing will answer "busy" to the learner if Redis is down
+
+
+def _text(value: bytes | str | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value

@@ -1,0 +1,89 @@
+"""Flood limits for messages the tutor pushes (reminders, class announcements), shared by every
+process of the fleet through Redis.
+
+Telegram asks bots to keep *bulk* notifications to about 30 messages a second for the whole
+bot, 1 a second to one chat and 20 a minute to one group, and answers 429 with `retry_after`
+when they do not. Replies to what a learner just did are not bulk and never wait here (a
+learner would feel every reminder queued ahead of their answer); only pushed messages do.
+
+    limits = PushLimits.for_redis(url, prefix, rate=30)
+    await limits.wait(chat="tg:123", group=False)   # returns when this message may go
+    ...send...
+    await limits.pause(retry_after)                 # after a 429: every process waits
+
+The counting is the `limits` library's moving window (a Lua script on Redis, so all processes
+share one budget; in memory for the embedded single-process mode); the fleet-wide pause is one
+Redis key that expires by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage, RedisClusterStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import Redis
+
+PER_CHAT = RateLimitItemPerSecond(1)
+PER_GROUP = RateLimitItemPerMinute(20)
+SHORTEST_WAIT = 0.005  # seconds: never spin
+
+
+class PushLimits:
+    def __init__(
+        self,
+        storage: Storage,
+        redis: Redis,
+        prefix: str,
+        rate: int = 30,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.limiter = MovingWindowRateLimiter(storage)
+        self.redis = redis
+        self.fleet: RateLimitItem = RateLimitItemPerSecond(rate)
+        self.prefix = prefix
+        self.paused_key = f"{prefix}:push:paused"  # see storage/keys.py
+        self.clock = clock
+
+    @classmethod
+    def for_redis(cls, redis: Redis, url: str, prefix: str, rate: int = 30) -> PushLimits:
+        """Limits shared through the Redis at `url` (`redis+cluster://` for a cluster); in
+        process memory when there is no URL (the embedded, single-process mode)."""
+        storage: Storage
+        key_prefix = f"{prefix}:push:lim"
+        if not url:
+            storage = MemoryStorage()
+        elif url.startswith("redis+cluster://"):
+            storage = RedisClusterStorage(
+                f"async+{url}", implementation="redispy", key_prefix=key_prefix
+            )
+        else:
+            storage = RedisStorage(f"async+{url}", implementation="redispy", key_prefix=key_prefix)
+        return cls(storage, redis, prefix, rate)
+
+    async def wait(self, chat: str, group: bool = False) -> None:
+        """Wait until one more pushed message to `chat` keeps every limit."""
+        await self._wait_unpaused()
+        await self._take(PER_GROUP if group else PER_CHAT, chat)
+        await self._take(self.fleet, "fleet")
+
+    async def pause(self, seconds: float) -> None:
+        """Telegram said 429: no process pushes anything for `seconds`."""
+        until = self.clock() + seconds
+        await self.redis.set(self.paused_key, f"{until:.3f}", px=max(1, int(seconds * 1000)))
+
+    async def paused_for(self) -> float:
+        raw = await self.redis.get(self.paused_key)
+        return max(0.0, float(raw) - self.clock()) if raw else 0.0
+
+    async def _wait_unpaused(self) -> None:
+        while (left := await self.paused_for()) > 0:
+            await asyncio.sleep(left)
+
+    async def _take(self, item: RateLimitItem, who: str) -> None:
+        while not await self.limiter.hit(item, who):
+            stats = await self.limiter.get_window_stats(item, who)
+            await asyncio.sleep(max(SHORTEST_WAIT, stats.reset_time - time.time()))

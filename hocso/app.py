@@ -1,0 +1,91 @@
+"""Wiring in one place: config -> lessons -> Redis -> engine -> an adapter."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ConstantBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+
+from bot.config import Config, RedisSettings
+from bot.engine import Engine
+from bot.lessons import Curriculum, load_curriculum
+from storage.db import Database, database_url
+from storage.embedded import open_embedded, save_snapshot
+from storage.keys import Keys
+from storage.state import StateStore
+
+STARTUP_PING = 5.0  # seconds Redis has to answer at start-up
+
+
+class ServiceError(Exception):
+    """hocso cannot start or run, for a reason the operator can fix (said in one line)."""
+
+
+@dataclass
+class App:
+    config: Config
+    curriculum: Curriculum
+    redis: Redis
+    keys: Keys
+    engine: Engine
+    database: Database  # the reporting database (connects on first use)
+
+
+@asynccontextmanager
+async def open_app(config: Config, curriculum: Curriculum | None = None) -> AsyncIterator[App]:
+    """Build the whole machine; with no REDIS_URL, an embedded Redis kept in data_dir."""
+    curriculum = curriculum or load_curriculum(config.lessons_dir)
+    keys = Keys(config.redis.prefix, config.redis.shards)
+    snapshot = config.data_dir / "console-state.json"
+    embedded = not config.redis.url
+    redis = await open_embedded(snapshot) if embedded else redis_client(config.redis)
+    if not embedded:
+        await _reachable(redis, config.redis.url)
+    engine = Engine(StateStore(redis, keys), curriculum, config)
+    database = Database(database_url(config.database.url, config.data_dir))
+    try:
+        yield App(config, curriculum, redis, keys, engine, database)
+    finally:
+        await database.dispose()
+        if embedded:
+            await save_snapshot(redis, snapshot, keys.prefix)
+        await redis.aclose()
+
+
+def redis_client(settings: RedisSettings) -> Redis:
+    """A Redis client that gives up in time: a hanging Redis makes learners wait
+    `timeout` seconds for "busy", not forever. A dropped connection (Redis restarted) is
+    retried once; a timeout is not, as waiting again would double the wait. Retrying a
+    state write is safe: its version check refuses a write that already happened."""
+    return Redis.from_url(
+        settings.url,
+        socket_connect_timeout=settings.connect_timeout,
+        socket_timeout=settings.timeout,
+        retry=Retry(ConstantBackoff(0.1), 1, supported_errors=(RedisConnectionError,)),
+    )
+
+
+async def _reachable(redis: Redis, url: str) -> None:
+    """Refuse to start on a Redis that does not answer: every learner would get "busy"."""
+    try:
+        async with asyncio.timeout(STARTUP_PING):
+            await redis.ping()
+    except (RedisError, OSError, TimeoutError) as exc:
+        await redis.aclose()
+        reason = str(exc).splitlines()[0] if str(exc) else f"no answer in {STARTUP_PING:g}s"
+        raise ServiceError(f"cannot reach Redis at {safe_url(url)}: {reason}") from exc
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return url

@@ -1,0 +1,41 @@
+"""Update de-duplication, for every platform: each update processed once, a dead worker's
+update taken again, and no update lost when Redis is away."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from handlers.dedupe import Dedupe
+from storage.keys import Keys
+
+
+def dedupe(redis: Redis, keys: Keys, single_consumer: bool = False) -> Dedupe:
+    return Dedupe(redis, lambda update_id: f"{keys.prefix}:upd:test:{update_id}", single_consumer)
+
+
+async def test_an_update_is_processed_once_and_skipped_when_delivered_again(redis, keys) -> None:
+    workers = dedupe(redis, keys)
+    assert await workers.claim(1)
+    assert await workers.in_progress(1)
+    assert not await workers.claim(1)  # another worker got it while the first is on it
+    await workers.finish(1)
+    assert not await workers.in_progress(1)
+    assert not await workers.claim(1)  # re-delivered after it was done
+    assert await workers.claim(2)  # other updates are not affected
+
+
+async def test_a_single_consumer_takes_again_what_its_dead_predecessor_held(redis, keys) -> None:
+    assert await dedupe(redis, keys, single_consumer=True).claim(7)  # then the process died
+    restarted = dedupe(redis, keys, single_consumer=True)
+    assert await restarted.claim(7)
+    await restarted.finish(7)
+    assert not await restarted.claim(7)
+
+
+async def test_without_redis_updates_are_still_processed(keys) -> None:
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    gone = dedupe(dead, keys)
+    assert await gone.claim(3)  # the engine will answer "busy"; silence would be worse
+    assert not await gone.in_progress(3)
+    await gone.finish(3)  # logged, not raised
+    await dead.aclose()
