@@ -169,7 +169,14 @@ def show(turn: Turn, _: object = None) -> None:
     if menu.certificate_earned(turn):
         return ask_name(turn)
     finished, total = menu.core_progress(turn)
-    turn.say(turn.t("cert_not_yet", done=finished, total=total))
+    lines = [turn.t("cert_not_yet", done=finished, total=total), ""]
+    done = set(turn.learner.done)
+    for module in (m for m in turn.curriculum.modules if m.info.core):
+        title = module.info.title.get(turn.lang)
+        left = sum(lesson.id not in done for lesson in module.lessons)
+        key = "cert_topic_left" if left else "cert_topic_done"
+        lines.append(turn.t(key, title=title, left=left))
+    turn.say("\n".join(lines))
     menu.show_menu(turn)
 
 

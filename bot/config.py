@@ -44,6 +44,12 @@ class Choice(Section):
 OTHER_AREA = Choice(id="khac", vi="Nơi khác", en="Somewhere else")
 
 
+class AgeBand(Choice):
+    """An age band, and how the tutor addresses learners in it ("bạn", "bác")."""
+
+    you: Annotated[str, Field(max_length=20)] = ""
+
+
 class Areas(Section):
     """Where learners live. Local government has two levels: the province (or city) and its
     wards/communes. Name the province (by code or name) and its official wards and communes come
@@ -187,7 +193,13 @@ class Config(Section):
     certificate: CertificateSettings = CertificateSettings()
     web: WebSettings = WebSettings()
     areas: Areas = Areas()
-    age_bands: list[Choice] = []
+    age_bands: list[AgeBand] = []
+    # How the tutor addresses a learner whose age band has no `you`, or is not known.
+    address: Annotated[str, Field(min_length=1, max_length=20)] = "bác"
+
+    def address_for(self, band: str) -> str:
+        found = next((b for b in self.age_bands if b.id == band and b.you), None)
+        return found.you if found else self.address
 
     @field_validator("timezone")
     @classmethod

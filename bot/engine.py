@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
+from bot import understand
 from bot.config import Config
 from bot.events import Event, Reply
 from bot.features import all_routes
@@ -24,11 +25,13 @@ from bot.payloads import parse
 from bot.router import Route, Router, Routes
 from bot.store import LearnerStore, StorageUnavailable
 from bot.texts import t
-from bot.turn import Turn
+from bot.turn import ClassLookup, Turn
 
 log = logging.getLogger(__name__)
 
 MAX_TRIES = 5
+CLASS_LOOKUP_WITHIN = 2.0  # seconds
+AWAY_DAYS = 2  # a learner back after this many days is told where they are
 
 
 class Engine:
@@ -39,8 +42,11 @@ class Engine:
         config: Config,
         clock: Callable[[], float] = time.time,
         routers: tuple[Router, ...] = (),
+        classes: ClassLookup | None = None,
     ) -> None:
-        """`routers`: features beyond the shipped ones (bot/features.py)."""
+        """`routers`: features beyond the shipped ones (bot/features.py); `classes`: finds
+        a class's name and facilitator for a learner who joins it."""
+        self.classes = classes
         self.routes: Routes = all_routes(*routers)
         self.store = store
         self.curriculum = curriculum
@@ -57,6 +63,7 @@ class Engine:
         """Decide and store one learner action; never raises to the adapter."""
         lang = "vi"
         try:
+            class_info = await self._class_info(event)
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
                 learner = from_fields(event.user, fields)
@@ -66,6 +73,7 @@ class Engine:
                 turn = Turn(
                     event, copy(learner), self.curriculum, self.config, now, today, self.routes
                 )
+                turn.class_info = class_info
                 route(turn)
                 new = None if turn.erase else to_fields(turn.learner)
                 unchanged = new == fields and not turn.outcome.events
@@ -83,6 +91,18 @@ class Engine:
         except Exception:
             log.exception("failed to handle %r", event)
             return [Reply(t(lang, "oops"))]
+
+    async def _class_info(self, event: Event) -> tuple[str, str] | None:
+        """A class link (`/start CODE`): its name and facilitator, when they can be had
+        quickly; the learner joins by the code alone otherwise."""
+        code = event.text.strip().upper()
+        if not self.classes or event.command != "start" or not code or len(code) > 32:
+            return None
+        try:
+            return await asyncio.wait_for(self.classes(code), CLASS_LOOKUP_WITHIN)
+        except Exception as exc:  # noqa: BLE001  (reports down or slow: joining still works)
+            log.warning("class %s not looked up: %r", code, exc)
+            return None
 
 
 def route(turn: Turn) -> None:
@@ -104,23 +124,29 @@ def route(turn: Turn) -> None:
     if learner.paused and event.command != "stop":
         learner.paused = False
         turn.emit("resumed")
+    if learner.consent_at and learner.seen != turn.today:
+        away = turn.today - learner.seen if learner.seen else 0
+        learner.seen = turn.today  # once a day: a small write, to greet whoever comes back
+        if away >= AWAY_DAYS and event.command != "start" and "returning" in routes.pushes:
+            routes.pushes["returning"].handler(turn)
     if event.kind == "command":
         found = routes.commands.get(event.command)
         return _run(turn, found) if found else _not_understood(turn)
     if event.kind == "button":
         tap = parse(event.payload)
         found = routes.buttons.get(type(tap)) if tap else None
-        return _run(turn, found, tap) if found else turn.notice("stale_button")
+        return _run(turn, found, tap) if found else _stale(turn)
     if event.kind == "text":
-        found = routes.texts.get(learner.stage)
-        return found.handler(turn, event.text) if found else _not_understood(turn)
+        return _on_text(turn, event.text)
+    # A voice note, a photo, a sticker: a kind word, and the step again so nothing is lost.
     turn.say(turn.t("only_text"))
+    turn.reshow()
 
 
 def _run(turn: Turn, route: Route, *args: object) -> None:
     stage = turn.learner.stage
     if route.stages and stage not in route.stages:
-        return turn.notice("stale_button")
+        return _stale(turn)
     if not route.stages and not route.anywhere:
         if stage in st.ONBOARDING:
             return turn.reshow()  # the onboarding question comes first
@@ -129,13 +155,53 @@ def _run(turn: Turn, route: Route, *args: object) -> None:
     route.handler(turn, *args)
 
 
+def _on_text(turn: Turn, text: str) -> None:
+    """Typed text: the stage's own reading if it comes first (a typed answer), else the
+    button on screen it names, a common word, the stage's reading, or "not understood"."""
+    found = turn.routes.texts.get(turn.learner.stage)
+    if found and found.first and found.handler(turn, text) is not False:
+        return
+    button = understand.match_button(text, understand.current_buttons(turn))
+    tap = parse(button.payload) if button else None
+    route = turn.routes.buttons.get(type(tap)) if tap else None
+    if route:
+        return _run(turn, route, tap)
+    wish = understand.intent(text)
+    if wish and turn.learner.stage not in st.ONBOARDING:
+        return _on_intent(turn, wish)
+    if found and not found.first and found.handler(turn, text) is not False:
+        return
+    _not_understood(turn)
+
+
+def _on_intent(turn: Turn, wish: str) -> None:
+    """A common word typed where no button means it."""
+    learner = turn.learner
+    if learner.stage in st.DETOURS:
+        st.come_back(learner)
+    if wish == "menu":
+        turn.routes.commands["menu"].handler(turn)
+        return
+    if wish == "relearn" and learner.stage == Stage.LESSON:
+        turn.routes.commands["restart"].handler(turn)
+        return
+    if wish in ("help", "next", "relearn"):
+        turn.say(turn.t(f"hint_{wish}"))
+    turn.reshow()
+
+
+def _stale(turn: Turn) -> None:
+    """A button from an older message: a short note, and what the learner is asked now
+    (with buttons that work), so an old keyboard is never a dead end."""
+    turn.notice("stale_button")
+    turn.reshow()
+
+
 def _not_understood(turn: Turn) -> None:
     if turn.learner.stage in st.ONBOARDING:
         return turn.reshow()
-    if turn.learner.stage in st.DETOURS:
-        st.come_back(turn.learner)
     turn.say(turn.t("not_understood"))
-    turn.reshow()
+    turn.reshow()  # the step again, with its buttons: never a dead end
 
 
 def _new_learner(turn: Turn) -> None:
@@ -143,7 +209,8 @@ def _new_learner(turn: Turn) -> None:
     tap = parse(turn.event.payload) if turn.event.kind == "button" else None
     found = turn.routes.buttons.get(type(tap)) if tap else None
     if found and Stage.NEW in found.stages:
-        return found.handler(turn, tap)
+        found.handler(turn, tap)
+        return
     turn.reshow()
 
 

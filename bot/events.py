@@ -27,6 +27,7 @@ class Event:
     chat: str = ""  # where to answer; defaults to the user's private chat
     group: bool = False
     name: str = ""  # display name as the platform gives it (used for certificates only)
+    lang: str = ""  # the language the learner's app is set to ("vi", "en-US"), if known
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,19 @@ class Media:
 @dataclass(frozen=True)
 class Reply:
     """One message to show. `buttons` are rows; `replace` asks the adapter to edit the
-    message whose button was tapped instead of sending a new one (so old buttons vanish);
-    a `notice` is a short note about a tap (a toast where the platform has one)."""
+    message whose button was tapped instead of sending a new one (so old buttons vanish;
+    with no text it only takes the tapped message's buttons away, and shows nothing new);
+    a `notice` is a short note about a tap (a toast where the platform has one); `free_text`
+    says the learner is asked to type an answer, so an adapter that maps typed digits to
+    buttons sends them as text instead (the engine still reads "1" as the first button when it
+    is not an answer)."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     media: Media | None = None
     replace: bool = False
     notice: bool = False
+    free_text: bool = False
 
 
 @dataclass

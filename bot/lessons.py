@@ -95,6 +95,16 @@ class Card(Model):
     image: str | None = None
     image_alt: FeedbackText | None = None  # describes the picture, or the slot still to fill
     audio: str | None = None
+    join: bool = False  # shown in one message with the card before it (no picture or sound)
+
+    @model_validator(mode="after")
+    def _join_without_media(self) -> Card:
+        if self.join and (self.image or self.audio):
+            raise ValueError(
+                "a card with a picture or sound cannot `join` the one before"
+                " | remove `join: true`, or move the picture to a card of its own"
+            )
+        return self
 
 
 class Option(Model):
@@ -149,6 +159,7 @@ class Accepted(Model):
 class Typed(_Question):
     type: Literal["typed"]
     accept: Accepted
+    hint: FeedbackText | None = None  # shown on "💡 Gợi ý"; without it, the answer's first letters
 
 
 Question = SingleChoice | TrueFalse | Typed

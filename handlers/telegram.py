@@ -80,6 +80,7 @@ def message_event(message: Message, bot_username: str) -> Event | None:
         chat=str(message.chat.id),
         group=message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
         name=user.first_name or "",
+        lang=user.language_code or "",
     )
     text = message.text
     if message.forward_origin is not None or not text:
@@ -190,6 +191,7 @@ class TelegramAdapter:
             chat=str(chat.id),
             group=chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
             name=query.from_user.first_name or "",
+            lang=query.from_user.language_code or "",
         )
         # The engine decides in milliseconds; its toast (a notice) rides on the answer. If
         # storage is slow, the spinner stops anyway and the decision is shown when ready.

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -16,6 +17,7 @@ from redis.exceptions import RedisError
 from bot.config import Config, RedisSettings
 from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
+from storage.classes import find_class
 from storage.db import Database, database_url
 from storage.embedded import open_embedded, save_snapshot
 from storage.keys import Keys
@@ -48,8 +50,9 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     redis = await open_embedded(snapshot) if embedded else redis_client(config.redis)
     if not embedded:
         await _reachable(redis, config.redis.url)
-    engine = Engine(StateStore(redis, keys), curriculum, config)
     database = Database(database_url(config.database.url, config.data_dir))
+    classes = partial(find_class, database)  # names the class a learner joins
+    engine = Engine(StateStore(redis, keys), curriculum, config, classes=classes)
     try:
         yield App(config, curriculum, redis, keys, engine, database)
     finally:

@@ -1,7 +1,7 @@
 """The `hocso` command.
 
 Usage:
-    hocso chat                  talk to the tutor in this terminal
+    hocso chat [--script FILE]  talk to the tutor in this terminal (or replay a learner's lines)
     hocso run [--only SERVICE]  serve Telegram learners and store reports (bot, reporter, all)
     hocso lessons check [PATH]  check lesson files; one line per problem
     hocso db upgrade | report | certificate verify CODE | certificate export
@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     chat = commands.add_parser("chat", help="talk to the tutor in this terminal")
     chat.add_argument("--user", default="local", help="learner name for this terminal")
+    chat.add_argument("--script", type=Path, help="replay a learner's lines from FILE")
     run = commands.add_parser(
         "run", help="serve Telegram learners and store reports, until SIGINT/SIGTERM"
     )
@@ -49,7 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "lessons":
             return check_lessons(args.path or config.lessons_dir)
         if args.command == "chat":
-            asyncio.run(chat_in_terminal(config, args.user))
+            if args.script and not args.script.is_file():
+                print(f"hocso: no script file {args.script}", file=sys.stderr)
+                return 2
+            asyncio.run(chat_in_terminal(config, args.user, args.script))
         elif args.command == "run":
             from hocso.run import run_command
 
@@ -99,8 +103,8 @@ def check_lessons(path: Path) -> int:
     return 0
 
 
-async def chat_in_terminal(config: Config, user: str) -> None:
-    from handlers.console import run_console
+async def chat_in_terminal(config: Config, user: str, script: Path | None = None) -> None:
+    from handlers.console import run_console, run_script
     from storage.reporter import background_reporter
 
     # Reports from this terminal reach the database too (SQLite in data_dir by default).
@@ -108,6 +112,8 @@ async def chat_in_terminal(config: Config, user: str) -> None:
         open_app(config) as app,
         background_reporter(app.redis, app.keys, app.database),
     ):
+        if script:
+            return await run_script(app.engine.handle, f"console:{user}", script)
         await run_console(app.engine.handle, f"console:{user}")
 
 

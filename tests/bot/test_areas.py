@@ -104,9 +104,13 @@ async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:
 
 
 async def at_the_ward_question(chat) -> None:
+    """Consent, then the first lesson passed: the optional ward question comes next."""
     await chat.send("/start")
     await chat.tap("Đồng ý")
-    await chat.tap("Tiếng Việt")
+    await chat.tap("Tiếp tục")
+    await chat.tap("Đúng rồi")
+    await chat.tap("Đúng")
+    assert "Giúp phường/xã" in chat.text
 
 
 async def test_typing_a_ward_without_accents_saves_its_official_code(official_chat, redis, keys):

@@ -85,6 +85,10 @@ async def test_no_certificate_before_the_core_modules_are_done(player, engine, c
     await player.onboard("tg:3")
     replies = await engine.handle(Event(user="tg:3", kind="command", command="certificate"))
     assert "0/1" in replies[0].text
+    assert "▫️ Điện thoại: còn 2 bài" in replies[0].text  # each core topic, and what is left
+    await player.lesson("tg:3", "l1")
+    replies = await engine.handle(Event(user="tg:3", kind="command", command="certificate"))
+    assert "▫️ Điện thoại: còn 1 bài" in replies[0].text
     assert not list(tmp_path.glob("certificates/*"))
 
 
@@ -149,3 +153,33 @@ def test_names_are_cleaned_before_printing():
     for bad in ("", "12345", "=HYPERLINK(1)", "a" * 61, "Lan\x00", "https://x.vn"):
         assert clean_name(bad) in ("", "Lan"), bad
     assert clean_name("Lan\x00") == "Lan"  # a control character is dropped, not refused
+
+
+def overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_the_certificate_prints_every_core_topic_fitted(tmp_path):
+    from datetime import date
+    from pathlib import Path
+
+    from bot.certificate_image import QR_BOX, SIZE, CertificateText, render
+    from bot.lessons import load_curriculum
+
+    course = load_curriculum(Path(__file__).resolve().parents[2] / "lessons")
+    core = tuple(m.info.title.get("vi") for m in course.modules if m.info.core)
+    assert len(core) == 6  # the shipped course's core topics
+    many = (*core, *(f"Chủ đề thêm số {i} với một cái tên khá là dài dòng" for i in range(7)))
+    for topics in (core, many):
+        text = CertificateText("ABCDE-23456", "Lê Thị Sáu", date(2026, 1, 1), "X", "", topics, "x")
+        placed = render(text, tmp_path / "c.png")
+        shown = [p for p in placed if p.text.startswith("• ")]
+        assert [p.text.removeprefix("• ") for p in shown] == list(topics)  # all, in order
+        assert min(p.size for p in shown) >= 20
+        for p in placed:
+            assert p.box[0] > 55 and p.box[2] < SIZE[0] - 55 and p.box[3] < SIZE[1] - 55
+        for p in shown:
+            assert not overlaps(p.box, QR_BOX), p
+            assert not any(overlaps(p.box, q.box) for q in placed if q is not p), p
+        with Image.open(tmp_path / "c.png") as image:
+            assert image.size == SIZE

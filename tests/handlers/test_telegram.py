@@ -75,7 +75,7 @@ async def test_a_double_tapped_answer_counts_once(phone, api, redis: Redis, keys
     assert phone.screen().count("✅ Đúng rồi! Giỏi quá.") == 1
 
 
-async def test_a_stale_button_from_an_old_lesson_changes_nothing(phone, api) -> None:
+async def test_a_stale_button_from_an_old_lesson_shows_the_current_step(phone, api) -> None:
     await phone.onboard()
     await phone.tap("Học tiếp")  # lesson one: its first card waits with "Continue"
     old_card, old_data = phone.message_with("Tiếp tục")
@@ -90,7 +90,12 @@ async def test_a_stale_button_from_an_old_lesson_changes_nothing(phone, api) -> 
     await api.push(stale)
     await phone.bot.settle()
     assert phone.toast(stale["callback_query"]["id"]) == t("vi", "stale_button")
-    assert len(phone.received()) == before  # no message, no edit
+    shown = phone.received()[before:]
+    # The old keyboard goes away and lesson two's card comes again, with a button that works.
+    assert [c.method for c in shown] == ["sendMessage", "editMessageReplyMarkup"]
+    assert "Thẻ hai" in shown[0].text and shown[1].params["message_id"] == str(
+        old_card["message_id"]
+    )
     await phone.tap("Tiếp tục")  # lesson two's card still works
     assert "Gõ chữ không" in phone.screen()
 
@@ -236,11 +241,12 @@ async def test_what_we_do_not_handle_gets_a_kind_answer_or_silence(phone, api) -
         }
     )
     assert phone.received()[before].text == t("vi", "only_text")
+    assert phone.received()[before + 1].text == t("vi", "menu")  # where the learner was
     await phone.write(
         "Xem tin này",
         forward_origin={"type": "hidden_user", "date": 1, "sender_user_name": "Ai đó"},
     )
-    assert phone.received()[before + 1].text == t("vi", "only_text")
+    assert phone.received()[before + 2].text == t("vi", "only_text")
     quiet = len(phone.received())
     edited = message_update(phone.user_id, "sửa lại")
     edited["edited_message"] = edited.pop("message")
@@ -286,8 +292,8 @@ async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
     bot = await start_bot(Engine(store, curriculum, tg_config, clock=clock))
     for user_id in (11, 12):
         learner = make_phone(bot, user_id=user_id)
-        await learner.onboard()
-        await learner.tap("Học tiếp")
+        await learner.write("/start")
+        await learner.tap("Đồng ý")  # the first lesson begins: its card has the picture
 
     photos = api.of("sendPhoto")
     assert len(photos) == 2
