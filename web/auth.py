@@ -242,10 +242,16 @@ def is_loopback(host: str) -> bool:
 
 @web.middleware
 async def https_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Behind an HTTPS proxy on this machine (X-Forwarded-Proto: https from loopback), treat
-    the request as https; on https, every cookie is Secure and browsers are told to stay."""
-    if request.headers.get("X-Forwarded-Proto") == "https" and is_loopback(request.remote or ""):
-        request = request.clone(scheme="https")
+    """Behind a proxy on this machine, take its word for the scheme (X-Forwarded-Proto) and
+    the visitor's address (the last of X-Forwarded-For), so the brake on guessing counts each
+    visitor, not the proxy; on https, every cookie is Secure and browsers are told to stay."""
+    if is_loopback(request.remote or ""):
+        https = request.headers.get("X-Forwarded-Proto") == "https"
+        visitor = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()[:64]
+        if https or visitor:
+            request = request.clone(
+                scheme="https" if https else request.scheme, remote=visitor or request.remote or ""
+            )
     try:
         response = await handler(request)
     except web.HTTPException as exc:

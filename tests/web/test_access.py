@@ -65,6 +65,21 @@ async def test_repeated_failures_make_the_next_try_wait(client):
     assert "Xin chờ" in await response.text()
 
 
+async def test_the_brake_counts_each_visitor_behind_the_proxy(client):
+    guesser = {"X-Forwarded-For": "203.0.113.7"}
+    for n in range(20):  # one address trying many names
+        page = await client.get("/login", headers=guesser)
+        data = {"username": f"name{n}", "password": "guess", "csrf": csrf_of(await page.text())}
+        assert (await client.post("/login", data=data, headers=guesser)).status == 401
+    page = await client.get("/login", headers=guesser)
+    data = {"username": "lan", "password": PASSWORD, "csrf": csrf_of(await page.text())}
+    assert (await client.post("/login", data=data, headers=guesser)).status == 429
+    # Someone else behind the same proxy logs in as usual.
+    other = {"X-Forwarded-For": "198.51.100.20"}
+    response = await client.post("/login", data=data, headers=other, allow_redirects=False)
+    assert response.status == 303
+
+
 def test_throttle_waits_longer_after_each_failure():
     now = [1000.0]
     brake = auth.Throttle(free=3, clock=lambda: now[0])
