@@ -87,6 +87,9 @@ async def overview(request: web.Request) -> web.Response:
     )
 
 
+CHART_BARS = 25
+
+
 @login_required
 async def wards(request: web.Request) -> web.Response:
     v = view_of(request)
@@ -97,15 +100,24 @@ async def wards(request: web.Request) -> web.Response:
     numeric = {c.key for c in grid.columns if c.numeric} - {"share"}
     measure = measure if measure in numeric else "started"
     label = next(c.label for c in grid.columns if c.key == measure)
-    values = grid.numbers(measure)
+    # A province has a hundred wards: the chart draws the table's first ones, in its order.
+    values = grid.numbers(measure)[:CHART_BARS]
     chart = charts.bars(
-        list(zip(grid.texts("ward"), values, strict=True)),
+        list(zip(grid.texts("ward"), values, strict=False)),
         v.t("wards_chart", measure=label),
         v.t("wards_chart", measure=label),
         shown=[number(n, v.lang) for n in values],
     )
+    cut = len(grid.rows) > CHART_BARS
     return await render(
-        request, "wards.html", v=v, info=info, grid=grid, chart=chart, filters=filters_of(v)
+        request,
+        "wards.html",
+        v=v,
+        info=info,
+        grid=grid,
+        chart=chart,
+        chart_note=v.t("chart_first", n=CHART_BARS) if cut else "",
+        filters=filters_of(v),
     )
 
 

@@ -98,6 +98,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "certified_share": ("Tỷ lệ chứng nhận", "Share certified"),
     "wards_chart": ("{measure} theo phường, xã", "{measure} by ward"),
     "sort_by": ("Sắp xếp theo", "Sort by"),
+    "chart_first": (
+        "Biểu đồ vẽ {n} dòng đầu của bảng; bấm tên cột để sắp xếp lại.",
+        "The chart draws the table's first {n} rows; click a column's name to sort.",
+    ),
     # modules
     "modules": ("Chủ đề", "Modules"),
     "module": ("Chủ đề", "Module"),
