@@ -139,8 +139,11 @@ async def questions_grid(v: View, s: AsyncSession) -> tuple[Grid, list[list[Opti
         question = lesson.question(stat.question) if lesson else None
         prompt = question.prompt.get(v.lang) if question else v.t("question_gone")
         found = _options(v, question, stat.options)
-        options.append(found)
         shown = "; ".join(f"{o.label}{' ✓' if o.right else ''}: {o.picked}" for o in found)
+        if found and not any(o.picked for o in found):
+            # Answered before answers carried the option picked: no counts to show.
+            found, shown = [], v.t("options_unknown")
+        options.append(found)
         grid.rows.append(
             [
                 lesson_title(v.site, stat.lesson, v.lang),

@@ -120,6 +120,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "options": ("Các lựa chọn (số lần chọn)", "Options (times picked)"),
     "right_option": ("đáp án đúng", "the right answer"),
     "typed_answer": ("(câu trả lời gõ chữ)", "(typed answer)"),
+    "options_unknown": ("(chưa ghi lại lựa chọn)", "(options not recorded)"),
     "true": ("Đúng", "True"),
     "false": ("Sai", "False"),
     "question_gone": ("(câu hỏi không còn trong bài)", "(question no longer in the lesson)"),

@@ -8,11 +8,13 @@ import csv
 import io
 
 from aiohttp.test_utils import TestClient, TestServer
-from web_helpers import PASSWORD, SECRET, SEED, big_number, log_in, table
+from web_helpers import NOW, PASSWORD, SECRET, SEED, T0, big_number, ev, log_in, table
 
 from storage.ingest import write_batch
 from web import auth
 from web.app import build_app
+from web.rollup import refresh
+from web.site import course_of
 
 
 async def test_overview_shows_the_campaign(client):
@@ -84,6 +86,21 @@ async def test_modules_and_most_missed_questions_with_option_counts(client):
     assert first[:5] == ["Bài một", "Câu hỏi một?", "6", "3", "50,0%"]
     assert "Sai bét: 3" in first[5] and "Đúng rồi ✓: 3" in first[5]
     assert questions[2][:4] == ["Bài một", "Câu hỏi hai?", "5", "1"]
+
+
+async def test_answers_without_the_option_picked_say_so(seeded, config, curriculum, client):
+    """Answers reported by an older tutor carry no option: counts of zero would mislead."""
+    old = [
+        ev("answer", f"tg:old{n}", T0 + n, lesson="l3", version=1, question="q4", correct=0)
+        for n in range(5)
+    ]
+    await write_batch(seeded, old)
+    await refresh(seeded, config.timezone, course_of(curriculum), now=NOW)
+    await log_in(client, "lan")
+    questions = table(await (await client.get("/modules")).text(), "table-questions")
+    assert questions[1][:4] == ["Bài ba", "Câu hỏi bốn?", "5", "5"]
+    assert questions[1][5] == "(chưa ghi lại lựa chọn)"
+    assert "Sai bét: 3" in questions[2][5]  # q1's recorded picks still show
 
 
 async def test_classes_list_and_a_class_page(client):
