@@ -105,6 +105,10 @@ class RedisSettings(Section):
 
 class DatabaseSettings(Section):
     url: str = ""  # empty: a SQLite file in data_dir
+    # Seconds to wait for a connection, and for each statement, before giving up on a
+    # database that is down or stalled (the reporter backs off; `hocso report` says so).
+    connect_timeout: Annotated[float, Field(gt=0, le=300)] = 5.0
+    statement_timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
 
     @field_validator("url")
     @classmethod
@@ -121,6 +125,23 @@ class CampaignSettings(Section):
 
     name: str = "Bình dân học vụ số"
     target: Annotated[int, Field(ge=0)] = 996_000  # certified adults
+
+
+class PrivacySettings(Section):
+    # The secret of the keyed hash (HMAC-SHA256) of a forgotten learner's platform id, kept
+    # 30 days so a late event cannot bring them back. Required with PostgreSQL; the same on
+    # every reporter. Empty with SQLite: one is made and kept beside the database file.
+    erase_key: str = ""
+
+    @field_validator("erase_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError(
+                "erase_key (HOCSO_ERASE_KEY) is too short: use 32 or more random characters, "
+                "e.g. the output of `openssl rand -hex 32`"
+            )
+        return value
 
 
 class CertificateSettings(Section):
@@ -191,6 +212,7 @@ class Config(Section):
     telegram: TelegramSettings = TelegramSettings()
     campaign: CampaignSettings = CampaignSettings()
     certificate: CertificateSettings = CertificateSettings()
+    privacy: PrivacySettings = PrivacySettings()
     web: WebSettings = WebSettings()
     areas: Areas = Areas()
     age_bands: list[AgeBand] = []
@@ -223,6 +245,8 @@ ENV = {
     "HOCSO_REDIS_CONNECT_TIMEOUT": "redis.connect_timeout",
     "HOCSO_REDIS_TIMEOUT": "redis.timeout",
     "DATABASE_URL": "database.url",
+    "HOCSO_DB_CONNECT_TIMEOUT": "database.connect_timeout",
+    "HOCSO_DB_STATEMENT_TIMEOUT": "database.statement_timeout",
     "TELEGRAM_BOT_TOKEN": "telegram.token",
     "TELEGRAM_BOT_USERNAME": "telegram.username",
     "TELEGRAM_BASE_URL": "telegram.base_url",
@@ -233,6 +257,7 @@ ENV = {
     "HOCSO_CAMPAIGN_TARGET": "campaign.target",
     "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
     "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
+    "HOCSO_ERASE_KEY": "privacy.erase_key",
     "HOCSO_WEB_LISTEN": "web.listen",
     "HOCSO_WEB_PORT": "web.port",
     "HOCSO_WEB_SECRET": "web.secret",

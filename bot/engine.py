@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -80,9 +81,7 @@ class Engine:
                 if unchanged or await self.store.save(
                     event.user, version, fields, new, turn.outcome.events
                 ):
-                    for work in turn.after:
-                        await asyncio.to_thread(work)
-                    return turn.outcome.replies
+                    return await _after_saving(turn)
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
             return [Reply(t(lang, "busy"))]
         except StorageUnavailable as exc:
@@ -103,6 +102,20 @@ class Engine:
         except Exception as exc:  # noqa: BLE001  (reports down or slow: joining still works)
             log.warning("class %s not looked up: %r", code, exc)
             return None
+
+
+async def _after_saving(turn: Turn) -> list[Reply]:
+    """Slow work once the state is stored (drawing a certificate), off the event loop. What is
+    stored stays stored: if this fails, the learner gets the replies without their pictures
+    and a short note, never "oops" for an answer that counted."""
+    try:
+        for work in turn.after:
+            await asyncio.to_thread(work)
+    except Exception:
+        log.exception("work after saving failed for %s", turn.event.user)
+        kept = [replace(r, media=None) if r.media else r for r in turn.outcome.replies]
+        return [*kept, Reply(turn.t("after_failed"))]
+    return turn.outcome.replies
 
 
 def route(turn: Turn) -> None:

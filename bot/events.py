@@ -41,6 +41,9 @@ class Media:
     kind: Literal["image", "audio"]
     path: str  # a file on disk; adapters may cache their platform's upload id
     caption: str = ""
+    # Drawn for this message only (a certificate with the learner's name): the adapter sends
+    # it, never caches it, and deletes the file, so no worker keeps a copy to erase later.
+    temporary: bool = False
 
 
 @dataclass(frozen=True)

@@ -351,11 +351,26 @@ def _parse(model: type[Model], data: Any, path: Path, problems: list[Problem]) -
         return None
 
 
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path` (after following `..` and links) lies within `root`."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
 def _check_media(lesson: Lesson, path: Path, problems: list[Problem]) -> None:
+    lessons_dir = path.parent.parent  # a module's folder sits in the lessons directory
     for i, step in enumerate(lesson.steps):
         for name in ("image", "audio"):
             rel = getattr(step, name, None)
-            if rel and not (path.parent / rel).is_file():
+            if rel and not inside(path.parent / rel, lessons_dir):
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"steps[{i}].{name}",
+                        f"{rel!r} is outside the lessons folder",
+                        "put the file beside the lesson and give its name, e.g. hinh.png",
+                    )
+                )
+            elif rel and not (path.parent / rel).is_file():
                 problems.append(
                     Problem(
                         str(path),

@@ -345,6 +345,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Chào cả nhà! 👋 Để học riêng, mời {you} nhắn tin trực tiếp cho mình.",
         "en": "Hello everyone! 👋 To learn, please message me directly.",
     },
+    "after_failed": {
+        "vi": "⚠️ Phần trả lời đã được lưu, nhưng hình chưa gửi được. "
+        "{You} gõ lại lệnh sau ít phút nha.",
+        "en": "⚠️ Your answer is saved, but the picture could not be sent. "
+        "Please try the command again in a few minutes.",
+    },
     "busy": {
         "vi": "😔 Hệ thống đang bận một chút. {You} thử lại sau ít phút nhé.\n"
         "Tiến độ của {you} vẫn được giữ nguyên.",

@@ -15,9 +15,10 @@ import asyncio
 import logging
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -105,6 +106,7 @@ class TelegramAdapter:
         backoff: float | None = None,
         read_timeout: float = 5.0,
         checks: Mapping[str, HealthCheck] | None = None,
+        media_roots: Sequence[Path] = (),
     ) -> None:
         self.settings = settings
         self.handle = handle  # the engine
@@ -126,7 +128,7 @@ class TelegramAdapter:
         self.application = builder.build()
         # The token starts with the bot's id: known before Telegram is asked anything.
         self.bot_id = settings.token.partition(":")[0]
-        self.sender = Sender(self.application.bot, redis, keys, self.bot_id)
+        self.sender = Sender(self.application.bot, redis, keys, self.bot_id, media_roots)
         self.polling = not settings.webhook_url
         # Long polling has one consumer; with a webhook, other workers may hold an update.
         self.dedupe = Dedupe(

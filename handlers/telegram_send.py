@@ -9,6 +9,8 @@ live. Lesson pictures and sounds are uploaded once; Telegram's file_id is kept i
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import html
@@ -23,7 +25,7 @@ from telegram import MaybeInaccessibleMessage as Tapped
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
-from bot.events import Button, Reply
+from bot.events import Button, Media, Reply
 from storage.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -87,11 +89,15 @@ class Blocked(Exception):
 
 
 class Sender:
-    def __init__(self, bot: Bot, redis: Redis, keys: Keys, bot_id: str) -> None:
+    def __init__(
+        self, bot: Bot, redis: Redis, keys: Keys, bot_id: str, media_roots: Sequence[Path] = ()
+    ) -> None:
         self.bot = bot
         self.redis = redis
         self.keys = keys
         self.bot_id = bot_id  # file_ids are valid for one bot only
+        # Only files under these folders are ever uploaded (lessons, drawn certificates).
+        self.media_roots = tuple(Path(r).resolve() for r in media_roots)
 
     async def show(self, chat_id: int, replies: Sequence[Reply], tapped: Tapped | None) -> None:
         """Send (or, for `replace`, edit into the tapped message) each reply in order.
@@ -130,15 +136,20 @@ class Sender:
             caption = ""
             if reply.media.caption and len(pieces) == 1 and units(pieces[0]) <= CAPTION_MAX:
                 caption, pieces = pieces[0], []
+            media = reply.media
             try:
                 sent = await self._send_media(
-                    chat_id, Path(reply.media.path), reply.media.kind, caption, markup, not pieces
+                    chat_id, Path(media.path), media.kind, caption, markup, not pieces, media
                 )
             except TimedOut:
                 raise  # it may have arrived: sending the words as well could show them twice
             except NetworkError as exc:  # refused (size, voice messages forbidden, ...)
-                log.warning("%s not sent (%s): sending the words alone", reply.media.path, exc)
+                log.warning("%s not sent (%s): sending the words alone", media.path, exc)
                 sent = None
+            finally:
+                if media.temporary:  # a drawn certificate: nobody keeps a copy
+                    with contextlib.suppress(OSError):
+                        await asyncio.to_thread(Path(media.path).unlink, missing_ok=True)
             if sent is None and caption:
                 pieces = [caption]  # the file is missing: the words still go out
             elif sent is not None and not pieces:
@@ -188,10 +199,15 @@ class Sender:
         caption: str,
         markup: InlineKeyboardMarkup | None,
         with_markup: bool,
+        media: Media,
     ) -> Message | None:
         """Send a picture or a sound, by cached file_id when Telegram already has it."""
+        resolved = path.resolve()
+        if self.media_roots and not any(resolved.is_relative_to(r) for r in self.media_roots):
+            log.error("refused to upload %s: outside the lessons and data folders", path)
+            return None
         try:
-            stamp = path.stat().st_mtime_ns
+            stamp = (await asyncio.to_thread(path.stat)).st_mtime_ns
         except OSError:
             log.warning("lesson file missing: %s", path)
             return None
@@ -209,7 +225,7 @@ class Sender:
             "parse_mode": ParseMode.HTML,
             "reply_markup": markup if with_markup else None,
         }
-        cached = await self.redis.get(key)
+        cached = None if media.temporary else await self.redis.get(key)
         if cached:
             file_id = cached.decode() if isinstance(cached, bytes) else cached
             try:
@@ -218,10 +234,10 @@ class Sender:
                 if "file" not in exc.message.lower():
                     raise  # refused for another reason: uploading again would not help
                 log.info("cached file_id for %s refused: %s", path, exc.message)
-        with path.open("rb") as file:
-            message = await send(chat_id, file, filename=path.name, **options)
+        data = await asyncio.to_thread(path.read_bytes)  # never block the loop on the disk
+        message = await send(chat_id, data, filename=path.name, **options)
         attachment = message.photo[-1] if message.photo else (message.voice or message.audio)
-        if attachment is not None:
+        if attachment is not None and not media.temporary:
             try:
                 await self.redis.set(key, attachment.file_id)
             except Exception as exc:  # noqa: BLE001  (a lost cache entry costs one upload)

@@ -68,9 +68,12 @@ def web_app(
     checks: Mapping[str, HealthCheck],
     middlewares: Sequence[Any] = (),
 ) -> web.Application:
-    async def health(_: web.Request) -> web.Response:
-        results = await asyncio.gather(*(_run(check) for check in checks.values()))
-        body: dict[str, object] = dict(zip(checks, results, strict=True))
+    async def health(request: web.Request) -> web.Response:
+        # `?check=redis` asks only some checks (a load balancer needs "can this worker
+        # answer?", not "is the reporter keeping up?").
+        chosen = {n: c for n, c in checks.items() if n in request.query.getall("check", checks)}
+        results = await asyncio.gather(*(_run(check) for check in chosen.values()))
+        body: dict[str, object] = dict(zip(chosen, results, strict=True))
         ok = all(result.get("ok") is True for result in results)
         return web.json_response({"ok": ok, **body}, status=200 if ok else 503)
 

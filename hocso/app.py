@@ -18,7 +18,7 @@ from bot.config import Config, RedisSettings
 from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
 from storage.classes import find_class
-from storage.db import Database, database_url
+from storage.db import Database, open_database
 from storage.embedded import open_embedded, save_snapshot
 from storage.keys import Keys
 from storage.state import StateStore
@@ -50,7 +50,7 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     redis = await open_embedded(snapshot) if embedded else redis_client(config.redis)
     if not embedded:
         await _reachable(redis, config.redis.url)
-    database = Database(database_url(config.database.url, config.data_dir))
+    database = open_database(config.database, config.data_dir, config.privacy.erase_key)
     classes = partial(find_class, database)  # names the class a learner joins
     engine = Engine(StateStore(redis, keys), curriculum, config, classes=classes)
     try:

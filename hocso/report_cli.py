@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.certificate import normalize_code, show_code
 from bot.config import Config
 from hocso.app import safe_url
-from storage.db import Database, SchemaMissing, database_url
+from storage.db import Database, SchemaMissing, database_problem, open_database
 from storage.reports import Labels, Report, Table, build_report, certificates
 
 REPORT_HELP = """\
@@ -77,7 +77,7 @@ def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) ->
     one line when the database is not available."""
 
     async def run() -> int:
-        database = Database(database_url(config.database.url, config.data_dir))
+        database = open_database(config.database, config.data_dir)
         try:
             return await work(database)
         finally:
@@ -86,7 +86,7 @@ def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) ->
     try:
         return asyncio.run(run())
     except (SQLAlchemyError, OSError, SchemaMissing) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = database_problem(exc)
         print(f"hocso: the reporting database is not available: {first}", file=sys.stderr)
         return 2
 

@@ -9,12 +9,16 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Callable, Coroutine
+import time
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from bot.config import Config
 from handlers import CannotServe
+from handlers.webhook import HealthCheck
 from hocso.app import App, ServiceError, open_app
+from storage.db import erase_key_problem
+from storage.reporter import reporter_health
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +39,20 @@ def services(config: Config, only: str) -> dict[str, Service]:
     if only in ("all", "reporter"):
         if only == "reporter" and not config.redis.url:
             raise ServiceError("the reporter alone needs REDIS_URL: the outboxes it drains")
+        if problem := erase_key_problem(config.database.url, config.privacy.erase_key):
+            raise ServiceError(problem)
         chosen["reporter"] = report
     return chosen
+
+
+def reporter_check(app: App) -> HealthCheck:
+    """Healthy while the outboxes are drained into SQL (by any reporter of the fleet)."""
+
+    async def check() -> Mapping[str, object]:
+        healthy, details = await reporter_health(app.redis, app.keys, time.time())
+        return {"ok": healthy, **details}
+
+    return check
 
 
 async def telegram(app: App, stop: asyncio.Event) -> None:
@@ -44,9 +60,17 @@ async def telegram(app: App, stop: asyncio.Event) -> None:
     from handlers.telegram import TelegramAdapter
     from handlers.webhook import redis_check
 
-    checks = {"redis": redis_check(app.redis)}  # what the webhook's /health reports
+    # What the webhook's /health reports: a load balancer asks `/health?check=redis` (can this
+    # worker answer learners?), monitoring asks `/health` (is reporting keeping up too?).
+    checks = {"redis": redis_check(app.redis), "reporter": reporter_check(app)}
+    roots = (app.config.lessons_dir, app.config.data_dir)  # the only files ever uploaded
     adapter = TelegramAdapter(
-        app.config.telegram, app.engine.handle, app.redis, app.keys, checks=checks
+        app.config.telegram,
+        app.engine.handle,
+        app.redis,
+        app.keys,
+        checks=checks,
+        media_roots=roots,
     )
     try:
         await adapter.serve(stop)

@@ -8,6 +8,7 @@
 | `{prefix}:tgfile:{bot}:{sha1}`       | string | Telegram's file_id of an uploaded file     |
 | `{prefix}:push:paused`               | string | after a 429: no process pushes until then  |
 | `{prefix}:push:lim…`                 | list   | push flood limits (handlers/limits.py)    |
+| `{prefix}:reporters`                | hash   | each reporter's heartbeat (reporter.py)   |
 
 Learners are spread over a fixed number of shards by a stable hash of their id. A learner's
 hash and its shard's outbox share the hash tag `{sNN}`, so the script that updates both in one
@@ -53,3 +54,7 @@ class Keys:
         """`digest`: sha1 of the file's path and modification time, so an edited file is sent
         again. A file_id is valid for the bot that uploaded it only."""
         return f"{self.prefix}:tgfile:{bot}:{digest}"
+
+    def reporters(self) -> str:
+        """One field per running reporter: its heartbeat, read by `reporter_health`."""
+        return f"{self.prefix}:reporters"

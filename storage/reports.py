@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import SQLColumnExpression, case, func, or_, select, true
+from sqlalchemy import SQLColumnExpression, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -168,10 +168,10 @@ async def _counts_by(
         .where(Completion.first_pass, _in(Completion.finished_at, start, end))
     )
     add(await s.execute(done.group_by(column)), 1)
-    certified = (
+    certified = (  # a forgotten learner's certificate has no learner: counted as erased
         select(column, func.count())
         .select_from(Certificate)
-        .join(Learner, Certificate.learner_id == Learner.id)
+        .outerjoin(Learner, Certificate.learner_id == Learner.id)
         .where(_in(Certificate.issued_at, start, end))
     )
     add(await s.execute(certified.group_by(column)), 2)
@@ -273,12 +273,12 @@ class IssuedCertificate:
 async def certificates(db: Database, code: str | None = None) -> list[IssuedCertificate]:
     """Certificates with their learner's area, age band and class (one, if `code` given);
     not those of learners who asked to be forgotten (their certificates stay only as counts)."""
-    query = (
+    query = (  # a forgotten learner's certificate has no learner any more
         select(Certificate, Learner)
-        .outerjoin(Learner, Certificate.learner_id == Learner.id)
+        .join(Learner, Certificate.learner_id == Learner.id)
+        .where(Learner.platform != ERASED)
         .order_by(Certificate.issued_at, Certificate.code)
     )
-    query = query.where(or_(Learner.platform.is_(None), Learner.platform != ERASED))
     if code is not None:
         query = query.where(Certificate.code == code)
     async with db.session() as s:

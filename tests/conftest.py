@@ -225,9 +225,15 @@ async def db_url(request, tmp_path: Path, postgres: PostgresDatabases) -> str:
 
 
 @pytest.fixture
-async def database(db_url: str) -> AsyncIterator[Database]:
+def erase_key() -> str:
+    """What a deployment sets in HOCSO_ERASE_KEY (PostgreSQL refuses to report without)."""
+    return "test-erase-key-0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+async def database(db_url: str, erase_key: str) -> AsyncIterator[Database]:
     """The test's database, migrated to the newest schema."""
-    db = Database(db_url)
+    db = Database(db_url, erase_key=erase_key)
     await db.upgrade()
     yield db
     await db.dispose()

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config
 from bot.lessons import Curriculum, LessonError, load_curriculum
-from storage.db import Database, SchemaMissing, database_url
+from storage.db import Database, SchemaMissing, open_database
 from web import auth, certificates, login, pages
 from web.rollup import refresh
 from web.site import SITE, Site, errors_middleware, local_path
@@ -149,7 +149,7 @@ def serve(config: Config) -> int:
         curriculum = load_curriculum(config.lessons_dir)
     except LessonError:
         curriculum = None  # the page then shows lesson and question ids instead of titles
-    db = Database(database_url(config.database.url, config.data_dir))
+    db = open_database(config.database, config.data_dir)
 
     async def start() -> web.Application:
         await db.ensure_schema()

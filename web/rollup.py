@@ -36,7 +36,8 @@ from sqlalchemy import (
     text,
     union,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from storage.db import Database
 from storage.models import (
@@ -61,6 +62,7 @@ log = logging.getLogger(__name__)
 
 ACTIVE_DAYS = 7  # "active": did something in the last week; "stuck": not for a week or more
 LOCK_ID = 0x686F63736F  # "hocso": the advisory lock of a recount on PostgreSQL
+RECOUNT_LIMIT = 900  # seconds one recount statement may take on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -112,15 +114,34 @@ async def refresh(db: Database, zone: str, course: Course, now: datetime | None 
     began = time.monotonic()
     now = now or datetime.now(UTC)
     await db.ensure_schema()
-    async with db.engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
+    engine = db.engine
+    if not db.is_sqlite:
+        # Not the database's usual per-statement timeout (made for the reporter's quick
+        # writes): a recount of millions of answers takes longer. The server bounds it instead.
+        args = {"timeout": db.connect_timeout}
+        engine = create_async_engine(db.url, connect_args=args, poolclass=NullPool)
+    try:
+        return await _recount(engine, zone, course, now, began)
+    finally:
+        if engine is not db.engine:
+            await engine.dispose()
+
+
+async def _recount(
+    engine: AsyncEngine, zone: str, course: Course, now: datetime, began: float
+) -> float:
+    async with engine.connect() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
             await conn.execution_options(isolation_level="REPEATABLE READ")
         async with conn.begin():
-            if conn.dialect.name == "postgresql":
-                # Big groupings fit in memory instead of spilling to disk (this transaction only).
+            if postgres:
+                # Big groupings fit in memory instead of spilling to disk (this transaction
+                # only), and a recount that cannot finish gives up.
                 await conn.execute(text("SET LOCAL work_mem = '64MB'"))
+                await conn.execute(text(f"SET LOCAL statement_timeout = '{RECOUNT_LIMIT}s'"))
             tables = await _count(conn, zone, course, now)
-    async with db.engine.begin() as conn:
+    async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             got = await conn.scalar(text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": LOCK_ID})
             if not got:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from argparse import Namespace
+from pathlib import Path
 
 import zxingcpp
 from PIL import Image
@@ -72,12 +73,10 @@ async def test_the_chat_name_or_no_name_can_be_chosen(player, engine, config, tm
     fields, _ = await engine.store.load("tg:2")
     assert "cn" not in fields and fields["ce"]
 
-    # /certificate sends it again (redrawn if this machine lost the file); no second code.
-    png = tmp_path / "certificates" / f"{fields['ce']}.png"
-    png.unlink()
+    # /certificate sends it again (drawn anew for that message); no second code.
     command = Event(user="tg:2", kind="command", command="certificate")
     again = image_reply(await engine.handle(command))
-    assert again.text == reply.text and png.exists()
+    assert again.text == reply.text and Path(again.media.path).exists()
 
 
 async def test_no_certificate_before_the_core_modules_are_done(player, engine, config, tmp_path):
@@ -134,15 +133,42 @@ async def test_a_learner_who_left_the_name_question_finds_the_certificate_in_the
     assert "Bác muốn in tên nào" in chat.text
 
 
-async def test_forget_deletes_the_certificate_picture(player, engine, config, tmp_path, make_chat):
+async def test_the_picture_is_drawn_for_its_message_and_forget_leaves_none(
+    player, engine, config, tmp_path, make_chat
+):
+    """The picture holds the learner's name: it is drawn for each message and marked for the
+    adapter to delete once sent, so no worker keeps a copy an erasure could miss."""
     config.data_dir = tmp_path
     chat = await certified_chat(player, engine, make_chat, "tg:9")
     await chat.send("Lê Văn Tám")
-    await chat.tap("in tên này")
-    assert list(tmp_path.glob("certificates/*.png"))
+    replies = await chat.tap("in tên này")
+    media = next(r.media for r in replies if r.media)
+    assert media.temporary and Path(media.path).is_file()
+    again = next(r.media for r in await chat.send("/certificate") if r.media)
+    assert again.path != media.path  # drawn anew, not read from a kept copy
     await chat.send("/forget")
     await chat.tap("Xóa hết")
-    assert not list(tmp_path.glob("certificates/*.png"))
+    assert not list(tmp_path.glob("certificates/*.png"))  # what the console kept goes too
+
+
+async def test_a_failed_drawing_keeps_the_certificate_and_says_so(
+    player, engine, config, tmp_path, make_chat, monkeypatch, store
+):
+    import bot.certificate_image
+
+    def broken(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bot.certificate_image, "render", broken)
+    config.data_dir = tmp_path
+    chat = await certified_chat(player, engine, make_chat, "tg:10")
+    await chat.send("/certificate")  # the name question again, with its buttons
+    replies = await chat.tap("Không in tên")
+    assert all(r.media is None for r in replies)  # no picture that is not there
+    assert "Mã xác nhận" in chat.text or "mã" in chat.text.lower()
+    assert "hình chưa gửi được" in chat.text  # a short note, not "oops"
+    fields, _ = await store.load(chat.user)
+    assert fields.get("ce")  # the certificate is the learner's all the same
 
 
 def test_names_are_cleaned_before_printing():

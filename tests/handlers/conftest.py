@@ -74,9 +74,12 @@ async def start_bot(api: FakeBotApi, make_adapter):
         engine: Engine | None = None,
         settings: TelegramSettings | None = None,
         on: FakeBotApi = api,
+        **options: Any,
     ) -> Running:
-        """`settings` and `on`: another bot, with its own token, on its own fake API."""
-        bot = Running(make_adapter(engine, settings, backoff=0.05, read_timeout=1.0), on)
+        """`settings` and `on`: another bot, with its own token, on its own fake API;
+        `options`: more of the adapter's settings (e.g. `media_roots`)."""
+        adapter = make_adapter(engine, settings, backoff=0.05, read_timeout=1.0, **options)
+        bot = Running(adapter, on)
         running.append(bot)
         await on.wait_for(lambda _: on.polls > 0 or bot.task.done(), what="the first poll")
         if bot.task.done():

@@ -305,6 +305,42 @@ async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
     assert [b["text"] for b in photos[1].buttons] == ["Tiếp tục ▶️"]
 
 
+async def test_a_file_swapped_for_a_link_outside_the_lessons_is_never_uploaded(
+    tmp_path: Path, tg_config, start_bot, make_phone, api, store: StateStore, clock
+) -> None:
+    (tmp_path / "lessons").mkdir()
+    curriculum = picture_course(tmp_path / "lessons")  # checked and loaded while still safe
+    picture = tmp_path / "lessons" / "m" / "bieu-tuong.png"
+    picture.unlink()
+    picture.symlink_to("/etc/passwd")
+    engine = Engine(store, curriculum, tg_config, clock=clock)
+    bot = await start_bot(engine, media_roots=(tmp_path / "lessons",))
+    learner = make_phone(bot)
+    await learner.write("/start")
+    await learner.tap("Đồng ý")
+    assert api.of("sendPhoto") == []  # /etc/passwd never leaves the machine
+    assert "Đây là biểu tượng" in learner.screen()  # the card's words still arrive
+    card = next(c for c in api.of("sendMessage") if "Đây là biểu tượng" in c.text)
+    assert [b["text"] for b in card.buttons] == ["Tiếp tục ▶️"]  # and its button
+
+
+async def test_a_certificate_picture_is_uploaded_then_deleted(
+    tmp_path: Path, tg_config, start_bot, make_phone, api, store, clock, curriculum, make_player
+) -> None:
+    tg_config.data_dir = tmp_path
+    engine = Engine(store, curriculum, tg_config, clock=clock)
+    player = make_player(engine, curriculum)
+    await player.onboard("tg:1001")
+    await player.everything("tg:1001")  # asked which name to print
+    bot = await start_bot(engine, media_roots=(tmp_path,))
+    learner = make_phone(bot)
+    await learner.write("/certificate")
+    await learner.tap("Không in tên")
+    photos = api.of("sendPhoto")
+    assert len(photos) == 1 and photos[0].files  # uploaded, never sent by a cached id
+    assert not list(tmp_path.glob("certificates/*"))  # no worker keeps the picture
+
+
 async def test_a_rejected_token_stops_with_a_clear_error(make_adapter, api) -> None:
     api.fail("getMe", 401)
     with pytest.raises(CannotServe, match="refused the bot token"):

@@ -106,6 +106,16 @@ async def test_health_is_ok_only_while_every_check_passes(server) -> None:
     assert body["reporter"] == {"ok": False, "error": "ConnectionError"}
 
 
+async def test_a_load_balancer_can_ask_only_whether_the_worker_answers(server) -> None:
+    base = await server([], {"redis": ok, "reporter": failing})
+    assert await get(base + "/health?check=redis") == (
+        200,
+        {"ok": True, "redis": {"ok": True, "lag": 3}},
+    )
+    status, _ = await get(base + "/health")  # monitoring still sees reporting is stuck
+    assert status == 503
+
+
 async def test_a_hanging_check_makes_health_answer_unhealthy_in_time(server) -> None:
     base = await server([], {"redis": hanging})
     async with asyncio.timeout(2):  # CHECK_WITHIN is 0.3 s here

@@ -53,7 +53,7 @@ def seed(url: str, *events: dict[str, object]) -> None:
     """Store outbox events the way the reporter does."""
 
     async def write() -> None:
-        db = Database(url)
+        db = Database(url, erase_key="test-erase-key-" + "0" * 32)
         try:
             parsed = [parse(json.dumps({"id": uuid.uuid4().hex} | e)) for e in events]
             await write_batch(db, parsed)

@@ -2,11 +2,8 @@
 web_groups, web_modules, web_answers, web_stuck, web_meta), and the option a learner picked
 (responses.choice), for the most-missed questions.
 
-NOTE for the merge with the `reliab` branch: it adds a migration on 0001 too; set
-down_revision here to that one's revision, so the history stays one line.
-
-Revision ID: 0003
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-25 10:47:04.544957
 """
 
@@ -15,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0001"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
