@@ -24,6 +24,8 @@ from pydantic import (
 
 from bot.areas import official_wards
 
+CLUSTER_SCHEMES = ("redis+cluster", "rediss+cluster")  # see storage/redis_url.py
+
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -98,8 +100,11 @@ class RedisSettings(Section):
     @classmethod
     def _redis_url(cls, value: str) -> str:
         # The value is not repeated in the message: it may hold a password.
-        if value and _scheme(value) not in ("redis", "rediss", "unix"):
-            raise ValueError("not a Redis URL: use redis://host:6379/0 (or rediss://, unix://)")
+        if value and _scheme(value) not in ("redis", "rediss", "unix", *CLUSTER_SCHEMES):
+            raise ValueError(
+                "not a Redis URL: use redis://host:6379/0 (or rediss://, unix://, "
+                "redis+cluster://host:7001 for a cluster)"
+            )
         return value
 
 

@@ -77,10 +77,9 @@ class Engine:
                 turn.class_info = class_info
                 route(turn)
                 new = None if turn.erase else to_fields(turn.learner)
-                unchanged = new == fields and not turn.outcome.events
-                if unchanged or await self.store.save(
-                    event.user, version, fields, new, turn.outcome.events
-                ):
+                # Saved even when unchanged: a store that loaded from a cache confirms there
+                # that the state decided on is current (stores skip an empty write).
+                if await self.store.save(event.user, version, fields, new, turn.outcome.events):
                     return await _after_saving(turn)
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
             return [Reply(t(lang, "busy"))]

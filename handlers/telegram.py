@@ -16,6 +16,7 @@ import logging
 import re
 import secrets
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -42,9 +43,10 @@ from bot.config import TelegramSettings
 from bot.events import Event, Reply
 from bot.texts import t
 from handlers import CannotServe, Handle
-from handlers.dedupe import Dedupe
-from handlers.telegram_flow import LearnerOrder, PatientLimiter
-from handlers.telegram_send import Blocked, Sender
+from handlers.dedupe import BUSY, DONE, Dedupe
+from handlers.telegram_flow import LearnerOrder, ReplyLimiter
+from handlers.telegram_http import AiohttpRequest
+from handlers.telegram_send import Blocked, Defer, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from storage.keys import Keys
 
@@ -59,6 +61,26 @@ ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping th
 TOAST_MAX = 200
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+class WebhookAnswer:
+    """The Bot API lets a webhook's HTTP response carry one method call ("Making requests
+    when getting updates"): a request saved, whose result we never see. So only calls whose
+    result we do not need ride there: stopping a tap's spinner (answerCallbackQuery), or the
+    last plain message of a reply."""
+
+    def __init__(self) -> None:
+        self.call: dict[str, object] | None = None
+
+    def offer(self, method: str, params: dict[str, object]) -> bool:
+        if self.call is not None:
+            return False
+        self.call = {"method": method, **params}
+        return True
+
+
+# Set while a webhook request is being processed (the update's handlers run in its task).
+_answer: ContextVar[WebhookAnswer | None] = ContextVar("webhook_answer", default=None)
 
 
 def token_problem(token: str) -> str | None:
@@ -96,6 +118,12 @@ def message_event(message: Message, bot_username: str) -> Event | None:
     return replace(other, kind="text", text=text)
 
 
+def _notes(replies: list[Reply]) -> dict[str, object]:
+    """The engine's notices, as the toast of a tap's answer."""
+    notes = "\n".join(r.text for r in replies if r.notice)[:TOAST_MAX]
+    return {"text": notes} if notes else {}
+
+
 class TelegramAdapter:
     def __init__(
         self,
@@ -117,9 +145,10 @@ class TelegramAdapter:
         builder = (
             Application.builder()
             .token(settings.token)
-            .read_timeout(read_timeout)
+            .request(AiohttpRequest(read_timeout=read_timeout))
+            .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=read_timeout))
             .concurrent_updates(LearnerOrder(256))
-            .rate_limiter(PatientLimiter(backoff=backoff))
+            .rate_limiter(ReplyLimiter(backoff=backoff))
         )
         if settings.base_url:
             builder = builder.base_url(settings.base_url)
@@ -145,8 +174,9 @@ class TelegramAdapter:
         self.application.add_error_handler(self.on_error)
 
     async def skip_repeats(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Telegram re-delivers after failures: each update_id is processed once."""
-        if not await self.dedupe.claim(update.update_id):
+        """Telegram re-delivers after failures: each update_id is processed once. (A webhook
+        update was claimed already, by `receive`.)"""
+        if self.polling and not await self.dedupe.claim(update.update_id):
             raise ApplicationHandlerStop
 
     async def mark_done(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -164,10 +194,20 @@ class TelegramAdapter:
             update = Update.de_json(await request.json(), self.application.bot)
         except Exception:  # noqa: BLE001  (not JSON, too big, or not an update)
             return web.Response(status=400, text="not an update")
-        if await self.dedupe.in_progress(update.update_id):
+        held = await self.dedupe.take(update.update_id)
+        if held == BUSY:
             return web.Response(status=503, text="in progress elsewhere; try again later")
-        processor = self.application.update_processor
-        await processor.process_update(update, self.application.process_update(update))
+        if held == DONE:
+            return web.Response(text="ok")  # done before: Telegram may forget it
+        answer = WebhookAnswer()
+        token = _answer.set(answer)
+        try:
+            processor = self.application.update_processor
+            await processor.process_update(update, self.application.process_update(update))
+        finally:
+            _answer.reset(token)
+        if answer.call is not None:
+            return web.json_response(answer.call)
         return web.Response(text="ok")
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -176,7 +216,10 @@ class TelegramAdapter:
         assert message is not None
         event = message_event(message, context.bot.username)
         if event is not None:
-            await self.show(event, await self.handle(event), message.chat.id)
+            answer = _answer.get()
+            # In a group a 403 or a migration must be seen: the reply goes as a request.
+            defer = answer.offer if answer is not None and not event.group else None
+            await self.show(event, await self.handle(event), message.chat.id, defer=defer)
 
     async def on_tap(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A learner tapped a button: stop the spinner first, then show what follows."""
@@ -200,6 +243,17 @@ class TelegramAdapter:
         deciding = asyncio.ensure_future(self.handle(event))
         done, _pending = await asyncio.wait({deciding}, timeout=ANSWER_WITHIN)
         replies = deciding.result() if done else None
+        answer = _answer.get()
+        if answer is not None and replies is not None:
+            # Webhook: the answer rides in the HTTP response, after what is shown.
+            try:
+                await self.show(
+                    event, [r for r in replies if not r.notice], chat.id, query.message
+                )
+            finally:
+                notes = _notes(replies)
+                answer.offer("answerCallbackQuery", {"callback_query_id": query.id, **notes})
+            return
         await self._answer(query, replies)
         if replies is None:
             replies = await deciding
@@ -207,9 +261,9 @@ class TelegramAdapter:
         await self.show(event, shown, chat.id, tapped=query.message)
 
     async def _answer(self, query: CallbackQuery, replies: list[Reply] | None) -> None:
-        notes = "\n".join(r.text for r in replies or [] if r.notice)
         try:
-            await query.answer(notes[:TOAST_MAX] or None)
+            text = _notes(replies or []).get("text")
+            await query.answer(text if isinstance(text, str) else None)
         except BadRequest as exc:  # too old to answer: the learner moved on
             log.info("callback query not answered: %s", exc.message)
 
@@ -222,10 +276,15 @@ class TelegramAdapter:
             await self.handle(Event(f"tg:{change.from_user.id}", "blocked"))
 
     async def show(
-        self, event: Event, replies: list[Reply], chat_id: int, tapped: Tapped | None = None
+        self,
+        event: Event,
+        replies: list[Reply],
+        chat_id: int,
+        tapped: Tapped | None = None,
+        defer: Defer | None = None,
     ) -> None:
         try:
-            await self.sender.show(chat_id, replies, tapped)
+            await self.sender.show(chat_id, replies, tapped, defer)
         except Blocked:
             if not event.group:
                 log.info("%s blocked the bot: marked inactive", event.user)
@@ -241,6 +300,9 @@ class TelegramAdapter:
             self.settings.webhook_url,
             secret_token=self.settings.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
+            # Telegram's default 40 connections cap a busy bot at 40 / (time per update);
+            # 100 is the most it allows (docs/deploy.md).
+            max_connections=100,
         )
 
     async def set_commands(self) -> None:

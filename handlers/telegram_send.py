@@ -84,6 +84,11 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     )
 
 
+# Offers one Bot API call (method, parameters) to ride in the webhook's HTTP response; True
+# if taken (then it is not sent separately, and its result is never known).
+Defer = Callable[[str, dict[str, object]], bool]
+
+
 class Blocked(Exception):
     """The learner blocked the bot (Telegram answered 403): stop sending to them."""
 
@@ -99,18 +104,26 @@ class Sender:
         # Only files under these folders are ever uploaded (lessons, drawn certificates).
         self.media_roots = tuple(Path(r).resolve() for r in media_roots)
 
-    async def show(self, chat_id: int, replies: Sequence[Reply], tapped: Tapped | None) -> None:
+    async def show(
+        self,
+        chat_id: int,
+        replies: Sequence[Reply],
+        tapped: Tapped | None,
+        defer: Defer | None = None,
+    ) -> None:
         """Send (or, for `replace`, edit into the tapped message) each reply in order.
 
-        Raises Blocked on a 403. A group that became a supergroup gets the rest of the
-        replies at its new id.
+        `defer`: the very last message, when it is plain text, may ride in the webhook's
+        answer instead of a request of its own. Raises Blocked on a 403. A group that became
+        a supergroup gets the rest of the replies at its new id.
         """
         spent = tapped is None  # the tapped message's keyboard is used up
         new_keyboard = False
         try:
-            for reply in replies:
+            for i, reply in enumerate(replies):
+                last = defer if i == len(replies) - 1 and tapped is None else None
                 try:
-                    edited = await self._deliver(chat_id, reply, None if spent else tapped)
+                    edited = await self._deliver(chat_id, reply, None if spent else tapped, last)
                 except ChatMigrated as exc:
                     log.info("chat %s moved to %s", chat_id, exc.new_chat_id)
                     chat_id = exc.new_chat_id
@@ -122,7 +135,9 @@ class Sender:
         except Forbidden as exc:
             raise Blocked(str(exc)) from exc
 
-    async def _deliver(self, chat_id: int, reply: Reply, tapped: Tapped | None) -> bool:
+    async def _deliver(
+        self, chat_id: int, reply: Reply, tapped: Tapped | None, defer: Defer | None = None
+    ) -> bool:
         """Show one reply; True if the tapped message's keyboard is gone (edited or removed)."""
         if reply.replace and tapped is not None:
             if await self._edit(tapped, reply):
@@ -156,6 +171,12 @@ class Sender:
                 return False
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
+            if (
+                last
+                and defer is not None
+                and defer("sendMessage", _message(chat_id, piece, markup))
+            ):
+                return False
             await self.bot.send_message(
                 chat_id,
                 escape(piece),
@@ -243,3 +264,11 @@ class Sender:
             except Exception as exc:  # noqa: BLE001  (a lost cache entry costs one upload)
                 log.warning("file_id not cached: %s", exc)
         return message
+
+
+def _message(chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> dict[str, object]:
+    """sendMessage's parameters, as the webhook answer carries them (JSON)."""
+    params: dict[str, object] = {"chat_id": chat_id, "text": escape(text), "parse_mode": "HTML"}
+    if markup is not None:
+        params["reply_markup"] = markup.to_dict()
+    return params

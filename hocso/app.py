@@ -21,6 +21,7 @@ from storage.classes import find_class
 from storage.db import Database, open_database
 from storage.embedded import open_embedded, save_snapshot
 from storage.keys import Keys
+from storage.redis_url import is_cluster, open_redis
 from storage.state import StateStore
 
 STARTUP_PING = 5.0  # seconds Redis has to answer at start-up
@@ -67,12 +68,14 @@ def redis_client(settings: RedisSettings) -> Redis:
     `timeout` seconds for "busy", not forever. A dropped connection (Redis restarted) is
     retried once; a timeout is not, as waiting again would double the wait. Retrying a
     state write is safe: its version check refuses a write that already happened."""
-    return Redis.from_url(
-        settings.url,
-        socket_connect_timeout=settings.connect_timeout,
-        socket_timeout=settings.timeout,
-        retry=Retry(ConstantBackoff(0.1), 1, supported_errors=(RedisConnectionError,)),
-    )
+    timeouts = {
+        "socket_connect_timeout": settings.connect_timeout,
+        "socket_timeout": settings.timeout,
+    }
+    if is_cluster(settings.url):  # a cluster client retries by moving to the right node
+        return open_redis(settings.url, **timeouts)
+    retry = Retry(ConstantBackoff(0.1), 1, supported_errors=(RedisConnectionError,))
+    return open_redis(settings.url, retry=retry, **timeouts)
 
 
 async def _reachable(redis: Redis, url: str) -> None:
