@@ -198,6 +198,56 @@ class TelegramSettings(Section):
         return self
 
 
+# The Zalo Bot Platform's API (a copy of its docs dated 10 Dec 2025; formerly bot-api.zapps.me).
+ZALO_API = "https://bot-api.zaloplatforms.com"
+
+
+class ZaloSettings(Section):
+    """The Zalo Bot Platform (docs/zalo.md); off while `token` is empty."""
+
+    token: str = ""
+    base_url: str = ZALO_API
+    # Webhook mode when webhook_url is set (its origin also serves pictures at /media/...);
+    # long polling otherwise, and pictures go as their words.
+    webhook_url: str = ""
+    webhook_secret: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{0,256}$")] = ""
+    # Reminders (the tutor writing first) stay off until Zalo's rules for bots allow them.
+    reminders: bool = False
+
+    @field_validator("base_url", "webhook_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise ValueError("not a web address: use https://host/...")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_with_webhook(self) -> ZaloSettings:
+        if self.webhook_url and len(self.webhook_secret) < 16:
+            raise ValueError(
+                "a webhook needs webhook_secret (ZALO_WEBHOOK_SECRET): 16 to 256 of "
+                "A-Z a-z 0-9 _ -"
+            )
+        return self
+
+
+class WebSettings(Section):
+    """`hocso web`, the officials' and facilitators' web page."""
+
+    listen: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8090
+    secret: str = ""  # signs and encrypts session cookies; required unless listen is loopback
+    refresh: Annotated[int, Field(ge=10, le=86400)] = 300  # seconds between recounts
+
+    @field_validator("secret")
+    @classmethod
+    def _long_secret(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("use at least 16 characters (e.g. from `openssl rand -hex 32`)")
+        return value
+
+
 @functools.lru_cache(maxsize=1024)
 def clock_time(text: str) -> int:
     """Minutes after midnight of "19:30", "19h30", "7h", "7:05", "19" (ValueError if not)."""
@@ -264,9 +314,11 @@ class Config(Section):
     redis: RedisSettings = RedisSettings()
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
+    zalo: ZaloSettings = ZaloSettings()
     campaign: CampaignSettings = CampaignSettings()
     certificate: CertificateSettings = CertificateSettings()
     privacy: PrivacySettings = PrivacySettings()
+    web: WebSettings = WebSettings()
     reminders: ReminderSettings = ReminderSettings()
     areas: Areas = Areas()
     age_bands: list[AgeBand] = []
@@ -308,10 +360,19 @@ ENV = {
     "TELEGRAM_WEBHOOK_SECRET": "telegram.webhook_secret",
     "TELEGRAM_LISTEN": "telegram.listen",
     "TELEGRAM_PORT": "telegram.port",
+    "ZALO_BOT_TOKEN": "zalo.token",
+    "ZALO_BASE_URL": "zalo.base_url",
+    "ZALO_WEBHOOK_URL": "zalo.webhook_url",
+    "ZALO_WEBHOOK_SECRET": "zalo.webhook_secret",
+    "ZALO_REMINDERS": "zalo.reminders",
     "HOCSO_CAMPAIGN_TARGET": "campaign.target",
     "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
     "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
     "HOCSO_ERASE_KEY": "privacy.erase_key",
+    "HOCSO_WEB_LISTEN": "web.listen",
+    "HOCSO_WEB_PORT": "web.port",
+    "HOCSO_WEB_SECRET": "web.secret",
+    "HOCSO_WEB_REFRESH": "web.refresh",
     "TELEGRAM_BROADCAST_RATE": "telegram.broadcast_rate",
     "TELEGRAM_PAID_BROADCAST": "telegram.paid_broadcast",
     "HOCSO_QUIET_HOURS": "reminders.quiet_hours",

@@ -1,9 +1,10 @@
 """The console adapter: the tutor in a terminal, interactive or fed by a pipe.
 
-Buttons show as numbered options; typing the number taps the button (except where the
-question asks for a typed answer: then it is the answer). Anything else typed is sent as text,
-a line starting with "/" as a command, and <voice>, <photo> or <sticker> as what the words
-say. `run_script` replays a learner's lines from a file (`hocso chat --script FILE`).
+Buttons show as numbered options (handlers/numbered.py, shared with Zalo); typing the number
+taps the button (except where the question asks for a typed answer: then it is the answer).
+Anything else typed is sent as text, a line starting with "/" as a command, and <voice>,
+<photo> or <sticker> as what the words say. `run_script` replays a learner's lines from a file
+(`hocso chat --script FILE`).
 """
 
 from __future__ import annotations
@@ -17,25 +18,12 @@ from typing import TextIO
 
 from bot.events import Button, Event, Reply
 from handlers import Handle
-
-
-def to_event(line: str, user: str, buttons: list[Button], free_text: bool = False) -> Event:
-    """Turn one typed line into an event, given the buttons currently on screen; with
-    `free_text` (a question to answer in words) a number is sent as the answer."""
-    line = line.strip()
-    number = line.isdecimal() and line.isascii() and 1 <= int(line) <= len(buttons)
-    if number and not free_text:
-        return Event(user=user, kind="button", payload=buttons[int(line) - 1].payload)
-    if line.startswith("/") and len(line) > 1:
-        command, _, arg = line[1:].partition(" ")
-        return Event(user=user, kind="command", command=command.lower(), text=arg.strip())
-    return Event(user=user, kind="text", text=line)
+from handlers.numbered import Choices, choices_after, flat, numbered, to_event
 
 
 def render(replies: list[Reply]) -> tuple[str, list[Button]]:
     """The text to print, and the buttons (numbered from 1) the learner can now pick."""
     blocks: list[str] = []
-    buttons: list[Button] = []
     for reply in replies:
         if not reply.text and not reply.buttons and not reply.media:
             continue  # only takes the tapped message's buttons away
@@ -44,14 +32,9 @@ def render(replies: list[Reply]) -> tuple[str, list[Button]]:
             icon = "🖼" if reply.media.kind == "image" else "🔊"
             lines.append(f"{icon} [{reply.media.path}]")
         lines.append(reply.text)
-        buttons = []  # only the latest message's buttons can be tapped by number
-        if reply.buttons:
-            for row in reply.buttons:
-                for button in row:
-                    buttons.append(button)
-                    lines.append(f"   {len(buttons)}. {button.label}")
+        lines += [f"   {line}" for line in numbered(flat(reply))]
         blocks.append("\n".join(lines))
-    return "\n\n".join(blocks), buttons
+    return "\n\n".join(blocks), list(choices_after(replies, Choices()).buttons)
 
 
 OTHER = {"<voice>", "<photo>", "<sticker>", "<file>"}  # stand-ins for what is not text
@@ -64,8 +47,7 @@ class Console:
         self.stdin = stdin
         self.stdout = stdout
         self.echo = not stdin.isatty()  # a piped transcript shows what was typed
-        self.buttons: list[Button] = []
-        self.free_text = False
+        self.choices = Choices()  # what a typed number picks now
 
     def print(self, text: str) -> None:
         self.stdout.write(text + "\n")
@@ -93,14 +75,10 @@ class Console:
         if line.strip() in OTHER:  # a voice note, a photo, a sticker
             event = Event(user=self.user, kind="other")
         else:
-            event = to_event(line, self.user, self.buttons, self.free_text)
+            event = to_event(line, self.user, self.choices)
         replies = await self.handle(event)
-        text, new_buttons = render(replies)
-        if not all(r.notice for r in replies):
-            self.buttons = new_buttons
-            shown = [r for r in replies if not r.notice and (r.text or r.buttons)]
-            self.free_text = bool(shown) and shown[-1].free_text
-        self.print(text + "\n")
+        self.choices = choices_after(replies, self.choices)
+        self.print(render(replies)[0] + "\n")
 
     def _read_lines(self) -> asyncio.Queue[str | None]:
         """Lines from stdin, read by a daemon thread so Ctrl+C never waits for Enter."""

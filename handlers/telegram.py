@@ -46,7 +46,7 @@ from handlers import CannotServe, Handle
 from handlers.dedupe import BUSY, DONE, Dedupe
 from handlers.telegram_flow import LearnerOrder, ReplyLimiter
 from handlers.telegram_http import AiohttpRequest
-from handlers.telegram_send import Blocked, Defer, Sender
+from handlers.telegram_send import CAPABILITIES, Blocked, Defer, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from storage.keys import Keys
 
@@ -125,6 +125,8 @@ def _notes(replies: list[Reply]) -> dict[str, object]:
 
 
 class TelegramAdapter:
+    capabilities = CAPABILITIES
+
     def __init__(
         self,
         settings: TelegramSettings,
@@ -190,6 +192,8 @@ class TelegramAdapter:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not secrets.compare_digest(given, self.settings.webhook_secret.encode()):
             return web.Response(status=403, text="forbidden")
+        if not self.application.running:  # a shared server may listen before we are ready
+            return web.Response(status=503, text="starting; try again later")
         try:
             update = Update.de_json(await request.json(), self.application.bot)
         except Exception:  # noqa: BLE001  (not JSON, too big, or not an update)
@@ -314,29 +318,49 @@ class TelegramAdapter:
             except TelegramError as exc:  # the menu is a convenience; the bot works without
                 log.warning("command menu (%s) not set: %s", code or "default", exc)
 
-    async def serve(self, stop: asyncio.Event, poll_timeout: float = 10) -> None:
+    def routes(self) -> list[Route]:
+        """What the webhook server must serve for this bot (nothing when polling)."""
+        if not self.settings.webhook_url:
+            return []
+        return [Route(urlsplit(self.settings.webhook_url).path or "/telegram", self.receive)]
+
+    async def serve(
+        self,
+        stop: asyncio.Event,
+        poll_timeout: float = 10,
+        listening: asyncio.Event | None = None,
+    ) -> None:
         """Receive updates until `stop` is set: long polling, or the webhook if configured.
+        `listening`: the process's shared webhook server serves `routes()` and sets it once it
+        listens; without it, the adapter runs a server of its own.
 
         Raises CannotServe when Telegram refuses the token or cannot be reached at start-up."""
         try:
-            await self._serve(stop, poll_timeout)
+            await self._serve(stop, poll_timeout, listening)
         except InvalidToken as exc:
             raise CannotServe("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc
         except NetworkError as exc:  # at start-up (getMe, setWebhook); later ones are retried
             where = self.settings.base_url or "api.telegram.org"
             raise CannotServe(f"cannot reach Telegram at {where}: {exc}") from exc
 
-    async def _serve(self, stop: asyncio.Event, poll_timeout: float) -> None:
+    async def _serve(
+        self, stop: asyncio.Event, poll_timeout: float, listening: asyncio.Event | None
+    ) -> None:
         settings = self.settings
         async with self.application:
             await self.set_commands()
             username = self.application.bot.username
-            if settings.webhook_url:
+            if settings.webhook_url and listening is not None:
                 await self.application.start()
                 log.info("@%s: webhook %s", username, settings.webhook_url)
-                path = urlsplit(settings.webhook_url).path or "/telegram"
+                await listening.wait()
+                await self._set_webhook()
+                await stop.wait()
+            elif settings.webhook_url:
+                await self.application.start()
+                log.info("@%s: webhook %s", username, settings.webhook_url)
                 await serve_webhooks(
-                    [Route(path, self.receive)],
+                    self.routes(),
                     self.checks,
                     settings.listen,
                     settings.port,

@@ -26,50 +26,29 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
 from bot.events import Button, Media, Reply
+from handlers import render
+from handlers.render import Capabilities, units
 from storage.keys import Keys
 
 log = logging.getLogger(__name__)
 
-TEXT_MAX = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted after HTML is parsed
+# What Telegram shows (handlers/render.py): buttons, edits, photos up to 10 MB, and bots may
+# write first to anyone who started them.
+CAPABILITIES = Capabilities(
+    buttons=True,
+    text_max=MessageLimit.MAX_TEXT_LENGTH,  # 4096, counted after HTML is parsed
+    can_edit=True,
+    picture_max=10 * 1024**2,
+    may_send_first=True,
+)
+TEXT_MAX = CAPABILITIES.text_max
 CAPTION_MAX = MessageLimit.CAPTION_LENGTH  # 1024
 VOICE_SUFFIXES = {".ogg", ".oga", ".opus"}  # Telegram plays these as voice notes
 
 
-def units(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units (an emoji may count twice)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:
-    """Pieces of at most `limit` units: cut at line breaks, else at spaces, else anywhere."""
-    pieces = [p for p in _split(text, limit, ("\n", " ")) if p.strip()]
-    return pieces or ([text] if text.strip() else [])
-
-
-def _split(text: str, limit: int, separators: tuple[str, ...]) -> list[str]:
-    if units(text) <= limit:
-        return [text]
-    if not separators:
-        out, current, size = [], "", 0
-        for char in text:
-            if size + units(char) > limit:
-                out.append(current)
-                current, size = "", 0
-            current += char
-            size += units(char)
-        return [*out, current]
-    sep, finer = separators[0], separators[1:]
-    out, current = [], ""
-    for part in text.split(sep):
-        joined = f"{current}{sep}{part}" if current else part
-        if units(joined) <= limit:
-            current = joined
-            continue
-        if current:
-            out.append(current)
-        *full, current = _split(part, limit, finer)
-        out += full
-    return [*out, current]
+    """Pieces of at most `limit` UTF-16 units: cut at line breaks, else spaces, else anywhere."""
+    return render.split_text(text, limit)
 
 
 def escape(text: str) -> str:

@@ -2,7 +2,7 @@
 
 Usage:
     hocso chat [--script FILE]  talk to the tutor in this terminal (or replay a learner's lines)
-    hocso run [--only SERVICE]  serve Telegram learners, store reports, send reminders
+    hocso run [--only SERVICE]  serve Telegram and Zalo learners, store reports, send reminders
                                 (bot, reporter, reminders, all)
     hocso reminders status      reminders per shard: scheduled, due, in flight, sent, opted out
     hocso lessons check [PATH]  check lesson files; one line per problem
@@ -25,6 +25,7 @@ from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
 from bot.lessons import LessonError, load_curriculum
 from hocso import class_cli, report_cli
 from hocso.app import ServiceError, open_app
+from web import cli as web_cli
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--user", default="local", help="learner name for this terminal")
     chat.add_argument("--script", type=Path, help="replay a learner's lines from FILE")
     run = commands.add_parser(
-        "run", help="serve Telegram learners and store reports, until SIGINT/SIGTERM"
+        "run", help="serve Telegram and Zalo learners, store reports, until SIGINT/SIGTERM"
     )
     run.add_argument("--only", choices=("all", "bot", "reporter", "reminders"), default="all")
     reminders = commands.add_parser("reminders", help="reminders pushed to learners")
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?", type=Path, help="lessons folder (default: config)")
     report_cli.add_commands(commands)
     class_cli.add_commands(commands)
+    web_cli.add_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             return report_cli.run_command(args, config)
         elif args.command == "class":
             return class_cli.run_command(args, config)
+        elif args.command in web_cli.COMMANDS:
+            return web_cli.run_command(args, config)
         elif args.command == "reminders":
             asyncio.run(reminders_status(config))
     except ConfigError as exc:

@@ -30,12 +30,9 @@ def services(config: Config, only: str) -> dict[str, Service]:
     """The services to run; ServiceError when one of them cannot."""
     chosen: dict[str, Service] = {}
     if only in ("all", "bot"):
-        # Imported here: the engine and `hocso chat` do not need Telegram's library.
-        from handlers.telegram import token_problem
-
-        if problem := token_problem(config.telegram.token):
+        if problem := _token_problem(config):
             raise ServiceError(problem)
-        chosen["bot"] = telegram
+        chosen["bot"] = bots
     if only in ("all", "reminders"):
         if only == "reminders":
             if not config.redis.url:
@@ -44,7 +41,8 @@ def services(config: Config, only: str) -> dict[str, Service]:
 
             if problem := token_problem(config.telegram.token):
                 raise ServiceError(problem)
-        chosen["reminders"] = remind
+        if config.telegram.token:  # the platform reminders go out on (docs/reminders.md)
+            chosen["reminders"] = remind
     if only in ("all", "reporter"):
         if only == "reporter" and not config.redis.url:
             raise ServiceError("the reporter alone needs REDIS_URL: the outboxes it drains")
@@ -64,27 +62,65 @@ def reporter_check(app: App) -> HealthCheck:
     return check
 
 
-async def telegram(app: App, stop: asyncio.Event) -> None:
-    """Serve Telegram learners (handlers/telegram.py): long polling, or a webhook."""
-    from handlers.telegram import TelegramAdapter
-    from handlers.webhook import redis_check
+def _token_problem(config: Config) -> str | None:
+    """Why the bots cannot run (one line), or None: each token given must look right, and
+    there must be at least one."""
+    # Imported here: the engine and `hocso chat` do not need Telegram's library.
+    from handlers import telegram, zalo
 
+    if not config.telegram.token and not config.zalo.token:
+        return f"{telegram.token_problem('')}, or ZALO_BOT_TOKEN (from Zalo Bot Manager)"
+    if config.telegram.token and (problem := telegram.token_problem(config.telegram.token)):
+        return problem
+    if config.zalo.token:
+        return zalo.token_problem(config.zalo.token)
+    return None
+
+
+async def bots(app: App, stop: asyncio.Event) -> None:
+    """Serve learners on every platform with a token, side by side (handlers/telegram.py,
+    handlers/zalo.py): one engine, Redis and database, and one webhook server for all."""
+    from handlers.telegram import TelegramAdapter
+    from handlers.webhook import redis_check, serve_webhooks
+    from handlers.zalo import ZaloAdapter
+
+    config = app.config
     # What the webhook's /health reports: a load balancer asks `/health?check=redis` (can this
     # worker answer learners?), monitoring asks `/health` (is reporting keeping up too?).
     checks = {"redis": redis_check(app.redis), "reporter": reporter_check(app)}
-    roots = (app.config.lessons_dir, app.config.data_dir)  # the only files ever uploaded
-    adapter = TelegramAdapter(
-        app.config.telegram,
-        app.engine.handle,
-        app.redis,
-        app.keys,
-        checks=checks,
-        media_roots=roots,
-    )
+    roots = (config.lessons_dir, config.data_dir)  # the only files ever uploaded
+    adapters: list[TelegramAdapter | ZaloAdapter] = []
+    if config.telegram.token:
+        adapters.append(
+            TelegramAdapter(
+                config.telegram,
+                app.engine.handle,
+                app.redis,
+                app.keys,
+                checks=checks,
+                media_roots=roots,
+            )
+        )
+    if config.zalo.token:
+        pictures = [config.lessons_dir, config.data_dir / "certificates"]
+        adapters.append(
+            ZaloAdapter(config.zalo, app.engine.handle, app.redis, app.keys, pictures, checks)
+        )
+    routes = [route for adapter in adapters for route in adapter.routes()]
+    listening = asyncio.Event()
+
+    async def ready() -> None:
+        listening.set()
+
     try:
-        await adapter.serve(stop)
-    except CannotServe as exc:
-        raise ServiceError(str(exc)) from exc
+        async with asyncio.TaskGroup() as tasks:
+            if routes:
+                where = (config.telegram.listen, config.telegram.port)
+                tasks.create_task(serve_webhooks(routes, checks, *where, stop, ready=ready))
+            for adapter in adapters:
+                tasks.create_task(adapter.serve(stop, listening=listening if routes else None))
+    except* CannotServe as failed:
+        raise ServiceError(str(failed.exceptions[0])) from None
 
 
 async def remind(app: App, stop: asyncio.Event) -> None:

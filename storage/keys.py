@@ -8,6 +8,7 @@
 | `{prefix}:{sNN}:fly`                 | zset   | reminders claimed: learner -> lease end, ms |
 | `{prefix}:{sNN}:sent:{yyyy-mm-dd}`   | string | reminders sent that (local) day            |
 | `{prefix}:upd:{platform}:{bot}:{id}` | string | an update of one bot: busy, or done (TTL)  |
+| `{prefix}:num:{platform}:{bot}:{chat}` | string | choices shown as numbers in a chat (TTL) |
 | `{prefix}:tgfile:{bot}:{sha1}`       | string | Telegram's file_id of an uploaded file     |
 | `{prefix}:push:paused`               | string | after a 429: no process pushes until then  |
 | `{prefix}:push:lim…`                 | list   | push flood limits (handlers/limits.py)    |
@@ -68,6 +69,11 @@ class Keys:
         """An update of one bot: update ids are counted per bot, so two bots sharing this
         Redis and prefix must not see each other's as repeats."""
         return f"{self.prefix}:upd:{platform}:{bot}:{update_id}"
+
+    def numbered(self, platform: str, bot: str, chat: str) -> str:
+        """The choices last shown as numbered lines in one chat of a bot without buttons, so a
+        number the learner types picks one on whichever worker receives it."""
+        return f"{self.prefix}:num:{platform}:{bot}:{chat}"
 
     def telegram_file(self, bot: str, digest: str) -> str:
         """`digest`: sha1 of the file's path and modification time, so an edited file is sent

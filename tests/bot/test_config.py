@@ -38,6 +38,8 @@ def test_shipped_config_has_areas_and_age_bands():
         ("colour: red\n", "colour: Extra inputs are not permitted"),
         ("areas:\n  wards:\n    - {id: a, vi: A}\n    - {id: a, vi: B}\n", "share an id"),
         ("telegram:\n  username: hocso bot\n", "telegram.username"),
+        ("zalo:\n  base_url: bot-api.zaloplatforms.com\n", "zalo.base_url: not a web address"),
+        ("zalo:\n  webhook_url: https://h.vn/zalo\n", "needs webhook_secret (ZALO_WEBHOOK"),
         ("areas:\n  province: Atlantis\n", "areas: no province 'Atlantis'"),
     ],
 )

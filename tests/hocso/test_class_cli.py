@@ -196,3 +196,18 @@ async def test_postgresql_not_yet_upgraded_says_so(monkeypatch, capsys, tmp_path
     run = _cli(monkeypatch, capsys, tmp_path, url)
     status, _, err = await asyncio.to_thread(run, "class", "list")
     assert status == 2 and "run `hocso db upgrade`" in err and err.count("\n") == 1
+
+
+def test_with_zalo_the_message_zalo_learners_send_is_given(hocso, monkeypatch):
+    monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
+    status, out, _ = hocso(
+        "class", "add", "LOP-1A", "--name", "Lớp 1", "--bot", "hocso_cantho_bot"
+    )
+    assert "Zalo" not in out  # a Telegram-only deployment
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "1459232241454765289:" + "Zq" * 20)
+    status, out, _ = hocso(
+        "class", "add", "LOP-1A", "--name", "Lớp 1", "--bot", "hocso_cantho_bot"
+    )
+    assert status == 0 and f"Link for learners: {LINK}" in out
+    assert "On Zalo: learners open the bot in Zalo and send this message: /start LOP-1A" in out
+    assert "no Zalo link" in out
