@@ -252,7 +252,8 @@ class _Batch:
         by_id: dict[int, _Row] = {}
         for part in _chunks(list(ids)):
             key = tuple_(LEARNERS.c.platform, LEARNERS.c.platform_user)
-            for found in await conn.execute(select(LEARNERS).where(key.in_(part))):
+            columns = [LEARNERS.c.id, *(LEARNERS.c[name] for name in PROFILE)]
+            for found in await conn.execute(select(*columns).where(key.in_(part))):
                 row = _Row(**found._mapping)
                 self.learners[ids[(row.platform, row.platform_user)]] = by_id[found.id] = row
         marks = {user_hash(u, self.erase_key): u for u in users}
