@@ -131,7 +131,7 @@ _FIELDS = {
     "rc": "review_score",
     "bk": "back",
     "dn": "done",
-    "rv": "review",
+    "ri": "review",  # the compact form (below); "rv" held the first one, still read
     "sk": "streak",
     "dy": "last_day",
     "fz": "freezes",
@@ -141,11 +141,16 @@ _FIELDS = {
     "rm": "remind",
     "rd": "remind_due",
     "rk": "remind_kind",
-    "ri": "ignored",
+    "ig": "ignored",
     "ra": "reminded_at",
     "rs": "reminded_kind",
 }
 _DEFAULTS = Learner(user="")
+# Redis keeps a small hash in its compact encoding (a listpack, about half the memory of a
+# hash table) only while every value is at most `hash-max-listpack-value` bytes, 64 by
+# default. A longer value (the lessons done, the review list) is stored in pieces of at most
+# 64 bytes: "dn", "dn1", "dn2", ... read back joined in that order.
+PIECE = 64
 
 
 def to_fields(learner: Learner) -> dict[str, str]:
@@ -156,25 +161,26 @@ def to_fields(learner: Learner) -> dict[str, str]:
         if value == getattr(_DEFAULTS, name):
             continue
         if name == "review":
-            out[short] = " ".join(f"{i.key}:{i.box}:{i.due}" for i in value)
+            text = _review_text(value, learner.done)
         elif isinstance(value, list):
-            out[short] = " ".join(map(str, value))
+            text = " ".join(map(str, value))
         elif isinstance(value, bool):
-            out[short] = "1"
+            text = "1"
         else:
-            out[short] = str(value)
+            text = str(value)
+        out |= _pieces(short, text)
     return out
 
 
 def from_fields(user: str, fields: dict[str, str]) -> Learner:
     learner = Learner(user=user)
     for short, name in _FIELDS.items():
-        raw = fields.get(short)
+        raw = _joined(fields, short)
         if raw is None:
             continue
         default = getattr(_DEFAULTS, name)
         if name == "review":
-            value: object = [_review_item(part) for part in raw.split()]
+            value: object = _review_items(raw, learner.done)  # "dn" is read before "ri"
         elif name == "plan":
             value = [int(i) for i in raw.split() if i.isdecimal()]
         elif isinstance(default, list):
@@ -188,7 +194,71 @@ def from_fields(user: str, fields: dict[str, str]) -> Learner:
         else:
             value = raw
         setattr(learner, name, value)
+    if not learner.review and (first := _joined(fields, "rv")):  # stored before "ri"
+        learner.review = [item for part in first.split() if (item := _review_item(part))]
     return learner
+
+
+def _pieces(short: str, text: str) -> dict[str, str]:
+    """`text` under `short`, in pieces of at most PIECE bytes (whole characters)."""
+    if text.isascii():  # as nearly every value is: a character is a byte
+        cuts = range(0, max(len(text), 1), PIECE)
+        return {f"{short}{n or ''}": text[at : at + PIECE] for n, at in enumerate(cuts)}
+    out: dict[str, str] = {}
+    piece: list[str] = []
+    size = 0
+    for char in text:
+        width = len(char.encode())
+        if size + width > PIECE:
+            out[f"{short}{len(out) or ''}"] = "".join(piece)
+            piece, size = [], 0
+        piece.append(char)
+        size += width
+    out[f"{short}{len(out) or ''}"] = "".join(piece)
+    return out
+
+
+def _joined(fields: dict[str, str], short: str) -> str | None:
+    """The value stored under `short` and its continuation pieces, or None."""
+    first = fields.get(short)
+    if first is None:
+        return None
+    parts, n = [first], 1
+    while (more := fields.get(f"{short}{n}")) is not None:
+        parts.append(more)
+        n += 1
+    return "".join(parts)
+
+
+def _review_text(items: list[ReviewItem], done: list[str]) -> str:
+    """The review list, compact: the earliest due day first, then each item as
+    `lesson/question:box:days after that day`, the lesson written as `#n` (its place in the
+    lessons done) when it is one of them, as it usually is."""
+    base = min(i.due for i in items)
+    place = {lesson: n for n, lesson in enumerate(done)}
+    parts = [str(base)]
+    for i in items:
+        lesson = f"#{place[i.lesson]}" if i.lesson in place else i.lesson
+        parts.append(f"{lesson}/{i.question}:{i.box}:{i.due - base}")
+    return " ".join(parts)
+
+
+def _review_items(raw: str, done: list[str]) -> list[ReviewItem]:
+    """Read `_review_text`; an item that cannot be read (a damaged state) is left out."""
+    base, *parts = raw.split() or ["0"]
+    items = []
+    for part in parts:
+        item = _review_item(part)
+        if item is None:
+            continue
+        if item.lesson.startswith("#"):
+            n = int(item.lesson[1:]) if item.lesson[1:].isdecimal() else len(done)
+            if n >= len(done):
+                continue
+            item.lesson = done[n]
+        item.due += int(base) if base.lstrip("-").isdecimal() else 0
+        items.append(item)
+    return items
 
 
 def _stage(raw: str) -> Stage:
@@ -198,10 +268,14 @@ def _stage(raw: str) -> Stage:
         return MENU
 
 
-def _review_item(encoded: str) -> ReviewItem:
-    key, box, due = encoded.rsplit(":", 2)
-    lesson, question = key.split("/", 1)
-    return ReviewItem(lesson, question, int(box), int(due))
+def _review_item(encoded: str) -> ReviewItem | None:
+    """`lesson/question:box:due`, or None if damaged."""
+    try:
+        key, box, due = encoded.rsplit(":", 2)
+        lesson, question = key.split("/", 1)
+        return ReviewItem(lesson, question, int(box), int(due))
+    except ValueError:
+        return None
 
 
 def detour(learner: Learner, stage: Stage) -> None:

@@ -8,6 +8,7 @@ import json
 from redis.asyncio import Redis
 
 from bot.events import Event
+from bot.learner import from_fields
 from storage.keys import Keys
 
 
@@ -243,8 +244,8 @@ async def test_missed_question_comes_back_for_review_next_day(chat, clock, redis
     assert "Ôn tập nhanh: 1 câu" in chat.text and "Câu hỏi một?" in chat.text
     await chat.tap("Đúng rồi")
     assert "Ôn tập xong: đúng 1/1" in chat.text
-    rv = (await redis.hgetall(keys.learner(chat.user)))["rv"]
-    assert rv.startswith("l1/q1:1:")  # next review in 3 days
+    (item,) = from_fields(chat.user, await redis.hgetall(keys.learner(chat.user))).review
+    assert (item.key, item.box) == ("l1/q1", 1)  # next review in 3 days
     await chat.send("/progress")
     assert "Chuỗi ngày học: 2 ngày" in chat.text
 

@@ -174,7 +174,7 @@ async def test_a_worker_killed_mid_claim_is_retaken_after_the_lease(workers, api
     [claim] = await schedule.claim(shard_of[users[1]], clock.now, 300, 10)
     assert claim.user == users[1]
     assert api.of("sendMessage") == []
-    decided = [await doomed.redis.hget(doomed.keys.learner(u), "ri") for u in users]
+    decided = [await doomed.redis.hget(doomed.keys.learner(u), "ig") for u in users]
     assert decided == ["1", None]  # one counted as sent (and planned anew), one untouched
 
     clock.now += 299  # still within the lease: nobody else touches them
