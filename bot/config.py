@@ -129,6 +129,15 @@ class TelegramSettings(Section):
         return self
 
 
+class GroupSettings(Section):
+    """Group lessons run by a facilitator (docs/groups.md): how long the tutor waits before it
+    moves on by itself. 0: only the facilitator moves on."""
+
+    card_seconds: Annotated[int, Field(ge=0, le=3600)] = 90  # a card (or a revealed answer)
+    answer_seconds: Annotated[int, Field(ge=0, le=3600)] = 60  # a question, then the answer
+    report_in_group: Annotated[int, Field(ge=0)] = 10  # larger classes: /class_report privately
+
+
 class Config(Section):
     lessons_dir: Path = Path("lessons")
     data_dir: Path = Path("data")
@@ -138,6 +147,7 @@ class Config(Section):
     telegram: TelegramSettings = TelegramSettings()
     campaign: CampaignSettings = CampaignSettings()
     certificate: CertificateSettings = CertificateSettings()
+    groups: GroupSettings = GroupSettings()
     areas: Areas = Areas()
     age_bands: list[Choice] = []
 
@@ -160,6 +170,8 @@ ENV = {
     "HOCSO_CAMPAIGN_TARGET": "campaign.target",
     "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
     "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
+    "HOCSO_GROUP_CARD_SECONDS": "groups.card_seconds",
+    "HOCSO_GROUP_ANSWER_SECONDS": "groups.answer_seconds",
 }
 
 

@@ -15,6 +15,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
+from bot import pairs
+from bot.classroom import Classroom, Facilitators
 from bot.config import Config
 from bot.events import Event, Reply
 from bot.features import all_routes
@@ -22,7 +24,7 @@ from bot.learner import Stage, copy, from_fields, to_fields
 from bot.lessons import Curriculum
 from bot.payloads import parse
 from bot.router import Route, Router, Routes
-from bot.store import LearnerStore, StorageUnavailable
+from bot.store import GroupStore, LearnerStore, StorageUnavailable
 from bot.texts import t
 from bot.turn import Turn
 
@@ -39,14 +41,29 @@ class Engine:
         config: Config,
         clock: Callable[[], float] = time.time,
         routers: tuple[Router, ...] = (),
+        groups: GroupStore | None = None,
+        facilitators: Facilitators | None = None,
     ) -> None:
-        """`routers`: features beyond the shipped ones (bot/features.py)."""
+        """`routers`: features beyond the shipped ones (bot/features.py). `groups`: where
+        group lessons and pair links are kept; without it a group chat gets a hint only."""
         self.routes: Routes = all_routes(*routers)
         self.store = store
         self.curriculum = curriculum
         self.config = config
         self.clock = clock
         self.zone = ZoneInfo(config.timezone)
+        # Group lessons (bot/classroom.py) and pair mode (bot/pairs.py) work on more than
+        # one conversation's state, so they run their own turns.
+        self.classroom = self.pairs = None
+        if groups is not None:
+            self.classroom = Classroom(
+                store, groups, curriculum, config, clock, self.routes, facilitators
+            )
+            self.pairs = pairs.Pairs(store, groups, curriculum, clock)
+
+    async def tick(self, platform: str) -> list[tuple[str, list[Reply]]]:
+        """Group lessons of `platform` whose time is up move on: (chat, replies) for each."""
+        return await self.classroom.tick(platform) if self.classroom else []
 
     async def push(self, user: str, reason: str) -> list[Reply]:
         """Start a turn with no incoming message (a reminder): the feature that declared
@@ -56,7 +73,11 @@ class Engine:
     async def handle(self, event: Event) -> list[Reply]:
         """Decide and store one learner action; never raises to the adapter."""
         lang = "vi"
+        if self.classroom and (event.group or event.kind == "poll"):
+            return await self.classroom.handle(event)
         try:
+            if self.pairs and pairs.takes(event):
+                return await self.pairs.handle(event)
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
                 learner = from_fields(event.user, fields)
@@ -67,6 +88,7 @@ class Engine:
                     event, copy(learner), self.curriculum, self.config, now, today, self.routes
                 )
                 route(turn)
+                pairs.watch(turn)
                 new = None if turn.erase else to_fields(turn.learner)
                 unchanged = new == fields and not turn.outcome.events
                 if unchanged or await self.store.save(
@@ -74,6 +96,8 @@ class Engine:
                 ):
                     for work in turn.after:
                         await asyncio.to_thread(work)
+                    if turn.erase and fields:
+                        await self._forgotten(event.user, fields)
                     return turn.outcome.replies
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
             return [Reply(t(lang, "busy"))]
@@ -83,6 +107,12 @@ class Engine:
         except Exception:
             log.exception("failed to handle %r", event)
             return [Reply(t(lang, "oops"))]
+
+    async def _forgotten(self, user: str, fields: dict[str, str]) -> None:
+        """An erased learner leaves their groups and pair links too."""
+        if self.classroom and self.pairs:
+            await self.classroom.forget(user, fields)
+            await self.pairs.forget(user, fields)
 
 
 def route(turn: Turn) -> None:
@@ -144,6 +174,9 @@ def _new_learner(turn: Turn) -> None:
     found = turn.routes.buttons.get(type(tap)) if tap else None
     if found and Stage.NEW in found.stages:
         return found.handler(turn, tap)
+    if turn.event.command == "forget" and turn.learner.consent_at:
+        # Joined a group lesson (which is consent) but never wrote privately: /forget works.
+        return turn.routes.commands["forget"].handler(turn)
     turn.reshow()
 
 

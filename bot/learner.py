@@ -82,6 +82,14 @@ class Learner:
     last_day: int = 0
     certificate: str = ""  # its verification code, once issued
     certificate_name: str = ""  # the name printed on it, as the learner gave it
+    # group lessons (bot/classroom.py) and pair mode (bot/pairs.py); plain strings, so a copy
+    # of the learner shares nothing mutable
+    group_credits: str = ""  # ids of group credits already applied, newest last (capped)
+    groups: str = ""  # the group chats this learner joined, space-separated
+    helper: str = ""  # who helps this learner (pair mode), a user id
+    elder: str = ""  # whom this learner helps, a user id
+    elder_name: str = ""  # that person's first name, as they agreed to be linked
+    helper_noted: str = ""  # "lesson:day" of the last note to the helper, so it goes once
 
 
 # storage field name -> attribute; lists are encoded below
@@ -112,6 +120,12 @@ _FIELDS = {
     "dy": "last_day",
     "ce": "certificate",
     "cn": "certificate_name",
+    "gc": "group_credits",
+    "gj": "groups",
+    "hp": "helper",
+    "el": "elder",
+    "en": "elder_name",
+    "hn": "helper_noted",
 }
 _DEFAULTS = Learner(user="")
 

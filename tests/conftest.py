@@ -18,6 +18,7 @@ from bot.onboarding import Age, Area, Consent, Language
 from bot.payloads import Payload, parse
 from bot.tutor import Answer, Next, StartLesson
 from storage.db import Database
+from storage.group_store import GroupRedisStore
 from storage.keys import Keys
 from storage.state import StateStore
 
@@ -88,8 +89,19 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def engine(store: StateStore, curriculum: Curriculum, config: Config, clock: Clock) -> Engine:
-    return Engine(store, curriculum, config, clock=clock)
+def group_store(redis: Redis, keys: Keys) -> GroupRedisStore:
+    return GroupRedisStore(redis, keys)
+
+
+@pytest.fixture
+def engine(
+    store: StateStore,
+    group_store: GroupRedisStore,
+    curriculum: Curriculum,
+    config: Config,
+    clock: Clock,
+) -> Engine:
+    return Engine(store, curriculum, config, clock=clock, groups=group_store)
 
 
 class Chat:
@@ -160,7 +172,8 @@ async def worker(keys: Keys, curriculum: Curriculum, config: Config, clock: Cloc
     def build() -> Engine:
         client = Redis.from_url(REDIS_URL, decode_responses=True)
         clients.append(client)
-        return Engine(StateStore(client, keys), curriculum, config, clock=clock)
+        groups = GroupRedisStore(client, keys)
+        return Engine(StateStore(client, keys), curriculum, config, clock=clock, groups=groups)
 
     yield build
     for client in clients:

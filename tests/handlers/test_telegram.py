@@ -261,7 +261,7 @@ async def test_a_group_gets_a_hint_and_ignores_commands_for_other_bots(bot, api)
     await api.push(message_update(7, "/start@hocso_test_bot", chat_id=group))
     await bot.settle()
     sent = [c for c in api.of("sendMessage") if c.params["chat_id"] == str(group)]
-    assert [c.text for c in sent] == [t("vi", "group_hint")]
+    assert [c.text for c in sent] == [t("vi", "group_help")]
 
 
 async def test_a_group_that_became_a_supergroup_is_answered_at_its_new_id(bot, api) -> None:
