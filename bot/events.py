@@ -62,6 +62,7 @@ class Poll:
     correct: int  # the right option's position
     explanation: str
     tag: str
+    buttons: tuple[tuple[Button, ...], ...] = ()  # under the poll, where it is shown as one
 
 
 @dataclass(frozen=True)

@@ -374,8 +374,9 @@ def show_step(turn: GroupTurn) -> None:
         return
     group.phase = ASK
     _wait(turn, turn.config.groups.answer_seconds)
-    poll = _poll(turn, step)
-    turn.say(*question_message(turn, lesson, step, 0), key=f"q{group.step}", poll=poll)
+    text, *rows = question_message(turn, lesson, step, 0)
+    poll = _poll(turn, step, rows[-1])
+    turn.say(text, *rows, key=f"q{group.step}", poll=poll)
 
 
 def question_message(
@@ -450,7 +451,8 @@ def choice_name(turn: GroupTurn, question: Question, choice: int) -> str:
     return letter(choice)
 
 
-def _poll(turn: GroupTurn, question: Question) -> Poll | None:
+def _poll(turn: GroupTurn, question: Question, controls: list[Button]) -> Poll | None:
+    """The question as a quiz poll, with `controls` (reveal, join) under it."""
     if isinstance(question, Typed) or question.group == "buttons":
         return None
     group = turn.group
@@ -460,6 +462,7 @@ def _poll(turn: GroupTurn, question: Question) -> Poll | None:
         correct=correct_choice(question),
         explanation=question.explanation.get(group.lang),
         tag=GroupPoll(group.run, group.step).pack(),
+        buttons=(tuple(controls),),
     )
 
 

@@ -12,16 +12,19 @@ python-telegram-bot's persistence, conversations or job queue, which live in one
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from limits.aio.storage import MemoryStorage
 from redis.asyncio import Redis
-from telegram import BotCommand, ChatMember, Message, Update
+from telegram import BotCommand, BotCommandScopeAllGroupChats, ChatMember, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -31,6 +34,7 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
+    PollAnswerHandler,
     TypeHandler,
     filters,
 )
@@ -40,7 +44,9 @@ from bot.events import Event, Reply
 from bot.texts import t
 from handlers import CannotServe, Handle
 from handlers.dedupe import Dedupe
+from handlers.limits import PushLimits
 from handlers.telegram_flow import LearnerOrder, PatientLimiter
+from handlers.telegram_group import GroupAdmins, GroupSender
 from handlers.telegram_send import Blocked, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from storage.keys import Keys
@@ -49,13 +55,24 @@ log = logging.getLogger(__name__)
 
 TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 COMMANDS = (
-    "start", "continue", "progress", "review", "settings", "certificate", "help", "stop"
+    "start", "continue", "progress", "review", "settings", "certificate", "helper", "help", "stop"
 )  # fmt: skip
+GROUP_COMMANDS = {"lesson": "cmd_lesson", "class_report": "cmd_class_report",
+                  "stop": "cmd_group_stop", "help": "cmd_help"}  # fmt: skip
+TICK_EVERY = 1.0  # seconds between looks for group lessons whose time is up
+# The engine's timer: group lessons of a platform that move on by themselves, (chat, replies).
+Ticks = Callable[[str], Awaitable[list[tuple[str, list[Reply]]]]]
 BACKOFF = 1.0  # seconds before the first retry of a failed request; doubles each time
 ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping the spinner bare
 TOAST_MAX = 200
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.POLL_ANSWER,
+]
+GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 def token_problem(token: str) -> str | None:
@@ -75,8 +92,9 @@ def message_event(message: Message, bot_username: str) -> Event | None:
     who = {
         "user": f"tg:{user.id}",
         "chat": str(message.chat.id),
-        "group": message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
+        "group": message.chat.type in GROUPS,
         "name": user.first_name or "",
+        "username": user.username or "",
     }
     text = message.text
     if message.forward_origin is not None or not text:
@@ -101,7 +119,13 @@ class TelegramAdapter:
         backoff: float | None = None,
         read_timeout: float = 5.0,
         checks: Mapping[str, HealthCheck] | None = None,
+        ticks: Ticks | None = None,
+        limits: PushLimits | None = None,
+        tick_every: float = TICK_EVERY,
+        live_every: float = 3.0,
     ) -> None:
+        """`ticks`: the engine's group timer (Engine.tick); `limits`: the fleet's flood
+        limits (in this process only, when not given)."""
         self.settings = settings
         self.handle = handle  # the engine
         self.redis = redis
@@ -123,6 +147,11 @@ class TelegramAdapter:
         # The token starts with the bot's id: known before Telegram is asked anything.
         self.bot_id = settings.token.partition(":")[0]
         self.sender = Sender(self.application.bot, redis, keys, self.bot_id)
+        limits = limits or PushLimits(MemoryStorage(), redis, keys.prefix)
+        self.groups = GroupSender(self.sender, limits, redis, keys, self.bot_id, live_every)
+        self.admins = GroupAdmins(self.application.bot)
+        self.ticks = ticks
+        self.tick_every = tick_every
         self.polling = not settings.webhook_url
         # Long polling has one consumer; with a webhook, other workers may hold an update.
         self.dedupe = Dedupe(
@@ -133,6 +162,7 @@ class TelegramAdapter:
         add(TypeHandler(Update, self.mark_done), group=1)
         add(CallbackQueryHandler(self.on_tap))
         add(ChatMemberHandler(self.on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
+        add(PollAnswerHandler(self.on_poll_answer))
         add(
             MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, self.on_message)
         )
@@ -169,8 +199,12 @@ class TelegramAdapter:
         message = update.message
         assert message is not None
         event = message_event(message, context.bot.username)
-        if event is not None:
-            await self.show(event, await self.handle(event), message.chat.id)
+        if event is None:
+            return
+        if event.group and event.kind == "command" and message.from_user is not None:
+            admin = await self.admins.is_admin(message.chat.id, message.from_user.id)
+            event = dataclasses.replace(event, admin=admin)
+        await self.show(event, await self.handle(event), message.chat.id)
 
     async def on_tap(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A learner tapped a button: stop the spinner first, then show what follows."""
@@ -185,12 +219,21 @@ class TelegramAdapter:
             kind="button",
             payload=query.data,
             chat=str(chat.id),
-            group=chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
+            group=chat.type in GROUPS,
             name=query.from_user.first_name or "",
+            username=query.from_user.username or "",
         )
+
+        async def decide() -> list[Reply]:
+            tap = event
+            if tap.group:  # may this member lead the group's lesson? (admins are cached)
+                admin = await self.admins.is_admin(chat.id, query.from_user.id)
+                tap = dataclasses.replace(tap, admin=admin)
+            return await self.handle(tap)
+
         # The engine decides in milliseconds; its toast (a notice) rides on the answer. If
         # storage is slow, the spinner stops anyway and the decision is shown when ready.
-        deciding = asyncio.ensure_future(self.handle(event))
+        deciding = asyncio.ensure_future(decide())
         done, _pending = await asyncio.wait({deciding}, timeout=ANSWER_WITHIN)
         replies = deciding.result() if done else None
         await self._answer(query, replies)
@@ -207,16 +250,50 @@ class TelegramAdapter:
             log.info("callback query not answered: %s", exc.message)
 
     async def on_member_change(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """A learner blocked the bot in their private chat: send them nothing more."""
+        """A learner blocked the bot in their private chat: send them nothing more. The bot
+        was taken out of a group: its lesson ends, keeping every answer given."""
         change = update.my_chat_member
         assert change is not None
         private = change.chat.type == ChatType.PRIVATE
         if private and change.new_chat_member.status == ChatMember.BANNED:
             await self.handle(Event(f"tg:{change.from_user.id}", "blocked"))
+        gone = (ChatMember.BANNED, ChatMember.LEFT)
+        if change.chat.type in GROUPS and change.new_chat_member.status in gone:
+            chat = str(change.chat.id)
+            await self.handle(Event(f"tg:{change.from_user.id}", "blocked", chat=chat, group=True))
+
+    async def on_poll_answer(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A member voted in a group lesson's quiz poll: the update names the poll and the
+        member, not the chat, which we remembered when sending it."""
+        answer = update.poll_answer
+        assert answer is not None
+        if answer.user is None:
+            return  # voted as a chat (an anonymous admin): no member to count
+        place = await self.groups.poll_place(answer.poll_id)
+        if place is None:
+            return  # not ours, or too old
+        chat_id, tag = place
+        event = Event(
+            user=f"tg:{answer.user.id}",
+            kind="poll",
+            payload=tag,
+            chat=str(chat_id),
+            group=True,
+            name=answer.user.first_name or "",
+            poll=answer.poll_id,
+            options=tuple(answer.option_ids),
+        )
+        await self.show(event, await self.handle(event), chat_id)
 
     async def show(self, event: Event, replies: list[Reply], chat_id: int, tapped=None) -> None:  # noqa: ANN001
         try:
-            await self.sender.show(chat_id, replies, tapped)
+            if event.group:
+                await self.groups.show(chat_id, replies, tapped)
+                return
+            await self.sender.show(chat_id, [r for r in replies if not r.to], tapped)
+            for reply in replies:
+                if reply.to:  # a helper's note (pair mode)
+                    await self.groups.deliver_to(reply)
         except Blocked:
             if not event.group:
                 log.info("%s blocked the bot: marked inactive", event.user)
@@ -235,13 +312,39 @@ class TelegramAdapter:
         )
 
     async def set_commands(self) -> None:
-        """The "/" menu, in Vietnamese (the default) and English."""
+        """The "/" menu, in Vietnamese (the default) and English; groups get their own."""
+        groups = BotCommandScopeAllGroupChats()
         for lang, code in (("vi", None), ("vi", "vi"), ("en", "en")):
             commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
+            in_groups = [BotCommand(c, t(lang, key)) for c, key in GROUP_COMMANDS.items()]
             try:
                 await self.application.bot.set_my_commands(commands, language_code=code)
+                await self.application.bot.set_my_commands(
+                    in_groups, scope=groups, language_code=code
+                )
             except TelegramError as exc:  # the menu is a convenience; the bot works without
                 log.warning("command menu (%s) not set: %s", code or "default", exc)
+
+    async def tick(self) -> None:
+        """Once: group lessons whose time is up move on, shown in their chats."""
+        if self.ticks is None:
+            return
+        for chat, replies in await self.ticks("tg"):
+            platform, _, chat_id = chat.partition(":")
+            if platform == "tg" and replies:
+                event = Event("", "push", chat=chat_id, group=True)
+                await self.show(event, replies, int(chat_id))
+
+    async def _ticking(self, stop: asyncio.Event) -> None:
+        """The timer of group lessons, in every worker: the chat's stored state decides, so
+        two workers looking at once move a lesson on once."""
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:  # noqa: BLE001  (the next look tries again)
+                log.exception("group lessons not moved on")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.tick_every)
 
     async def serve(self, stop: asyncio.Event, poll_timeout: float = 10) -> None:
         """Receive updates until `stop` is set: long polling, or the webhook if configured.
@@ -259,6 +362,7 @@ class TelegramAdapter:
         settings = self.settings
         async with self.application:
             await self.set_commands()
+            ticking = asyncio.create_task(self._ticking(stop))
             username = self.application.bot.username
             if settings.webhook_url:
                 await self.application.start()
@@ -281,4 +385,6 @@ class TelegramAdapter:
                 log.info("@%s: long polling", username)
                 await stop.wait()
                 await self.application.updater.stop()
+            await ticking
+            await self.groups.settle()
             await self.application.stop()

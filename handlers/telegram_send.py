@@ -5,6 +5,8 @@ hold what a learner typed), split at line breaks under Telegram's limits. Button
 inline keyboards, row for row. `replace` edits the tapped message, so its buttons vanish;
 when a tap brings a new keyboard, the tapped one is removed too: only the latest keyboard is
 live. Lesson pictures and sounds are uploaded once; Telegram's file_id is kept in Redis.
+A reply offering a `poll` is sent as a quiz poll where it fits Telegram's limits (group
+lessons, handlers/telegram_group.py), else as its text and buttons.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ import dataclasses
 import hashlib
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from redis.asyncio import Redis
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram import MaybeInaccessibleMessage as Tapped
-from telegram.constants import MessageLimit, ParseMode
+from telegram import Poll as TgPoll
+from telegram.constants import MessageLimit, ParseMode, PollLimit
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
-from bot.events import Button, Reply
+from bot.events import Button, Poll, Reply
 from storage.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,24 @@ log = logging.getLogger(__name__)
 TEXT_MAX = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted after HTML is parsed
 CAPTION_MAX = MessageLimit.CAPTION_LENGTH  # 1024
 VOICE_SUFFIXES = {".ogg", ".oga", ".opus"}  # Telegram plays these as voice notes
+Before = Callable[[], Awaitable[None]]
+
+
+async def _nothing() -> None:
+    """No wait before sending."""
+
+
+def quiz_fits(poll: Poll) -> bool:
+    """Telegram's limits for a quiz poll: question 300 characters, options 100 (2 to 10 of
+    them), explanation 200 with at most 2 line breaks. Else the question goes as buttons."""
+    return (
+        1 <= len(poll.question) <= PollLimit.MAX_QUESTION_LENGTH
+        and 2 <= len(poll.options) <= 10
+        and all(1 <= len(o) <= PollLimit.MAX_OPTION_LENGTH for o in poll.options)
+        and 0 <= poll.correct < len(poll.options)
+        and len(poll.explanation) <= PollLimit.MAX_EXPLANATION_LENGTH
+        and poll.explanation.count("\n") <= PollLimit.MAX_EXPLANATION_LINE_FEEDS
+    )
 
 
 def units(text: str) -> int:
@@ -123,34 +144,60 @@ class Sender:
             await self._drop_keyboard(tapped)
             await self._deliver(chat_id, dataclasses.replace(reply, replace=False), None)
             return True
+        await self.send(chat_id, reply)
+        return False
+
+    async def send(
+        self, chat_id: int, reply: Reply, before: Before | None = None
+    ) -> Message | None:
+        """Send one reply as new message(s); returns the last one sent (the one a later edit
+        changes). `before` is awaited ahead of each message (a group's flood limit)."""
+        before = before or _nothing
         markup = keyboard(reply.buttons)
         pieces = split_text(reply.text)
+        last: Message | None = None
         if reply.media is not None:
             caption = ""
             if reply.media.caption and len(pieces) == 1 and units(pieces[0]) <= CAPTION_MAX:
                 caption, pieces = pieces[0], []
+            await before()
             try:
-                sent = await self._send_media(
+                last = await self._send_media(
                     chat_id, Path(reply.media.path), reply.media.kind, caption, markup, not pieces
                 )
             except TimedOut:
                 raise  # it may have arrived: sending the words as well could show them twice
             except NetworkError as exc:  # refused (size, voice messages forbidden, ...)
                 log.warning("%s not sent (%s): sending the words alone", reply.media.path, exc)
-                sent = None
-            if sent is None and caption:
+                last = None
+            if last is None and caption:
                 pieces = [caption]  # the file is missing: the words still go out
-            elif sent is not None and not pieces:
-                return False
+            elif last is not None and not pieces:
+                return last
         for i, piece in enumerate(pieces):
-            last = i == len(pieces) - 1
-            await self.bot.send_message(
+            is_last = i == len(pieces) - 1
+            await before()
+            last = await self.bot.send_message(
                 chat_id,
                 escape(piece),
                 parse_mode=ParseMode.HTML,
-                reply_markup=markup if last else None,
+                reply_markup=markup if is_last else None,
             )
-        return False
+        return last
+
+    async def send_quiz(self, chat_id: int, poll: Poll) -> Message:
+        """A non-anonymous quiz poll (check `quiz_fits` first): members answer natively and
+        each vote comes back as a poll_answer update naming the member."""
+        return await self.bot.send_poll(
+            chat_id,
+            poll.question,
+            list(poll.options),
+            is_anonymous=False,
+            type=TgPoll.QUIZ,
+            correct_option_id=poll.correct,  # type: ignore[arg-type]
+            explanation=poll.explanation,
+            reply_markup=keyboard(poll.buttons),
+        )
 
     async def _edit(self, tapped: Tapped, reply: Reply) -> bool:
         pieces = split_text(reply.text)

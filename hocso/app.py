@@ -13,6 +13,8 @@ from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
 from storage.db import Database, database_url
 from storage.embedded import open_embedded, save_snapshot
+from storage.facilitators import ClassFacilitators
+from storage.group_store import GroupRedisStore
 from storage.keys import Keys
 from storage.state import StateStore
 
@@ -35,8 +37,14 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     snapshot = config.data_dir / "console-state.json"
     embedded = not config.redis.url
     redis = await open_embedded(snapshot) if embedded else Redis.from_url(config.redis.url)
-    engine = Engine(StateStore(redis, keys), curriculum, config)
     database = Database(database_url(config.database.url, config.data_dir))
+    engine = Engine(
+        StateStore(redis, keys),
+        curriculum,
+        config,
+        groups=GroupRedisStore(redis, keys),  # group lessons and pair mode
+        facilitators=ClassFacilitators(database),  # who may lead one: `hocso class add`
+    )
     try:
         yield App(config, curriculum, redis, keys, engine, database)
     finally:

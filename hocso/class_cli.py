@@ -2,7 +2,8 @@
 
 Usage:
     hocso class add CODE --name NAME [--facilitator NAME] [--area WARD_ID] [--bot USERNAME]
-        save the class in the reporting database, print the link learners open
+        save the class in the reporting database, print the link learners open; a Telegram
+        @username in --facilitator lets that person lead group lessons (docs/groups.md)
         (https://t.me/<bot>?start=CODE) and draw it as a QR code: data_dir/classes/CODE.png
     hocso class list
         every class with its learners so far: started and certified
@@ -52,7 +53,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     add.add_argument("code", help="1 to 32 of A-Z a-z 0-9 _ - (no spaces or accents), e.g. LOP-1A")
     add.add_argument("--name", required=True, help="the class's name, printed under the QR code")
-    add.add_argument("--facilitator", metavar="NAME", help="who runs it (kept if not given)")
+    add.add_argument(
+        "--facilitator",
+        metavar="NAME",
+        help="who runs it (kept if not given); add their Telegram @username so they can lead "
+        "group lessons without being a group admin, e.g. 'Chị Lan @chilan_cantho'",
+    )
     add.add_argument(
         "--area", metavar="WARD_ID", help="its ward/commune: an id of areas.wards in config.yaml"
     )

@@ -44,12 +44,21 @@ def services(config: Config, only: str) -> dict[str, Service]:
 
 async def telegram(app: App, stop: asyncio.Event) -> None:
     """Serve Telegram learners (handlers/telegram.py): long polling, or a webhook."""
+    from handlers.limits import PushLimits
     from handlers.telegram import TelegramAdapter
     from handlers.webhook import redis_check
 
     checks = {"redis": redis_check(app.redis)}  # what the webhook's /health reports
+    # Flood limits shared by every worker: a group lesson's messages wait their turn here.
+    limits = PushLimits.for_redis(app.redis, app.config.redis.url, app.keys.prefix)
     adapter = TelegramAdapter(
-        app.config.telegram, app.engine.handle, app.redis, app.keys, checks=checks
+        app.config.telegram,
+        app.engine.handle,
+        app.redis,
+        app.keys,
+        checks=checks,
+        ticks=app.engine.tick,  # group lessons that move on by themselves
+        limits=limits,
     )
     try:
         await adapter.serve(stop)

@@ -54,12 +54,22 @@ async def test_a_new_learner_goes_from_start_through_a_passed_lesson(
 
 
 async def test_the_command_menu_is_set_in_vietnamese_and_english(phone, api) -> None:
-    menus = {c.params.get("language_code"): c.params["commands"] for c in api.of("setMyCommands")}
+    calls = api.of("setMyCommands")
+    menus = {c.params.get("language_code"): c.params["commands"] for c in calls
+             if "scope" not in c.params}  # fmt: skip
     assert set(menus) == {None, "vi", "en"}
-    names = ["start", "continue", "progress", "review", "settings", "certificate", "help", "stop"]
+    names = [
+        "start", "continue", "progress", "review", "settings", "certificate", "helper", "help",
+        "stop",
+    ]  # fmt: skip
     assert [c["command"] for c in menus["vi"]] == names
     assert menus["vi"][1]["description"] == "Học tiếp bài đang học"
     assert menus["en"][1]["description"] == "Continue where you left off"
+    in_groups = [c.params for c in calls if "scope" in c.params]
+    assert [c["command"] for c in in_groups[0]["commands"]] == [
+        "lesson", "class_report", "stop", "help"
+    ]  # fmt: skip
+    assert in_groups[0]["commands"][0]["description"] == "Học một bài cùng cả nhóm"
 
 
 async def test_a_double_tapped_answer_counts_once(phone, api, redis: Redis, keys: Keys) -> None:
