@@ -30,9 +30,7 @@ def handles(facilitator: str) -> set[str]:
 
 
 class ClassFacilitators:
-    def __init__(
-        self, database: Database, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, database: Database, clock: Callable[[], float] = time.monotonic) -> None:
         self.database = database
         self.clock = clock
         self._by_handle: dict[str, str] = {}
