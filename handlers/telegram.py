@@ -123,6 +123,7 @@ class TelegramAdapter:
         limits: PushLimits | None = None,
         tick_every: float = TICK_EVERY,
         live_every: float = 3.0,
+        group_period: float = 60.0,
     ) -> None:
         """`ticks`: the engine's group timer (Engine.tick); `limits`: the fleet's flood
         limits (in this process only, when not given)."""
@@ -137,7 +138,7 @@ class TelegramAdapter:
             .token(settings.token)
             .read_timeout(read_timeout)
             .concurrent_updates(LearnerOrder(256))
-            .rate_limiter(PatientLimiter(backoff=backoff))
+            .rate_limiter(PatientLimiter(backoff=backoff, group_period=group_period))
         )
         if settings.base_url:
             builder = builder.base_url(settings.base_url)

@@ -66,8 +66,16 @@ class PatientLimiter(AIORateLimiter):
     of this process waits `retry_after`, then retries), plus retries with exponential
     back-off when the network or Telegram's side fails, so replies are not lost."""
 
-    def __init__(self, retries: int = 5, backoff: float = 1.0, max_backoff: float = 30.0) -> None:
-        super().__init__(max_retries=retries)
+    def __init__(
+        self,
+        retries: int = 5,
+        backoff: float = 1.0,
+        max_backoff: float = 30.0,
+        group_period: float = 60.0,
+    ) -> None:
+        """`group_period`: the time in which 20 requests may go to one group (tests shrink
+        it, with the fleet's limit in handlers/limits.py, to run a whole lesson quickly)."""
+        super().__init__(max_retries=retries, group_time_period=group_period)
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff

@@ -194,7 +194,8 @@ class Sender:
             list(poll.options),
             is_anonymous=False,
             type=TgPoll.QUIZ,
-            correct_option_id=poll.correct,  # type: ignore[arg-type]
+            correct_option_ids=[poll.correct],  # type: ignore[list-item]
+            allows_revoting=False,  # one answer each: the first one counts
             explanation=poll.explanation,
             reply_markup=keyboard(poll.buttons),
         )

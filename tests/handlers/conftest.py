@@ -74,9 +74,12 @@ async def start_bot(api: FakeBotApi, make_adapter):
         engine: Engine | None = None,
         settings: TelegramSettings | None = None,
         on: FakeBotApi = api,
+        **options: Any,
     ) -> Running:
-        """`settings` and `on`: another bot, with its own token, on its own fake API."""
-        bot = Running(make_adapter(engine, settings, backoff=0.05, read_timeout=1.0), on)
+        """`settings` and `on`: another bot, with its own token, on its own fake API;
+        `options` for the adapter (group lessons' timer and limits)."""
+        options = {"backoff": 0.05, "read_timeout": 1.0, **options}
+        bot = Running(make_adapter(engine, settings, **options), on)
         running.append(bot)
         await on.wait_for(lambda _: on.polls > 0 or bot.task.done(), what="the first poll")
         if bot.task.done():

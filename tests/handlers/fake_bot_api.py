@@ -28,7 +28,10 @@ ADMIN_RIGHTS = {
         "can_post_stories", "can_edit_stories", "can_delete_stories",
     )
 }  # fmt: skip
-JSON_PARAMS = {"reply_markup", "commands", "allowed_updates", "entities", "options", "scope"}
+JSON_PARAMS = {
+    "reply_markup", "commands", "allowed_updates", "entities", "options", "scope",
+    "correct_option_ids",
+}  # fmt: skip
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, str] = field(default_factory=dict)  # field -> uploaded file name
     status: int = 200
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     @property
     def text(self) -> str:
@@ -243,15 +247,21 @@ class FakeBotApi:
                 "id": poll_id,
                 "question": params["question"],
                 "options": [
-                    {"text": o if isinstance(o, str) else o["text"], "voter_count": 0}
-                    for o in params["options"]
+                    {
+                        "text": o if isinstance(o, str) else o["text"],
+                        "voter_count": 0,
+                        "persistent_id": f"o{i}",
+                    }
+                    for i, o in enumerate(params["options"])
                 ],
                 "total_voter_count": 0,
                 "is_closed": False,
                 "is_anonymous": params.get("is_anonymous") in (True, "True", "true"),
                 "type": params.get("type", "regular"),
                 "allows_multiple_answers": False,
-                "correct_option_id": int(params.get("correct_option_id", 0)),
+                "allows_revoting": params.get("allows_revoting") in (True, "True", "true"),
+                "members_only": False,
+                "correct_option_ids": params.get("correct_option_ids", []),
                 "explanation": params.get("explanation"),
             }
             self.sent_polls[poll_id] = message["poll"]
@@ -342,6 +352,7 @@ def poll_answer_update(user_id: int, poll_id: str, *options: int, first_name: st
             "poll_id": poll_id,
             "user": user(user_id, first_name),
             "option_ids": list(options),
+            "option_persistent_ids": [f"o{i}" for i in options],
         },
     }
 
