@@ -476,3 +476,48 @@ async def test_a_poll_tag_from_another_run_changes_nothing(engine) -> None:
     )
     assert replies == []
     assert await group.press("tg:2", GroupJoin().pack()) == "Bác đã tham gia rồi ạ ✅"
+
+
+async def test_credit_reaches_the_reporting_database_once_per_person(
+    engine, redis, keys, database
+) -> None:
+    from sqlalchemy import select
+
+    from storage.models import Completion, Learner, Response
+    from storage.reporter import Reporter
+
+    group = Group(engine)
+    await group.start("tg:2", "tg:3")
+    await group.tap(LEAD, "Bắt đầu", admin=True)
+    await group.tap(LEAD, "Tiếp tục", admin=True)
+    await group.press("tg:2", group.answer("tg:2", 1))
+    await group.press("tg:3", group.answer("tg:3", 0))
+    await group.tap(LEAD, "Tiếp tục", admin=True)
+    await group.vote("tg:2", 0)
+    await group.vote("tg:3", 0)
+    before_end, snap = await _group(engine), await _snapshot(engine)
+    await group.tap(LEAD, "Tiếp tục", admin=True)
+    # The same credits offered again (a second worker finishing the same run): no change.
+    assert engine.classroom is not None
+    lesson = engine.curriculum.lesson("l1")
+    assert lesson is not None
+    await engine.classroom._credit(before_end, lesson, snap, [1, 2], complete=True)
+    reporter = Reporter(redis, keys, database, block=0.05)
+    while await reporter.step():
+        pass
+    async with database.session() as s:
+        rows = (
+            await s.execute(
+                select(Learner.platform_user, Completion.score, Completion.in_group)
+                .join(Learner, Completion.learner_id == Learner.id)
+                .order_by(Learner.platform_user)
+            )
+        ).all()
+        responses = (await s.execute(select(Response.question))).scalars().all()
+    assert [tuple(r) for r in rows] == [("2", 2, True), ("3", 1, True)]
+    assert sorted(responses) == ["q1", "q1", "q2", "q2"]
+
+
+async def _snapshot(engine: Engine):  # noqa: ANN202
+    assert engine.classroom is not None
+    return await engine.classroom.store.load_group(f"tg:{CHAT}")

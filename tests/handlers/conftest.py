@@ -140,7 +140,7 @@ class Phone:
     async def tap(self, label: str, times: int = 1) -> list[str]:
         """Tap a button (`times` quickly in a row); returns the callback query ids."""
         message, data = self.message_with(label)
-        updates = [tap_update(self.user_id, message, data) for _ in range(times)]
+        updates = [tap_update(self.user_id, message, data, self.first_name) for _ in range(times)]
         await self.api.push(*updates)
         await self.bot.settle()
         ids = [u["callback_query"]["id"] for u in updates]

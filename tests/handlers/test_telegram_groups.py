@@ -321,3 +321,18 @@ async def test_a_whole_lesson_keeps_within_twenty_messages_a_minute_to_the_group
     # A little under the window: the fake API sees each message a moment after it was let go.
     assert busiest(sent, window - 0.2) <= 20
     assert "Đã tham gia: 4 người" in transcript(api) and "🎉" in sent[-1].text
+
+
+async def test_pair_mode_notes_reach_the_helpers_private_chat(bot, api, make_phone) -> None:
+    helper = make_phone(bot, user_id=601, first_name="Minh")
+    elder = make_phone(bot, user_id=602, first_name="Bà Ba")
+    await helper.onboard()
+    await elder.onboard()
+    await helper.write("/helper")
+    code = helper.screen().rsplit("/helper ", 1)[1].split()[0]
+    await elder.write(f"/helper {code}")
+    assert "Minh muốn giúp bác học" in elder.screen()
+    await elder.tap("Đồng ý")
+    assert "✅ Bà Ba đã đồng ý" in helper.screen()  # sent to the helper's own chat
+    await helper.write("/helper")
+    assert "📊 Tiến độ của Bà Ba" in helper.screen()
