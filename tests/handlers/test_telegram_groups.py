@@ -109,8 +109,12 @@ def transcript(api: FakeBotApi, chat: int = GROUP) -> str:
         else:
             body = call.text
         head = {"editMessageText": "✏️ (edited) "}.get(call.method, "")
-        buttons = " ".join(f"[{b['text']}]" for b in call.buttons)
-        lines.append(f"{head}{body}" + (f"\n   {buttons}" if buttons else ""))
+        markup = call.params.get("reply_markup") or {}
+        rows = [
+            "   " + " ".join(f"[{b['text']}]" for b in row)
+            for row in markup.get("inline_keyboard", [])
+        ]
+        lines.append("\n".join([f"{head}{body}", *rows]))
     return "\n\n".join(lines)
 
 
@@ -336,3 +340,40 @@ async def test_pair_mode_notes_reach_the_helpers_private_chat(bot, api, make_pho
     assert "✅ Bà Ba đã đồng ý" in helper.screen()  # sent to the helper's own chat
     await helper.write("/helper")
     assert "📊 Tiến độ của Bà Ba" in helper.screen()
+
+
+async def test_a_family_lesson_as_drawn_in_the_facilitators_guide(
+    start_bot, store, group_store, tg_config, clock, api
+) -> None:
+    """The run docs/groups.md shows: a shipped Gia đình số lesson in a family chat. Its
+    transcript is written to the file HOCSO_WRITE_TRANSCRIPT names, when set."""
+    course = load_curriculum(Path(__file__).resolve().parents[2] / "lessons")
+    tg_config.telegram = tg_config.telegram.model_copy(update={"username": "hocso_cantho_bot"})
+    engine = Engine(store, course, tg_config, clock=clock, groups=group_store)
+    api.admins[GROUP] = [LEAD]
+    bot = await start_bot(engine, ticks=engine.tick, tick_every=0.05, live_every=0.2)
+    lead = Member(bot, LEAD, "Hạnh")
+    ba, tu, minh = Member(bot, 2, "Ba"), Member(bot, 3, "Tư"), Member(bot, 4, "Minh")
+    await lead.write("/lesson")
+    await lead.tap("Gia đình số")
+    await lead.tap("Mật mã gia đình")
+    await ba.tap("Tham gia")
+    await tu.tap("Tham gia")
+    await lead.tap("Bắt đầu")
+    for _ in range(3):
+        await lead.tap("Tiếp tục")  # three cards
+    await minh.vote(0)  # Minh did not join: his vote counts for the group only
+    await ba.vote(0)
+    await tu.vote(1)
+    await lead.tap("Tiếp tục")
+    await ba.vote(0)
+    await tu.vote(0)
+    await lead.tap("Tiếp tục")
+    await lead.write("/class_report")
+    text = transcript(api)
+    assert "🎉 Cả nhóm đã học xong bài «Mật mã gia đình»!" in text
+    assert "• Ba: 2/2 ✅" in text and "• Tư: 1/2 ✅" in text and "Minh" not in text
+    assert "https://t.me/hocso_cantho_bot" in text
+    assert "Báo cáo lớp: 2 người đã tham gia" in text
+    if target := os.environ.get("HOCSO_WRITE_TRANSCRIPT"):
+        Path(target).write_text(text + "\n", encoding="utf-8")
