@@ -17,7 +17,8 @@ from sqlalchemy import select
 from storage.db import Database
 from storage.models import Class
 
-HANDLE = re.compile(r"@([A-Za-z][A-Za-z0-9_]{4,31})\b|\b([a-z]+:\d+)\b")
+# "@username" (not the middle of an e-mail address), or a platform id such as "tg:123456".
+HANDLE = re.compile(r"(?<![\w.])@([A-Za-z][A-Za-z0-9_]{4,31})(?!\w|\.\w)|\b([a-z]+:\d+)\b")
 REFRESH = 60.0  # seconds a read of the classes is used
 
 

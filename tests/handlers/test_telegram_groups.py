@@ -99,7 +99,11 @@ def on_screen(api: FakeBotApi, chat: int = GROUP) -> list[Call]:
 
 def transcript(api: FakeBotApi, chat: int = GROUP) -> str:
     """The group chat as text: each message, edit or poll, with its buttons."""
-    lines = []
+    return "\n\n".join(blocks(api, chat))
+
+
+def blocks(api: FakeBotApi, chat: int = GROUP) -> list[str]:
+    out = []
     for call in on_screen(api, chat):
         if call.method == "sendPoll":
             options = " / ".join(o["text"] for o in call.params["options"])
@@ -114,8 +118,8 @@ def transcript(api: FakeBotApi, chat: int = GROUP) -> str:
             "   " + " ".join(f"[{b['text']}]" for b in row)
             for row in markup.get("inline_keyboard", [])
         ]
-        lines.append("\n".join([f"{head}{body}", *rows]))
-    return "\n\n".join(lines)
+        out.append("\n".join([f"{head}{body}", *rows]))
+    return out
 
 
 @pytest.fixture
@@ -375,5 +379,6 @@ async def test_a_family_lesson_as_drawn_in_the_facilitators_guide(
     assert "• Ba: 2/2 ✅" in text and "• Tư: 1/2 ✅" in text and "Minh" not in text
     assert "https://t.me/hocso_cantho_bot" in text
     assert "Báo cáo lớp: 2 người đã tham gia" in text
-    if target := os.environ.get("HOCSO_WRITE_TRANSCRIPT"):
+    if target := os.environ.get("HOCSO_WRITE_TRANSCRIPT"):  # and its blocks, for a picture
         Path(target).write_text(text + "\n", encoding="utf-8")
+        Path(f"{target}.json").write_text(json.dumps(blocks(api), ensure_ascii=False))
