@@ -53,3 +53,30 @@ def test_emoji_count_twice_and_a_long_line_is_cut_at_spaces() -> None:
     assert all(units(p) <= 4096 for p in pieces)
     assert " ".join(pieces).split() == text.split()
     assert split_text("x" * 5000, limit=4096) == ["x" * 4096, "x" * 904]
+
+
+def test_a_group_is_one_conversation_and_a_members_private_chat_another() -> None:
+    from fake_bot_api import poll_answer_update, tap_update
+
+    from handlers.telegram_flow import order_key
+
+    def key(raw: dict) -> object:
+        return order_key(Update.de_json(raw, None))
+
+    in_group = [message_update(7, "/lesson", chat_id=-500), message_update(8, "hi", chat_id=-500)]
+    group_message = {"message_id": 1, "date": 0, "chat": {"id": -500, "type": "group"}}
+    assert {key(u) for u in in_group} == {key(tap_update(9, group_message, "x"))} == {("tg", -500)}
+    assert key(message_update(7, "/start")) == ("tg", 7)  # member 7's private chat: its own
+    assert key(poll_answer_update(7, "p1", 0)) == ("tg", "poll:p1")
+
+
+def test_a_question_goes_as_a_quiz_poll_only_where_it_fits() -> None:
+    from bot.events import Poll
+    from handlers.telegram_send import quiz_fits
+
+    fits = Poll("Hỏi?", ("Có", "Không"), 0, "Vì vậy.", "tag")
+    assert quiz_fits(fits)
+    assert not quiz_fits(Poll("x" * 301, ("Có", "Không"), 0, "", "t"))
+    assert not quiz_fits(Poll("Hỏi?", ("y" * 101, "Không"), 0, "", "t"))
+    assert not quiz_fits(Poll("Hỏi?", ("Có", "Không"), 0, "z" * 201, "t"))
+    assert not quiz_fits(Poll("Hỏi?", ("Có", "Không"), 0, "một\nhai\nba\nbốn", "t"))
