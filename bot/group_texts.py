@@ -160,7 +160,8 @@ TEXTS.update(
             "en": "📋 Class report: {n} members joined",
         },
         "group_report_done": {"vi": "đã xong {n} bài", "en": "{n} lessons finished"},
-        "group_report_missing": {"vi": "chưa xong: {lessons}", "en": "not yet: {lessons}"},
+        "group_report_took": {"vi": "✅ {lessons}", "en": "✅ {lessons}"},
+        "group_report_missing": {"vi": "⏳ chưa xong: {lessons}", "en": "⏳ not yet: {lessons}"},
         "group_report_lessons": {
             "vi": "📚 Nhóm đã học {n} bài cùng nhau.",
             "en": "📚 The group has taken {n} lessons together.",

@@ -374,6 +374,8 @@ def show_step(turn: GroupTurn) -> None:
         return
     group.phase = ASK
     _wait(turn, turn.config.groups.answer_seconds)
+    if image := _media(turn, lesson, step.image):  # the picture first: the question is edited
+        turn.say(progress, media=Media("image", image, progress))
     text, *rows = question_message(turn, lesson, step, 0)
     poll = _poll(turn, step, rows[-1])
     turn.say(text, *rows, key=f"q{group.step}", poll=poll)
@@ -644,8 +646,12 @@ def class_report(turn: GroupTurn) -> None:
     lines = [turn.t("group_report", n=len(roster))]
     for user, name in sorted(roster.items(), key=lambda item: item[1]):
         done = turn.members.get(user, [])
+        took = [x for x in group.done if x in done]
         missing = [x for x in group.done if x not in done]
         lines.append(f"• {name}: {turn.t('group_report_done', n=len(done))}")
+        if took:
+            names = ", ".join(titles.get(x, x) for x in took)
+            lines.append(f"   {turn.t('group_report_took', lessons=names)}")
         if missing:
             names = ", ".join(titles.get(x, x) for x in missing)
             lines.append(f"   {turn.t('group_report_missing', lessons=names)}")

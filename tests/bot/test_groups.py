@@ -442,15 +442,16 @@ async def test_class_report_for_the_facilitator(engine, config) -> None:
     await group.tap(LEAD, "Bắt đầu", admin=True)
     await group.tap(LEAD, "Tiếp tục", admin=True)
     await group.press("tg:2", group.answer("tg:2", 1))
-    await group.press("tg:3", group.answer("tg:3", 1))
+    await group.press("tg:3", group.answer("tg:3", 0))
     await group.tap(LEAD, "Tiếp tục", admin=True)
     await group.vote("tg:2", 0)
-    await group.vote("tg:3", 1)  # wrong: 1/2 still passes l1 (50%)
+    await group.vote("tg:3", 1)  # both wrong: 0/2 does not pass
     await group.tap(LEAD, "Tiếp tục", admin=True)
     await group.command(LEAD, "class_report", admin=True)
     report = group.seen[-1].text
     assert "Báo cáo lớp: 2 người đã tham gia" in report
-    assert "• Người 2: đã xong 1 bài" in report
+    assert "• Người 2: đã xong 1 bài\n   ✅ Bài một" in report
+    assert "• Người 3: đã xong 0 bài\n   ⏳ chưa xong: Bài một" in report
 
     config.groups.report_in_group = 1  # a large class: privately
     await group.command(LEAD, "class_report", admin=True)
@@ -521,3 +522,27 @@ async def test_credit_reaches_the_reporting_database_once_per_person(
 async def _snapshot(engine: Engine):  # noqa: ANN202
     assert engine.classroom is not None
     return await engine.classroom.store.load_group(f"tg:{CHAT}")
+
+
+async def test_a_question_with_a_picture_shows_it_before_the_question(
+    store, group_store, config, clock, tmp_path
+) -> None:
+    from bot.lessons import load_curriculum
+
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "module.yaml").write_text("id: m\norder: 1\ntitle: { vi: Ảnh }\n")
+    (module / "qr.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    (module / "l.yaml").write_text(
+        "id: l\nversion: 1\norder: 1\ntitle: { vi: Mã QR }\nobjectives: [ x ]\nminutes: 2\n"
+        "sources: [test]\nsteps:\n"
+        "  - type: truefalse\n    id: q\n    prompt: Mã này thật?\n    answer: false\n"
+        "    explanation: Vì vậy.\n    image: qr.png\n"
+    )
+    engine = Engine(store, load_curriculum(tmp_path), config, clock=clock, groups=group_store)
+    group = Group(engine)
+    await group.start("tg:2")
+    await group.tap(LEAD, "Bắt đầu", admin=True)
+    picture, question = group.seen[-2:]
+    assert picture.media is not None and picture.media.path.endswith("qr.png")
+    assert question.poll is not None and question.text.startswith("❓ Mã này thật?")
