@@ -54,7 +54,8 @@ class Engine:
         self.zone = ZoneInfo(config.timezone)
         # Group lessons (bot/classroom.py) and pair mode (bot/pairs.py) work on more than
         # one conversation's state, so they run their own turns.
-        self.classroom = self.pairs = None
+        self.classroom: Classroom | None = None
+        self.pairs: pairs.Pairs | None = None
         if groups is not None:
             self.classroom = Classroom(
                 store, groups, curriculum, config, clock, self.routes, facilitators
