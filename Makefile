@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make chat   sets up and runs the tutor in this terminal (no server needed)
 #   make test   sets up and runs the tests (starts Redis/PostgreSQL here if they are down)
+#               after the checks: ruff (lint, format) and mypy (types, see pyproject.toml)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,7 +23,8 @@ test: setup
 	./scripts/services.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy

@@ -55,7 +55,11 @@ async def main() -> None:
     redis = await open_embedded(Path(tempfile.mkdtemp()) / "none.json")
     keys = Keys("bench", 8)
     engine = Engine(
-        StateStore(redis, keys), curriculum, config, groups=GroupRedisStore(redis, keys)
+        StateStore(redis, keys),
+        curriculum,
+        config,
+        groups=GroupRedisStore(redis, keys),
+        group_platforms=("tg",),
     )
     # Counting, not timing: no waiting for Telegram's minute here.
     limits = PushLimits(MemoryStorage(), redis, "bench", per_group=RateLimitItemPerSecond(10**6))

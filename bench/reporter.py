@@ -34,7 +34,7 @@ async def main(total: int, kind: str) -> None:
         url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
     else:
         url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
-    database = Database(url)
+    database = Database(url, erase_key="bench-erase-key-" + uuid.uuid4().hex)
     await database.upgrade()
     try:
         pipe = redis.pipeline(transaction=False)

@@ -134,24 +134,34 @@ def issue(turn: Turn, name: str) -> None:
 
 
 def erase_image(turn: Turn) -> None:
-    """/forget: the picture with the learner's name goes too."""
-    if turn.learner.certificate:
-        path = image_path(turn.config.data_dir, turn.learner.certificate)
-        turn.after.append(lambda: path.unlink(missing_ok=True))
+    """/forget: pictures are drawn per message and deleted once sent (`Media.temporary`), so
+    no worker keeps one; this removes what this machine may still hold (the console keeps its
+    pictures for the learner to open; versions before 0.2 kept one per certificate)."""
+    if code := turn.learner.certificate:
+        folder = turn.config.data_dir / "certificates"
+
+        def erase() -> None:
+            for path in [folder / f"{code}.png", *folder.glob(f"{code}-*.png")]:
+                path.unlink(missing_ok=True)
+
+        turn.after.append(erase)
 
 
 def send(turn: Turn) -> None:
-    """The certificate message with its image (drawn again if this machine lacks it)."""
-    learner = turn.learner
-    code = learner.certificate
-    path = image_path(turn.config.data_dir, code)
-    if not path.exists():
-        from bot.certificate_image import render
+    """The certificate message with its picture, drawn for this message only: it holds the
+    learner's name, so no copy is kept where an erasure could miss it."""
+    from bot.certificate_image import render
 
-        text = certificate_text(turn)
-        turn.after.append(lambda: render(text, path))
+    code = turn.learner.certificate
+    path = image_path(turn.config.data_dir, f"{code}-{secrets.token_hex(4)}")
+    text = certificate_text(turn)
+
+    def draw() -> None:
+        render(text, path)
+
+    turn.after.append(draw)
     caption = turn.t("cert_caption", code=show_code(code))
-    media = Media("image", str(path), caption)
+    media = Media("image", str(path), caption, temporary=True)
     turn.add(Reply(turn.t("cert_issued", code=show_code(code)), media=media))
 
 
@@ -165,7 +175,14 @@ def show(turn: Turn, _: object = None) -> None:
     if menu.certificate_earned(turn):
         return ask_name(turn)
     finished, total = menu.core_progress(turn)
-    turn.say(turn.t("cert_not_yet", done=finished, total=total))
+    lines = [turn.t("cert_not_yet", done=finished, total=total), ""]
+    done = set(turn.learner.done)
+    for module in (m for m in turn.curriculum.modules if m.info.core):
+        title = module.info.title.get(turn.lang)
+        left = sum(lesson.id not in done for lesson in module.lessons)
+        key = "cert_topic_left" if left else "cert_topic_done"
+        lines.append(turn.t(key, title=title, left=left))
+    turn.say("\n".join(lines))
     menu.show_menu(turn)
 
 

@@ -6,6 +6,7 @@ any machine pip can install to, with no system font needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -43,20 +44,47 @@ def font(size: int, weight: str = "Regular") -> ImageFont.FreeTypeFont:
     return face
 
 
-def render(text: CertificateText, path: Path) -> Path:
-    """Draw the certificate to `path` (a PNG) and return it."""
+@dataclass(frozen=True)
+class Placed:
+    """A line of text drawn on the certificate and where (left, top, right, bottom), so a test
+    can check the layout without reading the picture back."""
+
+    text: str
+    box: tuple[int, int, int, int]
+    size: int
+
+
+QR_BOX = (SIZE[0] - 140 - 260, 770, SIZE[0] - 140, 1030)
+TOPICS_BOX = (140, 650, QR_BOX[0] - 20, 890)  # left of the QR code, above the date
+TOPIC_SIZES = (32, 20)  # largest and smallest type for the topic list
+
+
+def render(text: CertificateText, path: Path) -> list[Placed]:
+    """Draw the certificate to `path` (a PNG); returns what was placed where."""
     image = Image.new("RGB", SIZE, (255, 253, 246))
     draw = ImageDraw.Draw(image)
     width, height = SIZE
+    placed: list[Placed] = []
     draw.rectangle((30, 30, width - 30, height - 30), outline=GOLD, width=10)
     draw.rectangle((55, 55, width - 55, height - 55), outline=ACCENT, width=3)
 
-    def centered(y: int, line: str, size: int, weight: str = "Regular", fill=INK) -> None:  # noqa: ANN001
+    Colour = tuple[int, int, int]
+
+    def put(
+        xy: tuple[int, int], line: str, face: ImageFont.FreeTypeFont, anchor: str, fill: Colour
+    ) -> None:
+        draw.text(xy, line, font=face, fill=fill, anchor=anchor)
+        box = draw.textbbox(xy, line, font=face, anchor=anchor)
+        placed.append(Placed(line, tuple(int(v) for v in box), int(face.size)))  # type: ignore[arg-type]
+
+    def centered(
+        y: int, line: str, size: int, weight: str = "Regular", fill: Colour = INK
+    ) -> None:
         face = font(size, weight)
         while draw.textlength(line, font=face) > width - 240 and size > 20:
             size -= 4  # a long name shrinks to fit rather than running off the page
             face = font(size, weight)
-        draw.text((width // 2, y), line, font=face, fill=fill, anchor="mm")
+        put((width // 2, y), line, face, "mm", fill)
 
     centered(150, text.campaign.upper(), 34, "SemiBold", ACCENT)
     centered(250, "GIẤY CHỨNG NHẬN", 92, "Bold", ACCENT)
@@ -65,22 +93,57 @@ def render(text: CertificateText, path: Path) -> Path:
     centered(460, "Chứng nhận", 34)
     centered(540, text.name or "Người học", 72, "Bold")
     centered(620, "đã hoàn thành các chủ đề:", 32)
-    for i, title in enumerate(text.modules[:4]):
-        centered(675 + i * 46, f"• {title}", 32, "Medium")
+    _topics(draw, text.modules, put)
     day = text.issued
-    left = font(30)
-    draw.text((140, 905), f"Ngày {day.day} tháng {day.month} năm {day.year}", font=left, fill=INK)
+    put((140, 905), f"Ngày {day.day} tháng {day.month} năm {day.year}", font(30), "la", INK)
     if text.issuer:
-        draw.text((140, 950), text.issuer[:70], font=font(30, "SemiBold"), fill=INK)
-    draw.text((140, 1010), f"Mã xác minh: {text.code}", font=font(34, "Bold"), fill=ACCENT)
+        put((140, 950), text.issuer[:70], font(30, "SemiBold"), "la", INK)
+    put((140, 1010), f"Mã xác minh: {text.code}", font(34, "Bold"), "la", ACCENT)
 
     qr = qrcode.QRCode(border=2, box_size=10, error_correction=qrcode.constants.ERROR_CORRECT_M)
     qr.add_data(text.qr_data)
     qr.make(fit=True)
     code_image = qr.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
     code_image = code_image.resize((260, 260), Image.Resampling.NEAREST)
-    image.paste(code_image, (width - 140 - 260, 770))
-    draw.text((width - 140 - 130, 1048), "Quét để kiểm tra", font=font(24), fill=INK, anchor="mm")
+    image.paste(code_image, QR_BOX[:2])
+    put((width - 140 - 130, 1048), "Quét để kiểm tra", font(24), "mm", INK)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, "PNG", optimize=True)
-    return path
+    return placed
+
+
+def _topics(draw: ImageDraw.ImageDraw, titles: tuple[str, ...], put: Callable[..., None]) -> None:
+    """Every topic, in one column or two, in the largest type that fits the box."""
+    if not titles:
+        return
+    left, top, right, bottom = TOPICS_BOX
+    lines = [f"• {title}" for title in titles]
+    for columns in (1, 2):
+        rows = -(-len(lines) // columns)
+        column_width = (right - left) // columns
+        for size in range(TOPIC_SIZES[0], TOPIC_SIZES[1] - 1, -2):
+            face = font(size, "Medium")
+            pitch = int(size * 1.45)
+            fits = rows * pitch <= bottom - top and all(
+                draw.textlength(line, font=face) <= column_width - 10 for line in lines
+            )
+            if fits or (columns == 2 and size == TOPIC_SIZES[1]):
+                first = top + (bottom - top - rows * pitch) // 2 + pitch // 2
+                for i, line in enumerate(lines):
+                    column, row = divmod(i, rows)
+                    x = left + column * column_width + column_width // 2
+                    put(
+                        (x, first + row * pitch),
+                        _fit(draw, line, face, column_width),
+                        face,
+                        "mm",
+                        INK,
+                    )
+                return
+
+
+def _fit(draw: ImageDraw.ImageDraw, line: str, face: ImageFont.FreeTypeFont, room: int) -> str:
+    """A title too long even in the smallest type loses its end, marked with "…"."""
+    while draw.textlength(line, font=face) > room - 10 and len(line) > 4:
+        line = line[:-2] + "…"
+    return line

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -21,6 +23,8 @@ from pydantic import (
 )
 
 from bot.areas import official_wards
+
+CLUSTER_SCHEMES = ("redis+cluster", "rediss+cluster")  # see storage/redis_url.py
 
 
 class Section(BaseModel):
@@ -40,6 +44,12 @@ class Choice(Section):
 
 # Always offered beside the wards, for learners from elsewhere.
 OTHER_AREA = Choice(id="khac", vi="Nơi khác", en="Somewhere else")
+
+
+class AgeBand(Choice):
+    """An age band, and how the tutor addresses learners in it ("bạn", "bác")."""
+
+    you: Annotated[str, Field(max_length=20)] = ""
 
 
 class Areas(Section):
@@ -69,14 +79,50 @@ class Areas(Section):
         return self
 
 
+# URL schemes of the reporting databases hocso has drivers for (storage/db.py).
+DATABASES = ("postgresql", "postgres", "postgresql+asyncpg", "sqlite", "sqlite+aiosqlite")
+
+
+def _scheme(url: str) -> str:
+    return urlsplit(url).scheme.lower() if "://" in url else ""
+
+
 class RedisSettings(Section):
     url: str = ""  # empty: an embedded in-process Redis (fine for `hocso chat`, not for workers)
     prefix: str = "hocso"
     shards: Annotated[int, Field(ge=1, le=1024)] = 64
+    # Seconds to connect, and to wait for any answer: a Redis that hangs makes the learner
+    # wait this long for "busy, try again", not forever.
+    connect_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+    timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+
+    @field_validator("url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        # The value is not repeated in the message: it may hold a password.
+        if value and _scheme(value) not in ("redis", "rediss", "unix", *CLUSTER_SCHEMES):
+            raise ValueError(
+                "not a Redis URL: use redis://host:6379/0 (or rediss://, unix://, "
+                "redis+cluster://host:7001 for a cluster)"
+            )
+        return value
 
 
 class DatabaseSettings(Section):
     url: str = ""  # empty: a SQLite file in data_dir
+    # Seconds to wait for a connection, and for each statement, before giving up on a
+    # database that is down or stalled (the reporter backs off; `hocso report` says so).
+    connect_timeout: Annotated[float, Field(gt=0, le=300)] = 5.0
+    statement_timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, value: str) -> str:
+        if value and _scheme(value) not in DATABASES:
+            raise ValueError(
+                "not a supported database: use postgresql://user@host/db, or sqlite:///file.db"
+            )
+        return value
 
 
 class CampaignSettings(Section):
@@ -84,6 +130,23 @@ class CampaignSettings(Section):
 
     name: str = "Bình dân học vụ số"
     target: Annotated[int, Field(ge=0)] = 996_000  # certified adults
+
+
+class PrivacySettings(Section):
+    # The secret of the keyed hash (HMAC-SHA256) of a forgotten learner's platform id, kept
+    # 30 days so a late event cannot bring them back. Required with PostgreSQL; the same on
+    # every reporter. Empty with SQLite: one is made and kept beside the database file.
+    erase_key: str = ""
+
+    @field_validator("erase_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError(
+                "erase_key (HOCSO_ERASE_KEY) is too short: use 32 or more random characters, "
+                "e.g. the output of `openssl rand -hex 32`"
+            )
+        return value
 
 
 class CertificateSettings(Section):
@@ -138,6 +201,40 @@ class GroupSettings(Section):
     report_in_group: Annotated[int, Field(ge=0)] = 10  # larger classes: /class_report privately
 
 
+# The Zalo Bot Platform's API (a copy of its docs dated 10 Dec 2025; formerly bot-api.zapps.me).
+ZALO_API = "https://bot-api.zaloplatforms.com"
+
+
+class ZaloSettings(Section):
+    """The Zalo Bot Platform (docs/zalo.md); off while `token` is empty."""
+
+    token: str = ""
+    base_url: str = ZALO_API
+    # Webhook mode when webhook_url is set (its origin also serves pictures at /media/...);
+    # long polling otherwise, and pictures go as their words.
+    webhook_url: str = ""
+    webhook_secret: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{0,256}$")] = ""
+    # Reminders (the tutor writing first) stay off until Zalo's rules for bots allow them.
+    reminders: bool = False
+
+    @field_validator("base_url", "webhook_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise ValueError("not a web address: use https://host/...")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_with_webhook(self) -> ZaloSettings:
+        if self.webhook_url and len(self.webhook_secret) < 16:
+            raise ValueError(
+                "a webhook needs webhook_secret (ZALO_WEBHOOK_SECRET): 16 to 256 of "
+                "A-Z a-z 0-9 _ -"
+            )
+        return self
+
+
 class Config(Section):
     lessons_dir: Path = Path("lessons")
     data_dir: Path = Path("data")
@@ -145,11 +242,30 @@ class Config(Section):
     redis: RedisSettings = RedisSettings()
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
+    zalo: ZaloSettings = ZaloSettings()
     campaign: CampaignSettings = CampaignSettings()
     certificate: CertificateSettings = CertificateSettings()
     groups: GroupSettings = GroupSettings()
+    privacy: PrivacySettings = PrivacySettings()
     areas: Areas = Areas()
-    age_bands: list[Choice] = []
+    age_bands: list[AgeBand] = []
+    # How the tutor addresses a learner whose age band has no `you`, or is not known.
+    address: Annotated[str, Field(min_length=1, max_length=20)] = "bác"
+
+    def address_for(self, band: str) -> str:
+        found = next((b for b in self.age_bands if b.id == band and b.you), None)
+        return found.you if found else self.address
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use a name like Asia/Ho_Chi_Minh"
+            ) from None
+        return value
 
 
 # environment variable -> dotted setting
@@ -159,7 +275,11 @@ ENV = {
     "HOCSO_TIMEZONE": "timezone",
     "REDIS_URL": "redis.url",
     "HOCSO_REDIS_PREFIX": "redis.prefix",
+    "HOCSO_REDIS_CONNECT_TIMEOUT": "redis.connect_timeout",
+    "HOCSO_REDIS_TIMEOUT": "redis.timeout",
     "DATABASE_URL": "database.url",
+    "HOCSO_DB_CONNECT_TIMEOUT": "database.connect_timeout",
+    "HOCSO_DB_STATEMENT_TIMEOUT": "database.statement_timeout",
     "TELEGRAM_BOT_TOKEN": "telegram.token",
     "TELEGRAM_BOT_USERNAME": "telegram.username",
     "TELEGRAM_BASE_URL": "telegram.base_url",
@@ -167,11 +287,17 @@ ENV = {
     "TELEGRAM_WEBHOOK_SECRET": "telegram.webhook_secret",
     "TELEGRAM_LISTEN": "telegram.listen",
     "TELEGRAM_PORT": "telegram.port",
+    "ZALO_BOT_TOKEN": "zalo.token",
+    "ZALO_BASE_URL": "zalo.base_url",
+    "ZALO_WEBHOOK_URL": "zalo.webhook_url",
+    "ZALO_WEBHOOK_SECRET": "zalo.webhook_secret",
+    "ZALO_REMINDERS": "zalo.reminders",
     "HOCSO_CAMPAIGN_TARGET": "campaign.target",
     "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
     "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
     "HOCSO_GROUP_CARD_SECONDS": "groups.card_seconds",
     "HOCSO_GROUP_ANSWER_SECONDS": "groups.answer_seconds",
+    "HOCSO_ERASE_KEY": "privacy.erase_key",
 }
 
 
@@ -184,12 +310,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     path = path or Path(env.get("HOCSO_CONFIG", "config.yaml"))
     data: dict[str, Any] = {}
     if path.exists():
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: is not valid YAML ({exc}).") from exc
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path}: should be a mapping of settings.")
+        data = _read(path)
     elif "HOCSO_CONFIG" in env:
         raise ConfigError(f"{path}: not found (named by HOCSO_CONFIG).")
     for var, dotted in ENV.items():
@@ -205,7 +326,8 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         config = Config.model_validate(data)
     except ValidationError as exc:
         lines = [
-            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         ]
         raise ConfigError("\n".join(lines)) from exc
@@ -213,6 +335,24 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     config.lessons_dir = _relative_to(base, config.lessons_dir)
     config.data_dir = _relative_to(base, config.data_dir)
     return config
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; name the settings file itself (HOCSO_CONFIG).")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: is not valid YAML ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: should be a mapping of settings.")
+    return data
 
 
 def _relative_to(base: Path, path: Path) -> Path:

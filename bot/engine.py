@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
-from bot import pairs
+from bot import pairs, understand
 from bot.classroom import Classroom, Facilitators
 from bot.config import Config
 from bot.events import Event, Reply
@@ -26,11 +27,13 @@ from bot.payloads import parse
 from bot.router import Route, Router, Routes
 from bot.store import GroupStore, LearnerStore, StorageUnavailable
 from bot.texts import t
-from bot.turn import Turn
+from bot.turn import ClassLookup, Turn
 
 log = logging.getLogger(__name__)
 
 MAX_TRIES = 5
+CLASS_LOOKUP_WITHIN = 2.0  # seconds
+AWAY_DAYS = 2  # a learner back after this many days is told where they are
 
 
 class Engine:
@@ -41,11 +44,16 @@ class Engine:
         config: Config,
         clock: Callable[[], float] = time.time,
         routers: tuple[Router, ...] = (),
+        classes: ClassLookup | None = None,
         groups: GroupStore | None = None,
         facilitators: Facilitators | None = None,
+        group_platforms: Collection[str] = (),
     ) -> None:
-        """`routers`: features beyond the shipped ones (bot/features.py). `groups`: where
-        group lessons and pair links are kept; without it a group chat gets a hint only."""
+        """`routers`: features beyond the shipped ones (bot/features.py); `classes`: finds
+        a class's name and facilitator for a learner who joins it; `groups`: where group
+        lessons and pair links are kept; `group_platforms`: the platforms whose adapter shows
+        group lessons (quiz polls, edits, the timer). Other group chats get a hint only."""
+        self.classes = classes
         self.routes: Routes = all_routes(*routers)
         self.store = store
         self.curriculum = curriculum
@@ -56,6 +64,7 @@ class Engine:
         # one conversation's state, so they run their own turns.
         self.classroom: Classroom | None = None
         self.pairs: pairs.Pairs | None = None
+        self.group_platforms = frozenset(group_platforms)
         if groups is not None:
             self.classroom = Classroom(
                 store, groups, curriculum, config, clock, self.routes, facilitators
@@ -64,7 +73,9 @@ class Engine:
 
     async def tick(self, platform: str) -> list[tuple[str, list[Reply]]]:
         """Group lessons of `platform` whose time is up move on: (chat, replies) for each."""
-        return await self.classroom.tick(platform) if self.classroom else []
+        if self.classroom is None or platform not in self.group_platforms:
+            return []
+        return await self.classroom.tick(platform)
 
     async def push(self, user: str, reason: str) -> list[Reply]:
         """Start a turn with no incoming message (a reminder): the feature that declared
@@ -74,11 +85,12 @@ class Engine:
     async def handle(self, event: Event) -> list[Reply]:
         """Decide and store one learner action; never raises to the adapter."""
         lang = "vi"
-        if self.classroom and (event.group or event.kind == "poll"):
+        if self.classroom and (event.group or event.kind == "poll") and self._in_groups(event):
             return await self.classroom.handle(event)
         try:
             if self.pairs and pairs.takes(event):
                 return await self.pairs.handle(event)
+            class_info = await self._class_info(event)
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
                 learner = from_fields(event.user, fields)
@@ -88,18 +100,17 @@ class Engine:
                 turn = Turn(
                     event, copy(learner), self.curriculum, self.config, now, today, self.routes
                 )
+                turn.class_info = class_info
                 route(turn)
                 pairs.watch(turn)
                 new = None if turn.erase else to_fields(turn.learner)
-                unchanged = new == fields and not turn.outcome.events
-                if unchanged or await self.store.save(
-                    event.user, version, fields, new, turn.outcome.events
-                ):
-                    for work in turn.after:
-                        await asyncio.to_thread(work)
+                # Saved even when unchanged: a store that loaded from a cache confirms there
+                # that the state decided on is current (stores skip an empty write).
+                if await self.store.save(event.user, version, fields, new, turn.outcome.events):
+                    replies = await _after_saving(turn)
                     if turn.erase and fields:
                         await self._forgotten(event.user, fields)
-                    return turn.outcome.replies
+                    return replies
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
             return [Reply(t(lang, "busy"))]
         except StorageUnavailable as exc:
@@ -109,11 +120,41 @@ class Engine:
             log.exception("failed to handle %r", event)
             return [Reply(t(lang, "oops"))]
 
+    def _in_groups(self, event: Event) -> bool:
+        platform = (event.user or event.chat).partition(":")[0]
+        return platform in self.group_platforms
+
     async def _forgotten(self, user: str, fields: dict[str, str]) -> None:
         """An erased learner leaves their groups and pair links too."""
         if self.classroom and self.pairs:
             await self.classroom.forget(user, fields)
             await self.pairs.forget(user, fields)
+
+    async def _class_info(self, event: Event) -> tuple[str, str] | None:
+        """A class link (`/start CODE`): its name and facilitator, when they can be had
+        quickly; the learner joins by the code alone otherwise."""
+        code = event.text.strip().upper()
+        if not self.classes or event.command != "start" or not code or len(code) > 32:
+            return None
+        try:
+            return await asyncio.wait_for(self.classes(code), CLASS_LOOKUP_WITHIN)
+        except Exception as exc:  # noqa: BLE001  (reports down or slow: joining still works)
+            log.warning("class %s not looked up: %r", code, exc)
+            return None
+
+
+async def _after_saving(turn: Turn) -> list[Reply]:
+    """Slow work once the state is stored (drawing a certificate), off the event loop. What is
+    stored stays stored: if this fails, the learner gets the replies without their pictures
+    and a short note, never "oops" for an answer that counted."""
+    try:
+        for work in turn.after:
+            await asyncio.to_thread(work)
+    except Exception:
+        log.exception("work after saving failed for %s", turn.event.user)
+        kept = [replace(r, media=None) if r.media else r for r in turn.outcome.replies]
+        return [*kept, Reply(turn.t("after_failed"))]
+    return turn.outcome.replies
 
 
 def route(turn: Turn) -> None:
@@ -135,23 +176,29 @@ def route(turn: Turn) -> None:
     if learner.paused and event.command != "stop":
         learner.paused = False
         turn.emit("resumed")
+    if learner.consent_at and learner.seen != turn.today:
+        away = turn.today - learner.seen if learner.seen else 0
+        learner.seen = turn.today  # once a day: a small write, to greet whoever comes back
+        if away >= AWAY_DAYS and event.command != "start" and "returning" in routes.pushes:
+            routes.pushes["returning"].handler(turn)
     if event.kind == "command":
         found = routes.commands.get(event.command)
         return _run(turn, found) if found else _not_understood(turn)
     if event.kind == "button":
         tap = parse(event.payload)
         found = routes.buttons.get(type(tap)) if tap else None
-        return _run(turn, found, tap) if found else turn.notice("stale_button")
+        return _run(turn, found, tap) if found else _stale(turn)
     if event.kind == "text":
-        found = routes.texts.get(learner.stage)
-        return found.handler(turn, event.text) if found else _not_understood(turn)
+        return _on_text(turn, event.text)
+    # A voice note, a photo, a sticker: a kind word, and the step again so nothing is lost.
     turn.say(turn.t("only_text"))
+    turn.reshow()
 
 
 def _run(turn: Turn, route: Route, *args: object) -> None:
     stage = turn.learner.stage
     if route.stages and stage not in route.stages:
-        return turn.notice("stale_button")
+        return _stale(turn)
     if not route.stages and not route.anywhere:
         if stage in st.ONBOARDING:
             return turn.reshow()  # the onboarding question comes first
@@ -160,13 +207,53 @@ def _run(turn: Turn, route: Route, *args: object) -> None:
     route.handler(turn, *args)
 
 
+def _on_text(turn: Turn, text: str) -> None:
+    """Typed text: the stage's own reading if it comes first (a typed answer), else the
+    button on screen it names, a common word, the stage's reading, or "not understood"."""
+    found = turn.routes.texts.get(turn.learner.stage)
+    if found and found.first and found.handler(turn, text) is not False:
+        return
+    button = understand.match_button(text, understand.current_buttons(turn))
+    tap = parse(button.payload) if button else None
+    route = turn.routes.buttons.get(type(tap)) if tap else None
+    if route:
+        return _run(turn, route, tap)
+    wish = understand.intent(text)
+    if wish and turn.learner.stage not in st.ONBOARDING:
+        return _on_intent(turn, wish)
+    if found and not found.first and found.handler(turn, text) is not False:
+        return
+    _not_understood(turn)
+
+
+def _on_intent(turn: Turn, wish: str) -> None:
+    """A common word typed where no button means it."""
+    learner = turn.learner
+    if learner.stage in st.DETOURS:
+        st.come_back(learner)
+    if wish == "menu":
+        turn.routes.commands["menu"].handler(turn)
+        return
+    if wish == "relearn" and learner.stage == Stage.LESSON:
+        turn.routes.commands["restart"].handler(turn)
+        return
+    if wish in ("help", "next", "relearn"):
+        turn.say(turn.t(f"hint_{wish}"))
+    turn.reshow()
+
+
+def _stale(turn: Turn) -> None:
+    """A button from an older message: a short note, and what the learner is asked now
+    (with buttons that work), so an old keyboard is never a dead end."""
+    turn.notice("stale_button")
+    turn.reshow()
+
+
 def _not_understood(turn: Turn) -> None:
     if turn.learner.stage in st.ONBOARDING:
         return turn.reshow()
-    if turn.learner.stage in st.DETOURS:
-        st.come_back(turn.learner)
     turn.say(turn.t("not_understood"))
-    turn.reshow()
+    turn.reshow()  # the step again, with its buttons: never a dead end
 
 
 def _new_learner(turn: Turn) -> None:
@@ -174,10 +261,12 @@ def _new_learner(turn: Turn) -> None:
     tap = parse(turn.event.payload) if turn.event.kind == "button" else None
     found = turn.routes.buttons.get(type(tap)) if tap else None
     if found and Stage.NEW in found.stages:
-        return found.handler(turn, tap)
+        found.handler(turn, tap)
+        return
     if turn.event.command == "forget" and turn.learner.consent_at:
         # Joined a group lesson (which is consent) but never wrote privately: /forget works.
-        return turn.routes.commands["forget"].handler(turn)
+        turn.routes.commands["forget"].handler(turn)
+        return
     turn.reshow()
 
 

@@ -36,6 +36,7 @@ class Event:
     username: str = ""
     poll: str = ""
     options: tuple[int, ...] = ()
+    lang: str = ""  # the language the learner's app is set to ("vi", "en-US"), if known
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class Media:
     kind: Literal["image", "audio"]
     path: str  # a file on disk; adapters may cache their platform's upload id
     caption: str = ""
+    # Drawn for this message only (a certificate with the learner's name): the adapter sends
+    # it, never caches it, and deletes the file, so no worker keeps a copy to erase later.
+    temporary: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,12 @@ class Poll:
 @dataclass(frozen=True)
 class Reply:
     """One message to show. `buttons` are rows; `replace` asks the adapter to edit the
-    message whose button was tapped instead of sending a new one (so old buttons vanish);
-    a `notice` is a short note about a tap (a toast where the platform has one)."""
+    message whose button was tapped instead of sending a new one (so old buttons vanish;
+    with no text it only takes the tapped message's buttons away, and shows nothing new);
+    a `notice` is a short note about a tap (a toast where the platform has one); `free_text`
+    says the learner is asked to type an answer, so an adapter that maps typed digits to
+    buttons sends them as text instead (the engine still reads "1" as the first button when it
+    is not an answer)."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -85,6 +93,7 @@ class Reply:
     edit: str = ""
     live: bool = False
     to: str = ""
+    free_text: bool = False
 
 
 @dataclass

@@ -12,7 +12,7 @@ TEXTS.update(
             "vi": "Chào cả nhà! 👋 Mình là Học Số.\n"
             "• Người hướng dẫn gõ /lesson để cả nhóm cùng học một bài.\n"
             "• Ai bấm «✋ Tham gia» thì được tính điểm riêng.\n"
-            "• Muốn học riêng, bác nhắn tin trực tiếp cho mình.",
+            "• Muốn học riêng, {you} nhắn tin trực tiếp cho mình.",
             "en": "Hello everyone! 👋 I am Học Số.\n"
             "• The facilitator sends /lesson to learn a lesson together.\n"
             "• Tap «✋ Join» to have your own answers counted.\n"
@@ -20,7 +20,7 @@ TEXTS.update(
         },
         "group_lead_only": {
             "vi": "Dạ, chỉ người hướng dẫn của nhóm mới bắt đầu, chuyển bước hay dừng bài "
-            "được ạ. Bác cứ trả lời câu hỏi nhé! 😊",
+            "được ạ. {You} cứ trả lời câu hỏi nhé! 😊",
             "en": "Only the group's facilitator can start, move on or stop a lesson. "
             "Do answer the questions! 😊",
         },
@@ -53,7 +53,7 @@ TEXTS.update(
             "en": "✋ To have your own score and progress kept, tap «Join».",
         },
         "group_consent": {
-            "vi": "🔒 Bấm là bác đồng ý cho mình lưu tiến độ học (và phường/xã nếu bác chọn); "
+            "vi": "🔒 Bấm là {you} đồng ý cho mình lưu tiến độ học (và phường/xã nếu {you} chọn); "
             "nhắn /forget riêng cho mình để xóa.",
             "en": "🔒 Tapping it lets me keep your progress (and your ward, if you give it); "
             "send me /forget privately to erase it.",
@@ -62,11 +62,11 @@ TEXTS.update(
         "group_btn_join": {"vi": "✋ Tham gia", "en": "✋ Join"},
         "group_btn_begin": {"vi": "▶️ Bắt đầu", "en": "▶️ Begin"},
         "group_joined": {
-            "vi": "✋ Bác đã tham gia! Câu trả lời của bác được tính riêng. "
+            "vi": "✋ {You} đã tham gia! Câu trả lời của {you} được tính riêng. "
             "Nhắn /forget riêng cho mình để xóa.",
             "en": "✋ You joined! Your answers count for you. Send me /forget privately to erase.",
         },
-        "group_joined_before": {"vi": "Bác đã tham gia rồi ạ ✅", "en": "You have joined ✅"},
+        "group_joined_before": {"vi": "{You} đã tham gia rồi ạ ✅", "en": "You have joined ✅"},
         "group_moved_on": {
             "vi": "Nhóm đã sang bước khác rồi ạ.",
             "en": "The group has moved on already.",
@@ -78,17 +78,17 @@ TEXTS.update(
         "group_answered": {"vi": "👥 {n} người đã trả lời", "en": "👥 {n} answered"},
         "group_no_one": {"vi": "👥 Chưa có ai trả lời", "en": "👥 No answers yet"},
         "group_btn_reveal": {"vi": "👁 Xem đáp án", "en": "👁 Show the answer"},
-        "group_chose": {"vi": "Bác chọn {answer} ✔", "en": "You chose {answer} ✔"},
+        "group_chose": {"vi": "{You} chọn {answer} ✔", "en": "You chose {answer} ✔"},
         "group_chose_anon": {
-            "vi": "Bác chọn {answer} ✔\nBấm «✋ Tham gia» để được tính điểm riêng.",
+            "vi": "{You} chọn {answer} ✔\nBấm «✋ Tham gia» để được tính điểm riêng.",
             "en": "You chose {answer} ✔\nTap «✋ Join» to have it counted for you.",
         },
         "group_already": {
-            "vi": "Bác đã trả lời câu này rồi: {answer} ✅",
+            "vi": "{You} đã trả lời câu này rồi: {answer} ✅",
             "en": "You already answered this one: {answer} ✅",
         },
         "group_question_gone": {
-            "vi": "Câu này đã qua rồi ạ. Bác trả lời câu mới nhất nhé.",
+            "vi": "Câu này đã qua rồi ạ. {You} trả lời câu mới nhất nhé.",
             "en": "That question is over. Please answer the latest one.",
         },
         "group_already_shown": {
@@ -129,13 +129,13 @@ TEXTS.update(
         },
         "group_invite": {
             "vi": "📱 Bài hôm nay đã vào tiến độ của từng người tham gia. Muốn học tiếp một "
-            "mình và nhận giấy chứng nhận, bác nhắn riêng cho mình: {link}",
+            "mình và nhận giấy chứng nhận, {you} nhắn riêng cho mình: {link}",
             "en": "📱 Today's lesson is in each participant's progress. To go on alone and "
             "earn the certificate, message me: {link}",
         },
         "group_invite_plain": {
             "vi": "📱 Bài hôm nay đã vào tiến độ của từng người tham gia. Muốn học tiếp một "
-            "mình và nhận giấy chứng nhận, bác bấm vào tên Học Số để nhắn riêng cho mình.",
+            "mình và nhận giấy chứng nhận, {you} bấm vào tên Học Số để nhắn riêng cho mình.",
             "en": "📱 Today's lesson is in each participant's progress. To go on alone and "
             "earn the certificate, tap Học Số's name and message me.",
         },
@@ -148,7 +148,7 @@ TEXTS.update(
             "en": "⏹ Lesson stopped. Every answer given still counts.",
         },
         "group_forget_privately": {
-            "vi": "🔒 Để xóa dữ liệu, bác nhắn /forget riêng cho mình nhé.",
+            "vi": "🔒 Để xóa dữ liệu, {you} nhắn /forget riêng cho mình nhé.",
             "en": "🔒 To erase your data, send me /forget in a private message.",
         },
         "group_report_empty": {
@@ -167,8 +167,8 @@ TEXTS.update(
             "en": "📚 The group has taken {n} lessons together.",
         },
         "group_report_private": {
-            "vi": "📋 Lớp đông nên mình gửi báo cáo vào tin nhắn riêng của bác. Nếu chưa thấy, "
-            "bác mở chat riêng với mình, bấm «Bắt đầu» rồi gõ lại /class_report nhé.",
+            "vi": "📋 Lớp đông nên mình gửi báo cáo vào tin nhắn riêng của {you}. Nếu chưa thấy, "
+            "{you} mở chat riêng với mình, bấm «Bắt đầu» rồi gõ lại /class_report nhé.",
             "en": "📋 The class is large, so the report went to your private chat. If it is "
             "not there, open a chat with me, tap «Start», then send /class_report again.",
         },
@@ -186,15 +186,15 @@ TEXTS.update(
 TEXTS.update(
     {
         "pair_start_first": {
-            "vi": "Bác gõ /start để bắt đầu với mình trước, rồi gõ lại /helper nhé.",
+            "vi": "{You} gõ /start để bắt đầu với mình trước, rồi gõ lại /helper nhé.",
             "en": "Please send /start first, then /helper again.",
         },
         "pair_code": {
-            "vi": "👪 Gia đình số: giúp ông bà, cha mẹ học\n"
+            "vi": "👪 Gia đình số: giúp người thân lớn tuổi học\n"
             "Trên điện thoại của người thân, mở chat với mình và gõ:\n"
             "/helper {code}\n"
             "(Mã dùng được trong 24 giờ.)\n"
-            "Khi người thân đồng ý, bác xem được tiến độ học của họ và nhận tin khi họ gặp "
+            "Khi người thân đồng ý, {you} xem được tiến độ học của họ và nhận tin khi họ gặp "
             "khó. Câu trả lời vẫn là của riêng họ.",
             "en": "👪 Digital family: help a parent or grandparent learn\n"
             "On your relative's phone, open a chat with me and send:\n"
@@ -204,21 +204,21 @@ TEXTS.update(
             "answers stay theirs.",
         },
         "pair_bad_code": {
-            "vi": "Mã này không đúng hoặc đã hết hạn. Bác nhờ người thân gõ /helper để lấy mã "
+            "vi": "Mã này không đúng hoặc đã hết hạn. {You} nhờ người thân gõ /helper để lấy mã "
             "mới nhé.",
             "en": "That code is wrong or has expired. Ask your relative to send /helper for a "
             "new one.",
         },
         "pair_own_code": {
-            "vi": "Đây là mã của chính bác. Mã này để gõ trên điện thoại của người thân ạ.",
+            "vi": "Đây là mã của chính {you}. Mã này để gõ trên điện thoại của người thân ạ.",
             "en": "That is your own code: it is for your relative's phone.",
         },
         "pair_someone": {"vi": "Người thân", "en": "Your relative"},
-        "pair_elder": {"vi": "Người thân của bác", "en": "Your relative"},
+        "pair_elder": {"vi": "Người thân của {you}", "en": "Your relative"},
         "pair_ask": {
-            "vi": "👪 {name} muốn giúp bác học: xem tiến độ học của bác và nhận tin khi bác "
-            "gặp khó.\n{name} không thấy câu trả lời của bác và không trả lời thay bác được.\n"
-            "Bác đồng ý không?",
+            "vi": "👪 {name} muốn giúp {you} học: xem tiến độ học của {you} và nhận tin khi {you} "
+            "gặp khó.\n{name} không thấy câu trả lời của {you} và không trả lời thay {you} được.\n"
+            "{You} đồng ý không?",
             "en": "👪 {name} would like to help you learn: see your progress and hear when you "
             "are stuck.\n{name} cannot see your answers or answer for you.\nDo you agree?",
         },
@@ -227,8 +227,8 @@ TEXTS.update(
             "en": "All right, no link was made. Nothing changed.",
         },
         "pair_linked": {
-            "vi": "✅ Đã liên kết. {name} sẽ xem được tiến độ học của bác.\n"
-            "Muốn ngừng, bác gõ /helper.",
+            "vi": "✅ Đã liên kết. {name} sẽ xem được tiến độ học của {you}.\n"
+            "Muốn ngừng, {you} gõ /helper.",
             "en": "✅ Linked. {name} can now see your progress.\nTo stop it, send /helper.",
         },
         "pair_linked_helper": {
@@ -236,8 +236,8 @@ TEXTS.update(
             "en": "✅ {name} agreed. Send /helper to see {name}'s progress.",
         },
         "pair_helped": {
-            "vi": "👪 Một người thân đang xem tiến độ học của bác để giúp khi cần.\n"
-            "Họ không thấy câu trả lời của bác.",
+            "vi": "👪 Một người thân đang xem tiến độ học của {you} để giúp khi cần.\n"
+            "Họ không thấy câu trả lời của {you}.",
             "en": "👪 A relative can see your progress, to help when needed.\n"
             "They cannot see your answers.",
         },
@@ -247,7 +247,7 @@ TEXTS.update(
             "en": "The link is ended. Each one's progress is kept.",
         },
         "pair_gone": {
-            "vi": "Người thân của bác đã ngừng liên kết. Gõ /helper để lấy mã mới nếu cần.",
+            "vi": "Người thân của {you} đã ngừng liên kết. Gõ /helper để lấy mã mới nếu cần.",
             "en": "Your relative ended the link. Send /helper for a new code if needed.",
         },
         "pair_progress": {"vi": "📊 Tiến độ của {name}", "en": "📊 {name}'s progress"},
@@ -266,12 +266,12 @@ TEXTS.update(
         },
         "pair_certified": {"vi": "🎓 Đã nhận giấy chứng nhận", "en": "🎓 Certificate earned"},
         "pair_private": {
-            "vi": "(Câu trả lời là của riêng người học; bác chỉ thấy tiến độ.)",
+            "vi": "(Câu trả lời là của riêng người học; {you} chỉ thấy tiến độ.)",
             "en": "(Answers stay the learner's own; you see progress only.)",
         },
         "pair_stuck": {
             "vi": "👪 {name} đang gặp khó ở bài «{title}» (đúng {score}/{total} câu). "
-            "Bác gọi hỏi thăm hoặc ngồi học cùng nhé. Gõ /helper để xem tiến độ.",
+            "{You} gọi hỏi thăm hoặc ngồi học cùng nhé. Gõ /helper để xem tiến độ.",
             "en": "👪 {name} is stuck on «{title}» ({score}/{total} right). Give them a call "
             "or sit with them. Send /helper to see their progress.",
         },

@@ -126,15 +126,17 @@ def route(turn: GroupTurn) -> None:
     if event.kind == "blocked":
         return removed(turn)
     if event.kind == "push":
-        found = router.pushes.get(event.payload)
-        return found.handler(turn) if found else None
-    if event.kind == "command":
-        found = router.commands.get(event.command)
-        return found.handler(turn) if found else None  # other commands: not for groups
-    if event.kind == "button":
+        if found := router.pushes.get(event.payload):
+            found.handler(turn)
+    elif event.kind == "command":
+        if found := router.commands.get(event.command):  # other commands: not for groups
+            found.handler(turn)
+    elif event.kind == "button":
         tap = parse(event.payload)
-        found = router.buttons.get(type(tap)) if tap else None
-        return found.handler(turn, tap) if found else turn.notice("stale_button")
+        if found := router.buttons.get(type(tap)) if tap else None:
+            found.handler(turn, tap)
+        else:
+            turn.notice("stale_button")
     # Typed text and the rest: the bot sees only replies to it in a group; it stays quiet.
 
 
@@ -541,9 +543,13 @@ def pass_need(lesson: Lesson, total: int) -> int:
 def finish(turn: GroupTurn, lesson: Lesson) -> None:
     group, lang = turn.group, turn.group.lang
     people, total = results(turn, lesson)
-    scored = [i for i, s in enumerate(lesson.steps) if isinstance(s, SingleChoice | TrueFalse)]
+    scored = {
+        i: correct_choice(s)
+        for i, s in enumerate(lesson.steps)
+        if isinstance(s, SingleChoice | TrueFalse)
+    }
     answers = sum(turn.snap.answered(i) for i in scored)
-    right = sum(turn.snap.chose(i, correct_choice(lesson.steps[i])) for i in scored)  # type: ignore[arg-type]
+    right = sum(turn.snap.chose(i, choice) for i, choice in scored.items())
     lines = [turn.t("group_done", title=lesson.title.get(lang))]
     if answers:
         lines.append(

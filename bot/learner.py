@@ -18,9 +18,9 @@ class Stage(StrEnum):
 
     NEW = "new"  # never seen, or erased
     CONSENT = "consent"  # asked to agree to the privacy note
-    LANG = "lang"  # asked for a language
-    AREA = "area"  # asked for a ward (optional)
-    AGE = "age"  # asked for an age band (optional)
+    LANG = "lang"  # asked for a language (from the settings)
+    AREA = "area"  # asked for a ward (optional: after the first lesson, or from the settings)
+    AGE = "age"  # asked for an age band (optional, likewise)
     MENU = "menu"
     LESSON = "lesson"
     REVIEW = "review"  # answering spaced-review questions
@@ -31,9 +31,9 @@ class Stage(StrEnum):
 NEW, CONSENT, LANG, AREA, AGE = Stage.NEW, Stage.CONSENT, Stage.LANG, Stage.AREA, Stage.AGE
 MENU, LESSON, REVIEW = Stage.MENU, Stage.LESSON, Stage.REVIEW
 FORGET, CERT = Stage.FORGET, Stage.CERT
-ONBOARDING = frozenset({CONSENT, LANG, AREA, AGE})
-# Short asides that return where the learner was (see `detour`).
-DETOURS = frozenset({FORGET, CERT})
+ONBOARDING = frozenset({CONSENT})
+# Short asides that return where the learner was (see `detour`); moving on ends them.
+DETOURS = frozenset({FORGET, CERT, LANG, AREA, AGE})
 
 
 @dataclass
@@ -62,7 +62,9 @@ class Learner:
     paused: bool = False
     inactive: bool = False  # the learner blocked the bot; nothing is sent until they write
     settings_only: bool = False  # changing one setting from the menu, not onboarding
+    asked: bool = False  # asked for ward and age once (after the first lesson)
     area_page: int = 0
+    view: str = ""  # which menu screen is shown (see menu.show_view), so it can be shown again
     # the lesson in progress
     lesson: str = ""
     lesson_version: int = 0
@@ -70,6 +72,12 @@ class Learner:
     score: int = 0
     attempt: str = ""  # random token in every button of this attempt: old buttons go stale
     started_at: int = 0
+    plan: list[int] = field(default_factory=list)  # a retry's steps (bot/plan.py); empty: all
+    wrong: list[str] = field(default_factory=list)  # questions missed in this attempt
+    # a failed lesson: its id, the questions to ask again, and how many times it was failed
+    retry: str = ""
+    missed: list[str] = field(default_factory=list)
+    fails: int = 0
     # the review in progress: question keys, the position in that list, right answers
     review_queue: list[str] = field(default_factory=list)
     review_step: int = 0
@@ -79,7 +87,9 @@ class Learner:
     done: list[str] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
     streak: int = 0
-    last_day: int = 0
+    last_day: int = 0  # the last day a question was answered
+    freezes: int = 0  # rest days earned by passing lessons: a missed day keeps the streak
+    seen: int = 0  # the last day the learner wrote (to welcome them back after a while)
     certificate: str = ""  # its verification code, once issued
     certificate_name: str = ""  # the name printed on it, as the learner gave it
     # group lessons (bot/classroom.py) and pair mode (bot/pairs.py); plain strings, so a copy
@@ -103,13 +113,20 @@ _FIELDS = {
     "ps": "paused",
     "ia": "inactive",
     "so": "settings_only",
+    "ak": "asked",
     "pg": "area_page",
+    "vw": "view",
     "ls": "lesson",
     "lv": "lesson_version",
     "sp": "step",
     "sc": "score",
     "at": "attempt",
     "t0": "started_at",
+    "pl": "plan",
+    "wr": "wrong",
+    "rt": "retry",
+    "ms": "missed",
+    "fl": "fails",
     "rq": "review_queue",
     "rp": "review_step",
     "rc": "review_score",
@@ -118,6 +135,8 @@ _FIELDS = {
     "rv": "review",
     "sk": "streak",
     "dy": "last_day",
+    "fz": "freezes",
+    "sn": "seen",
     "ce": "certificate",
     "cn": "certificate_name",
     "gc": "group_credits",
@@ -140,7 +159,7 @@ def to_fields(learner: Learner) -> dict[str, str]:
         if name == "review":
             out[short] = " ".join(f"{i.key}:{i.box}:{i.due}" for i in value)
         elif isinstance(value, list):
-            out[short] = " ".join(value)
+            out[short] = " ".join(map(str, value))
         elif isinstance(value, bool):
             out[short] = "1"
         else:
@@ -157,6 +176,8 @@ def from_fields(user: str, fields: dict[str, str]) -> Learner:
         default = getattr(_DEFAULTS, name)
         if name == "review":
             value: object = [_review_item(part) for part in raw.split()]
+        elif name == "plan":
+            value = [int(i) for i in raw.split() if i.isdecimal()]
         elif isinstance(default, list):
             value = raw.split()
         elif isinstance(default, bool):
@@ -205,6 +226,9 @@ def copy(learner: Learner) -> Learner:
     return dataclasses.replace(
         learner,
         review_queue=list(learner.review_queue),
+        plan=list(learner.plan),
+        wrong=list(learner.wrong),
+        missed=list(learner.missed),
         done=list(learner.done),
         review=[dataclasses.replace(i) for i in learner.review],
     )

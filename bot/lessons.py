@@ -29,7 +29,6 @@ PROMPT_MAX = 600
 FEEDBACK_MAX = 600
 BUTTON_MAX = 60
 TITLE_MAX = 80
-LANGS = ("vi", "en")
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,29}$"
 
 
@@ -96,6 +95,16 @@ class Card(Model):
     image: str | None = None
     image_alt: FeedbackText | None = None  # describes the picture, or the slot still to fill
     audio: str | None = None
+    join: bool = False  # shown in one message with the card before it (no picture or sound)
+
+    @model_validator(mode="after")
+    def _join_without_media(self) -> Card:
+        if self.join and (self.image or self.audio):
+            raise ValueError(
+                "a card with a picture or sound cannot `join` the one before"
+                " | remove `join: true`, or move the picture to a card of its own"
+            )
+        return self
 
 
 class Option(Model):
@@ -127,9 +136,6 @@ class SingleChoice(_Question):
             )
         return options
 
-    def is_correct(self, choice: int) -> bool:
-        return self.options[choice].correct
-
 
 class TrueFalse(_Question):
     type: Literal["truefalse"]
@@ -156,6 +162,7 @@ class Accepted(Model):
 class Typed(_Question):
     type: Literal["typed"]
     accept: Accepted
+    hint: FeedbackText | None = None  # shown on "💡 Gợi ý"; without it, the answer's first letters
 
 
 Question = SingleChoice | TrueFalse | Typed
@@ -347,11 +354,26 @@ def _parse(model: type[Model], data: Any, path: Path, problems: list[Problem]) -
         return None
 
 
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path` (after following `..` and links) lies within `root`."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
 def _check_media(lesson: Lesson, path: Path, problems: list[Problem]) -> None:
+    lessons_dir = path.parent.parent  # a module's folder sits in the lessons directory
     for i, step in enumerate(lesson.steps):
         for name in ("image", "audio"):
             rel = getattr(step, name, None)
-            if rel and not (path.parent / rel).is_file():
+            if rel and not inside(path.parent / rel, lessons_dir):
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"steps[{i}].{name}",
+                        f"{rel!r} is outside the lessons folder",
+                        "put the file beside the lesson and give its name, e.g. hinh.png",
+                    )
+                )
+            elif rel and not (path.parent / rel).is_file():
                 problems.append(
                     Problem(
                         str(path),

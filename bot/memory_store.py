@@ -31,6 +31,8 @@ class MemoryStore:
     ) -> bool:
         if self.versions.get(key, 0) != version:
             return False
+        if new is not None and dict(new) == dict(old) and not events:
+            return True  # nothing to write
         if new is None:
             self.learners.pop(key, None)
             self.versions.pop(key, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import certificate, onboarding, review, tutor
+from bot import certificate, onboarding, review, tutor, understand
 from bot import learner as st
 from bot.events import Button
 from bot.learner import Stage
@@ -63,29 +63,80 @@ def menu_buttons(turn: Turn) -> list[list[Button]]:
     return rows
 
 
-@router.shows(Stage.MENU)
+def screen(turn: Turn, view: str) -> None:
+    """A menu screen is shown: the learner is in the menu (a lesson in progress waits for
+    "Học tiếp"), and which screen it is is kept so it can be shown again."""
+    if turn.learner.stage in (Stage.LESSON, Stage.REVIEW):
+        turn.learner.stage = Stage.MENU
+    turn.learner.view = view
+
+
 @router.command("menu")
 @router.button(ShowMenu)
 def show_menu(turn: Turn, _: object = None) -> None:
+    screen(turn, "")
     turn.say(turn.t("menu"), *menu_buttons(turn))
 
 
+@router.shows(Stage.MENU)
+def show_view(turn: Turn) -> None:
+    """The menu screen the learner was on, again."""
+    view = turn.learner.view
+    if view == "mods":
+        return show_modules(turn)
+    if view.startswith("m:") and turn.curriculum.module(view[2:]):
+        return show_module(turn, Module(view[2:]))
+    if view == "set":
+        return show_settings(turn)
+    if view == "end":
+        return show_after_lesson(turn)
+    show_menu(turn)
+
+
 @router.text(Stage.MENU)
-def on_text(turn: Turn, text: str) -> None:
-    turn.say(turn.t("not_understood"), *menu_buttons(turn))
+def on_text(turn: Turn, text: str) -> bool:
+    """A topic's or a lesson's name typed on the menu opens it."""
+    said = understand.fold(text)
+    if len(said) < 3:
+        return False
+    modules = [m for m in turn.curriculum.modules if said in understand.fold(_title(turn, m))]
+    if len(modules) == 1:
+        show_module(turn, Module(modules[0].id))
+        return True
+    lessons = [
+        x for x in turn.curriculum.lessons if said in understand.fold(x.title.get(turn.lang))
+    ]
+    if len(lessons) == 1:
+        tutor.on_start_lesson(turn, tutor.StartLesson(lessons[0].id))
+        return True
+    return False
 
 
-def after_lesson_buttons(turn: Turn, retry_lesson: str | None) -> tuple[tuple[Button, ...], ...]:
-    first = (
-        turn.button("btn_retry", tutor.StartLesson(retry_lesson))
-        if retry_lesson
-        else turn.button("btn_next_lesson", tutor.Resume())
-    )
-    return ((first,), *(tuple(r) for r in menu_buttons(turn)[1:]))
+def _title(turn: Turn, module: object) -> str:
+    return module.info.title.get(turn.lang)  # type: ignore[attr-defined]
+
+
+def show_after_lesson(turn: Turn, _: object = None) -> None:
+    """After a lesson: try the failed one again (or, after a few tries, another one first),
+    or the next lesson; then the rest of the menu."""
+    screen(turn, "end")
+    learner = turn.learner
+    retry = turn.curriculum.lesson(learner.retry) if learner.retry else None
+    rows: list[list[Button]] = []
+    if retry and retry.id not in learner.done:
+        again = turn.button("btn_retry", tutor.Retry(retry.id))
+        other = turn.curriculum.next_lesson({*learner.done, retry.id})
+        if learner.fails >= tutor.GIVE_A_BREAK and other:
+            rows.append([turn.button("btn_other_lesson", tutor.StartLesson(other.id))])
+        rows.append([again])
+    else:
+        rows.append([turn.button("btn_next_lesson", tutor.Resume())])
+    turn.say(turn.t("menu"), *rows, *menu_buttons(turn)[1:])
 
 
 @router.button(Modules)
 def show_modules(turn: Turn, _: object = None) -> None:
+    screen(turn, "mods")
     done = set(turn.learner.done)
     rows = []
     for module in turn.curriculum.modules:
@@ -103,6 +154,7 @@ def show_module(turn: Turn, tap: Module) -> None:
     if module is None:
         turn.notice("stale_button")
         return show_modules(turn)
+    screen(turn, f"m:{module.id}")
     done = set(turn.learner.done)
     rows = []
     for lesson in module.lessons:
@@ -117,6 +169,7 @@ def show_module(turn: Turn, tap: Module) -> None:
 @router.command("progress")
 @router.button(Progress)
 def show_progress(turn: Turn, _: object = None) -> None:
+    screen(turn, "")
     curriculum, done = turn.curriculum, set(turn.learner.done)
     total = len(curriculum.lessons)
     finished = sum(lesson.id in done for lesson in curriculum.lessons)
@@ -129,7 +182,7 @@ def show_progress(turn: Turn, _: object = None) -> None:
             percent=round(100 * finished / total) if total else 0,
             modules_done=modules_done,
             modules=len(curriculum.modules),
-            streak=review.streak(turn),
+            streak=streak_line(turn),
             due=len(review.due(turn)),
         ),
         "",
@@ -144,9 +197,39 @@ def show_progress(turn: Turn, _: object = None) -> None:
     turn.say("\n".join(lines), *menu_buttons(turn))
 
 
+def streak_line(turn: Turn) -> str:
+    """Kind words about the streak: never a zero to feel bad about."""
+    days = review.streak(turn)
+    line = turn.t("streak_days", n=days) if days else turn.t("streak_start")
+    rest = turn.learner.freezes
+    return f"{line} {turn.t('streak_rest', n=rest)}" if rest and days else line
+
+
+def where(turn: Turn) -> str:
+    """Where the learner is in the course: "Bác đang ở bài 1.2 – Wi-Fi và dữ liệu"."""
+    learner, course = turn.learner, turn.curriculum
+    lesson = course.lesson(learner.lesson) if learner.lesson else None
+    key = "where_now"
+    if lesson is None:
+        lesson, key = course.next_lesson(set(learner.done)), "where_next"
+    module = course.module_of(lesson.id) if lesson else None
+    if lesson is None or module is None:
+        return ""
+    number = f"{module.info.order}.{lesson.order}"
+    return turn.t(key, number=number, title=lesson.title.get(turn.lang))
+
+
+@router.push("returning")
+def welcome_back(turn: Turn) -> None:
+    """A learner back after some days: where they are, in one line."""
+    place = where(turn)
+    turn.say(f"{turn.t('welcome_back')}\n{place}" if place else turn.t("welcome_back"))
+
+
 @router.command("settings")
 @router.button(Settings)
 def show_settings(turn: Turn, _: object = None) -> None:
+    screen(turn, "set")
     turn.say(
         turn.t("settings"),
         [turn.button("btn_lang", Setting("lang")), turn.button("btn_area", Setting("area"))],
@@ -176,6 +259,7 @@ def on_setting(turn: Turn, tap: Setting) -> None:
 @router.command("help", anywhere=True)
 @router.button(Help)
 def show_help(turn: Turn, _: object = None) -> None:
+    screen(turn, "")
     turn.say(turn.t("help"), *menu_buttons(turn))
 
 

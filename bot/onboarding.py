@@ -1,4 +1,8 @@
-"""First contact: greeting, privacy consent, language, and an optional short profile."""
+"""First contact: greeting and privacy consent, then straight into the first lesson.
+
+The language comes from the learner's app (changeable in the settings, or on the consent
+screen); ward and age are asked once, after the first lesson, as an optional step that helps
+the learner's ward be counted."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from bot import learner as st
-from bot import menu
+from bot import menu, tutor
 from bot.areas import closest, matching
 from bot.config import OTHER_AREA, Choice
 from bot.events import Button
@@ -56,10 +60,10 @@ def on_start(turn: Turn) -> None:
     learner = turn.learner
     join_class(turn, turn.event.text)
     if learner.stage in st.ONBOARDING:
-        return turn.reshow()
+        return greet(turn)  # a fresh start: the privacy note in full again
     if learner.stage in st.DETOURS:
         st.come_back(learner)
-    turn.say(turn.t("welcome_back"))
+    menu.welcome_back(turn)
     menu.show_menu(turn)
 
 
@@ -68,30 +72,49 @@ def join_class(turn: Turn, code: str) -> None:
     if code and CLASS_CODE.match(code):
         code = code.upper()  # a code typed by hand in any case is the same class
         turn.learner.class_code = code
-        turn.say(turn.t("joined_class", code=code))
+        if turn.class_info:
+            name, facilitator = turn.class_info
+            turn.say(turn.t("joined_named_class", name=name, code=code))
+            if facilitator:
+                turn.say(turn.t("class_facilitator", name=facilitator))
+        else:
+            turn.say(turn.t("joined_class", code=code))
         report_profile(turn)  # the whole profile: reports keep the latest one
 
 
 def greet(turn: Turn) -> None:
     """Welcome a new learner and ask for consent before keeping anything."""
-    turn.learner.stage = st.CONSENT
+    learner = turn.learner
+    if learner.stage == st.NEW and turn.event.lang:
+        learner.lang = app_language(turn.event.lang)
+    learner.stage = st.CONSENT
     name = " ".join(turn.event.name.split())[:NAME_MAX]
     turn.say(turn.t("welcome_named", name=name) if name else turn.t("welcome"))
     ask_consent(turn)
 
 
-@router.shows(Stage.CONSENT)
+def app_language(code: str) -> str:
+    """Our language for the one the learner's chat app is set to (an IETF tag)."""
+    return "en" if code.lower().startswith("en") else "vi"
+
+
 def ask_consent(turn: Turn) -> None:
+    """The privacy note in full, with the consent buttons."""
+    turn.say(turn.t("privacy"), *consent_buttons(turn))
+
+
+@router.shows(Stage.CONSENT)
+def remind_consent(turn: Turn) -> None:
+    """Asked again (words not understood, an old button): one short line, not the whole note."""
+    turn.say(turn.t("need_consent"), *consent_buttons(turn))
+
+
+def consent_buttons(turn: Turn) -> list[list[Button]]:
     buttons = [turn.button("agree", Consent("yes")), turn.button("disagree", Consent("no"))]
-    other = turn.button("switch_en", Consent("en")) if turn.lang == "vi" else None
-    other = other or Button("🌐 Tiếng Việt", Consent("vi").pack())
-    turn.say(turn.t("privacy"), buttons, [other])
-
-
-@router.text(Stage.CONSENT)
-def on_consent_text(turn: Turn, text: str) -> None:
-    turn.say(turn.t("need_consent"))
-    ask_consent(turn)
+    other = turn.button("switch_en", Consent("en"))
+    if turn.lang == "en":
+        other = turn.button("switch_vi", Consent("vi"))
+    return [buttons, [other]]
 
 
 @router.button(Consent, stages={Stage.NEW, Stage.CONSENT})
@@ -105,25 +128,36 @@ def on_consent(turn: Turn, tap: Consent) -> None:
         turn.say(turn.t("declined"))
     else:
         learner.consent_at = learner.consent_at or turn.now
-        learner.stage = st.LANG
-        ask_language(turn)
+        report_profile(turn)
+        turn.say(turn.t("lets_start"))
+        tutor.resume(turn)  # the first lesson, at once
 
 
 @router.shows(Stage.LANG)
 def ask_language(turn: Turn) -> None:
     turn.say(
         turn.t("choose_lang"),
-        [
-            Button("🇻🇳 Tiếng Việt", Language("vi").pack()),
-            Button("🇬🇧 English", Language("en").pack()),
-        ],
+        [turn.button("lang_vi", Language("vi")), turn.button("lang_en", Language("en"))],
     )
 
 
 @router.button(Language, stages={Stage.LANG})
 def on_language(turn: Turn, tap: Language) -> None:
     turn.learner.lang = tap.lang if tap.lang in ("vi", "en") else "vi"
-    _next(turn, ask_area)
+    finish_setting(turn)
+
+
+def offer_profile(turn: Turn) -> bool:
+    """After the first lesson, once: ward and age, to help the learner's ward count."""
+    learner = turn.learner
+    if learner.asked or learner.area or learner.age:
+        return False
+    if not turn.config.areas.wards and not turn.config.age_bands:
+        return False
+    learner.asked = True
+    turn.say(turn.t("profile_why"))
+    ask_area(turn)
+    return True
 
 
 @router.shows(Stage.AREA)
@@ -161,10 +195,12 @@ def find_area(turn: Turn, typed: str) -> None:
     found = matching(typed, wards)
     if len(found) == 1:
         return on_area(turn, Area(found[0].id))
-    found = [w for w in found or closest(typed, wards) if w.id != OTHER_AREA.id]
-    if not found:
-        turn.say(turn.t("area_not_found"))
-        return ask_area(turn, turn.learner.area_page)
+    if not found:  # a typo, or a name from before the wards merged: the closest ones
+        found = [w for w in closest(typed, wards) if w.id != OTHER_AREA.id]
+        turn.say(turn.t("area_closest" if found else "area_not_found"))
+        if not found:
+            return ask_area(turn, turn.learner.area_page)
+    found = [w for w in found if w.id != OTHER_AREA.id]
     rows = [[_choice_button(turn, Area, c)] for c in found[:AREAS_PER_PAGE]]
     turn.say(turn.t("choose_area"), *rows, _other_or_skip(turn))
 
@@ -199,9 +235,23 @@ def on_age(turn: Turn, tap: Age) -> None:
     _next(turn, finish_profile)
 
 
-@router.text(Stage.LANG, Stage.AGE)
-def on_other_text(turn: Turn, text: str) -> None:
-    turn.reshow()
+@router.text(Stage.AGE)
+def on_age_text(turn: Turn, text: str) -> bool:
+    """ "65", "65 tuổi", "tôi 65 tuổi": the band that age falls in."""
+    years = [int(n) for n in re.findall(r"\d+", text) if 5 <= int(n) <= 120]
+    band = next((b for b in turn.config.age_bands if years and _in_band(years[0], b.id)), None)
+    if band is None:
+        return False
+    on_age(turn, Age(band.id))
+    return True
+
+
+def _in_band(years: int, band: str) -> bool:
+    """Band ids are "15-24" (from 15 to 24) or "60" (60 and over)."""
+    low, _, high = band.partition("-")
+    if not low.isdigit() or (high and not high.isdigit()):
+        return False
+    return int(low) <= years <= (int(high) if high else 200)
 
 
 def _next(turn: Turn, step: Callable[[Turn], None]) -> None:
@@ -211,9 +261,9 @@ def _next(turn: Turn, step: Callable[[Turn], None]) -> None:
 
 def finish_profile(turn: Turn) -> None:
     report_profile(turn)
-    turn.learner.stage = st.MENU
+    st.come_back(turn.learner)
     turn.say(turn.t("profile_done"))
-    menu.show_menu(turn)
+    menu.show_after_lesson(turn)
 
 
 def finish_setting(turn: Turn) -> None:

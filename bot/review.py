@@ -1,7 +1,8 @@
 """Spaced repetition: questions answered wrongly come back after 1, 3, 7 and 21 days.
 
-Expanding intervals keep older learners' success (and motivation) high; any miss goes back to
-the one-day slot (see ../shared/curriculum.md §4.2).
+Any spacing helps older adults remember; expanding intervals also keep their success, and so
+their motivation, higher while they learn (Logan & Balota 2008; Kang, Lindsey, Mozer &
+Pashler 2014, Psychonomic Bulletin & Review). Any miss goes back to the one-day slot.
 """
 
 from __future__ import annotations
@@ -79,18 +80,33 @@ def finish(turn: Turn) -> None:
     learner.review_step = learner.review_score = 0
 
 
+MAX_FREEZES = 2  # rest days a learner can hold
+
+
 def touch_streak(turn: Turn) -> None:
-    """Count days in a row with at least one answered question."""
+    """Count days in a row with at least one answered question. Days missed in between are
+    covered by rest days earned by passing lessons, so one busy day never undoes weeks."""
     learner = turn.learner
     if learner.last_day == turn.today:
         return
-    learner.streak = learner.streak + 1 if learner.last_day == turn.today - 1 else 1
+    missed = turn.today - learner.last_day - 1
+    if learner.last_day and 0 < missed <= learner.freezes:
+        learner.freezes -= missed
+        learner.streak += 1
+        turn.say(turn.t("streak_kept", days=missed, streak=learner.streak))
+    else:
+        learner.streak = learner.streak + 1 if missed == 0 and learner.last_day else 1
     learner.last_day = turn.today
 
 
+def earn_freeze(turn: Turn) -> None:
+    turn.learner.freezes = min(MAX_FREEZES, turn.learner.freezes + 1)
+
+
 def streak(turn: Turn) -> int:
+    """The streak as it stands: still whole while rest days can cover the days since."""
     learner = turn.learner
-    return learner.streak if learner.last_day >= turn.today - 1 else 0
+    return learner.streak if learner.last_day >= turn.today - 1 - learner.freezes else 0
 
 
 def _question(turn: Turn, key: str) -> Question | None:

@@ -8,8 +8,8 @@
     @router.command("review")
     def review(turn: Turn) -> None: ...
 
-    @router.text(Stage.LESSON, Stage.REVIEW)
-    def on_text(turn: Turn, text: str) -> None: ...
+    @router.text(Stage.LESSON, Stage.REVIEW, first=True)
+    def on_text(turn: Turn, text: str) -> bool: ...
 
     @router.shows(Stage.LESSON)
     def resume(turn: Turn) -> None: ...
@@ -25,6 +25,11 @@ Where a route runs (the `stages` and `anywhere` arguments):
 - `anywhere=True`: in any stage, as is (/help, /stop, /forget).
 - neither: outside onboarding (a learner in onboarding is asked its question again), and a
   detour (confirming an erase, naming the certificate) ends first.
+
+Typed text (bot/engine.py `_on_text`): a stage's text handler declared `first=True` reads it
+before anything else (a typed answer, where "2" is an answer, not the second button);
+otherwise the words or number of a button on screen, then a common word ("menu", "alo"), and
+only then the stage's handler. A handler that returns False leaves the text to the others.
 """
 
 from __future__ import annotations
@@ -36,15 +41,16 @@ from typing import Any, TypeVar
 from bot.learner import Stage
 from bot.payloads import Payload
 
-F = TypeVar("F", bound=Callable[..., None])
+F = TypeVar("F", bound=Callable[..., object])
 
 
 @dataclass(frozen=True)
 class Route:
-    handler: Callable[..., None]
+    handler: Callable[..., object]
     stages: frozenset[Stage] = frozenset()
     anywhere: bool = False
     owner: str = ""
+    first: bool = False  # a text handler that reads typed text before the buttons do
 
 
 class Router:
@@ -79,12 +85,14 @@ class Router:
 
         return register
 
-    def text(self, *stages: Stage) -> Callable[[F], F]:
-        """`handler(turn, text)` for typed text in one of `stages`."""
+    def text(self, *stages: Stage, first: bool = False) -> Callable[[F], F]:
+        """`handler(turn, text)` for typed text in one of `stages`; it returns False when the
+        text is not for it. `first`: it reads the text before buttons and common words."""
 
         def register(handler: F) -> F:
             for stage in stages:
-                _claim(self.texts, stage, Route(handler, frozenset({stage}), True, self.name))
+                route = Route(handler, frozenset({stage}), True, self.name, first)
+                _claim(self.texts, stage, route)
             return handler
 
         return register

@@ -33,8 +33,9 @@ class LearnerStore(Protocol):
     ) -> bool:
         """Write `new` (None erases the learner) and append its reporting `events`, in one
         atomic step, if the stored version is still `version`; `old` is what `load` gave,
-        so only changes need writing. False on a conflict: the caller reloads and decides
-        again. Raises StorageUnavailable."""
+        so only changes need writing. Called even when nothing changed (a store that loaded
+        from a cache confirms then that `version` is current). False on a conflict: the
+        caller reloads and decides again. Raises StorageUnavailable."""
         ...
 
 

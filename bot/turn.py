@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,10 @@ from bot.texts import t
 
 if TYPE_CHECKING:
     from bot.router import Routes
+
+# A class code -> (its name, its facilitator), or None: how the engine learns about classes
+# registered in the reporting database without importing it (see storage/classes.py).
+ClassLookup = Callable[[str], Awaitable[tuple[str, str] | None]]
 
 
 @dataclass
@@ -32,13 +36,15 @@ class Turn:
     # Slow or lasting work (drawing or deleting a file), done only once the state is stored,
     # so a decision that is tried again after a conflicting write leaves nothing behind.
     after: list[Callable[[], None]] = field(default_factory=list)
+    class_info: tuple[str, str] | None = None  # the class a /start CODE names, if registered
 
     @property
     def lang(self) -> str:
         return self.learner.lang
 
     def t(self, key: str, **values: object) -> str:
-        return t(self.lang, key, **values)
+        """The text `key` in the learner's language, addressing them as their age suits."""
+        return t(self.lang, key, you=self.config.address_for(self.learner.age), **values)
 
     def button(self, key: str, payload: Payload, **values: object) -> Button:
         """A button labelled with the text `key` that sends `payload` when tapped."""

@@ -46,18 +46,23 @@ class Dedupe:
 
     async def claim(self, update_id: int | str) -> bool:
         """Mark the update busy; False when it must be skipped (done, or busy elsewhere)."""
+        return await self.take(update_id) is None
+
+    async def take(self, update_id: int | str) -> str | None:
+        """Mark the update busy, in one round trip: None when it is ours to process, else why
+        not: DONE, or BUSY (another worker holds it; the platform should retry later)."""
         try:
             held = await self.redis.set(
                 self.key(update_id), BUSY, nx=True, ex=self.busy_for, get=True
             )
         except (RedisError, OSError) as exc:
             log.warning("could not check update %s for repeats: %s", update_id, exc)
-            return True
+            return None
         held = _text(held)
         if held == DONE or (held == BUSY and not self.single_consumer):
-            log.info("update %s seen before: skipped", update_id)
-            return False
-        return True
+            log.info("update %s seen before (%s): skipped", update_id, held)
+            return held
+        return None
 
     async def finish(self, update_id: int | str) -> None:
         """The update is processed: remember it as done."""

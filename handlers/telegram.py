@@ -13,18 +13,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from limits.aio.storage import MemoryStorage
 from redis.asyncio import Redis
-from telegram import BotCommand, BotCommandScopeAllGroupChats, ChatMember, Message, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    CallbackQuery,
+    ChatMember,
+    Message,
+    Update,
+)
+from telegram import MaybeInaccessibleMessage as Tapped
 from telegram.constants import ChatType
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -43,11 +53,12 @@ from bot.config import TelegramSettings
 from bot.events import Event, Reply
 from bot.texts import t
 from handlers import CannotServe, Handle
-from handlers.dedupe import Dedupe
+from handlers.dedupe import BUSY, DONE, Dedupe
 from handlers.limits import PushLimits
-from handlers.telegram_flow import LearnerOrder, PatientLimiter
+from handlers.telegram_flow import LearnerOrder, ReplyLimiter
 from handlers.telegram_group import GroupAdmins, GroupSender
-from handlers.telegram_send import Blocked, Sender
+from handlers.telegram_http import AiohttpRequest
+from handlers.telegram_send import CAPABILITIES, Blocked, Defer, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from storage.keys import Keys
 
@@ -67,12 +78,29 @@ ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping th
 TOAST_MAX = 200
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [
-    Update.MESSAGE,
-    Update.CALLBACK_QUERY,
-    Update.MY_CHAT_MEMBER,
-    Update.POLL_ANSWER,
-]
+    Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER, Update.POLL_ANSWER
+]  # fmt: skip
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+class WebhookAnswer:
+    """The Bot API lets a webhook's HTTP response carry one method call ("Making requests
+    when getting updates"): a request saved, whose result we never see. So only calls whose
+    result we do not need ride there: stopping a tap's spinner (answerCallbackQuery), or the
+    last plain message of a reply."""
+
+    def __init__(self) -> None:
+        self.call: dict[str, object] | None = None
+
+    def offer(self, method: str, params: dict[str, object]) -> bool:
+        if self.call is not None:
+            return False
+        self.call = {"method": method, **params}
+        return True
+
+
+# Set while a webhook request is being processed (the update's handlers run in its task).
+_answer: ContextVar[WebhookAnswer | None] = ContextVar("webhook_answer", default=None)
 
 
 def token_problem(token: str) -> str | None:
@@ -89,27 +117,37 @@ def message_event(message: Message, bot_username: str) -> Event | None:
     user = message.from_user
     if user is None or user.is_bot:
         return None  # an anonymous group admin, a channel, another bot
-    who = {
-        "user": f"tg:{user.id}",
-        "chat": str(message.chat.id),
-        "group": message.chat.type in GROUPS,
-        "name": user.first_name or "",
-        "username": user.username or "",
-    }
+    other = Event(
+        user=f"tg:{user.id}",
+        kind="other",
+        chat=str(message.chat.id),
+        group=message.chat.type in GROUPS,
+        name=user.first_name or "",
+        lang=user.language_code or "",
+        username=user.username or "",
+    )
     text = message.text
     if message.forward_origin is not None or not text:
-        return Event(kind="other", **who)  # stickers, photos, voice, forwards...
+        return other  # stickers, photos, voice, forwards...
     if text.startswith("/"):
         head, *rest = text.split(maxsplit=1)
         command, _, addressee = head[1:].partition("@")
         if addressee and addressee.lower() != bot_username.lower():
             return None  # "/start@another_bot" in a group
         argument = rest[0].strip() if rest else ""
-        return Event(kind="command", command=command.lower(), text=argument, **who)
-    return Event(kind="text", text=text, **who)
+        return replace(other, kind="command", command=command.lower(), text=argument)
+    return replace(other, kind="text", text=text)
+
+
+def _notes(replies: list[Reply]) -> dict[str, object]:
+    """The engine's notices, as the toast of a tap's answer."""
+    notes = "\n".join(r.text for r in replies if r.notice)[:TOAST_MAX]
+    return {"text": notes} if notes else {}
 
 
 class TelegramAdapter:
+    capabilities = CAPABILITIES
+
     def __init__(
         self,
         settings: TelegramSettings,
@@ -119,6 +157,7 @@ class TelegramAdapter:
         backoff: float | None = None,
         read_timeout: float = 5.0,
         checks: Mapping[str, HealthCheck] | None = None,
+        media_roots: Sequence[Path] = (),
         ticks: Ticks | None = None,
         limits: PushLimits | None = None,
         tick_every: float = TICK_EVERY,
@@ -126,7 +165,8 @@ class TelegramAdapter:
         group_period: float = 60.0,
     ) -> None:
         """`ticks`: the engine's group timer (Engine.tick); `limits`: the fleet's flood
-        limits (in this process only, when not given)."""
+        limits (in this process only, when not given); `group_period`: the time in which 20
+        messages may go to one group (tests shrink it to run a whole lesson quickly)."""
         self.settings = settings
         self.handle = handle  # the engine
         self.redis = redis
@@ -136,9 +176,10 @@ class TelegramAdapter:
         builder = (
             Application.builder()
             .token(settings.token)
-            .read_timeout(read_timeout)
+            .request(AiohttpRequest(read_timeout=read_timeout))
+            .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=read_timeout))
             .concurrent_updates(LearnerOrder(256))
-            .rate_limiter(PatientLimiter(backoff=backoff, group_period=group_period))
+            .rate_limiter(ReplyLimiter(backoff=backoff, per_group=(20, group_period)))
         )
         if settings.base_url:
             builder = builder.base_url(settings.base_url)
@@ -147,7 +188,8 @@ class TelegramAdapter:
         self.application = builder.build()
         # The token starts with the bot's id: known before Telegram is asked anything.
         self.bot_id = settings.token.partition(":")[0]
-        self.sender = Sender(self.application.bot, redis, keys, self.bot_id)
+        self.sender = Sender(self.application.bot, redis, keys, self.bot_id, media_roots)
+        # Group lessons (handlers/telegram_group.py): every group message under the limits.
         limits = limits or PushLimits(MemoryStorage(), redis, keys.prefix)
         self.groups = GroupSender(self.sender, limits, redis, keys, self.bot_id, live_every)
         self.admins = GroupAdmins(self.application.bot)
@@ -170,8 +212,9 @@ class TelegramAdapter:
         self.application.add_error_handler(self.on_error)
 
     async def skip_repeats(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Telegram re-delivers after failures: each update_id is processed once."""
-        if not await self.dedupe.claim(update.update_id):
+        """Telegram re-delivers after failures: each update_id is processed once. (A webhook
+        update was claimed already, by `receive`.)"""
+        if self.polling and not await self.dedupe.claim(update.update_id):
             raise ApplicationHandlerStop
 
     async def mark_done(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -185,14 +228,26 @@ class TelegramAdapter:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not secrets.compare_digest(given, self.settings.webhook_secret.encode()):
             return web.Response(status=403, text="forbidden")
+        if not self.application.running:  # a shared server may listen before we are ready
+            return web.Response(status=503, text="starting; try again later")
         try:
             update = Update.de_json(await request.json(), self.application.bot)
         except Exception:  # noqa: BLE001  (not JSON, too big, or not an update)
             return web.Response(status=400, text="not an update")
-        if await self.dedupe.in_progress(update.update_id):
+        held = await self.dedupe.take(update.update_id)
+        if held == BUSY:
             return web.Response(status=503, text="in progress elsewhere; try again later")
-        processor = self.application.update_processor
-        await processor.process_update(update, self.application.process_update(update))
+        if held == DONE:
+            return web.Response(text="ok")  # done before: Telegram may forget it
+        answer = WebhookAnswer()
+        token = _answer.set(answer)
+        try:
+            processor = self.application.update_processor
+            await processor.process_update(update, self.application.process_update(update))
+        finally:
+            _answer.reset(token)
+        if answer.call is not None:
+            return web.json_response(answer.call)
         return web.Response(text="ok")
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -200,12 +255,14 @@ class TelegramAdapter:
         message = update.message
         assert message is not None
         event = message_event(message, context.bot.username)
-        if event is None:
-            return
-        if event.group and event.kind == "command" and message.from_user is not None:
+        if event is not None and event.group and event.kind == "command" and message.from_user:
             admin = await self.admins.is_admin(message.chat.id, message.from_user.id)
-            event = dataclasses.replace(event, admin=admin)
-        await self.show(event, await self.handle(event), message.chat.id)
+            event = replace(event, admin=admin)  # may they lead a group lesson?
+        if event is not None:
+            answer = _answer.get()
+            # In a group a 403 or a migration must be seen: the reply goes as a request.
+            defer = answer.offer if answer is not None and not event.group else None
+            await self.show(event, await self.handle(event), message.chat.id, defer=defer)
 
     async def on_tap(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A learner tapped a button: stop the spinner first, then show what follows."""
@@ -222,14 +279,14 @@ class TelegramAdapter:
             chat=str(chat.id),
             group=chat.type in GROUPS,
             name=query.from_user.first_name or "",
+            lang=query.from_user.language_code or "",
             username=query.from_user.username or "",
         )
 
         async def decide() -> list[Reply]:
             tap = event
             if tap.group:  # may this member lead the group's lesson? (admins are cached)
-                admin = await self.admins.is_admin(chat.id, query.from_user.id)
-                tap = dataclasses.replace(tap, admin=admin)
+                tap = replace(tap, admin=await self.admins.is_admin(chat.id, query.from_user.id))
             return await self.handle(tap)
 
         # The engine decides in milliseconds; its toast (a notice) rides on the answer. If
@@ -237,16 +294,27 @@ class TelegramAdapter:
         deciding = asyncio.ensure_future(decide())
         done, _pending = await asyncio.wait({deciding}, timeout=ANSWER_WITHIN)
         replies = deciding.result() if done else None
+        answer = _answer.get()
+        if answer is not None and replies is not None:
+            # Webhook: the answer rides in the HTTP response, after what is shown.
+            try:
+                await self.show(
+                    event, [r for r in replies if not r.notice], chat.id, query.message
+                )
+            finally:
+                notes = _notes(replies)
+                answer.offer("answerCallbackQuery", {"callback_query_id": query.id, **notes})
+            return
         await self._answer(query, replies)
         if replies is None:
             replies = await deciding
         shown = [r for r in replies if not r.notice]
         await self.show(event, shown, chat.id, tapped=query.message)
 
-    async def _answer(self, query, replies: list[Reply] | None) -> None:  # noqa: ANN001
-        notes = "\n".join(r.text for r in replies or [] if r.notice)
+    async def _answer(self, query: CallbackQuery, replies: list[Reply] | None) -> None:
         try:
-            await query.answer(notes[:TOAST_MAX] or None)
+            text = _notes(replies or []).get("text")
+            await query.answer(text if isinstance(text, str) else None)
         except BadRequest as exc:  # too old to answer: the learner moved on
             log.info("callback query not answered: %s", exc.message)
 
@@ -286,12 +354,19 @@ class TelegramAdapter:
         )
         await self.show(event, await self.handle(event), chat_id)
 
-    async def show(self, event: Event, replies: list[Reply], chat_id: int, tapped=None) -> None:  # noqa: ANN001
+    async def show(
+        self,
+        event: Event,
+        replies: list[Reply],
+        chat_id: int,
+        tapped: Tapped | None = None,
+        defer: Defer | None = None,
+    ) -> None:
         try:
             if event.group:
                 await self.groups.show(chat_id, replies, tapped)
                 return
-            await self.sender.show(chat_id, [r for r in replies if not r.to], tapped)
+            await self.sender.show(chat_id, [r for r in replies if not r.to], tapped, defer)
             for reply in replies:
                 if reply.to:  # a helper's note (pair mode)
                     await self.groups.deliver_to(reply)
@@ -310,6 +385,9 @@ class TelegramAdapter:
             self.settings.webhook_url,
             secret_token=self.settings.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
+            # Telegram's default 40 connections cap a busy bot at 40 / (time per update);
+            # 100 is the most it allows (docs/deploy.md).
+            max_connections=100,
         )
 
     async def set_commands(self) -> None:
@@ -342,35 +420,55 @@ class TelegramAdapter:
         while not stop.is_set():
             try:
                 await self.tick()
-            except Exception:  # noqa: BLE001  (the next look tries again)
+            except Exception:  # the next look tries again
                 log.exception("group lessons not moved on")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.tick_every)
 
-    async def serve(self, stop: asyncio.Event, poll_timeout: float = 10) -> None:
+    def routes(self) -> list[Route]:
+        """What the webhook server must serve for this bot (nothing when polling)."""
+        if not self.settings.webhook_url:
+            return []
+        return [Route(urlsplit(self.settings.webhook_url).path or "/telegram", self.receive)]
+
+    async def serve(
+        self,
+        stop: asyncio.Event,
+        poll_timeout: float = 10,
+        listening: asyncio.Event | None = None,
+    ) -> None:
         """Receive updates until `stop` is set: long polling, or the webhook if configured.
+        `listening`: the process's shared webhook server serves `routes()` and sets it once it
+        listens; without it, the adapter runs a server of its own.
 
         Raises CannotServe when Telegram refuses the token or cannot be reached at start-up."""
         try:
-            await self._serve(stop, poll_timeout)
+            await self._serve(stop, poll_timeout, listening)
         except InvalidToken as exc:
             raise CannotServe("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc
         except NetworkError as exc:  # at start-up (getMe, setWebhook); later ones are retried
             where = self.settings.base_url or "api.telegram.org"
             raise CannotServe(f"cannot reach Telegram at {where}: {exc}") from exc
 
-    async def _serve(self, stop: asyncio.Event, poll_timeout: float) -> None:
+    async def _serve(
+        self, stop: asyncio.Event, poll_timeout: float, listening: asyncio.Event | None
+    ) -> None:
         settings = self.settings
         async with self.application:
             await self.set_commands()
             ticking = asyncio.create_task(self._ticking(stop))
             username = self.application.bot.username
-            if settings.webhook_url:
+            if settings.webhook_url and listening is not None:
                 await self.application.start()
                 log.info("@%s: webhook %s", username, settings.webhook_url)
-                path = urlsplit(settings.webhook_url).path or "/telegram"
+                await listening.wait()
+                await self._set_webhook()
+                await stop.wait()
+            elif settings.webhook_url:
+                await self.application.start()
+                log.info("@%s: webhook %s", username, settings.webhook_url)
                 await serve_webhooks(
-                    [Route(path, self.receive)],
+                    self.routes(),
                     self.checks,
                     settings.listen,
                     settings.port,

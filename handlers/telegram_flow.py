@@ -1,19 +1,25 @@
 """How Telegram updates and requests flow: each learner's updates in order, different
-learners at once (handlers/ordering.py); flood limits kept, 429s waited out and network
-errors retried with back-off."""
+learners at once (handlers/ordering.py); replies go out at once within Telegram's per-chat
+and per-group limits, a 429 pauses only the chat it was about, and network errors are retried
+with back-off."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Hashable
+from datetime import timedelta
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, NetworkError, TimedOut
-from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
 
+from handlers.limits import PushLimits
 from handlers.ordering import Ordering
 
 log = logging.getLogger(__name__)
@@ -21,7 +27,7 @@ log = logging.getLogger(__name__)
 
 class LearnerOrder(BaseUpdateProcessor):
     """PTB's hook for handlers/ordering.py: up to `max_concurrent_updates` at once, but one
-    at a time per learner (or chat)."""
+    at a time per conversation (see `order_key`)."""
 
     def __init__(self, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
@@ -59,34 +65,65 @@ def order_key(update: object) -> tuple[str, int | str] | None:
 
 
 SENDS = ("send", "copy", "forward")  # endpoints whose repetition shows the learner a duplicate
+PER_CHAT = (4, 4.0)  # a burst of 4 messages to one chat, refilled at 1 a second
+PER_GROUP = (20, 60.0)  # 20 messages a minute to one group
+CHATS_KEPT = 10_000  # chats whose limits are remembered (the least recent are forgotten)
 
 
-class PatientLimiter(AIORateLimiter):
-    """PTB's AIORateLimiter (30 messages/s overall, 20/min per group; on a 429 every request
-    of this process waits `retry_after`, then retries), plus retries with exponential
-    back-off when the network or Telegram's side fails, so replies are not lost."""
+class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
+    """Replies are not bulk notifications: they go out at once, with no limit for the whole
+    bot (Telegram's 30/s is for broadcasts; pushed messages wait in handlers/limits.py).
+    Each chat gets about 1 message a second with short bursts, each group 20 a minute; a 429
+    pauses that chat alone (and, for a request marked `rate_limit_args={"bulk": True}`, every
+    process's pushes through `PushLimits.pause`). Failed network calls are retried with
+    exponential back-off; a send that timed out is never repeated (it may have arrived)."""
 
     def __init__(
         self,
         retries: int = 5,
         backoff: float = 1.0,
         max_backoff: float = 30.0,
-        group_period: float = 60.0,
+        push_limits: PushLimits | None = None,
+        per_chat: tuple[int, float] = PER_CHAT,
+        per_group: tuple[int, float] = PER_GROUP,
+        chats_kept: int = CHATS_KEPT,
     ) -> None:
-        """`group_period`: the time in which 20 requests may go to one group (tests shrink
-        it, with the fleet's limit in handlers/limits.py, to run a whole lesson quickly)."""
-        super().__init__(max_retries=retries, group_time_period=group_period)
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.push_limits = push_limits
+        self.per_chat = per_chat
+        self.per_group = per_group
+        self.chats_kept = chats_kept
+        self._limits: OrderedDict[Hashable, AsyncLimiter] = OrderedDict()
+        self._paused: dict[Hashable, float] = {}  # chat -> monotonic time its 429 ends
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # noqa: ANN001, ANN201
+        chat = data.get("chat_id")
+        bulk = bool(rate_limit_args and rate_limit_args.get("bulk"))
         delay = self.backoff
         for attempt in range(self.retries + 1):
+            if chat is not None:
+                await self._turn(chat)
             try:
-                return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
-                )
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                seconds = retry_seconds(exc)
+                log.warning("%s to %s: 429, waiting %.1fs", endpoint, chat, seconds)
+                if bulk and self.push_limits is not None:
+                    await self.push_limits.pause(seconds)  # every process stops pushing
+                if attempt == self.retries:
+                    raise
+                if chat is None:
+                    await asyncio.sleep(seconds)
+                else:
+                    self._paused[chat] = time.monotonic() + seconds
             except BadRequest:
                 raise  # our request was wrong: sending it again would not help
             except TimedOut:
@@ -103,3 +140,37 @@ class PatientLimiter(AIORateLimiter):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.max_backoff)
         raise AssertionError("unreachable")
+
+    async def _turn(self, chat: Hashable) -> None:
+        """Wait out this chat's 429, then take its share of the per-chat (or group) limit."""
+        until = self._paused.get(chat)
+        if until is not None:
+            left = until - time.monotonic()
+            if left > 0:
+                await asyncio.sleep(left)
+            self._paused.pop(chat, None)
+        limiter = self._limits.get(chat)
+        if limiter is None:
+            rate, period = self.per_group if is_group(chat) else self.per_chat
+            limiter = self._limits[chat] = AsyncLimiter(rate, period)
+            if len(self._limits) > self.chats_kept:
+                self._limits.popitem(last=False)  # a forgotten chat only regains its burst
+        else:
+            self._limits.move_to_end(chat)
+        await limiter.acquire()
+
+
+def is_group(chat: object) -> bool:
+    """Groups and supergroups have negative ids (channels too: they are not used here)."""
+    try:
+        return int(chat) < 0  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False  # "@channelusername"
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """The wait Telegram asked for (PTB is moving retry_after from int to timedelta)."""
+    value = getattr(exc, "_retry_after", None)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(exc.retry_after)  # type: ignore[arg-type]

@@ -251,7 +251,7 @@ class GroupSender:
             return
         key = self.keys.telegram_messages(self.bot_id, chat_id)
         try:
-            async with self.redis.pipeline(transaction=True) as pipe:
+            async with self.redis.pipeline(transaction=False) as pipe:  # one key: no MULTI
                 pipe.hset(key, name, f"{message_id}:{kind}")
                 pipe.expire(key, REMEMBER)
                 await pipe.execute()
@@ -260,7 +260,8 @@ class GroupSender:
 
     async def _named(self, chat_id: int, name: str) -> tuple[int, str] | None:
         try:
-            raw = await self.redis.hget(self.keys.telegram_messages(self.bot_id, chat_id), name)
+            key = self.keys.telegram_messages(self.bot_id, chat_id)
+            raw = await self.redis.hget(key, name)  # type: ignore[misc]  # redis-py's stub
         except RedisError as exc:
             log.warning("message name %s not read: %s", name, exc)
             return None

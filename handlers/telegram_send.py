@@ -11,12 +11,15 @@ lessons, handlers/telegram_group.py), else as its text and buttons.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import html
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -25,12 +28,23 @@ from telegram import Poll as TgPoll
 from telegram.constants import MessageLimit, ParseMode, PollLimit
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
-from bot.events import Button, Poll, Reply
+from bot.events import Button, Media, Poll, Reply
+from handlers import render
+from handlers.render import Capabilities, units
 from storage.keys import Keys
 
 log = logging.getLogger(__name__)
 
-TEXT_MAX = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted after HTML is parsed
+# What Telegram shows (handlers/render.py): buttons, edits, photos up to 10 MB, and bots may
+# write first to anyone who started them.
+CAPABILITIES = Capabilities(
+    buttons=True,
+    text_max=MessageLimit.MAX_TEXT_LENGTH,  # 4096, counted after HTML is parsed
+    can_edit=True,
+    picture_max=10 * 1024**2,
+    may_send_first=True,
+)
+TEXT_MAX = CAPABILITIES.text_max
 CAPTION_MAX = MessageLimit.CAPTION_LENGTH  # 1024
 VOICE_SUFFIXES = {".ogg", ".oga", ".opus"}  # Telegram plays these as voice notes
 Before = Callable[[], Awaitable[None]]
@@ -53,41 +67,9 @@ def quiz_fits(poll: Poll) -> bool:
     )
 
 
-def units(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units (an emoji may count twice)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:
-    """Pieces of at most `limit` units: cut at line breaks, else at spaces, else anywhere."""
-    pieces = [p for p in _split(text, limit, ("\n", " ")) if p.strip()]
-    return pieces or ([text] if text.strip() else [])
-
-
-def _split(text: str, limit: int, separators: tuple[str, ...]) -> list[str]:
-    if units(text) <= limit:
-        return [text]
-    if not separators:
-        out, current, size = [], "", 0
-        for char in text:
-            if size + units(char) > limit:
-                out.append(current)
-                current, size = "", 0
-            current += char
-            size += units(char)
-        return [*out, current]
-    sep, finer = separators[0], separators[1:]
-    out, current = [], ""
-    for part in text.split(sep):
-        joined = f"{current}{sep}{part}" if current else part
-        if units(joined) <= limit:
-            current = joined
-            continue
-        if current:
-            out.append(current)
-        *full, current = _split(part, limit, finer)
-        out += full
-    return [*out, current]
+    """Pieces of at most `limit` UTF-16 units: cut at line breaks, else spaces, else anywhere."""
+    return render.split_text(text, limit)
 
 
 def escape(text: str) -> str:
@@ -102,29 +84,46 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     )
 
 
+# Offers one Bot API call (method, parameters) to ride in the webhook's HTTP response; True
+# if taken (then it is not sent separately, and its result is never known).
+Defer = Callable[[str, dict[str, object]], bool]
+
+
 class Blocked(Exception):
     """The learner blocked the bot (Telegram answered 403): stop sending to them."""
 
 
 class Sender:
-    def __init__(self, bot: Bot, redis: Redis, keys: Keys, bot_id: str) -> None:
+    def __init__(
+        self, bot: Bot, redis: Redis, keys: Keys, bot_id: str, media_roots: Sequence[Path] = ()
+    ) -> None:
         self.bot = bot
         self.redis = redis
         self.keys = keys
         self.bot_id = bot_id  # file_ids are valid for one bot only
+        # Only files under these folders are ever uploaded (lessons, drawn certificates).
+        self.media_roots = tuple(Path(r).resolve() for r in media_roots)
 
-    async def show(self, chat_id: int, replies: Sequence[Reply], tapped: Tapped | None) -> None:
+    async def show(
+        self,
+        chat_id: int,
+        replies: Sequence[Reply],
+        tapped: Tapped | None,
+        defer: Defer | None = None,
+    ) -> None:
         """Send (or, for `replace`, edit into the tapped message) each reply in order.
 
-        Raises Blocked on a 403. A group that became a supergroup gets the rest of the
-        replies at its new id.
+        `defer`: the very last message, when it is plain text, may ride in the webhook's
+        answer instead of a request of its own. Raises Blocked on a 403. A group that became
+        a supergroup gets the rest of the replies at its new id.
         """
         spent = tapped is None  # the tapped message's keyboard is used up
         new_keyboard = False
         try:
-            for reply in replies:
+            for i, reply in enumerate(replies):
+                last = defer if i == len(replies) - 1 and tapped is None else None
                 try:
-                    edited = await self._deliver(chat_id, reply, None if spent else tapped)
+                    edited = await self._deliver(chat_id, reply, None if spent else tapped, last)
                 except ChatMigrated as exc:
                     log.info("chat %s moved to %s", chat_id, exc.new_chat_id)
                     chat_id = exc.new_chat_id
@@ -136,7 +135,9 @@ class Sender:
         except Forbidden as exc:
             raise Blocked(str(exc)) from exc
 
-    async def _deliver(self, chat_id: int, reply: Reply, tapped: Tapped | None) -> bool:
+    async def _deliver(
+        self, chat_id: int, reply: Reply, tapped: Tapped | None, defer: Defer | None = None
+    ) -> bool:
         """Show one reply; True if the tapped message's keyboard is gone (edited or removed)."""
         if reply.replace and tapped is not None:
             if await self._edit(tapped, reply):
@@ -144,46 +145,62 @@ class Sender:
             await self._drop_keyboard(tapped)
             await self._deliver(chat_id, dataclasses.replace(reply, replace=False), None)
             return True
-        await self.send(chat_id, reply)
+        await self.send(chat_id, reply, defer=defer)
         return False
 
     async def send(
-        self, chat_id: int, reply: Reply, before: Before | None = None
+        self,
+        chat_id: int,
+        reply: Reply,
+        before: Before | None = None,
+        defer: Defer | None = None,
     ) -> Message | None:
-        """Send one reply as new message(s); returns the last one sent (the one a later edit
-        changes). `before` is awaited ahead of each message (a group's flood limit)."""
+        """Send one reply as new message(s); returns the last one sent (what a later edit
+        changes; None when it was deferred or not sent). `before` is awaited ahead of each
+        message (a group's flood limit)."""
         before = before or _nothing
         markup = keyboard(reply.buttons)
         pieces = split_text(reply.text)
-        last: Message | None = None
+        last_sent: Message | None = None
         if reply.media is not None:
             caption = ""
             if reply.media.caption and len(pieces) == 1 and units(pieces[0]) <= CAPTION_MAX:
                 caption, pieces = pieces[0], []
+            media = reply.media
             await before()
             try:
-                last = await self._send_media(
-                    chat_id, Path(reply.media.path), reply.media.kind, caption, markup, not pieces
+                last_sent = await self._send_media(
+                    chat_id, Path(media.path), media.kind, caption, markup, not pieces, media
                 )
             except TimedOut:
                 raise  # it may have arrived: sending the words as well could show them twice
             except NetworkError as exc:  # refused (size, voice messages forbidden, ...)
-                log.warning("%s not sent (%s): sending the words alone", reply.media.path, exc)
-                last = None
-            if last is None and caption:
+                log.warning("%s not sent (%s): sending the words alone", media.path, exc)
+                last_sent = None
+            finally:
+                if media.temporary:  # a drawn certificate: nobody keeps a copy
+                    with contextlib.suppress(OSError):
+                        await asyncio.to_thread(Path(media.path).unlink, missing_ok=True)
+            if last_sent is None and caption:
                 pieces = [caption]  # the file is missing: the words still go out
-            elif last is not None and not pieces:
-                return last
+            elif last_sent is not None and not pieces:
+                return last_sent
         for i, piece in enumerate(pieces):
-            is_last = i == len(pieces) - 1
+            last = i == len(pieces) - 1
+            if (
+                last
+                and defer is not None
+                and defer("sendMessage", _message(chat_id, piece, markup))
+            ):
+                return None
             await before()
-            last = await self.bot.send_message(
+            last_sent = await self.bot.send_message(
                 chat_id,
                 escape(piece),
                 parse_mode=ParseMode.HTML,
-                reply_markup=markup if is_last else None,
+                reply_markup=markup if last else None,
             )
-        return last
+        return last_sent
 
     async def send_quiz(self, chat_id: int, poll: Poll) -> Message:
         """A non-anonymous quiz poll (check `quiz_fits` first): members answer natively and
@@ -235,27 +252,33 @@ class Sender:
         caption: str,
         markup: InlineKeyboardMarkup | None,
         with_markup: bool,
+        media: Media,
     ) -> Message | None:
         """Send a picture or a sound, by cached file_id when Telegram already has it."""
+        resolved = path.resolve()
+        if self.media_roots and not any(resolved.is_relative_to(r) for r in self.media_roots):
+            log.error("refused to upload %s: outside the lessons and data folders", path)
+            return None
         try:
-            stamp = path.stat().st_mtime_ns
+            stamp = (await asyncio.to_thread(path.stat)).st_mtime_ns
         except OSError:
             log.warning("lesson file missing: %s", path)
             return None
         digest = hashlib.sha1(f"{path}:{stamp}".encode()).hexdigest()
         key = self.keys.telegram_file(self.bot_id, digest)
+        send: Callable[..., Awaitable[Message]]
         if kind == "image":
             send = self.bot.send_photo
         elif path.suffix.lower() in VOICE_SUFFIXES:
             send = self.bot.send_voice
         else:
             send = self.bot.send_audio
-        options = {
+        options: dict[str, Any] = {
             "caption": escape(caption) or None,
             "parse_mode": ParseMode.HTML,
             "reply_markup": markup if with_markup else None,
         }
-        cached = await self.redis.get(key)
+        cached = None if media.temporary else await self.redis.get(key)
         if cached:
             file_id = cached.decode() if isinstance(cached, bytes) else cached
             try:
@@ -264,12 +287,20 @@ class Sender:
                 if "file" not in exc.message.lower():
                     raise  # refused for another reason: uploading again would not help
                 log.info("cached file_id for %s refused: %s", path, exc.message)
-        with path.open("rb") as file:
-            message = await send(chat_id, file, filename=path.name, **options)
+        data = await asyncio.to_thread(path.read_bytes)  # never block the loop on the disk
+        message = await send(chat_id, data, filename=path.name, **options)
         attachment = message.photo[-1] if message.photo else (message.voice or message.audio)
-        if attachment is not None:
+        if attachment is not None and not media.temporary:
             try:
                 await self.redis.set(key, attachment.file_id)
             except Exception as exc:  # noqa: BLE001  (a lost cache entry costs one upload)
                 log.warning("file_id not cached: %s", exc)
         return message
+
+
+def _message(chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> dict[str, object]:
+    """sendMessage's parameters, as the webhook answer carries them (JSON)."""
+    params: dict[str, object] = {"chat_id": chat_id, "text": escape(text), "parse_mode": "HTML"}
+    if markup is not None:
+        params["reply_markup"] = markup.to_dict()
+    return params

@@ -24,7 +24,7 @@ import resource
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 from redis.asyncio import Redis
@@ -68,9 +68,12 @@ def web_app(
     checks: Mapping[str, HealthCheck],
     middlewares: Sequence[Any] = (),
 ) -> web.Application:
-    async def health(_: web.Request) -> web.Response:
-        results = await asyncio.gather(*(_run(check) for check in checks.values()))
-        body: dict[str, object] = dict(zip(checks, results, strict=True))
+    async def health(request: web.Request) -> web.Response:
+        # `?check=redis` asks only some checks (a load balancer needs "can this worker
+        # answer?", not "is the reporter keeping up?").
+        chosen = {n: c for n, c in checks.items() if n in request.query.getall("check", checks)}
+        results = await asyncio.gather(*(_run(check) for check in chosen.values()))
+        body: dict[str, object] = dict(zip(chosen, results, strict=True))
         ok = all(result.get("ok") is True for result in results)
         return web.json_response({"ok": ok, **body}, status=200 if ok else 503)
 
@@ -94,7 +97,7 @@ async def _run(check: HealthCheck) -> Mapping[str, object]:
 class _Connection:
     """One client connection: closed when its deadline passes while no request runs."""
 
-    def __init__(self, transport: asyncio.BaseTransport) -> None:
+    def __init__(self, transport: asyncio.Transport) -> None:
         self.transport = transport
         self.busy = False
         self.timer: asyncio.TimerHandle | None = None
@@ -125,7 +128,7 @@ class _Guarded(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport
         self.inner.connection_made(transport)
-        self.guard.opened(transport)
+        self.guard.opened(cast(asyncio.Transport, transport))  # a TCP server's
 
     def data_received(self, data: bytes) -> None:
         self.inner.data_received(data)
@@ -153,7 +156,7 @@ class _Guard:
         self.open: dict[asyncio.BaseTransport, _Connection] = {}  # oldest first
         self.refused = 0
 
-    def opened(self, transport: asyncio.BaseTransport) -> None:
+    def opened(self, transport: asyncio.Transport) -> None:
         if len(self.open) >= self.limits.connections and not self._evict_idle():
             self.refused += 1
             transport.abort()  # every connection is mid-request: the newcomer waits its turn

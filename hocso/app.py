@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ConstantBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 
-from bot.config import Config
+from bot.config import Config, RedisSettings
 from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
-from storage.db import Database, database_url
+from storage.classes import find_class
+from storage.db import Database, open_database
 from storage.embedded import open_embedded, save_snapshot
 from storage.facilitators import ClassFacilitators
 from storage.group_store import GroupRedisStore
 from storage.keys import Keys
+from storage.redis_url import is_cluster, open_redis
 from storage.state import StateStore
+
+STARTUP_PING = 5.0  # seconds Redis has to answer at start-up
+
+
+class ServiceError(Exception):
+    """hocso cannot start or run, for a reason the operator can fix (said in one line)."""
 
 
 @dataclass
@@ -36,14 +50,19 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
     keys = Keys(config.redis.prefix, config.redis.shards)
     snapshot = config.data_dir / "console-state.json"
     embedded = not config.redis.url
-    redis = await open_embedded(snapshot) if embedded else Redis.from_url(config.redis.url)
-    database = Database(database_url(config.database.url, config.data_dir))
+    redis = await open_embedded(snapshot) if embedded else redis_client(config.redis)
+    if not embedded:
+        await _reachable(redis, config.redis.url)
+    database = open_database(config.database, config.data_dir, config.privacy.erase_key)
+    classes = partial(find_class, database)  # names the class a learner joins
     engine = Engine(
         StateStore(redis, keys),
         curriculum,
         config,
+        classes=classes,
         groups=GroupRedisStore(redis, keys),  # group lessons and pair mode
         facilitators=ClassFacilitators(database),  # who may lead one: `hocso class add`
+        group_platforms=("tg",),  # the adapters that show group lessons (handlers/telegram.py)
     )
     try:
         yield App(config, curriculum, redis, keys, engine, database)
@@ -52,3 +71,37 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
         if embedded:
             await save_snapshot(redis, snapshot, keys.prefix)
         await redis.aclose()
+
+
+def redis_client(settings: RedisSettings) -> Redis:
+    """A Redis client that gives up in time: a hanging Redis makes learners wait
+    `timeout` seconds for "busy", not forever. A dropped connection (Redis restarted) is
+    retried once; a timeout is not, as waiting again would double the wait. Retrying a
+    state write is safe: its version check refuses a write that already happened."""
+    timeouts = {
+        "socket_connect_timeout": settings.connect_timeout,
+        "socket_timeout": settings.timeout,
+    }
+    if is_cluster(settings.url):  # a cluster client retries by moving to the right node
+        return open_redis(settings.url, **timeouts)
+    retry = Retry(ConstantBackoff(0.1), 1, supported_errors=(RedisConnectionError,))
+    return open_redis(settings.url, retry=retry, **timeouts)
+
+
+async def _reachable(redis: Redis, url: str) -> None:
+    """Refuse to start on a Redis that does not answer: every learner would get "busy"."""
+    try:
+        async with asyncio.timeout(STARTUP_PING):
+            await redis.ping()
+    except (RedisError, OSError, TimeoutError) as exc:
+        await redis.aclose()
+        reason = str(exc).splitlines()[0] if str(exc) else f"no answer in {STARTUP_PING:g}s"
+        raise ServiceError(f"cannot reach Redis at {safe_url(url)}: {reason}") from exc
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return url

@@ -2,9 +2,10 @@
 
 Usage:
     hocso class add CODE --name NAME [--facilitator NAME] [--area WARD_ID] [--bot USERNAME]
-        save the class in the reporting database, print the link learners open; a Telegram
-        @username in --facilitator lets that person lead group lessons (docs/groups.md)
-        (https://t.me/<bot>?start=CODE) and draw it as a QR code: data_dir/classes/CODE.png
+        save the class in the reporting database, print the link learners open
+        (https://t.me/<bot>?start=CODE) and draw it as a QR code: data_dir/classes/CODE.png;
+        with Zalo configured, say how Zalo learners join (Zalo bots have no such link); a
+        Telegram @username in --facilitator lets that person lead group lessons (docs/groups.md)
     hocso class list
         every class with its learners so far: started and certified
 """
@@ -135,6 +136,7 @@ async def add_class(
         )
         if path.exists():
             print(f"The QR code drawn before is left as it was: {path}")
+        _zalo_note(config, code)
         return 0
     link = f"https://t.me/{bot}?start={code}"
     print(f"Link for learners: {link}")
@@ -144,7 +146,19 @@ async def add_class(
         print(f"hocso: could not write the QR code to {path}: {exc}", file=sys.stderr)
         return 2
     print(f"QR code of the link (print it, or send it to the group chat): {path}")
+    _zalo_note(config, code)
     return 0
+
+
+def _zalo_note(config: Config, code: str) -> None:
+    """Zalo's bots have no link that carries a code (none in any copy of Zalo's docs we found,
+    docs/zalo.md): Zalo learners type it."""
+    if config.zalo.token:
+        print(
+            f"On Zalo: learners open the bot in Zalo and send this message: /start {code}\n"
+            "(Zalo bots have no link that carries a class code, so there is no Zalo link or QR "
+            "code for it.)"
+        )
 
 
 async def list_classes(database: Database, config: Config, out: TextIO) -> int:

@@ -1,8 +1,8 @@
 """The `hocso` command.
 
 Usage:
-    hocso chat                  talk to the tutor in this terminal
-    hocso run [--only SERVICE]  serve Telegram learners and store reports (bot, reporter, all)
+    hocso chat [--script FILE]  talk to the tutor in this terminal (or replay a learner's lines)
+    hocso run [--only SERVICE]  serve Telegram and Zalo learners; store reports
     hocso lessons check [PATH]  check lesson files; one line per problem
     hocso db upgrade | report | certificate verify CODE | certificate export
                                 reporting, see hocso/report_cli.py and `hocso report --help`
@@ -22,7 +22,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
 from bot.lessons import LessonError, load_curriculum
 from hocso import class_cli, report_cli
-from hocso.app import open_app
+from hocso.app import ServiceError, open_app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     chat = commands.add_parser("chat", help="talk to the tutor in this terminal")
     chat.add_argument("--user", default="local", help="learner name for this terminal")
+    chat.add_argument("--script", type=Path, help="replay a learner's lines from FILE")
     run = commands.add_parser(
-        "run", help="serve Telegram learners and store reports, until SIGINT/SIGTERM"
+        "run", help="serve Telegram and Zalo learners, store reports, until SIGINT/SIGTERM"
     )
     run.add_argument("--only", choices=("all", "bot", "reporter"), default="all")
     lessons = commands.add_parser("lessons", help="lesson files")
@@ -47,7 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "lessons":
             return check_lessons(args.path or config.lessons_dir)
         if args.command == "chat":
-            asyncio.run(chat_in_terminal(config, args.user))
+            if args.script and not args.script.is_file():
+                print(f"hocso: no script file {args.script}", file=sys.stderr)
+                return 2
+            asyncio.run(chat_in_terminal(config, args.user, args.script))
         elif args.command == "run":
             from hocso.run import run_command
 
@@ -57,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "class":
             return class_cli.run_command(args, config)
     except ConfigError as exc:
-        print(f"hocso: bad configuration\n{exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"hocso: bad configuration: {line}", file=sys.stderr)
+        return 2
+    except ServiceError as exc:
+        print(f"hocso: {exc}", file=sys.stderr)
         return 2
     except LessonError as exc:
         print(f"hocso: the lessons have problems\n{exc}", file=sys.stderr)
@@ -91,8 +99,8 @@ def check_lessons(path: Path) -> int:
     return 0
 
 
-async def chat_in_terminal(config: Config, user: str) -> None:
-    from handlers.console import run_console
+async def chat_in_terminal(config: Config, user: str, script: Path | None = None) -> None:
+    from handlers.console import run_console, run_script
     from storage.reporter import background_reporter
 
     # Reports from this terminal reach the database too (SQLite in data_dir by default).
@@ -100,6 +108,8 @@ async def chat_in_terminal(config: Config, user: str) -> None:
         open_app(config) as app,
         background_reporter(app.redis, app.keys, app.database),
     ):
+        if script:
+            return await run_script(app.engine.handle, f"console:{user}", script)
         await run_console(app.engine.handle, f"console:{user}")
 
 

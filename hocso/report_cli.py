@@ -2,7 +2,7 @@
 
 Usage:
     hocso db upgrade                         create or migrate the reporting database
-    hocso report [--from D] [--to D] [--format table|csv|json] [-o FILE]
+    hocso report [--from D] [--to D] [--platform P] [--format table|csv|json] [-o FILE]
     hocso certificate verify CODE            is this certificate genuine? whose is it?
     hocso certificate export --csv [-o FILE] certified learners, for officials to confirm
 """
@@ -26,20 +26,26 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.certificate import normalize_code, show_code
 from bot.config import Config
-from storage.db import Database, SchemaMissing, database_url
+from hocso.app import safe_url
+from storage.db import Database, SchemaMissing, database_problem, open_database
 from storage.reports import Labels, Report, Table, build_report, certificates
 
 REPORT_HELP = """\
 Counts for officials, over a date range (local dates, both days included):
   totals           learners started, lessons completed (first passes), certificates
-  by ward, by age band, by class, by module
+  by ward, by age band, by class, by platform (Telegram, Zalo), by module
   funnel           of the learners who started in the range: how many passed the first
                    lesson, finished the first module, were certified
   target           certificates so far against campaign.target in config.yaml
   wrong questions  the ten questions most often answered wrongly
 Formats: a readable table (default), CSV (one line per number: section,row,column,value;
 good for a pivot table) or JSON.
+--platform telegram|zalo counts only that platform's learners (learners who asked to be
+forgotten are then left out: their platform is no longer kept).
 Example: hocso report --from 2026-01-01 --to 2026-03-31 --format csv -o q1.csv"""
+
+# --platform's choices: the start of the learners' ids on each platform
+PLATFORM_IDS = {"telegram": "tg", "zalo": "zalo", "console": "console"}
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -55,6 +61,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     report.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD")
     report.add_argument("--to", dest="end", type=date.fromisoformat, help="YYYY-MM-DD (today)")
+    report.add_argument(
+        "--platform", choices=tuple(PLATFORM_IDS), help="only the learners of one platform"
+    )
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.add_argument("-o", "--output", type=Path, help="write to a file, not the screen")
     cert = commands.add_parser("certificate", help="check or export certificates")
@@ -76,7 +85,7 @@ def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) ->
     one line when the database is not available."""
 
     async def run() -> int:
-        database = Database(database_url(config.database.url, config.data_dir))
+        database = open_database(config.database, config.data_dir)
         try:
             return await work(database)
         finally:
@@ -85,7 +94,7 @@ def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) ->
     try:
         return asyncio.run(run())
     except (SQLAlchemyError, OSError, SchemaMissing) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = database_problem(exc)
         print(f"hocso: the reporting database is not available: {first}", file=sys.stderr)
         return 2
 
@@ -93,7 +102,7 @@ def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) ->
 async def _run(database: Database, args: argparse.Namespace, config: Config) -> int:
     if args.command == "db":
         await database.upgrade()
-        print(f"the reporting database is up to date ({_safe(database.url)})")
+        print(f"the reporting database is up to date ({safe_url(database.url)})")
         return 0
     if args.command == "report":
         return await report(database, config, args)
@@ -113,9 +122,14 @@ async def report(database: Database, config: Config, args: argparse.Namespace) -
     start = datetime.combine(first, time(), zone).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
     await database.ensure_schema()
-    result = await build_report(database, start, end, config.campaign.target, labels(config))
+    platform = PLATFORM_IDS[args.platform] if args.platform else None
+    result = await build_report(
+        database, start, end, config.campaign.target, labels(config), platform=platform
+    )
     with _output(args.output) as out:
         heading = f"{config.campaign.name}: {first} to {last} ({config.timezone})"
+        if args.platform:
+            heading += f", {args.platform} only"
         {"table": write_table, "csv": write_csv, "json": write_json}[args.format](
             result, heading, out
         )
@@ -244,11 +258,3 @@ def _numeric(text: str) -> bool:
 def _no_formula(text: str) -> str:
     """A learner-typed name must not run as a formula when the CSV opens in a spreadsheet."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url

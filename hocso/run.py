@@ -9,61 +9,112 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any
 
 from bot.config import Config
 from handlers import CannotServe
-from hocso.app import App, open_app
+from handlers.webhook import HealthCheck
+from hocso.app import App, ServiceError, open_app
+from storage.db import erase_key_problem
+from storage.reporter import reporter_health
 
 log = logging.getLogger(__name__)
 
 
-class ServiceError(Exception):
-    """A service cannot run, for a reason the operator can fix (said in one line)."""
-
-
-Service = Callable[[App, asyncio.Event], Awaitable[None]]
+Service = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def services(config: Config, only: str) -> dict[str, Service]:
     """The services to run; ServiceError when one of them cannot."""
     chosen: dict[str, Service] = {}
     if only in ("all", "bot"):
-        # Imported here: the engine and `hocso chat` do not need Telegram's library.
-        from handlers.telegram import token_problem
-
-        if problem := token_problem(config.telegram.token):
+        if problem := _token_problem(config):
             raise ServiceError(problem)
-        chosen["bot"] = telegram
+        chosen["bot"] = bots
     if only in ("all", "reporter"):
         if only == "reporter" and not config.redis.url:
             raise ServiceError("the reporter alone needs REDIS_URL: the outboxes it drains")
+        if problem := erase_key_problem(config.database.url, config.privacy.erase_key):
+            raise ServiceError(problem)
         chosen["reporter"] = report
     return chosen
 
 
-async def telegram(app: App, stop: asyncio.Event) -> None:
-    """Serve Telegram learners (handlers/telegram.py): long polling, or a webhook."""
+def reporter_check(app: App) -> HealthCheck:
+    """Healthy while the outboxes are drained into SQL (by any reporter of the fleet)."""
+
+    async def check() -> Mapping[str, object]:
+        healthy, details = await reporter_health(app.redis, app.keys, time.time())
+        return {"ok": healthy, **details}
+
+    return check
+
+
+def _token_problem(config: Config) -> str | None:
+    """Why the bots cannot run (one line), or None: each token given must look right, and
+    there must be at least one."""
+    # Imported here: the engine and `hocso chat` do not need Telegram's library.
+    from handlers import telegram, zalo
+
+    if not config.telegram.token and not config.zalo.token:
+        return f"{telegram.token_problem('')}, or ZALO_BOT_TOKEN (from Zalo Bot Manager)"
+    if config.telegram.token and (problem := telegram.token_problem(config.telegram.token)):
+        return problem
+    if config.zalo.token:
+        return zalo.token_problem(config.zalo.token)
+    return None
+
+
+async def bots(app: App, stop: asyncio.Event) -> None:
+    """Serve learners on every platform with a token, side by side (handlers/telegram.py,
+    handlers/zalo.py): one engine, Redis and database, and one webhook server for all."""
     from handlers.limits import PushLimits
     from handlers.telegram import TelegramAdapter
-    from handlers.webhook import redis_check
+    from handlers.webhook import redis_check, serve_webhooks
+    from handlers.zalo import ZaloAdapter
 
-    checks = {"redis": redis_check(app.redis)}  # what the webhook's /health reports
-    # Flood limits shared by every worker: a group lesson's messages wait their turn here.
-    limits = PushLimits.for_redis(app.redis, app.config.redis.url, app.keys.prefix)
-    adapter = TelegramAdapter(
-        app.config.telegram,
-        app.engine.handle,
-        app.redis,
-        app.keys,
-        checks=checks,
-        ticks=app.engine.tick,  # group lessons that move on by themselves
-        limits=limits,
-    )
+    config = app.config
+    # What the webhook's /health reports: a load balancer asks `/health?check=redis` (can this
+    # worker answer learners?), monitoring asks `/health` (is reporting keeping up too?).
+    checks = {"redis": redis_check(app.redis), "reporter": reporter_check(app)}
+    roots = (config.lessons_dir, config.data_dir)  # the only files ever uploaded
+    adapters: list[TelegramAdapter | ZaloAdapter] = []
+    if config.telegram.token:
+        adapters.append(
+            TelegramAdapter(
+                config.telegram,
+                app.engine.handle,
+                app.redis,
+                app.keys,
+                checks=checks,
+                media_roots=roots,
+                ticks=app.engine.tick,  # group lessons that move on by themselves
+                # Flood limits shared by every worker: a group's messages wait their turn.
+                limits=PushLimits.for_redis(app.redis, config.redis.url, app.keys.prefix),
+            )
+        )
+    if config.zalo.token:
+        pictures = [config.lessons_dir, config.data_dir / "certificates"]
+        adapters.append(
+            ZaloAdapter(config.zalo, app.engine.handle, app.redis, app.keys, pictures, checks)
+        )
+    routes = [route for adapter in adapters for route in adapter.routes()]
+    listening = asyncio.Event()
+
+    async def ready() -> None:
+        listening.set()
+
     try:
-        await adapter.serve(stop)
-    except CannotServe as exc:
-        raise ServiceError(str(exc)) from exc
+        async with asyncio.TaskGroup() as tasks:
+            if routes:
+                where = (config.telegram.listen, config.telegram.port)
+                tasks.create_task(serve_webhooks(routes, checks, *where, stop, ready=ready))
+            for adapter in adapters:
+                tasks.create_task(adapter.serve(stop, listening=listening if routes else None))
+    except* CannotServe as failed:
+        raise ServiceError(str(failed.exceptions[0])) from None
 
 
 async def report(app: App, stop: asyncio.Event) -> None:

@@ -5,6 +5,7 @@ Their learners' numbers are counted with the reports, in storage/reports.py (`cl
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
@@ -43,3 +44,14 @@ async def _save(
         if area is not None:
             row.area = area
     return created
+
+
+async def find_class(db: Database, code: str) -> tuple[str, str] | None:
+    """(name, facilitator) of a registered class, for the engine to greet a learner joining
+    it (bot/engine.py `ClassLookup`); None when the code is not registered."""
+    await db.ensure_schema()
+    async with db.session() as s:
+        row = (
+            await s.execute(select(Class.name, Class.facilitator).where(Class.code == code))
+        ).first()
+    return (row.name, row.facilitator) if row and row.name else None

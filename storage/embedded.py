@@ -20,7 +20,7 @@ async def open_embedded(snapshot: Path) -> Redis:
     if snapshot.exists():
         saved = json.loads(snapshot.read_text(encoding="utf-8"))
         for key, fields in saved.get("hashes", {}).items():
-            await redis.hset(key, mapping=fields)
+            await redis.hset(key, mapping=fields)  # type: ignore[misc]  # redis-py's stub
         for key, entries in saved.get("streams", {}).items():
             for fields in entries:
                 await redis.xadd(key, fields)
@@ -34,7 +34,7 @@ async def save_snapshot(redis: Redis, snapshot: Path, prefix: str) -> None:
     async for key in redis.scan_iter(match=f"{prefix}:*"):
         kind = await redis.type(key)
         if kind == "hash":
-            saved["hashes"][key] = await redis.hgetall(key)
+            saved["hashes"][key] = await redis.hgetall(key)  # type: ignore[misc]
         elif kind == "stream":
             saved["streams"][key] = [fields for _, fields in await redis.xrange(key) if fields]
     snapshot.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,14 @@ from storage.keys import Keys
 
 VERSION = "v"
 
+# KEYS: state, members, participants, answers, tally. One consistent read of a group (a
+# script rather than MULTI: redis-py's cluster pipelines mishandle some replies in MULTI).
+_LOAD = """
+return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]),
+        redis.call('SMEMBERS', KEYS[3]), redis.call('HGETALL', KEYS[4]),
+        redis.call('HGETALL', KEYS[5])}
+"""
+
 # KEYS: state, due index. ARGV: version, chat, nset, field/value pairs, ndel, names.
 _SAVE = """
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -109,6 +117,7 @@ class GroupRedisStore:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self.redis = redis
         self.keys = keys
+        self._load = redis.register_script(_LOAD)
         self._save = redis.register_script(_SAVE)
         self._answer = redis.register_script(_ANSWER)
         self._join = redis.register_script(_JOIN)
@@ -117,29 +126,24 @@ class GroupRedisStore:
 
     async def load_group(self, chat: str) -> GroupSnapshot:
         k = self.keys.group
+        keys = [k(chat), k(chat, "m"), k(chat, "p"), k(chat, "a"), k(chat, "n")]
         try:
-            async with self.redis.pipeline(transaction=True) as pipe:  # one slot: a snapshot
-                pipe.hgetall(k(chat))
-                pipe.hgetall(k(chat, "m"))
-                pipe.smembers(k(chat, "p"))
-                pipe.hgetall(k(chat, "a"))
-                pipe.hgetall(k(chat, "n"))
-                state, roster, participants, answers, tally = await pipe.execute()
+            state, roster, participants, answers, tally = await self._load(keys=keys)
         except ERRORS as exc:
             raise StorageUnavailable(str(exc)) from exc
-        fields = {_text(a): _text(b) for a, b in state.items()}
+        fields = _pairs(state)
         version = int(fields.pop(VERSION, "0"))
         book: dict[tuple[int, str], int] = {}
-        for name, choice in answers.items():
-            step, _, user = _text(name).partition(":")
+        for name, choice in _pairs(answers).items():
+            step, _, user = name.partition(":")
             book[(int(step), user)] = int(choice)
         return GroupSnapshot(
             fields,
             version,
-            {_text(a): _text(b) for a, b in roster.items()},
+            _pairs(roster),
             {_text(m) for m in participants},
             book,
-            {_text(a): int(b) for a, b in tally.items()},
+            {name: int(count) for name, count in _pairs(tally).items()},
         )
 
     async def save_group(
@@ -223,6 +227,11 @@ class GroupRedisStore:
         except ERRORS as exc:
             raise StorageUnavailable(str(exc)) from exc
         return _text(value) if value is not None else None
+
+
+def _pairs(flat: list[bytes | str]) -> dict[str, str]:
+    """HGETALL's reply inside a script: field, value, field, value..."""
+    return {_text(flat[i]): _text(flat[i + 1]) for i in range(0, len(flat), 2)}
 
 
 def _text(value: bytes | str) -> str:

@@ -5,6 +5,7 @@
 | `{prefix}:{sNN}:u:{user}`            | hash   | one learner's state (bot/learner.py)       |
 | `{prefix}:{sNN}:outbox`              | stream | reporting events of that shard's learners  |
 | `{prefix}:upd:{platform}:{bot}:{id}` | string | an update of one bot: busy, or done (TTL)  |
+| `{prefix}:num:{platform}:{bot}:{chat}` | string | choices shown as numbers in a chat (TTL) |
 | `{prefix}:tgfile:{bot}:{sha1}`       | string | Telegram's file_id of an uploaded file     |
 | `{prefix}:push:paused`               | string | after a 429: no process pushes until then  |
 | `{prefix}:push:lim…`                 | list   | push flood limits (handlers/limits.py)    |
@@ -18,6 +19,7 @@
 | `{prefix}:pair:{code}`               | string | a pair-mode link code (expires)            |
 | `{prefix}:tgpoll:{bot}:{poll_id}`    | string | the chat and tag of a quiz poll we sent    |
 | `{prefix}:tgmsg:{bot}:{chat}`        | hash   | a group's named messages -> Telegram ids   |
+| `{prefix}:reporters`                | hash   | each reporter's heartbeat (reporter.py)   |
 
 Learners are spread over a fixed number of shards by a stable hash of their id. A learner's
 hash and its shard's outbox share the hash tag `{sNN}`, so the script that updates both in one
@@ -63,6 +65,11 @@ class Keys:
         Redis and prefix must not see each other's as repeats."""
         return f"{self.prefix}:upd:{platform}:{bot}:{update_id}"
 
+    def numbered(self, platform: str, bot: str, chat: str) -> str:
+        """The choices last shown as numbered lines in one chat of a bot without buttons, so a
+        number the learner types picks one on whichever worker receives it."""
+        return f"{self.prefix}:num:{platform}:{bot}:{chat}"
+
     def telegram_file(self, bot: str, digest: str) -> str:
         """`digest`: sha1 of the file's path and modification time, so an edited file is sent
         again. A file_id is valid for the bot that uploaded it only."""
@@ -91,3 +98,7 @@ class Keys:
 
     def telegram_messages(self, bot: str, chat: int | str) -> str:
         return f"{self.prefix}:tgmsg:{bot}:{chat}"
+
+    def reporters(self) -> str:
+        """One field per running reporter: its heartbeat, read by `reporter_health`."""
+        return f"{self.prefix}:reporters"

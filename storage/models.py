@@ -2,8 +2,9 @@
 
 Only what officials' reports need is kept: no phone numbers, no display names (except the
 name a learner asked to have printed on their certificate). Times are UTC. When a learner
-asks to be forgotten, their `learners` row and certificates are deleted and their lesson
-completions and answers stay, detached (learner_id NULL), so campaign totals do not shrink.
+asks to be forgotten, their `learners` row stays but is made anonymous, with their lessons and
+answers, so campaign totals do not shrink; their certificate stays as a count only, its code,
+name and link to the row gone (storage/ingest.py `_on_forget`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -88,6 +90,18 @@ class Completion(Base):
     """One finished attempt at a lesson (passed or not)."""
 
     __tablename__ = "completions"
+    # At most one first pass per learner and lesson, whatever two reporters do at once
+    # (a partial index: retakes and detached rows, learner_id NULL, are not limited).
+    __table_args__ = (
+        Index(
+            "uq_completions_first_pass",
+            "learner_id",
+            "lesson",
+            unique=True,
+            postgresql_where=text("first_pass"),
+            sqlite_where=text("first_pass"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(32), unique=True)
@@ -123,7 +137,12 @@ class Response(Base):
 
 
 class ModuleCompletion(Base):
+    """A learner finished a module: once per learner (NULLs, detached rows, are distinct)."""
+
     __tablename__ = "module_completions"
+    __table_args__ = (
+        Index("uq_module_completions_learner_id", "learner_id", "module", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(32), unique=True)
@@ -164,7 +183,8 @@ class ProcessedEvent(Base):
 
 
 class Erasure(Base):
-    """A learner who asked to be forgotten: a one-way hash of the platform id and when.
+    """A learner who asked to be forgotten: a keyed hash (HMAC-SHA256, the erase key from
+    config) of the platform id, and when.
 
     It stops an older event, delivered late by a recovering reporter, from re-creating the
     learner; such events are stored detached from any learner. Kept 30 days (see

@@ -10,16 +10,20 @@ any of them as text, CSV or JSON (see hocso/report_cli.py). Definitions:
   first lesson, finished the first module, and were certified;
 * questions most often answered wrongly: first answers in lessons (not reviews).
 
-Rows of learners who asked to be forgotten stay in totals under "(erased)".
+Rows of learners who asked to be forgotten stay in totals under "(erased)". A learner's
+platform is the start of their id ("tg", "zalo"): every report splits by it, and one can be
+limited to a platform (then without the forgotten, whose platform is no longer known).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from typing import Any
 
-from sqlalchemy import case, func, or_, select, true
+from sqlalchemy import SQLColumnExpression, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -34,6 +38,7 @@ from storage.models import (
 )
 
 NOT_GIVEN = "(not given)"
+PLATFORMS = {"tg": "Telegram", "zalo": "Zalo", "console": "Console"}
 
 
 @dataclass
@@ -71,23 +76,24 @@ async def build_report(
     target: int = 0,
     labels: Labels | None = None,
     top: int = 10,
+    platform: str | None = None,
 ) -> Report:
+    """`platform`: only the learners of one ("tg", "zalo"); None: everyone."""
     labels = labels or Labels()
+    on = partial(_on, platform=platform)
     async with db.session() as s:
         classes = {c.code: c.name for c in await s.scalars(select(Class))}
+        by = partial(_breakdown, s, start, end, on=on)
         tables = [
-            await _totals(s, start, end),
-            await _breakdown(
-                s, start, end, "by_area", "By ward/commune", Learner.area, labels.areas
-            ),
-            await _breakdown(
-                s, start, end, "by_age", "By age band", Learner.age_band, labels.age_bands
-            ),
-            await _breakdown(s, start, end, "by_class", "By class", Learner.class_code, classes),
-            await _by_module(s, start, end),
-            await _funnel(s, start, end, labels),
-            await _target(s, end, target),
-            await _wrong_questions(s, start, end, top),
+            await _totals(s, start, end, on),
+            await by("by_area", "By ward/commune", Learner.area, labels.areas),
+            await by("by_age", "By age band", Learner.age_band, labels.age_bands),
+            await by("by_class", "By class", Learner.class_code, classes),
+            await by("by_platform", "By platform", Learner.platform, PLATFORMS),
+            await _by_module(s, start, end, on),
+            await _funnel(s, start, end, labels, on),
+            await _target(s, end, target, on),
+            await _wrong_questions(s, start, end, top, on),
         ]
     return Report(start, end, tables)
 
@@ -102,12 +108,26 @@ async def _count(s: AsyncSession, query) -> int:  # noqa: ANN001
     return int(await s.scalar(query) or 0)
 
 
-async def _totals(s: AsyncSession, start: datetime, end: datetime) -> Table:
+def _on(table, platform: str | None):  # noqa: ANN001, ANN202
+    """Rows of `table` that belong to learners on `platform` (all rows when None)."""
+    if platform is None:
+        return true()
+    if table is Learner:
+        return Learner.platform == platform
+    return table.learner_id.in_(select(Learner.id).where(Learner.platform == platform))
+
+
+On = Callable[[Any], Any]  # _on with the platform filled in
+EVERYONE: On = partial(_on, platform=None)
+
+
+async def _totals(s: AsyncSession, start: datetime, end: datetime, on: On) -> Table:
     started = select(func.count()).select_from(Learner).where(_in(Learner.started_at, start, end))
+    started = started.where(on(Learner))
     done = select(func.count()).select_from(Completion)
-    done = done.where(_in(Completion.finished_at, start, end))
+    done = done.where(_in(Completion.finished_at, start, end), on(Completion))
     certified = select(func.count()).select_from(Certificate)
-    certified = certified.where(_in(Certificate.issued_at, start, end))
+    certified = certified.where(_in(Certificate.issued_at, start, end), on(Certificate))
     return Table(
         "totals",
         "Totals",
@@ -129,17 +149,19 @@ async def _breakdown(
     title: str,
     column,  # noqa: ANN001 - a Learner column
     names: Mapping[str, str],
+    on: On = EVERYONE,
 ) -> Table:
     """Learners started, lessons completed and learners certified, per value of `column`."""
-    counts = await _counts_by(s, column, start, end)
+    counts = await _counts_by(s, column, start, end, on)
 
     def label(key: str | None) -> str:
         if key is None:
             return ERASED
         return names.get(key) or key or NOT_GIVEN
 
-    rows = [[label(k), *v] for k, v in counts.items()]
-    rows.sort(key=lambda r: (-int(r[2]), -int(r[1]), str(r[0])))
+    # most lessons completed first, then most started, then by name
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1][1], -kv[1][0], label(kv[0])))
+    rows: list[list[object]] = [[label(k), *v] for k, v in ordered]
     return Table(name, title, ["name", "started", "lessons completed", "certified"], rows)
 
 
@@ -148,6 +170,7 @@ async def _counts_by(
     column,  # noqa: ANN001 - a Learner column
     start: datetime | None = None,
     end: datetime | None = None,
+    on: On = EVERYONE,
 ) -> dict[str | None, list[int]]:
     """[started, lessons completed, certified] per value of `column` (None: erased), in the
     range, or ever without one."""
@@ -158,37 +181,37 @@ async def _counts_by(
             key = None if key == ERASED else key  # an anonymous row or a detached one
             counts.setdefault(key, [0, 0, 0])[index] += n
 
-    started = select(column, func.count()).where(_in(Learner.started_at, start, end))
+    started = select(column, func.count()).where(_in(Learner.started_at, start, end), on(Learner))
     add(await s.execute(started.group_by(column)), 0)
     done = (
         select(column, func.count())
         .select_from(Completion)
         .outerjoin(Learner, Completion.learner_id == Learner.id)
-        .where(Completion.first_pass, _in(Completion.finished_at, start, end))
+        .where(Completion.first_pass, _in(Completion.finished_at, start, end), on(Completion))
     )
     add(await s.execute(done.group_by(column)), 1)
-    certified = (
+    certified = (  # a forgotten learner's certificate has no learner: counted as erased
         select(column, func.count())
         .select_from(Certificate)
-        .join(Learner, Certificate.learner_id == Learner.id)
-        .where(_in(Certificate.issued_at, start, end))
+        .outerjoin(Learner, Certificate.learner_id == Learner.id)
+        .where(_in(Certificate.issued_at, start, end), on(Certificate))
     )
     add(await s.execute(certified.group_by(column)), 2)
     return counts
 
 
-async def _by_module(s: AsyncSession, start: datetime, end: datetime) -> Table:
+async def _by_module(s: AsyncSession, start: datetime, end: datetime, on: On) -> Table:
     counts: dict[str, list[int]] = {}
     lessons = (
         select(Completion.module, func.count())
-        .where(Completion.first_pass, _in(Completion.finished_at, start, end))
+        .where(Completion.first_pass, _in(Completion.finished_at, start, end), on(Completion))
         .group_by(Completion.module)
     )
     for module, n in await s.execute(lessons):
         counts.setdefault(module, [0, 0])[0] = n
     finished = (
         select(ModuleCompletion.module, func.count())
-        .where(_in(ModuleCompletion.finished_at, start, end))
+        .where(_in(ModuleCompletion.finished_at, start, end), on(ModuleCompletion))
         .group_by(ModuleCompletion.module)
     )
     for module, n in await s.execute(finished):
@@ -197,11 +220,15 @@ async def _by_module(s: AsyncSession, start: datetime, end: datetime) -> Table:
     return Table("by_module", "By module", ["module", "lessons completed", "finished"], rows)
 
 
-async def _funnel(s: AsyncSession, start: datetime, end: datetime, labels: Labels) -> Table:
-    cohort = select(Learner.id).where(_in(Learner.started_at, start, end))
+async def _funnel(
+    s: AsyncSession, start: datetime, end: datetime, labels: Labels, on: On
+) -> Table:
+    cohort = select(Learner.id).where(_in(Learner.started_at, start, end), on(Learner))
     started = await _count(s, select(func.count()).select_from(cohort.subquery()))
 
-    async def reached(table, *where) -> int:  # noqa: ANN001
+    async def reached(
+        table: type[Completion | ModuleCompletion | Certificate], *where: SQLColumnExpression[bool]
+    ) -> int:
         query = select(func.count(func.distinct(table.learner_id))).where(
             table.learner_id.in_(cohort), *where
         )
@@ -226,10 +253,9 @@ async def _funnel(s: AsyncSession, start: datetime, end: datetime, labels: Label
     return Table("funnel", title, ["stage", "learners", "of started"], rows)
 
 
-async def _target(s: AsyncSession, end: datetime, target: int) -> Table:
-    certified = await _count(
-        s, select(func.count()).select_from(Certificate).where(Certificate.issued_at < end)
-    )
+async def _target(s: AsyncSession, end: datetime, target: int, on: On) -> Table:
+    query = select(func.count()).select_from(Certificate)
+    certified = await _count(s, query.where(Certificate.issued_at < end, on(Certificate)))
     share = f"{100 * certified / target:.2f}%" if target else "-"
     return Table(
         "target",
@@ -239,11 +265,13 @@ async def _target(s: AsyncSession, end: datetime, target: int) -> Table:
     )
 
 
-async def _wrong_questions(s: AsyncSession, start: datetime, end: datetime, top: int) -> Table:
+async def _wrong_questions(
+    s: AsyncSession, start: datetime, end: datetime, top: int, on: On
+) -> Table:
     wrong = func.sum(case((Response.correct.is_(False), 1), else_=0))
     query = (
         select(Response.lesson, Response.question, func.count(), wrong)
-        .where(Response.review.is_(False), _in(Response.answered_at, start, end))
+        .where(Response.review.is_(False), _in(Response.answered_at, start, end), on(Response))
         .group_by(Response.lesson, Response.question)
         .having(wrong > 0)
         .order_by(wrong.desc(), func.count().desc(), Response.lesson, Response.question)
@@ -270,12 +298,12 @@ class IssuedCertificate:
 async def certificates(db: Database, code: str | None = None) -> list[IssuedCertificate]:
     """Certificates with their learner's area, age band and class (one, if `code` given);
     not those of learners who asked to be forgotten (their certificates stay only as counts)."""
-    query = (
+    query = (  # a forgotten learner's certificate has no learner any more
         select(Certificate, Learner)
-        .outerjoin(Learner, Certificate.learner_id == Learner.id)
+        .join(Learner, Certificate.learner_id == Learner.id)
+        .where(Learner.platform != ERASED)
         .order_by(Certificate.issued_at, Certificate.code)
     )
-    query = query.where(or_(Learner.platform.is_(None), Learner.platform != ERASED))
     if code is not None:
         query = query.where(Certificate.code == code)
     async with db.session() as s:

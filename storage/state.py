@@ -2,7 +2,8 @@
 This is the engine's LearnerStore (bot/store.py) for real deployments.
 
 Each write is one Lua script (one round trip, atomic): it checks the version the engine read,
-applies the changed fields and appends the action's reporting events to the shard's outbox.
+applies the changed fields and appends the action's reporting events to the shard's outbox;
+with the state kept in a per-process cache, that script is the action's only round trip.
 Two workers, or one learner tapping twice, therefore never both apply the same step: the
 loser sees a version conflict, reloads and decides again.
 """
@@ -10,6 +11,8 @@ loser sees a version conflict, reloads and decides again.
 from __future__ import annotations
 
 import json
+import secrets
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 from redis import exceptions as redis_errors
@@ -19,14 +22,20 @@ from bot.store import StorageUnavailable
 from storage.keys import Keys
 
 VERSION = "v"
+CACHE = 10_000  # learners whose last known state this process keeps
 
 # KEYS: learner hash, outbox stream.
-# ARGV: expected version, "save"|"delete", number of fields to set, field/value pairs,
-#       number of fields to delete, their names, then each event as JSON.
+# ARGV: expected version, "save"|"delete"|"check", a first version for a new learner, number
+#       of fields to set, field/value pairs, number of fields to delete, their names, then
+#       each event as JSON.
+# Returns the new version, or on a conflict {-1, the stored fields and values} so the caller
+# decides again without another round trip. "check" writes nothing: it only confirms that
+# the state the caller decided on (perhaps from its cache) is still the stored one.
 _WRITE = """
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if current ~= tonumber(ARGV[1]) then return -1 end
-local i = 3
+if current ~= tonumber(ARGV[1]) then return {-1, redis.call('HGETALL', KEYS[1])} end
+if ARGV[2] == 'check' then return current end
+local i = 4
 local nset = tonumber(ARGV[i]); i = i + 1
 local setargs = {}
 for j = 1, nset * 2 do setargs[j] = ARGV[i]; i = i + 1 end
@@ -34,6 +43,7 @@ local ndel = tonumber(ARGV[i]); i = i + 1
 local delargs = {}
 for j = 1, ndel do delargs[j] = ARGV[i]; i = i + 1 end
 local version = current + 1
+if current == 0 then version = tonumber(ARGV[3]) end
 if ARGV[2] == 'delete' then
   redis.call('DEL', KEYS[1])
   version = 0
@@ -49,22 +59,36 @@ return version
 
 
 class StateStore:
-    """The LearnerStore on Redis; a learner's key is the engine's conversation key."""
+    """The LearnerStore on Redis; a learner's key is the engine's conversation key.
 
-    def __init__(self, redis: Redis, keys: Keys) -> None:
+    One round trip per learner action: the state this process last wrote (or saw) is kept
+    in a small cache, so `load` usually needs no trip and `save` is the one script, which
+    checks the version (another worker may have written since) and, on a conflict, returns
+    the stored state so the engine decides again at once. A new learner's first version is
+    random, so a learner erased and started again elsewhere never matches a stale entry."""
+
+    def __init__(self, redis: Redis, keys: Keys, cache: int = CACHE) -> None:
         self.redis = redis
         self.keys = keys
         self._write = redis.register_script(_WRITE)
+        self._cache: OrderedDict[str, tuple[dict[str, str], int]] = OrderedDict()
+        self._cache_size = cache
+        self._unchecked: set[str] = set()  # loaded from the cache: `save` must confirm it
 
     async def load(self, key: str) -> tuple[dict[str, str], int]:
         """The learner's fields and the version to pass back to `save`."""
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            self._unchecked.add(key)
+            return dict(cached[0]), cached[1]
         try:
-            raw = await self.redis.hgetall(self.keys.learner(key))
+            # redis-py types results as `Awaitable | value` (sync and async in one stub)
+            raw = await self.redis.hgetall(self.keys.learner(key))  # type: ignore[misc]
         except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
             raise StorageUnavailable(str(exc)) from exc
-        fields = {_text(k): _text(v) for k, v in raw.items()}
-        version = int(fields.pop(VERSION, "0"))
-        return fields, version
+        self._unchecked.discard(key)
+        return _fields(raw)
 
     async def save(
         self,
@@ -80,7 +104,11 @@ class StateStore:
         """
         changed = {k: v for k, v in (new or {}).items() if old.get(k) != v}
         removed = [k for k in old if new is not None and k not in new]
-        args: list[str | int] = [version, "delete" if new is None else "save", len(changed)]
+        nothing = new is not None and not changed and not removed and not events
+        if nothing and key not in self._unchecked:
+            return True  # decided on what Redis just said, and nothing to write
+        mode = "check" if nothing else "delete" if new is None else "save"
+        args: list[str | int] = [version, mode, secrets.randbelow(1 << 30) + 1, len(changed)]
         for k, v in changed.items():
             args += [k, v]
         args += [len(removed), *removed]
@@ -89,8 +117,35 @@ class StateStore:
         try:
             result = await self._write(keys=keys, args=args)
         except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
+            self._forget(key)
             raise StorageUnavailable(str(exc)) from exc
-        return int(result) >= 0
+        self._unchecked.discard(key)
+        if isinstance(result, list):  # a conflict: what is stored now, for the retry
+            flat = result[1]
+            self._remember(key, *_fields(dict(zip(flat[::2], flat[1::2], strict=True))))
+            return False
+        if new is None:
+            self._forget(key)
+        else:
+            self._remember(key, dict(new), int(result))
+        return True
+
+    def _remember(self, key: str, fields: dict[str, str], version: int) -> None:
+        self._cache[key] = (fields, version)
+        self._cache.move_to_end(key)
+        if len(self._cache) > self._cache_size:
+            gone, _ = self._cache.popitem(last=False)
+            self._unchecked.discard(gone)
+
+    def _forget(self, key: str) -> None:
+        self._cache.pop(key, None)
+        self._unchecked.discard(key)
+
+
+def _fields(raw: Mapping[bytes | str, bytes | str]) -> tuple[dict[str, str], int]:
+    fields = {_text(k): _text(v) for k, v in raw.items()}
+    version = int(fields.pop(VERSION, "0"))
+    return fields, version
 
 
 def _text(value: bytes | str) -> str:

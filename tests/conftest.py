@@ -14,7 +14,8 @@ from bot.config import Config, load_config
 from bot.engine import Engine
 from bot.events import Button, Event, Reply
 from bot.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
-from bot.onboarding import Age, Area, Consent, Language
+from bot.menu import Setting
+from bot.onboarding import Age, Area, Consent
 from bot.payloads import Payload, parse
 from bot.tutor import Answer, Next, StartLesson
 from storage.db import Database
@@ -101,7 +102,9 @@ def engine(
     config: Config,
     clock: Clock,
 ) -> Engine:
-    return Engine(store, curriculum, config, clock=clock, groups=group_store)
+    return Engine(
+        store, curriculum, config, clock=clock, groups=group_store, group_platforms=("tg",)
+    )
 
 
 class Chat:
@@ -138,18 +141,22 @@ class Chat:
         return await self.event(Event(self.user, "button", payload=self.button(label).payload))
 
     async def onboard(self) -> None:
-        """/start, consent, Vietnamese, skip area and age: lands on the main menu."""
+        """/start and consent (the first lesson begins), then /menu: lands on the main menu
+        with lesson one waiting at its first card."""
         await self.send("/start")
         await self.tap("Đồng ý")
-        await self.tap("Tiếng Việt")
-        await self.tap("Bỏ qua")
-        await self.tap("Bỏ qua")
+        await self.send("/menu")
 
     async def first_question(self) -> None:
-        """Onboard, start the first lesson and go past its card: on question one of l1."""
-        await self.onboard()
-        await self.tap("Học tiếp")
+        """/start, consent, and past the first lesson's card: on question one of l1."""
+        await self.send("/start")
+        await self.tap("Đồng ý")
         await self.tap("Tiếp tục")
+
+    async def skip_profile(self) -> None:
+        """After the first lesson: skip the optional ward and age questions."""
+        await self.tap("Bỏ qua")
+        await self.tap("Bỏ qua")
 
 
 @pytest.fixture
@@ -173,7 +180,14 @@ async def worker(keys: Keys, curriculum: Curriculum, config: Config, clock: Cloc
         client = Redis.from_url(REDIS_URL, decode_responses=True)
         clients.append(client)
         groups = GroupRedisStore(client, keys)
-        return Engine(StateStore(client, keys), curriculum, config, clock=clock, groups=groups)
+        return Engine(
+            StateStore(client, keys),
+            curriculum,
+            config,
+            clock=clock,
+            groups=groups,
+            group_platforms=("tg",),
+        )
 
     yield build
     for client in clients:
@@ -225,7 +239,7 @@ async def postgres() -> AsyncIterator[PostgresDatabases]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db_url(request, tmp_path: Path, postgres: PostgresDatabases) -> str:  # noqa: ANN001
+async def db_url(request, tmp_path: Path, postgres: PostgresDatabases) -> str:
     """An empty database of this test's own: a SQLite file, or a fresh PostgreSQL database."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'hocso.db'}"
@@ -233,9 +247,15 @@ async def db_url(request, tmp_path: Path, postgres: PostgresDatabases) -> str:  
 
 
 @pytest.fixture
-async def database(db_url: str) -> AsyncIterator[Database]:
+def erase_key() -> str:
+    """What a deployment sets in HOCSO_ERASE_KEY (PostgreSQL refuses to report without)."""
+    return "test-erase-key-0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+async def database(db_url: str, erase_key: str) -> AsyncIterator[Database]:
     """The test's database, migrated to the newest schema."""
-    db = Database(db_url)
+    db = Database(db_url, erase_key=erase_key)
     await db.upgrade()
     yield db
     await db.dispose()
@@ -254,12 +274,18 @@ class Player:
     async def onboard(
         self, user: str, area: str = "-", age: str = "-", class_code: str = ""
     ) -> list[Reply]:
+        """/start and consent; then ward and age as the learner gives them from the settings
+        (the first lesson would ask them too)."""
         start = Event(user=user, kind="command", command="start", text=class_code)
         await self.engine.handle(start)
-        await self.tap(user, Consent("yes"))
-        await self.tap(user, Language("vi"))
-        await self.tap(user, Area(area))
-        return await self.tap(user, Age(age))
+        replies = await self.tap(user, Consent("yes"))
+        if area != "-":
+            await self.tap(user, Setting("area"))
+            replies = await self.tap(user, Area(area))
+        if age != "-":
+            await self.tap(user, Setting("age"))
+            replies = await self.tap(user, Age(age))
+        return replies
 
     async def lesson(self, user: str, lesson_id: str, right: bool = True) -> list[Reply]:
         """Take one lesson from its start, answering every question right (or wrong)."""

@@ -95,7 +95,7 @@ def test_a_slip_of_the_finger_still_finds_the_closest(can_tho):
 
 
 @pytest.fixture
-def official_chat(store: StateStore, curriculum, shipped: Config, clock, make_chat):  # noqa: ANN001
+def official_chat(store: StateStore, curriculum, shipped: Config, clock, make_chat):
     return make_chat(Engine(store, curriculum, shipped, clock=clock))
 
 
@@ -103,10 +103,14 @@ async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:
     return [json.loads(f["e"]) for _, f in await redis.xrange(keys.outbox_of(user))]
 
 
-async def at_the_ward_question(chat) -> None:  # noqa: ANN001
+async def at_the_ward_question(chat) -> None:
+    """Consent, then the first lesson passed: the optional ward question comes next."""
     await chat.send("/start")
     await chat.tap("Đồng ý")
-    await chat.tap("Tiếng Việt")
+    await chat.tap("Tiếp tục")
+    await chat.tap("Đúng rồi")
+    await chat.tap("Đúng")
+    assert "Giúp phường/xã" in chat.text
 
 
 async def test_typing_a_ward_without_accents_saves_its_official_code(official_chat, redis, keys):

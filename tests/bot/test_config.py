@@ -13,9 +13,11 @@ from hocso.cli import main
 def test_environment_overrides_the_file(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text("redis:\n  url: redis://file:6379/0\n")
-    config = load_config(path, env={"REDIS_URL": "redis://env:6379/1", "DATABASE_URL": "x://y"})
+    config = load_config(
+        path, env={"REDIS_URL": "redis://env:6379/1", "DATABASE_URL": "postgresql://y/z"}
+    )
     assert config.redis.url == "redis://env:6379/1"
-    assert config.database.url == "x://y"
+    assert config.database.url == "postgresql://y/z"
     assert config.lessons_dir == tmp_path / "lessons"  # relative to the file
     env = {"TELEGRAM_BOT_USERNAME": "@hocso_cantho_bot"}
     assert load_config(path, env=env).telegram.username == "hocso_cantho_bot"  # "@" dropped
@@ -36,7 +38,9 @@ def test_shipped_config_has_areas_and_age_bands():
         ("colour: red\n", "colour: Extra inputs are not permitted"),
         ("areas:\n  wards:\n    - {id: a, vi: A}\n    - {id: a, vi: B}\n", "share an id"),
         ("telegram:\n  username: hocso bot\n", "telegram.username"),
-        ("areas:\n  province: Atlantis\n", "areas: Value error, no province 'Atlantis'"),
+        ("zalo:\n  base_url: bot-api.zaloplatforms.com\n", "zalo.base_url: not a web address"),
+        ("zalo:\n  webhook_url: https://h.vn/zalo\n", "needs webhook_secret (ZALO_WEBHOOK"),
+        ("areas:\n  province: Atlantis\n", "areas: no province 'Atlantis'"),
     ],
 )
 def test_bad_file_is_explained(tmp_path, text, words):

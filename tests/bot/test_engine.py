@@ -11,7 +11,7 @@ from bot.events import Event
 from storage.keys import Keys
 
 
-def with_lesson(curriculum, lesson_id: str, new=None):  # noqa: ANN001, ANN201
+def with_lesson(curriculum, lesson_id: str, new=None):
     """The course with one lesson replaced by `new` (None: taken out), as after a deploy."""
     return type(curriculum)(
         tuple(
@@ -41,15 +41,18 @@ async def test_start_asks_consent_before_keeping_anything(chat, redis, keys):
     assert await outbox(redis, keys, chat.user) == []
 
 
-async def test_onboarding_saves_area_and_age_and_reports_them(chat, redis, keys):
+async def test_after_the_first_lesson_area_and_age_are_asked_and_reported(chat, redis, keys):
     await chat.send("/start")
     await chat.tap("Đồng ý")
-    await chat.tap("Tiếng Việt")
-    assert "phường/xã" in chat.text
+    assert "Thẻ một" in chat.text  # the first lesson at once: no language, no ward first
+    await chat.tap("Tiếp tục")
+    await chat.tap("Đúng rồi")
+    await chat.tap("Đúng")
+    assert "Giúp phường/xã của bác được tính" in chat.text
     await chat.tap("Xem thêm")  # the second page of wards
     await chat.tap("Thốt Nốt")
     await chat.tap("Từ 60")
-    assert "Học tiếp" in [b.label for b in chat.buttons][0]
+    assert "Bài tiếp theo" in [b.label for b in chat.buttons][0]
     learner = [e for e in await outbox(redis, keys, chat.user) if e["type"] == "learner"]
     assert learner[-1]["area"] == "thot-not" and learner[-1]["age"] == "60"
 
@@ -58,12 +61,15 @@ async def test_english_learner_sees_english(chat):
     await chat.send("/start")
     await chat.tap("English")
     assert "Do you agree?" in chat.text
-    await chat.tap("I agree")
-    await chat.tap("English")
-    await chat.tap("Skip")
-    await chat.tap("Skip")
-    await chat.tap("Continue")
+    await chat.tap("I agree")  # not asked for a language again
     assert "Lesson one" in chat.text and "Card one" in chat.text
+
+
+async def test_the_language_comes_from_the_chat_app(chat):
+    await chat.event(Event(chat.user, "command", command="start", lang="en-GB"))
+    assert "Do you agree?" in chat.text
+    await chat.tap("Tiếng Việt")  # changeable right there
+    assert "Bác có đồng ý không?" in chat.text
 
 
 async def test_whole_lesson_scores_and_completes_once(chat, redis, keys):
@@ -93,6 +99,7 @@ async def test_failed_lesson_offers_retry_and_is_not_done(engine, chat):
     await chat.tap("Tiếp tục")
     await chat.send("có")
     assert "Chưa đúng" in chat.text and "Cần 1 câu" in chat.text
+    await chat.skip_profile()
     await chat.tap("Học lại")
     assert "Bài hai" in chat.text
     await chat.tap("Tiếp tục")
@@ -109,7 +116,7 @@ async def test_resume_after_restart_of_the_bot(worker, make_chat):
     await before.tap("Đúng rồi")  # now on question two
     after = make_chat(worker(), user=before.user)  # a new process with a new connection
     await after.send("/continue")
-    assert "học tiếp chỗ cũ" in after.text and "Câu hỏi hai?" in after.text
+    assert "học tiếp bài «Bài một» chỗ cũ" in after.text and "Câu hỏi hai?" in after.text
     await after.tap("Đúng")
     assert "Đúng 2/2" in after.text  # the answer given before the restart still counts
 
@@ -146,9 +153,11 @@ async def test_unexpected_input_mid_quiz_changes_nothing(chat, redis, keys):
     await chat.first_question()
     before = await redis.hgetall(keys.learner(chat.user))
     await chat.event(Event(chat.user, "other"))  # a sticker
-    assert "chỉ đọc được chữ" in chat.text
-    await chat.send("xin chào")  # free text that is no option
+    assert "chưa nghe được" in chat.text and "Câu hỏi một?" in chat.text  # and the step again
+    await chat.send("con mèo")  # free text that is no option
     assert "bấm một nút" in chat.text and "Câu hỏi một?" in chat.text  # asked again
+    await chat.send("alo")  # a greeting: just the question again
+    assert chat.text == "❓ Câu hỏi một?\n(2/3)"
     await chat.event(Event(chat.user, "button", payload="1:a:zzzzzz:1:1"))  # forged
     assert chat.replies[0].notice and "cũ" in chat.text
     await chat.event(Event(chat.user, "button", payload="<script>"))  # not ours at all
@@ -244,6 +253,7 @@ async def test_progress_counts_lessons_and_modules(chat):
     await chat.first_question()
     await chat.tap("Đúng rồi")
     await chat.tap("Đúng")
+    await chat.skip_profile()
     await chat.tap("Bài tiếp theo")
     await chat.tap("Tiếp tục")
     await chat.send("không")
@@ -306,11 +316,7 @@ async def test_keeping_data_returns_to_the_step_the_learner_was_on(chat):
     await chat.tap("Đồng ý")
     await chat.send("/forget")
     await chat.tap("Không, giữ lại")
-    assert "ngôn ngữ nào" in chat.text  # back at the language question, not past it
-    await chat.tap("Tiếng Việt")
-    await chat.tap("Bỏ qua")
-    await chat.tap("Bỏ qua")
-    await chat.tap("Học tiếp")
+    assert "Thẻ một" in chat.text  # back at the card, not past it
     await chat.tap("Tiếp tục")
     await chat.send("/forget")
     await chat.tap("Không, giữ lại")
@@ -323,6 +329,7 @@ async def test_a_review_in_the_middle_of_a_lesson_leaves_the_lesson_alone(
     await chat.first_question()
     await chat.tap("Sai bét")
     await chat.tap("Đúng")  # l1 done, q1 to review tomorrow
+    await chat.skip_profile()
     await chat.tap("Bài tiếp theo")  # l2: on its card
     await chat.tap("Tiếp tục")  # l2: on its typed question
     clock.advance(days=1)
@@ -336,9 +343,9 @@ async def test_a_review_in_the_middle_of_a_lesson_leaves_the_lesson_alone(
 
 
 async def test_joining_a_class_keeps_the_rest_of_the_profile(chat, redis, keys):
-    await chat.send("/start")
-    await chat.tap("Đồng ý")
-    await chat.tap("Tiếng Việt")
+    await chat.first_question()
+    await chat.tap("Đúng rồi")
+    await chat.tap("Đúng")
     await chat.tap("Ninh Kiều")
     await chat.tap("40–59")
     await chat.send("/start lop-a")
@@ -392,7 +399,8 @@ async def test_a_card_shows_its_picture_and_its_voice_and_a_question_its_picture
     assert media == [("image", "a.png"), ("audio", "b.ogg")]
     assert chat.replies[-1].buttons  # "Continue" rides on the last message
     await chat.tap("Tiếp tục")
-    [question] = chat.replies  # one message: the picture, the question as its caption, buttons
+    gone, question = chat.replies  # the card's button goes; then one message: the picture,
+    assert gone.replace and not gone.text  # the question as its caption, and its buttons
     assert question.media.path.endswith("q.png") and "Đúng không?" in question.media.caption
     assert [b.label for b in chat.buttons] == ["✔️ Đúng", "✖️ Sai"]
 

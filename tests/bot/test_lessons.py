@@ -194,3 +194,20 @@ def test_check_one_module_folder(tmp_path, capsys):
     course = write_course(tmp_path, {"a.yaml": GOOD})
     assert main(["lessons", "check", str(course / "m")]) == 0
     assert "OK: 1 module(s), 1 lesson(s)" in capsys.readouterr().out
+
+
+def test_a_picture_or_sound_outside_the_lessons_folder_is_refused(tmp_path):
+    (tmp_path / "secret.png").write_bytes(b"x")  # exists, but beside the lessons, not in them
+    root = tmp_path / "lessons"
+    lesson = changed(
+        steps=[
+            {"type": "card", "text": "a", "image": "/etc/passwd"},
+            {"type": "card", "text": "b", "audio": "../../../../etc/shadow"},
+            {"type": "card", "text": "c", "image": "../../secret.png"},
+            question(),
+        ]
+    )
+    found = problems(write_course(root, {"bai-1.yaml": lesson}))
+    for field in ("steps[0].image", "steps[1].audio", "steps[2].image"):
+        line = next(p for p in found if f": {field}: " in p)
+        assert "outside the lessons folder" in line and "Fix: " in line

@@ -13,7 +13,7 @@ from storage.keys import Keys
 HELPER, ELDER = "tg:501", "tg:502"
 
 
-async def link(make_chat, engine) -> tuple:  # noqa: ANN001
+async def link(make_chat, engine) -> tuple:
     """The helper asks for a code, the elder types it and agrees: (helper, elder, replies)."""
     helper, elder = make_chat(engine, HELPER), make_chat(engine, ELDER)
     await helper.onboard()

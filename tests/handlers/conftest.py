@@ -1,4 +1,5 @@
-"""Fixtures for the Telegram tests: the fake Bot API, the bot polling it, a learner's phone."""
+"""Fixtures for the Telegram and Zalo tests: the fake Bot APIs, the bot polling them, a
+learner's phone."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from typing import Any
 
 import pytest
 from fake_bot_api import TOKEN, Call, FakeBotApi, message_update, tap_update
+from fake_zalo_api import TOKEN as ZALO_TOKEN
+from fake_zalo_api import FakeZaloApi
 from redis.asyncio import Redis
+from zalo_phone import ZaloPhone, ZaloRunning
 
-from bot.config import Config, TelegramSettings
+from bot.config import Config, TelegramSettings, ZaloSettings
 from bot.engine import Engine
 from handlers.telegram import TelegramAdapter
+from handlers.zalo import ZaloAdapter
 from storage.keys import Keys
 
 
@@ -77,7 +82,8 @@ async def start_bot(api: FakeBotApi, make_adapter):
         **options: Any,
     ) -> Running:
         """`settings` and `on`: another bot, with its own token, on its own fake API;
-        `options` for the adapter (group lessons' timer and limits)."""
+        `options`: more of the adapter's settings (e.g. `media_roots`, group lessons' timer
+        and limits)."""
         options = {"backoff": 0.05, "read_timeout": 1.0, **options}
         bot = Running(make_adapter(engine, settings, **options), on)
         running.append(bot)
@@ -157,9 +163,10 @@ class Phone:
         return answers[0].params.get("text")
 
     async def onboard(self) -> None:
+        """/start, consent (the first lesson begins), then /menu."""
         await self.write("/start")
-        for label in ("Đồng ý", "Tiếng Việt", "Bỏ qua", "Bỏ qua"):
-            await self.tap(label)
+        await self.tap("Đồng ý")
+        await self.write("/menu")
 
 
 @pytest.fixture
@@ -171,3 +178,63 @@ def phone(bot: Running) -> Phone:
 def make_phone() -> type[Phone]:
     """For a learner of another id or name: make_phone(bot, user_id=..., first_name=...)."""
     return Phone
+
+
+# --- Zalo (handlers/zalo.py): the fake Zalo Bot API, the bot polling it, a learner's phone ---
+
+
+@pytest.fixture
+async def zapi() -> AsyncIterator[FakeZaloApi]:
+    fake = FakeZaloApi()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def zalo_settings(zapi: FakeZaloApi) -> ZaloSettings:
+    return ZaloSettings(token=ZALO_TOKEN, base_url=zapi.base_url)
+
+
+@pytest.fixture
+async def start_zalo(zapi: FakeZaloApi, zalo_settings: ZaloSettings, engine, redis, keys):
+    """Start a Zalo bot polling the fake API (or as `settings` say), on the test's engine."""
+    running: list[ZaloRunning] = []
+
+    async def start(
+        settings: ZaloSettings | None = None, other: Engine | None = None, **options: Any
+    ) -> ZaloRunning:
+        serve = {k: options.pop(k) for k in ("listening",) if k in options}
+        options.setdefault("backoff", 0.05)
+        adapter = ZaloAdapter(
+            settings or zalo_settings, (other or engine).handle, redis, keys, **options
+        )
+        bot = ZaloRunning(adapter, zapi, **serve)
+        running.append(bot)
+        ready = (
+            (lambda _: zapi.polls > 0) if adapter.polling else (lambda _: zapi.of("setWebhook"))
+        )
+        waiting = asyncio.ensure_future(zapi.wait_for(ready, what="a poll or setWebhook"))
+        await asyncio.wait({waiting, bot.task}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():
+            waiting.cancel()
+        elif not bot.task.done():
+            waiting.result()  # raises if it timed out
+        if bot.task.done():
+            bot.task.result()  # raises what went wrong
+        return bot
+
+    yield start
+    for bot in running:
+        if not bot.task.done():
+            await bot.stop()
+
+
+@pytest.fixture
+async def zalo_bot(start_zalo) -> ZaloRunning:
+    return await start_zalo()
+
+
+@pytest.fixture
+def zalo_phone(zalo_bot: ZaloRunning) -> ZaloPhone:
+    return ZaloPhone(zalo_bot)

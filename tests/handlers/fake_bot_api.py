@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 TOKEN = "123456:" + "A" * 35
@@ -41,6 +42,7 @@ class Call:
     files: dict[str, str] = field(default_factory=dict)  # field -> uploaded file name
     status: int = 200
     at: float = field(default_factory=time.monotonic)  # when it arrived
+    in_webhook_answer: bool = False  # carried in the HTTP response to a webhook post
 
     @property
     def text(self) -> str:
@@ -107,6 +109,24 @@ class FakeBotApi:
     def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
         """The next `times` calls of `method` succeed at once but are answered late."""
         self._late.setdefault(method, []).extend([seconds] * times)
+
+    async def post_webhook(self, url: str, update: dict[str, Any], secret: str | None) -> int:
+        """Deliver an update to a webhook as Telegram does, and perform the method call its
+        HTTP response may carry (as Telegram does, without telling the bot the result)."""
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json=update, headers=headers) as response,
+        ):
+            if response.status == 200 and response.content_type == "application/json":
+                params = dict(await response.json())
+                method = params.pop("method")
+                call = Call(method, params, in_webhook_answer=True)
+                async with self._changed:
+                    self.calls.append(call)
+                    self._result(method, params, {})
+                    self._changed.notify_all()
+            return response.status
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.status == 200]
@@ -344,7 +364,7 @@ def blocked_update(user_id: int) -> dict[str, Any]:
     }
 
 
-def poll_answer_update(user_id: int, poll_id: str, *options: int, first_name: str = "Lan"):  # noqa: ANN201
+def poll_answer_update(user_id: int, poll_id: str, *options: int, first_name: str = "Lan"):
     """A member's vote in a (non-anonymous) poll: it names the poll and the member only."""
     return {
         "update_id": next(_update_ids),

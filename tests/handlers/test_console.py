@@ -29,16 +29,13 @@ def test_render_numbers_the_latest_buttons():
 
 
 async def test_whole_lesson_transcript(engine):
-    typed = "/start\n1\n1\n8\n5\n1\n1\n2\n1\n"
+    typed = "/start\n1\n1\n2\n1\n"
     out = io.StringIO()
     await Console(engine.handle, "console:test", io.StringIO(typed), out).run()
     transcript = out.getvalue()
     expected_in_order = [
         "> /start",
         "Bác có đồng ý không?",
-        "Bác muốn học bằng ngôn ngữ nào?",
-        "phường/xã",
-        "độ tuổi",
         "> 1",
         "📘 Bài một",
         "Thẻ một",
@@ -49,7 +46,7 @@ async def test_whole_lesson_transcript(engine):
         "Câu hỏi hai?",
         "👉 Bác chọn: ✔️ Đúng",
         "🎉 Bác đã học xong bài «Bài một»!\nĐúng 2/2 câu.",
-        "1. ▶️ Bài tiếp theo",
+        "Giúp phường/xã của bác được tính",
     ]
     position = 0
     for line in expected_in_order:
@@ -71,11 +68,11 @@ def hocso_chat(typed: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
 def test_hocso_chat_runs_piped_input_and_exits_cleanly(tmp_path):
     run = hocso_chat("/start\n1\n", tmp_path)
     assert run.returncode == 0, run.stderr
-    assert "Bác muốn học bằng ngôn ngữ nào?" in run.stdout
+    assert "Thẻ một" in run.stdout
     assert "Traceback" not in run.stderr
-    # The embedded state is kept, so the same learner goes on at the language step.
-    again = hocso_chat("/start\n", tmp_path)
-    assert again.returncode == 0 and "Bác muốn học bằng ngôn ngữ nào?" in again.stdout
+    # The embedded state is kept, so the same learner goes on where they were.
+    again = hocso_chat("/continue\n", tmp_path)
+    assert again.returncode == 0 and "học tiếp bài «Bài một»" in again.stdout
 
 
 def test_unusual_digits_are_plain_text():

@@ -85,7 +85,7 @@ async def test_a_double_tapped_answer_counts_once(phone, api, redis: Redis, keys
     assert phone.screen().count("✅ Đúng rồi! Giỏi quá.") == 1
 
 
-async def test_a_stale_button_from_an_old_lesson_changes_nothing(phone, api) -> None:
+async def test_a_stale_button_from_an_old_lesson_shows_the_current_step(phone, api) -> None:
     await phone.onboard()
     await phone.tap("Học tiếp")  # lesson one: its first card waits with "Continue"
     old_card, old_data = phone.message_with("Tiếp tục")
@@ -100,7 +100,12 @@ async def test_a_stale_button_from_an_old_lesson_changes_nothing(phone, api) -> 
     await api.push(stale)
     await phone.bot.settle()
     assert phone.toast(stale["callback_query"]["id"]) == t("vi", "stale_button")
-    assert len(phone.received()) == before  # no message, no edit
+    shown = phone.received()[before:]
+    # The old keyboard goes away and lesson two's card comes again, with a button that works.
+    assert [c.method for c in shown] == ["sendMessage", "editMessageReplyMarkup"]
+    assert "Thẻ hai" in shown[0].text and shown[1].params["message_id"] == str(
+        old_card["message_id"]
+    )
     await phone.tap("Tiếp tục")  # lesson two's card still works
     assert "Gõ chữ không" in phone.screen()
 
@@ -246,11 +251,12 @@ async def test_what_we_do_not_handle_gets_a_kind_answer_or_silence(phone, api) -
         }
     )
     assert phone.received()[before].text == t("vi", "only_text")
+    assert phone.received()[before + 1].text == t("vi", "menu")  # where the learner was
     await phone.write(
         "Xem tin này",
         forward_origin={"type": "hidden_user", "date": 1, "sender_user_name": "Ai đó"},
     )
-    assert phone.received()[before + 1].text == t("vi", "only_text")
+    assert phone.received()[before + 2].text == t("vi", "only_text")
     quiet = len(phone.received())
     edited = message_update(phone.user_id, "sửa lại")
     edited["edited_message"] = edited.pop("message")
@@ -296,8 +302,8 @@ async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
     bot = await start_bot(Engine(store, curriculum, tg_config, clock=clock))
     for user_id in (11, 12):
         learner = make_phone(bot, user_id=user_id)
-        await learner.onboard()
-        await learner.tap("Học tiếp")
+        await learner.write("/start")
+        await learner.tap("Đồng ý")  # the first lesson begins: its card has the picture
 
     photos = api.of("sendPhoto")
     assert len(photos) == 2
@@ -307,6 +313,42 @@ async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
     assert photos[1].params["photo"] == first["photo"][-1]["file_id"]
     assert photos[1].text.startswith("Đây là biểu tượng")  # the card's text is the caption
     assert [b["text"] for b in photos[1].buttons] == ["Tiếp tục ▶️"]
+
+
+async def test_a_file_swapped_for_a_link_outside_the_lessons_is_never_uploaded(
+    tmp_path: Path, tg_config, start_bot, make_phone, api, store: StateStore, clock
+) -> None:
+    (tmp_path / "lessons").mkdir()
+    curriculum = picture_course(tmp_path / "lessons")  # checked and loaded while still safe
+    picture = tmp_path / "lessons" / "m" / "bieu-tuong.png"
+    picture.unlink()
+    picture.symlink_to("/etc/passwd")
+    engine = Engine(store, curriculum, tg_config, clock=clock)
+    bot = await start_bot(engine, media_roots=(tmp_path / "lessons",))
+    learner = make_phone(bot)
+    await learner.write("/start")
+    await learner.tap("Đồng ý")
+    assert api.of("sendPhoto") == []  # /etc/passwd never leaves the machine
+    assert "Đây là biểu tượng" in learner.screen()  # the card's words still arrive
+    card = next(c for c in api.of("sendMessage") if "Đây là biểu tượng" in c.text)
+    assert [b["text"] for b in card.buttons] == ["Tiếp tục ▶️"]  # and its button
+
+
+async def test_a_certificate_picture_is_uploaded_then_deleted(
+    tmp_path: Path, tg_config, start_bot, make_phone, api, store, clock, curriculum, make_player
+) -> None:
+    tg_config.data_dir = tmp_path
+    engine = Engine(store, curriculum, tg_config, clock=clock)
+    player = make_player(engine, curriculum)
+    await player.onboard("tg:1001")
+    await player.everything("tg:1001")  # asked which name to print
+    bot = await start_bot(engine, media_roots=(tmp_path,))
+    learner = make_phone(bot)
+    await learner.write("/certificate")
+    await learner.tap("Không in tên")
+    photos = api.of("sendPhoto")
+    assert len(photos) == 1 and photos[0].files  # uploaded, never sent by a cached id
+    assert not list(tmp_path.glob("certificates/*"))  # no worker keeps the picture
 
 
 async def test_a_rejected_token_stops_with_a_clear_error(make_adapter, api) -> None:

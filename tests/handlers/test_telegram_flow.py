@@ -1,15 +1,24 @@
 """Updates of one learner are handled in order; different learners do not wait for each other.
-Long replies are split where a reader expects it."""
+Replies go out at once, within per-chat limits. Long replies are split where a reader expects
+it."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 
 from fake_bot_api import message_update
+from redis.asyncio import Redis
 from telegram import Update
+from telegram.error import RetryAfter
 
-from handlers.telegram_flow import LearnerOrder
+from handlers.limits import PushLimits
+from handlers.telegram_flow import LearnerOrder, ReplyLimiter
 from handlers.telegram_send import split_text, units
+from storage.keys import Keys
+
+REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 async def test_one_learner_in_order_while_another_goes_ahead() -> None:
@@ -53,6 +62,95 @@ def test_emoji_count_twice_and_a_long_line_is_cut_at_spaces() -> None:
     assert all(units(p) <= 4096 for p in pieces)
     assert " ".join(pieces).split() == text.split()
     assert split_text("x" * 5000, limit=4096) == ["x" * 4096, "x" * 904]
+
+
+# -- Replies are not bulk (handlers/telegram_flow.py, ReplyLimiter) -------------------------
+
+
+class Telegram:
+    """Stands in for PTB's call to the Bot API: records when each chat's message went, and
+    answers 429 for the chats told to."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[object, float]] = []
+        self.flooded: dict[object, int] = {}  # chat -> seconds to ask for, once
+
+    async def call(self, chat: object) -> bool:
+        if seconds := self.flooded.pop(chat, 0):
+            raise RetryAfter(seconds)
+        self.sent.append((chat, time.monotonic()))
+        return True
+
+
+def send(limiter: ReplyLimiter, api: Telegram, chat: object, **rate_limit_args: object):
+    return limiter.process_request(
+        api.call, (chat,), {}, "sendMessage", {"chat_id": chat}, rate_limit_args or None
+    )
+
+
+async def test_replies_to_many_learners_go_out_at_once() -> None:
+    """The old limiter held every reply to 30/s for the whole bot: 300 learners waited 10 s."""
+    limiter, api = ReplyLimiter(), Telegram()
+    start = time.monotonic()
+    await asyncio.gather(*(send(limiter, api, 1000 + i) for i in range(300)))
+    assert len(api.sent) == 300
+    assert time.monotonic() - start < 2.0
+
+
+async def test_one_chat_gets_a_burst_then_about_one_a_second() -> None:
+    limiter, api = ReplyLimiter(per_chat=(3, 0.6)), Telegram()  # 3 at once, then 1 per 0.2 s
+    start = time.monotonic()
+    await asyncio.gather(*(send(limiter, api, 7) for _ in range(5)))
+    times = sorted(t - start for _, t in api.sent)
+    assert max(times[:3]) < 0.15  # the burst goes at once
+    assert times[4] >= 0.3  # the rest wait their turn
+
+
+async def test_a_group_gets_twenty_a_minute_while_private_chats_go_on() -> None:
+    limiter, api = ReplyLimiter(per_group=(2, 60)), Telegram()
+    await send(limiter, api, -100500)
+    await send(limiter, api, -100500)
+    third = asyncio.create_task(send(limiter, api, -100500))
+    await send(limiter, api, 42)  # a learner's private chat is not held up by the group
+    await asyncio.sleep(0.2)
+    assert not third.done()  # the group's third message waits for its minute
+    third.cancel()
+    assert [chat for chat, _ in api.sent] == [-100500, -100500, 42]
+
+
+async def test_a_429_pauses_that_chat_only() -> None:
+    limiter, api = ReplyLimiter(), Telegram()
+    api.flooded[5] = 1
+    start = time.monotonic()
+    flooded = asyncio.create_task(send(limiter, api, 5))
+    await asyncio.sleep(0.05)
+    await send(limiter, api, 6)  # another learner's reply goes at once
+    assert time.monotonic() - start < 0.5
+    assert await flooded  # retried after retry_after, not lost
+    sent = dict(api.sent)
+    assert sent[5] - start >= 0.9
+    later = time.monotonic()
+    await send(limiter, api, 6)
+    assert time.monotonic() - later < 0.5
+
+
+async def test_a_429_on_a_pushed_message_pauses_the_fleets_pushes(
+    redis: Redis, keys: Keys
+) -> None:
+    push = PushLimits.for_redis(redis, REDIS_URL, keys.prefix)
+    limiter, api = ReplyLimiter(push_limits=push), Telegram()
+    api.flooded[9] = 1
+    pushed = asyncio.create_task(send(limiter, api, 9, bulk=True))
+    await asyncio.sleep(0.2)
+    assert await push.paused_for() > 0.5  # every process's pushes wait too
+    assert await pushed  # and this one went after the pause
+    assert await push.paused_for() == 0
+    api.flooded[10] = 1
+    reply = asyncio.create_task(send(limiter, api, 10))
+    await asyncio.sleep(0.2)
+    assert await push.paused_for() == 0  # a reply's 429 pauses its chat, not the pushes
+    assert await reply
+    assert [chat for chat, _ in api.sent] == [9, 10]
 
 
 def test_a_group_is_one_conversation_and_a_members_private_chat_another() -> None:

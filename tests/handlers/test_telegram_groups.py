@@ -35,7 +35,7 @@ SENDS = ("send", "edit", "stopPoll")  # what puts something on the group's scree
 class Member:
     """One person's Telegram app in the group chat: writes, taps buttons, votes."""
 
-    def __init__(self, bot, user_id: int, name: str, chat: int = GROUP) -> None:  # noqa: ANN001
+    def __init__(self, bot, user_id: int, name: str, chat: int = GROUP) -> None:
         self.bot = bot
         self.api: FakeBotApi = bot.api
         self.user_id = user_id
@@ -129,7 +129,7 @@ async def group_bot(start_bot, engine: Engine, api: FakeBotApi):
     return await start_bot(engine, ticks=engine.tick, tick_every=0.05, live_every=0.2)
 
 
-async def start_lesson(bot, members: list[Member]) -> Member:  # noqa: ANN001
+async def start_lesson(bot, members: list[Member]) -> Member:
     lead = Member(bot, LEAD, "Cô Hạnh")
     await lead.write("/lesson")
     await lead.tap("Bài tiếp theo")
@@ -201,7 +201,9 @@ async def test_too_long_for_a_poll_goes_as_buttons_with_a_live_count(
     start_bot, store, group_store, config, clock, api, tmp_path
 ) -> None:
     course = load_curriculum(long_question_course(tmp_path / "course"))
-    engine = Engine(store, course, config, clock=clock, groups=group_store)
+    engine = Engine(
+        store, course, config, clock=clock, groups=group_store, group_platforms=("tg",)
+    )
     api.admins[GROUP] = [LEAD]
     bot = await start_bot(engine, ticks=engine.tick, tick_every=0.05, live_every=0.3)
     members = [Member(bot, 10 + i, f"Bạn {i}") for i in range(6)]
@@ -306,7 +308,9 @@ async def test_a_whole_lesson_keeps_within_twenty_messages_a_minute_to_the_group
     possible through a long lesson: never more than 20 in any WINDOW, nothing lost."""
     window = 3.0
     course = load_curriculum(long_question_course(tmp_path / "course", steps=6))
-    engine = Engine(store, course, config, clock=clock, groups=group_store)
+    engine = Engine(
+        store, course, config, clock=clock, groups=group_store, group_platforms=("tg",)
+    )
     limits = PushLimits.for_redis(
         redis, REDIS_URL, keys.prefix, per_group=RateLimitItemPerSecond(20, 3)
     )
@@ -353,7 +357,9 @@ async def test_a_family_lesson_as_drawn_in_the_facilitators_guide(
     transcript is written to the file HOCSO_WRITE_TRANSCRIPT names, when set."""
     course = load_curriculum(Path(__file__).resolve().parents[2] / "lessons")
     tg_config.telegram = tg_config.telegram.model_copy(update={"username": "hocso_cantho_bot"})
-    engine = Engine(store, course, tg_config, clock=clock, groups=group_store)
+    engine = Engine(
+        store, course, tg_config, clock=clock, groups=group_store, group_platforms=("tg",)
+    )
     api.admins[GROUP] = [LEAD]
     bot = await start_bot(engine, ticks=engine.tick, tick_every=0.05, live_every=0.2)
     lead = Member(bot, LEAD, "Hạnh")

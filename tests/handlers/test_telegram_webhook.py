@@ -8,11 +8,10 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from fake_bot_api import TOKEN, message_update
+from fake_bot_api import TOKEN, message_update, tap_update
 from redis.asyncio import Redis
 
 from bot.config import Config
-from handlers.telegram import SECRET_HEADER
 
 SECRET = "s3cret-for-tests_0123456789"
 
@@ -41,15 +40,6 @@ async def webhook(tg_config: Config, make_adapter, api) -> AsyncIterator[str]:
     await asyncio.wait_for(task, 10)
 
 
-async def post(url: str, update: dict, secret: str | None) -> int:
-    headers = {SECRET_HEADER: secret} if secret is not None else {}
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, json=update, headers=headers) as response,
-    ):
-        return response.status
-
-
 async def test_the_webhook_is_registered_with_its_secret(webhook: str, api) -> None:
     (call,) = api.of("setWebhook")
     assert call.params["url"] == webhook
@@ -58,8 +48,8 @@ async def test_the_webhook_is_registered_with_its_secret(webhook: str, api) -> N
 
 
 async def test_a_wrong_or_missing_secret_is_refused(webhook: str, api) -> None:
-    assert await post(webhook, message_update(1001, "/start"), "wrong-secret") == 403
-    assert await post(webhook, message_update(1001, "/start"), None) == 403
+    assert await api.post_webhook(webhook, message_update(1001, "/start"), "wrong-secret") == 403
+    assert await api.post_webhook(webhook, message_update(1001, "/start"), None) == 403
     assert api.of("sendMessage") == []  # nothing was processed
 
 
@@ -67,11 +57,11 @@ async def test_a_right_secret_is_processed_before_the_answer_and_only_once(
     webhook: str, api
 ) -> None:
     update = message_update(1001, "/start")
-    assert await post(webhook, update, SECRET) == 200
+    assert await api.post_webhook(webhook, update, SECRET) == 200
     # Processed before Telegram got its 200: the welcome is already out.
     assert any("Chào bác Lan" in c.text for c in api.of("sendMessage"))
     sent = len(api.of("sendMessage"))
-    assert await post(webhook, update, SECRET) == 200  # Telegram re-delivers it
+    assert await api.post_webhook(webhook, update, SECRET) == 200  # Telegram re-delivers it
     assert len(api.of("sendMessage")) == sent
 
 
@@ -81,10 +71,10 @@ async def test_an_update_whose_worker_died_is_taken_again_later(
     update = message_update(1002, "/start")
     key = keys.update("tg", TOKEN.partition(":")[0], update["update_id"])
     await redis.set(key, "busy", px=300)  # a worker took it, then died
-    assert await post(webhook, update, SECRET) == 503  # Telegram will try again
+    assert await api.post_webhook(webhook, update, SECRET) == 503  # Telegram will try again
     assert not any("Chào bác" in c.text for c in api.of("sendMessage"))
     await asyncio.sleep(0.4)  # the dead worker's hold runs out
-    assert await post(webhook, update, SECRET) == 200
+    assert await api.post_webhook(webhook, update, SECRET) == 200
     assert any("Chào bác Lan" in c.text for c in api.of("sendMessage"))
     assert await redis.get(key) in (b"done", "done")
 
@@ -94,3 +84,29 @@ async def test_health_says_whether_storage_answers(webhook: str) -> None:
     async with aiohttp.ClientSession() as session, session.get(health) as response:
         assert response.status == 200
         assert await response.json() == {"ok": True, "redis": {"ok": True}}
+
+
+async def test_each_answer_carries_one_call_so_a_tap_costs_fewer_requests(
+    webhook: str, api
+) -> None:
+    """The Bot API performs one method call given in the webhook's HTTP response: the last
+    message of a reply, or a tap's answerCallbackQuery, needs no request of its own."""
+    assert await api.post_webhook(webhook, message_update(1003, "/start"), SECRET) == 200
+    assert any("Chào bác" in c.text for c in api.calls)
+    question = api.calls[-1]  # the last message, the consent question, rode in the answer
+    assert question.in_webhook_answer and "đồng ý" in question.text
+    consent = next(b["callback_data"] for b in question.buttons if "Đồng ý" in b["text"])
+    message = list(api.messages.values())[-1]
+    assert message["reply_markup"]["inline_keyboard"]  # the learner sees it with its buttons
+    before = len(api.calls)
+    tap = tap_update(1003, message, consent)
+    assert await api.post_webhook(webhook, tap, SECRET) == 200
+    during = api.calls[before:]
+    (answer,) = [c for c in during if c.method == "answerCallbackQuery"]
+    assert (
+        answer.in_webhook_answer
+        and answer.params["callback_query_id"] == tap["callback_query"]["id"]
+    )
+    assert any("Thẻ một" in c.text for c in during)  # the first lesson begins at once
+    # three messages (thanks, the lesson, its first card) and the old keyboard removed
+    assert len([c for c in during if not c.in_webhook_answer]) == 4

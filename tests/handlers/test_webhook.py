@@ -50,7 +50,7 @@ def echo(platform: str) -> webhook.Handler:
 
 
 @pytest.fixture
-async def server(monkeypatch) -> AsyncIterator:  # noqa: ANN001
+async def server(monkeypatch) -> AsyncIterator:
     """Starts a server with the given routes and checks; yields its base URL."""
     monkeypatch.setattr(webhook, "CHECK_WITHIN", 0.3)
     stop = asyncio.Event()
@@ -104,6 +104,16 @@ async def test_health_is_ok_only_while_every_check_passes(server) -> None:
     status, body = await get(broken + "/health")
     assert status == 503 and body["ok"] is False
     assert body["reporter"] == {"ok": False, "error": "ConnectionError"}
+
+
+async def test_a_load_balancer_can_ask_only_whether_the_worker_answers(server) -> None:
+    base = await server([], {"redis": ok, "reporter": failing})
+    assert await get(base + "/health?check=redis") == (
+        200,
+        {"ok": True, "redis": {"ok": True, "lag": 3}},
+    )
+    status, _ = await get(base + "/health")  # monitoring still sees reporting is stuck
+    assert status == 503
 
 
 async def test_a_hanging_check_makes_health_answer_unhealthy_in_time(server) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "handlers"))
 
-from fake_bot_api import FakeBotApi  # noqa: E402
+from fake_bot_api import FakeBotApi
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ LINK = "https://t.me/hocso_cantho_bot?start=LOP-1A"
 Run = Callable[..., tuple[int, str, str]]
 
 
-def _cli(monkeypatch, capsys, tmp_path: Path, db_url: str = "") -> Run:  # noqa: ANN001
+def _cli(monkeypatch, capsys, tmp_path: Path, db_url: str = "") -> Run:
     monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "tests" / "fixtures" / "config.yaml"))
     monkeypatch.setenv("HOCSO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
@@ -42,7 +42,7 @@ def _cli(monkeypatch, capsys, tmp_path: Path, db_url: str = "") -> Run:  # noqa:
 
 
 @pytest.fixture
-def hocso(monkeypatch, capsys, tmp_path, db_url) -> Run:  # noqa: ANN001
+def hocso(monkeypatch, capsys, tmp_path, db_url) -> Run:
     """`hocso ...` on this test's own database, migrated as an official would."""
     run = _cli(monkeypatch, capsys, tmp_path, db_url)
     assert run("db", "upgrade")[0] == 0
@@ -53,7 +53,7 @@ def seed(url: str, *events: dict[str, object]) -> None:
     """Store outbox events the way the reporter does."""
 
     async def write() -> None:
-        db = Database(url)
+        db = Database(url, erase_key="test-erase-key-" + "0" * 32)
         try:
             parsed = [parse(json.dumps({"id": uuid.uuid4().hex} | e)) for e in events]
             await write_batch(db, parsed)
@@ -196,3 +196,18 @@ async def test_postgresql_not_yet_upgraded_says_so(monkeypatch, capsys, tmp_path
     run = _cli(monkeypatch, capsys, tmp_path, url)
     status, _, err = await asyncio.to_thread(run, "class", "list")
     assert status == 2 and "run `hocso db upgrade`" in err and err.count("\n") == 1
+
+
+def test_with_zalo_the_message_zalo_learners_send_is_given(hocso, monkeypatch):
+    monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
+    status, out, _ = hocso(
+        "class", "add", "LOP-1A", "--name", "Lớp 1", "--bot", "hocso_cantho_bot"
+    )
+    assert "Zalo" not in out  # a Telegram-only deployment
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "1459232241454765289:" + "Zq" * 20)
+    status, out, _ = hocso(
+        "class", "add", "LOP-1A", "--name", "Lớp 1", "--bot", "hocso_cantho_bot"
+    )
+    assert status == 0 and f"Link for learners: {LINK}" in out
+    assert "On Zalo: learners open the bot in Zalo and send this message: /start LOP-1A" in out
+    assert "no Zalo link" in out

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
-from sqlalchemy import func, select
+from outbox import T0, backlog, completion, count, equals, event, push, until
+from sqlalchemy import select
 
 from hocso.app import open_app
 from storage.db import Database
 from storage.ingest import parse, prune_erasures, write_batch
-from storage.keys import Keys
 from storage.models import (
     ERASED,
     Certificate,
@@ -27,50 +26,8 @@ from storage.models import (
     ProcessedEvent,
     Response,
 )
-from storage.reporter import GROUP, Reporter, background_reporter
+from storage.reporter import Reporter, background_reporter
 from storage.reports import certificates
-
-T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
-
-
-def event(kind: str, user: str = "tg:1", at: int = T0, **data: object) -> dict[str, str]:
-    fields = {"id": uuid.uuid4().hex, "type": kind, "user": user, "at": str(at)}
-    return fields | {k: str(v) for k, v in data.items()}
-
-
-def completion(user: str = "tg:1", at: int = T0, lesson: str = "l1", passed: int = 1) -> dict:
-    return event(
-        "completion", user, at, lesson=lesson, version=1, module="m1", score=3, total=3,
-        passed=passed, started_at=at - 180, finished_at=at, group=0,
-    )  # fmt: skip
-
-
-async def push(redis: Redis, keys: Keys, *events: dict[str, str]) -> None:
-    """XADD as storage/state.py does: one entry per event, field `e` holding its JSON."""
-    for e in events:
-        await redis.xadd(keys.outbox_of(e["user"]), {"e": json.dumps(e)})
-
-
-async def count(db: Database, model: type, *where: object) -> int:
-    async with db.session() as session:
-        return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
-async def backlog(redis: Redis, keys: Keys) -> tuple[int, int]:
-    """(entries still in the outboxes, entries read but not acknowledged)."""
-    length = pending = 0
-    for stream in keys.all_outboxes():
-        length += await redis.xlen(stream)
-        if await redis.exists(stream):
-            info = await redis.xpending(stream, GROUP)
-            pending += info["pending"]
-    return length, pending
-
-
-async def until(check: Callable[[], Awaitable[bool]], seconds: float = 15) -> None:
-    async with asyncio.timeout(seconds):
-        while not await check():
-            await asyncio.sleep(0.05)
 
 
 async def test_a_lesson_in_chat_reaches_sql_once(player, redis, keys, database, curriculum):
@@ -146,20 +103,16 @@ async def test_two_reporters_racing_store_each_event_once(redis, keys, database)
     b = Reporter(redis, keys, database, consumer="b", batch=25, claim_idle=0.05, block=0.05)
     stop = asyncio.Event()
     tasks = [asyncio.create_task(r.run(stop)) for r in (a, b)]
-    await until(lambda: _equals(count(database, Completion), 300))
-    await until(lambda: _equals(backlog(redis, keys), (0, 0)))
+    await until(lambda: equals(count(database, Completion), 300))
+    await until(lambda: equals(backlog(redis, keys), (0, 0)))
     stop.set()
     await asyncio.gather(*tasks)
     assert a.written + b.written == 300
     assert await count(database, Learner) == 7
 
 
-async def _equals(value: Awaitable[object], expected: object) -> bool:
-    return await value == expected
-
-
 @pytest.fixture
-async def late_db_url(db_url: str, postgres, tmp_path: Path):  # noqa: ANN001
+async def late_db_url(db_url: str, postgres, tmp_path: Path, erase_key: str):
     """A database that cannot be reached until the test says so (a real failure, not a mock):
     a PostgreSQL database that does not exist yet, or a SQLite path taken by a directory."""
     if db_url.startswith("sqlite"):
@@ -183,10 +136,10 @@ async def late_db_url(db_url: str, postgres, tmp_path: Path):  # noqa: ANN001
 
 
 async def test_while_the_database_is_down_learners_learn_and_events_wait(
-    late_db_url, player, redis, keys, curriculum
+    late_db_url, player, redis, keys, curriculum, erase_key
 ):
     url, bring_up = late_db_url
-    database = Database(url)
+    database = Database(url, erase_key=erase_key)
     lesson = curriculum.lessons[0]
     async with background_reporter(redis, keys, database, block=0.05, max_backoff=0.2) as rep:
         for i in range(3):
@@ -199,7 +152,7 @@ async def test_while_the_database_is_down_learners_learn_and_events_wait(
         length, _ = await backlog(redis, keys)
         assert length > 0  # nothing was acknowledged
         await bring_up()
-        await until(lambda: _equals(backlog(redis, keys), (0, 0)))
+        await until(lambda: equals(backlog(redis, keys), (0, 0)))
     assert await count(database, Completion) == 3
     assert await count(database, Learner) == 3
     assert await count(database, Response) == 3 * len(lesson.questions)
@@ -251,7 +204,8 @@ async def test_forget_leaves_an_anonymous_row_so_totals_hold(redis, keys, databa
     # Still counted (started, certified, a lesson), but nothing that points to a person.
     assert (gone.platform, gone.area, gone.age_band, gone.class_code) == (ERASED,) * 4
     assert gone.platform_user != "77" and gone.consent_at is None
-    assert printed.name == "" and printed.learner_id == gone.id
+    # The certificate is still counted, but leads nowhere: no code, no name, no learner.
+    assert (printed.name, printed.learner_id) == ("", None) and printed.code != "ABCDE23456"
     assert await certificates(database, "ABCDE23456") == []  # no longer verifiable
     assert await count(database, Completion, Completion.learner_id == gone.id) == 1
     assert await count(database, Completion, Completion.learner_id.is_(None)) == 1  # the late one
@@ -291,3 +245,41 @@ async def test_the_console_chat_reports_to_its_sqlite_file(
         assert await count(database, Completion) == 1
         assert await count(database, Learner, Learner.area == "tan-an") == 1
     assert (tmp_path / "hocso.db").exists()
+
+
+async def test_reporting_resumes_within_seconds_of_a_long_database_outage(
+    postgres, redis, keys, erase_key
+):
+    """With the reporter's own back-off (no test settings): the database is gone long enough
+    for the back-off to grow, and events pile up; once it answers, reporting resumes at once
+    and catches up (it used to wait out a back-off of up to 30 s)."""
+    name = f"hocso_test_late_{uuid.uuid4().hex[:8]}"
+    database = Database(postgres.url(name), erase_key=erase_key)
+    async with background_reporter(redis, keys, database, block=0.05) as reporter:
+        await push(redis, keys, *[completion(f"tg:{i}", lesson=f"l{i % 3}") for i in range(50)])
+        await asyncio.sleep(7.5)  # tries at about 0, 1, 3, 7 s; a doubling back-off: 15 s next
+        assert reporter.written == 0
+        await postgres.create(name)  # it answers, with no tables yet (as when restoring)
+        await asyncio.sleep(1.0)
+        migrated = Database(postgres.url(name), erase_key=erase_key)
+        await migrated.upgrade()
+        await migrated.dispose()
+        answered = time.monotonic()
+        await until(lambda: equals(backlog(redis, keys), (0, 0)), seconds=20)
+        resumed = time.monotonic() - answered
+    assert await count(database, Completion) == 50
+    await database.dispose()
+    assert resumed < 3, f"reporting resumed {resumed:.1f} s after the database answered"
+
+
+async def test_a_backlog_is_stored_in_large_transactions_with_nothing_lost(redis, keys, database):
+    """After an outage: 1,500 learners' events, more than one query's worth of each kind."""
+    await push(redis, keys, *[completion(f"tg:{i}", at=T0 + i) for i in range(1500)])
+    await push(redis, keys, *[completion(f"tg:{i}", at=T0 + 9000 + i) for i in range(1500)])
+    reporter = Reporter(redis, keys, database, batch=1000)
+    while await reporter.step():
+        pass
+    assert reporter.written == 3000
+    assert await count(database, Learner) == 1500
+    assert await count(database, Completion, Completion.first_pass) == 1500  # retakes: not
+    assert await backlog(redis, keys) == (0, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import uuid
@@ -19,18 +20,18 @@ DAY = 86_400
 JANUARY = (datetime(2025, 12, 31, 17, tzinfo=UTC), datetime(2026, 1, 31, 17, tzinfo=UTC))
 
 
-def ev(kind: str, user: str, at: int, **data: object):  # noqa: ANN201
+def ev(kind: str, user: str, at: int, **data: object):
     raw = {"id": uuid.uuid4().hex, "type": kind, "user": user, "at": str(at)}
     return parse(json.dumps(raw | {k: str(v) for k, v in data.items()}))
 
 
-def profile(user: str, at: int, area: str, age: str, class_code: str = ""):  # noqa: ANN201
+def profile(user: str, at: int, area: str, age: str, class_code: str = ""):
     return ev(
         "learner", user, at, consent_at=at, lang="vi", area=area, age=age, class_code=class_code
     )
 
 
-def done(user: str, at: int, lesson: str, passed: int = 1):  # noqa: ANN201
+def done(user: str, at: int, lesson: str, passed: int = 1):
     module = "m2" if lesson == "l3" else "m1"
     return ev(
         "completion", user, at, lesson=lesson, version=1, module=module, score=passed,
@@ -38,7 +39,7 @@ def done(user: str, at: int, lesson: str, passed: int = 1):  # noqa: ANN201
     )  # fmt: skip
 
 
-def answer(user: str, at: int, question: str, correct: int, review: int = 0):  # noqa: ANN201
+def answer(user: str, at: int, question: str, correct: int, review: int = 0):
     return ev(
         "answer", user, at, lesson="l1", version=1, question=question, correct=correct,
         review=review,
@@ -84,7 +85,7 @@ LABELS = Labels(
 
 
 @pytest.fixture
-async def seeded(database):  # noqa: ANN001, ANN201
+async def seeded(database):
     assert await write_batch(database, SEED[:12]) == 12  # two batches, like a reporter
     assert await write_batch(database, SEED[12:]) == len(SEED) - 12
     return database
@@ -154,3 +155,53 @@ def test_report_help_explains_itself(capsys):
         main(["report", "--help"])
     assert exit_.value.code == 0
     assert "funnel" in capsys.readouterr().out
+
+
+ZALO_LEARNER = [  # F learns on Zalo: another person than anyone on Telegram
+    profile("zalo:F", T0 + 400, "ninh-kieu", "60"),
+    answer("zalo:F", T0 + 900, "q1", 1),
+    done("zalo:F", T0 + 1000, "l1"),
+]
+
+
+async def test_reports_split_by_platform_and_keep_to_one(seeded):
+    await write_batch(seeded, ZALO_LEARNER)
+    report = await build_report(seeded, *JANUARY, target=10, labels=LABELS)
+    assert report.table("by_platform").rows == [
+        ["Telegram", 3, 5, 1],  # A, B, C (E asked to be forgotten)
+        ["(erased)", 1, 1, 0],
+        ["Zalo", 1, 1, 0],
+    ]
+    zalo = await build_report(seeded, *JANUARY, target=10, labels=LABELS, platform="zalo")
+    assert zalo.table("totals").rows == [
+        ["learners started", 1],
+        ["lessons completed", 1],
+        ["lesson attempts", 1],
+        ["learners certified", 0],
+    ]
+    assert zalo.table("by_area").rows == [["Phường Ninh Kiều", 1, 1, 0]]
+    assert [r[:2] for r in zalo.table("funnel").rows][:2] == [
+        ["started", 1],
+        ["passed lesson 1 (l1)", 1],
+    ]
+    assert zalo.table("target").rows == [[0, 10, "0.00%"]]
+    assert zalo.table("wrong_questions").rows == []  # F answered right
+    telegram = await build_report(seeded, *JANUARY, labels=LABELS, platform="tg")
+    assert telegram.table("totals").rows[:3] == [
+        ["learners started", 3],
+        ["lessons completed", 5],
+        ["lesson attempts", 8],
+    ]
+    assert telegram.table("by_module").rows == [["m1", 4, 1], ["m2", 1, 1]]
+
+
+async def test_report_command_keeps_to_one_platform(seeded, db_url, monkeypatch, capsys):
+    await write_batch(seeded, ZALO_LEARNER)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    argv = ["report", "--from", "2026-01-01", "--to", "2026-01-31", "--format", "json"]
+    assert await asyncio.to_thread(main, [*argv, "--platform", "zalo"]) == 0  # its own loop
+    data = json.loads(capsys.readouterr().out)
+    assert data["title"].endswith("zalo only")
+    assert data["sections"]["by_platform"]["rows"] == [
+        {"name": "Zalo", "started": 1, "lessons completed": 1, "certified": 0}
+    ]

@@ -13,7 +13,7 @@ from storage.state import StateStore
 
 
 @pytest.fixture(params=["redis", "memory"])
-def any_store(request, redis, keys) -> LearnerStore:  # noqa: ANN001
+def any_store(request, redis, keys) -> LearnerStore:
     """Each LearnerStore: the engine's tests may run on the memory one only if it keeps the
     promises of the Redis one."""
     return StateStore(redis, keys) if request.param == "redis" else MemoryStore()
@@ -39,7 +39,8 @@ async def test_write_applies_fields_and_events_together(store, redis, keys):
     event = {"id": "e1", "type": "completion", "lesson": "l1"}
     assert await store.save("tg:1", 0, fields, {"st": "menu", "dn": "l1"}, [event])
     fields, version = await store.load("tg:1")
-    assert fields == {"st": "menu", "dn": "l1"} and version == 1
+    assert fields == {"st": "menu", "dn": "l1"} and version > 0
+    assert await redis.hgetall(keys.learner("tg:1")) == {**fields, "v": str(version)}
     entries = await redis.xrange(keys.outbox_of("tg:1"))
     assert [json.loads(e["e"]) for _, e in entries] == [event]
 
@@ -71,3 +72,47 @@ def test_a_learner_and_its_outbox_share_one_hash_tag():
         assert tag in outbox and tag.startswith("{s")
     shards = {keys.shard(f"tg:{i}") for i in range(5000)}
     assert len(shards) == 64  # learners spread over every shard
+
+
+# -- Each process keeps the state it last wrote: one round trip per action ---------------------
+
+
+async def test_a_worker_with_an_old_copy_sees_the_others_write_and_decides_again(
+    redis, keys
+) -> None:
+    one, two = StateStore(redis, keys), StateStore(redis, keys)
+    assert await one.save("tg:5", 0, {}, {"st": "menu"}, [])
+    fields, version = await two.load("tg:5")
+    assert await two.save("tg:5", version, fields, {"st": "lesson", "ls": "l1"}, [])
+    mine, old_version = await one.load("tg:5")  # its own copy, now out of date
+    assert mine == {"st": "menu"}
+    assert not await one.save("tg:5", old_version, mine, {"st": "review"}, [])  # refused
+    fresh, version = await one.load("tg:5")  # the refusal brought what is stored now
+    assert fresh == {"st": "lesson", "ls": "l1"}
+    assert await one.save("tg:5", version, fresh, {"st": "review"}, [])
+    assert await redis.hget(keys.learner("tg:5"), "st") == "review"
+
+
+async def test_an_unchanged_decision_on_an_old_copy_is_checked_not_trusted(redis, keys) -> None:
+    """A stale button on the old copy would be 'nothing to do'; the check catches it."""
+    one, two = StateStore(redis, keys), StateStore(redis, keys)
+    assert await one.save("tg:6", 0, {}, {"st": "menu"}, [])
+    fields, version = await two.load("tg:6")
+    assert await two.save("tg:6", version, fields, {"st": "lesson"}, [])
+    mine, old_version = await one.load("tg:6")
+    assert not await one.save("tg:6", old_version, mine, dict(mine), [])
+    assert (await one.load("tg:6"))[0] == {"st": "lesson"}
+
+
+async def test_a_learner_erased_and_started_again_elsewhere_never_matches_an_old_copy(
+    redis, keys
+) -> None:
+    one, two = StateStore(redis, keys), StateStore(redis, keys)
+    assert await one.save("tg:7", 0, {}, {"st": "menu", "ar": "ninh-kieu"}, [])
+    fields, version = await two.load("tg:7")
+    assert await two.save("tg:7", version, fields, None, [])  # /forget
+    assert await two.save("tg:7", 0, {}, {"st": "menu"}, [])  # and /start again
+    mine, old_version = await one.load("tg:7")
+    assert mine == {"st": "menu", "ar": "ninh-kieu"}  # its old copy
+    assert not await one.save("tg:7", old_version, mine, {"st": "lesson", "ar": "ninh-kieu"})
+    assert await redis.hget(keys.learner("tg:7"), "ar") is None  # the erased ward stays gone

@@ -1,0 +1,149 @@
+"""Reading what a learner typed: the words or number of a button on screen, or a common word.
+
+Older learners often type what a button says ("đồng ý", "tieng viet", "du lieu di dong")
+instead of tapping it, or a word like "tiếp", "menu", "alo". The buttons on screen are found
+again by showing the learner's current step on a scratch copy of the turn (nothing is
+stored), and typed text is compared with their labels ignoring case, accents, emoji and
+punctuation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.events import Button, Outcome
+from bot.learner import copy
+from bot.lessons import normalize_answer
+from bot.texts import TEXTS, WORDS
+from bot.turn import Turn
+
+# Common words, whatever the screen: what the learner wants (see engine `_on_intent`).
+INTENTS: dict[str, tuple[str, ...]] = {
+    "menu": ("menu", "ve menu", "trang chinh", "quay lai", "tro lai", "back", "home", "thoat"),
+    "again": ("alo", "a lo", "?", "??", "ha", "gi", "hello", "hi", "chao", "xin chao", "oi"),
+    "help": ("help", "giup", "giup toi", "tro giup", "huong dan", "lam sao", "khong hieu"),
+    "relearn": ("hoc lai", "lam lai", "hoc lai tu dau", "again", "restart"),
+    "next": ("tiep", "tiep tuc", "next", "continue", "ok", "roi", "xong"),
+}
+_NUMBER = re.compile(r"^(?:so|cau|nut|chon|number|no)?\s*(\d{1,2})$")
+FUZZY_MIN = 85  # rapidfuzz ratio (0-100) for a typo to still pick a button
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no emoji or punctuation: "✅ Đồng ý!" -> "dong y"."""
+    bare = normalize_answer(text)
+    return " ".join(re.sub(r"[^\w\s?]|_", " ", bare).split())
+
+
+def _words_by_label() -> dict[str, frozenset[str]]:
+    """Each translated label of a keyed text (a button), with the words that also mean it."""
+    table: dict[str, set[str]] = {}
+    for key, words in WORDS.items():
+        for text in TEXTS[key].values():
+            text = re.sub(r"\{\w+\}", "", text)  # "Ôn tập ({n})": the words, not the count
+            table.setdefault(fold(text), set()).update(fold(w) for w in (*words, text))
+    return {label: frozenset(words) for label, words in table.items()}
+
+
+_SYNONYMS = _words_by_label()
+
+
+def intent(text: str) -> str | None:
+    said = fold(text) or text.strip()
+    return next((name for name, words in INTENTS.items() if said in words), None)
+
+
+def current_buttons(turn: Turn) -> list[Button]:
+    """The buttons the learner has on screen now: the current step shown on a scratch copy
+    of the turn, so nothing it does is kept."""
+    scratch = dataclasses.replace(turn, learner=copy(turn.learner), outcome=Outcome(), after=[])
+    scratch.reshow()
+    return [b for r in scratch.outcome.replies for row in r.buttons for b in row]
+
+
+def match_button(text: str, buttons: list[Button]) -> Button | None:
+    """The one button `text` clearly means: its number, its label, a word that means it, a
+    clear part of its label, or its label with a typo. None when unsure."""
+    said = fold(text)
+    if not said or not buttons:
+        return None
+    labels = [fold(b.label) for b in buttons]
+    number = _NUMBER.match(said)
+    if number and 1 <= int(number.group(1)) <= len(buttons) and said not in labels:
+        return buttons[int(number.group(1)) - 1]
+    for test in (_same, _synonym, _part_of_label, _label_inside):
+        found = [b for b, label in zip(buttons, labels, strict=True) if test(said, label)]
+        if len({b.payload for b in found}) == 1:
+            return found[0]
+        if found:
+            return None  # several buttons fit: better to ask again than to guess
+    best = process.extractOne(said, labels, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+    if best and sum(fuzz.ratio(said, label) >= FUZZY_MIN for label in labels) == 1:
+        return buttons[best[2]]
+    return None
+
+
+def _same(said: str, label: str) -> bool:
+    return said == label
+
+
+def _synonym(said: str, label: str) -> bool:
+    return said in _SYNONYMS.get(label, ()) or said in _SYNONYMS.get(_no_count(label), ())
+
+
+def _part_of_label(said: str, label: str) -> bool:
+    """ "du lieu di dong" for "Dữ liệu di động (4G)": at least half of the label's letters."""
+    letters = len(label.replace(" ", ""))
+    return f" {said} " in f" {label} " and len(said.replace(" ", "")) * 2 >= letters
+
+
+def _label_inside(said: str, label: str) -> bool:
+    """ "toi chon ch play" for "CH Play": the whole label, inside a longer sentence."""
+    return len(label) >= 3 and f" {label} " in f" {said} "
+
+
+def _no_count(label: str) -> str:
+    """ "on tap 3" -> "on tap": a label with a number filled in still has its words."""
+    return re.sub(r"\s*\d+$", "", label)
+
+
+def closest(text: str, choices: list[str], limit: int = 3, cutoff: int = 60) -> list[int]:
+    """Positions of the choices nearest to `text` (a place name with a typo), best first."""
+    said = fold(text)
+    found = process.extract(
+        said,
+        [fold(c) for c in choices],
+        scorer=fuzz.WRatio,
+        limit=limit,
+        score_cutoff=cutoff,
+    )
+    return [index for _, _, index in found]
+
+
+def typos_allowed(answer: str) -> int:
+    """Letters that may be wrong in a typed answer of this length: none in a short word or a
+    number (12 is not 13), then about one in seven."""
+    letters = len(answer.replace(" ", ""))
+    if letters < 4 or answer.replace(" ", "").isdigit():
+        return 0
+    return max(1, letters // 7)
+
+
+def is_accepted(typed: str, answers: list[str]) -> bool:
+    """A typed answer matches one the author accepts: case, accents, punctuation and spaces
+    do not matter, and a small typo (a letter wrong, missing, extra or two swapped) is forgiven."""
+    said = fold(typed)
+    if not said:
+        return False
+    for answer in answers:
+        wanted = fold(answer)
+        if said == wanted or said.replace(" ", "") == wanted.replace(" ", ""):
+            return True
+        limit = typos_allowed(wanted)
+        if limit and OSA.distance(said, wanted, score_cutoff=limit) <= limit:
+            return True
+    return False

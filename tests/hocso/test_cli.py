@@ -1,0 +1,85 @@
+"""Bad settings stop `hocso` with one clear line and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hocso.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    monkeypatch.setenv("HOCSO_CONFIG", str(ROOT / "config.yaml"))
+    monkeypatch.setenv("HOCSO_DATA_DIR", str(tmp_path))
+    for var in ("REDIS_URL", "DATABASE_URL", "HOCSO_TIMEZONE", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    return monkeypatch
+
+
+def one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("hocso: "), err
+    assert "Traceback" not in err
+    return err
+
+
+def test_a_config_file_that_is_not_utf8(env, capsys, tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_bytes(b"campaign:\n  name: B\xecnh d\xe2n\n")  # saved in a legacy code page
+    env.setenv("HOCSO_CONFIG", str(path))
+    assert main(["lessons", "check"]) == 2
+    assert "is not UTF-8 text" in one_line(capsys)
+
+
+def test_hocso_config_naming_a_folder(env, capsys, tmp_path: Path) -> None:
+    env.setenv("HOCSO_CONFIG", str(tmp_path))
+    assert main(["chat"]) == 2
+    assert "is a folder" in one_line(capsys)
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "said"),
+    [
+        (
+            "HOCSO_TIMEZONE",
+            "Mars/Olympus",
+            "timezone: unknown time zone 'Mars/Olympus'",
+        ),
+        ("REDIS_URL", "notaurl", "redis.url: not a Redis URL"),
+        (
+            "DATABASE_URL",
+            "mysql://hocso:pw@db/hocso",
+            "database.url: not a supported",
+        ),
+    ],
+)
+def test_a_bad_setting_is_named(env, capsys, var: str, value: str, said: str) -> None:
+    env.setenv(var, value)
+    assert main(["report"]) == 2
+    err = one_line(capsys)
+    assert said in err and "pw" not in err  # a password in a URL is never printed
+
+
+@pytest.mark.parametrize("command", [["run", "--only", "reporter"], ["chat"]])
+def test_redis_down_at_start_up(tmp_path: Path, command: list[str]) -> None:
+    env = {
+        **os.environ,
+        "HOCSO_CONFIG": str(ROOT / "config.yaml"),
+        "HOCSO_DATA_DIR": str(tmp_path),
+    }
+    env["REDIS_URL"] = "redis://:secret@127.0.0.1:1/0"  # nothing listens there
+    run = subprocess.run(
+        [sys.executable, "-m", "hocso.cli", *command],
+        env=env, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr[-2000:]
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert run.stderr.startswith("hocso: cannot reach Redis at redis://***@127.0.0.1:1/0: ")
+    assert "secret" not in run.stderr

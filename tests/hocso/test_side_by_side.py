@@ -1,0 +1,172 @@
+"""`hocso run` with a Telegram and a Zalo token: one process, one engine, one Redis, and (with
+webhooks) one server, serving a Telegram learner and a Zalo learner at the same time."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from fake_bot_api import TOKEN, FakeBotApi, message_update
+from fake_zalo_api import TOKEN as ZALO_TOKEN
+from fake_zalo_api import FakeZaloApi, text_update
+from redis.asyncio import Redis
+
+from bot.config import Config
+from bot.engine import Engine
+from hocso.app import App
+from hocso.run import bots
+from storage.db import Database
+from storage.keys import Keys
+
+ROOT = Path(__file__).resolve().parents[2]
+TG_SECRET = "tg-secret_0123456789abcdef"
+ZALO_SECRET = "zalo-secret_0123456789abcdef"
+
+
+@pytest.fixture
+async def zapi() -> AsyncIterator[FakeZaloApi]:
+    fake = FakeZaloApi()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def both(config: Config, api: FakeBotApi, zapi: FakeZaloApi) -> Config:
+    config.telegram = config.telegram.model_copy(update={"token": TOKEN, "base_url": api.base_url})
+    config.zalo = config.zalo.model_copy(update={"token": ZALO_TOKEN, "base_url": zapi.base_url})
+    return config
+
+
+@pytest.fixture
+async def serving(both: Config, engine: Engine, redis: Redis, keys: Keys, tmp_path: Path):
+    """Runs the `bot` service of `hocso run` on the test's engine until the test ends."""
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
+
+    def start() -> asyncio.Task[None]:
+        database = Database(f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}")
+        app = App(both, engine.curriculum, redis, keys, engine, database)
+        tasks.append(asyncio.create_task(bots(app, stop)))
+        return tasks[0]
+
+    yield start
+    stop.set()
+    for task in tasks:
+        await asyncio.wait_for(task, 10)
+
+
+async def test_a_telegram_and_a_zalo_learner_at_the_same_time(
+    serving, api: FakeBotApi, zapi: FakeZaloApi, redis: Redis, keys: Keys
+) -> None:
+    serving()
+    await api.wait_for(lambda _: api.polls > 0, what="Telegram polling")
+    await zapi.wait_for(lambda _: zapi.polls > 0, what="Zalo polling")
+    # The same number on both platforms is two different people.
+    await asyncio.gather(
+        api.push(message_update(4242, "/start", "Minh")),
+        zapi.push(text_update("4242", "/start", "Hoa")),
+    )
+    await api.wait_for(lambda c: any("Chào bác Minh" in x.text for x in c), what="Telegram")
+    await zapi.wait_for(lambda _: any("Chào bác Hoa" in x.text for x in zapi.of("sendMessage")))
+    await zapi.push(text_update("4242", "1", "Hoa"))  # Đồng ý, by its number
+    await zapi.wait_for(
+        lambda _: any("Thẻ một" in c.text for c in zapi.sent_to("4242")), what="the lesson"
+    )
+    zalo, telegram = (
+        await redis.hgetall(keys.learner("zalo:4242")),
+        await redis.hgetall(keys.learner("tg:4242")),
+    )
+    assert zalo and telegram and zalo != telegram  # each has their own state
+    assert not any("Thẻ một" in c.text for c in api.of("sendMessage"))  # Minh did not agree yet
+
+
+async def test_with_webhooks_both_share_one_server_with_health(
+    serving, both: Config, api: FakeBotApi, zapi: FakeZaloApi
+) -> None:
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    both.telegram = both.telegram.model_copy(
+        update={"webhook_url": f"{origin}/telegram", "webhook_secret": TG_SECRET, "port": port}
+    )
+    both.zalo = both.zalo.model_copy(
+        update={"webhook_url": f"{origin}/zalo", "webhook_secret": ZALO_SECRET}
+    )
+    serving()
+    await api.wait_for(lambda _: api.of("setWebhook"), what="Telegram's setWebhook")
+    await zapi.wait_for(lambda _: zapi.of("setWebhook"), what="Zalo's setWebhook")
+    async with aiohttp.ClientSession() as session:
+        telegram = session.post(
+            f"{origin}/telegram",
+            json=message_update(77, "/start", "Minh"),
+            headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET},
+        )
+        zalo = session.post(
+            f"{origin}/zalo",
+            json=text_update("77", "/start", "Hoa"),
+            headers={"X-Bot-Api-Secret-Token": ZALO_SECRET},
+        )
+        async with telegram as first, zalo as second:
+            assert (first.status, second.status) == (200, 200)
+        async with session.get(f"{origin}/health") as health:
+            assert health.status == 200
+    assert any("Chào bác Minh" in c.text for c in api.of("sendMessage"))
+    assert any("Chào bác Hoa" in c.text for c in zapi.sent_to("77"))
+
+
+async def test_hocso_run_serves_telegram_and_zalo_in_one_process(
+    api: FakeBotApi, zapi: FakeZaloApi, keys: Keys
+) -> None:
+    env = {
+        **os.environ,
+        "HOCSO_CONFIG": str(ROOT / "config.yaml"),
+        "HOCSO_LESSONS_DIR": str(ROOT / "tests" / "fixtures" / "lessons"),
+        "REDIS_URL": os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "HOCSO_REDIS_PREFIX": keys.prefix,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "ZALO_BOT_TOKEN": ZALO_TOKEN,
+        "ZALO_BASE_URL": zapi.base_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "hocso.cli",
+        "run",
+        "--only",
+        "bot",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await api.wait_for(lambda _: api.polls > 0, timeout=30, what="Telegram polling")
+        await zapi.wait_for(lambda _: zapi.polls > 0, timeout=30, what="Zalo polling")
+        await api.push(message_update(31, "/start"))
+        await zapi.push(text_update("31", "/start"))
+        await api.wait_for(lambda c: any("Chào bác" in x.text for x in c), what="Telegram")
+        await zapi.wait_for(lambda _: zapi.sent_to("31"), what="the Zalo welcome")
+        process.send_signal(signal.SIGTERM)
+        await api.release_polls()
+        await zapi.release_polls()
+        _, err = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert b"Traceback" not in err
