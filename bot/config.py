@@ -235,6 +235,22 @@ class ZaloSettings(Section):
         return self
 
 
+class WebSettings(Section):
+    """`hocso web`, the officials' and facilitators' web page."""
+
+    listen: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8090
+    secret: str = ""  # signs and encrypts session cookies; required unless listen is loopback
+    refresh: Annotated[int, Field(ge=10, le=86400)] = 300  # seconds between recounts
+
+    @field_validator("secret")
+    @classmethod
+    def _long_secret(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("use at least 16 characters (e.g. from `openssl rand -hex 32`)")
+        return value
+
+
 class Config(Section):
     lessons_dir: Path = Path("lessons")
     data_dir: Path = Path("data")
@@ -247,6 +263,7 @@ class Config(Section):
     certificate: CertificateSettings = CertificateSettings()
     groups: GroupSettings = GroupSettings()
     privacy: PrivacySettings = PrivacySettings()
+    web: WebSettings = WebSettings()
     areas: Areas = Areas()
     age_bands: list[AgeBand] = []
     # How the tutor addresses a learner whose age band has no `you`, or is not known.
@@ -298,6 +315,10 @@ ENV = {
     "HOCSO_GROUP_CARD_SECONDS": "groups.card_seconds",
     "HOCSO_GROUP_ANSWER_SECONDS": "groups.answer_seconds",
     "HOCSO_ERASE_KEY": "privacy.erase_key",
+    "HOCSO_WEB_LISTEN": "web.listen",
+    "HOCSO_WEB_PORT": "web.port",
+    "HOCSO_WEB_SECRET": "web.secret",
+    "HOCSO_WEB_REFRESH": "web.refresh",
 }
 
 

@@ -444,6 +444,7 @@ def _answer(turn: Turn, question: Question, given: int | str | None) -> None:
         version=lesson.version,
         question=question.id,
         correct=int(right),
+        **({"choice": given} if isinstance(given, int) else {}),  # which option, for teachers
     )
     _advance(turn, lesson)
 

@@ -22,6 +22,7 @@ import qrcode
 from PIL import Image, ImageDraw
 from PIL.ImageFont import FreeTypeFont
 
+from bot.areas import closest, matching
 from bot.certificate_image import ACCENT, INK, font
 from bot.config import USERNAME, Config, bot_username
 from bot.onboarding import CLASS_CODE
@@ -100,10 +101,8 @@ def _checked(
     if facilitator and len(facilitator) > NAME_MAX:
         raise BadInput(f"--facilitator: at most {NAME_MAX} characters")
     area = args.area.strip() if args.area is not None else None
-    wards = [w.id for w in config.areas.wards]
-    if area and area not in wards:
-        known = ", ".join(wards) if wards else "none are configured"
-        raise BadInput(f"unknown ward {args.area!r} for --area: use one of {known}")
+    if area:
+        area = _ward_id(area, config)
     bot = bot_username(args.bot) if args.bot is not None else config.telegram.username
     if not re.match(USERNAME, bot):
         raise BadInput(
@@ -111,6 +110,22 @@ def _checked(
             "as @BotFather gave it (e.g. hocso_cantho_bot)"
         )
     return code, name, facilitator, area, bot
+
+
+def _ward_id(typed: str, config: Config) -> str:
+    """--area by official code or by name (accents optional); else the closest few, not all
+    of a province's hundred wards."""
+    wards = config.areas.wards
+    if any(w.id == typed for w in wards):
+        return typed
+    named = matching(typed, wards)
+    if len(named) == 1:
+        return named[0].id
+    if not wards:
+        raise BadInput(f"unknown ward {typed!r} for --area: none are configured")
+    near = (named or closest(typed, wards))[:5]
+    hint = ", ".join(f"{w.id} ({w.vi})" for w in near) if near else "see areas in config.yaml"
+    raise BadInput(f"unknown ward {typed!r} for --area: did you mean {hint}?")
 
 
 async def add_class(

@@ -23,6 +23,7 @@ from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
 from bot.lessons import LessonError, load_curriculum
 from hocso import class_cli, report_cli
 from hocso.app import ServiceError, open_app
+from web import cli as web_cli
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?", type=Path, help="lessons folder (default: config)")
     report_cli.add_commands(commands)
     class_cli.add_commands(commands)
+    web_cli.add_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             return report_cli.run_command(args, config)
         elif args.command == "class":
             return class_cli.run_command(args, config)
+        elif args.command in web_cli.COMMANDS:
+            return web_cli.run_command(args, config)
     except ConfigError as exc:
         for line in str(exc).splitlines():
             print(f"hocso: bad configuration: {line}", file=sys.stderr)

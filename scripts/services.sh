@@ -38,3 +38,11 @@ if command -v redis-server >/dev/null 2>&1 &&
     sleep 0.1
   done
 fi
+
+# The web page's browser test (tests/web/test_browser.py) drives Debian's Chromium.
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing chromium"
+  { apt-get install -y -q chromium >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; } \
+    || echo "could not install chromium: tests/web/test_browser.py will say so"
+fi

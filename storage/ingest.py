@@ -278,6 +278,7 @@ class _Applier:
 
     async def _on_answer(self, event: OutboxEvent) -> None:
         row = await self.learner(event)
+        choice = event.data.get("choice", "")  # the option picked; none for a typed answer
         self.session.add(
             Response(
                 event_id=event.id,
@@ -285,6 +286,7 @@ class _Applier:
                 lesson=event.text("lesson", 64),
                 lesson_version=event.number("version"),
                 question=event.text("question", 64),
+                choice=int(choice) if choice.isdigit() and len(choice) <= 2 else None,
                 correct=event.flag("correct"),
                 review=event.flag("review"),
                 answered_at=event.at,

@@ -131,6 +131,7 @@ class Response(Base):
     lesson: Mapped[str] = mapped_column(String(64))
     lesson_version: Mapped[int] = mapped_column(Integer)
     question: Mapped[str] = mapped_column(String(64))
+    choice: Mapped[int | None] = mapped_column(Integer)  # the option picked; None: typed
     correct: Mapped[bool] = mapped_column(Boolean)
     review: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

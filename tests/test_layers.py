@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # package -> the packages it must never import
 FORBIDDEN = {
-    "bot": {"handlers", "hocso"},
-    "storage": {"handlers", "hocso"},
-    "handlers": {"hocso"},
+    "bot": {"handlers", "hocso", "web"},
+    "storage": {"handlers", "hocso", "web"},
+    "handlers": {"hocso", "web"},
 }
 
 

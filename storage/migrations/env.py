@@ -13,6 +13,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import storage.web_models  # noqa: F401  (its tables join Base.metadata)
 from storage.models import Base
 
 config = context.config

@@ -168,7 +168,8 @@ def test_without_the_bots_username_the_start_message_is_given(hocso, tmp_path, m
     [
         (["lớp 1"], "bad class code 'lớp 1'"),
         (["A" * 33], "bad class code"),
-        (["LOP-1A", "--area", "ha-noi"], "unknown ward 'ha-noi' for --area: use one of ninh-kieu"),
+        (["LOP-1A", "--area", "ha-noi"], "unknown ward 'ha-noi' for --area"),
+        (["LOP-1A", "--area", "ninh kiu"], "did you mean ninh-kieu (Phường Ninh Kiều)?"),
         (["LOP-1A", "--bot", "hocso bot"], "bad bot username 'hocso bot'"),
         (["LOP-1A", "--name", "   "], "--name: give the class a name"),
     ],
@@ -180,6 +181,14 @@ def test_bad_input_is_one_line_and_nothing_is_saved(monkeypatch, capsys, tmp_pat
     assert status == 2 and not out
     assert err.startswith("hocso: ") and words in err and err.count("\n") == 1
     assert not (tmp_path / "data").exists()  # no database made, no picture drawn
+
+
+def test_a_ward_is_named_by_its_code_or_its_name(monkeypatch, capsys, tmp_path):
+    run = _cli(monkeypatch, capsys, tmp_path)
+    status, out, _ = run("class", "add", "LOP-3", "--name", "Lớp 3", "--area", "cai khe")
+    assert status == 0
+    status, out, _ = run("class", "list")
+    assert "Phường Cái Khế" in out
 
 
 def test_a_database_that_is_not_there_is_one_line(monkeypatch, capsys, tmp_path):

@@ -1,0 +1,98 @@
+"""The page in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+An official logs in, sees the overview's chart drawn, filters by a ward and sees the numbers
+change, and downloads the wards CSV, which holds what the table shows. Screenshots go to the
+test's own folder (pytest's tmp_path), printed at the end of the test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestServer
+from playwright.async_api import async_playwright
+from web_helpers import PASSWORD, SECRET
+
+from web.app import build_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+async def served(seeded, curriculum, web_config):
+    app = build_app(web_config, seeded, curriculum, SECRET, recount=False, login_delay=0)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    yield f"http://127.0.0.1:{server.port}"
+    await server.close()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_an_official_uses_the_page_in_a_browser(served, tmp_path):
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (scripts/services.sh does)")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        phone = {"width": 390, "height": 844}
+        page = await browser.new_page(viewport=phone, accept_downloads=True)
+        await page.goto(served + "/overview")
+        assert page.url.startswith(served + "/login")  # anonymous: sent to log in first
+        await page.fill("input[name=username]", "lan")
+        await page.fill("input[name=password]", PASSWORD)
+        await page.click("form.login button[type=submit]")
+        await page.wait_for_url("**/overview")
+
+        # The line over time is drawn, with a visible size, and its numbers sit beside it.
+        line = page.locator("#over-time svg.chart polyline").first
+        await line.wait_for(state="visible")
+        box = await line.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 20
+        assert await page.locator("#table-days tbody tr").count() == 19  # Jan 1 to Jan 19
+        assert await page.inner_text("#n-started") == "7"
+        await page.screenshot(path=tmp_path / "overview-phone.png", full_page=True)
+
+        # Choosing a ward shows its numbers (the script submits the filter on change).
+        assert await page.locator("form[data-autosubmit] button").is_hidden()
+        async with page.expect_navigation():
+            await page.select_option("#filter-ward", "cai-khe")
+        assert "ward=cai-khe" in page.url
+        assert await page.inner_text("#n-started") == "3"
+        assert await page.inner_text("#n-certified") == "0"
+        await page.screenshot(path=tmp_path / "overview-cai-khe.png", full_page=True)
+
+        # The wards table, sorted by a click on its header, and its CSV agree.
+        await page.set_viewport_size({"width": 1280, "height": 900})
+        await page.goto(served + "/wards")
+        async with page.expect_navigation():
+            await page.click("#table-wards thead a:has-text('Đã được chứng nhận')")
+        shown = [
+            [cell.strip() for cell in await row.locator("th, td").all_inner_texts()]
+            for row in await page.locator("#table-wards tbody tr").all()
+        ]
+        async with page.expect_download() as downloading:
+            await page.click("a.csv")
+        download = await downloading.value
+        saved = tmp_path / download.suggested_filename
+        await download.save_as(saved)
+        rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))[1:]
+        assert [r[0] for r in rows] == [s[0] for s in shown]
+        for csv_row, page_row in zip(rows, shown, strict=True):
+            numbers = [int(c.replace(".", "")) for c in page_row[1:4]]
+            assert [int(c) for c in csv_row[1:4]] == numbers
+        assert shown[0][0] == "Phường Ninh Kiều"  # the most certified first
+        await page.screenshot(path=tmp_path / "wards-desktop.png", full_page=True)
+        await browser.close()
+    print(f"screenshots: {tmp_path}")
+    assert (tmp_path / "overview-phone.png").stat().st_size > 10_000
