@@ -6,7 +6,9 @@ stops start-up with one clear line per problem, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -168,6 +170,10 @@ def bot_username(text: str) -> str:
 
 class TelegramSettings(Section):
     token: str = ""
+    # Pushed messages (reminders) for the whole bot, all processes together: Telegram's bulk
+    # limit is about 30 a second; with paid_broadcast up to 1000 (charged in Stars).
+    broadcast_rate: Annotated[int, Field(ge=1, le=1000)] = 30
+    paid_broadcast: bool = False
     # The bot's username, for the class links `hocso class add` prints (t.me/<username>?start=).
     username: Annotated[str, Field(pattern=USERNAME)] = ""
     base_url: str = ""  # empty: Telegram's own servers
@@ -251,6 +257,65 @@ class WebSettings(Section):
         return value
 
 
+@functools.lru_cache(maxsize=1024)
+def clock_time(text: str) -> int:
+    """Minutes after midnight of "19:30", "19h30", "7h", "7:05", "19" (ValueError if not)."""
+    found = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:hg.]\s*(\d{2})?)?\s*", text.lower())
+    if not found or int(found[1]) > 23 or int(found[2] or 0) > 59:
+        raise ValueError(f"{text!r} is not a time of day like 19:30")
+    return int(found[1]) * 60 + int(found[2] or 0)
+
+
+def seconds(value: object) -> int:
+    """A duration: seconds as a number, or like "2h", "90m", "1h30m", "45s"."""
+    if isinstance(value, int | float):
+        return int(value)
+    text = str(value).strip().lower()
+    if text.isdigit():
+        return int(text)
+    compact = text.replace(" ", "")
+    if not re.fullmatch(r"(\d+[dhms])+", compact):
+        raise ValueError(f"{value!r} is not a duration like 7200, 2h or 90m")
+    parts = re.findall(r"(\d+)([dhms])", compact)
+    unit = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    return sum(int(n) * unit[u] for n, u in parts)
+
+
+class ReminderSettings(Section):
+    """Reminders pushed to learners (bot/reminders.py, hocso/reminders.py)."""
+
+    # "21:00-07:00": nothing is sent then; empty: no quiet hours.
+    quiet_hours: str = "21:00-07:00"
+    nudge_after: int = 7200  # seconds after a learner stopped mid-lesson
+    grace: int = 3600  # a reminder later than this (downtime) waits for its next slot
+    lease: int = 300  # a claimed reminder not done by then is taken again by another worker
+    # Platforms that get reminders (the prefix of a learner's id); others get none.
+    platforms: list[str] = ["tg"]
+
+    @field_validator("nudge_after", "grace", "lease", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> int:
+        return seconds(value)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        if value.strip():
+            start, sep, end = value.partition("-")
+            if not sep:
+                raise ValueError("quiet_hours is like 21:00-07:00 (or empty for none)")
+            clock_time(start), clock_time(end)
+        return value.strip()
+
+    @property
+    def quiet(self) -> tuple[int, int] | None:
+        """(start, end) in minutes after midnight; the window may wrap past midnight."""
+        if not self.quiet_hours:
+            return None
+        start, _, end = self.quiet_hours.partition("-")
+        return clock_time(start), clock_time(end)
+
+
 class Config(Section):
     lessons_dir: Path = Path("lessons")
     data_dir: Path = Path("data")
@@ -264,6 +329,7 @@ class Config(Section):
     groups: GroupSettings = GroupSettings()
     privacy: PrivacySettings = PrivacySettings()
     web: WebSettings = WebSettings()
+    reminders: ReminderSettings = ReminderSettings()
     areas: Areas = Areas()
     age_bands: list[AgeBand] = []
     # How the tutor addresses a learner whose age band has no `you`, or is not known.
@@ -319,7 +385,17 @@ ENV = {
     "HOCSO_WEB_PORT": "web.port",
     "HOCSO_WEB_SECRET": "web.secret",
     "HOCSO_WEB_REFRESH": "web.refresh",
+    "TELEGRAM_BROADCAST_RATE": "telegram.broadcast_rate",
+    "TELEGRAM_PAID_BROADCAST": "telegram.paid_broadcast",
+    "HOCSO_QUIET_HOURS": "reminders.quiet_hours",
+    "HOCSO_NUDGE_AFTER": "reminders.nudge_after",
+    "HOCSO_REMINDER_GRACE": "reminders.grace",
+    "HOCSO_REMINDER_LEASE": "reminders.lease",
 }
+
+
+# Set but empty means "none" for these (HOCSO_QUIET_HOURS= : no quiet hours).
+MAY_BE_EMPTY = {"HOCSO_QUIET_HOURS"}
 
 
 class ConfigError(Exception):
@@ -335,7 +411,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     elif "HOCSO_CONFIG" in env:
         raise ConfigError(f"{path}: not found (named by HOCSO_CONFIG).")
     for var, dotted in ENV.items():
-        if env.get(var):
+        if env.get(var) or (var in MAY_BE_EMPTY and var in env):
             *parents, leaf = dotted.split(".")
             node = data
             for part in parents:

@@ -16,7 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
-from bot import pairs, understand
+from bot import pairs, reminders, understand
 from bot.classroom import Classroom, Facilitators
 from bot.config import Config
 from bot.events import Event, Reply
@@ -83,10 +83,12 @@ class Engine:
         return await self.handle(Event(user=user, kind="push", payload=reason))
 
     async def handle(self, event: Event) -> list[Reply]:
-        """Decide and store one learner action; never raises to the adapter."""
+        """Decide and store one learner action; never raises to the adapter. A pushed turn
+        that fails says nothing (and raises StorageUnavailable, to be tried again)."""
         lang = "vi"
         if self.classroom and (event.group or event.kind == "poll") and self._in_groups(event):
             return await self.classroom.handle(event)
+        pushed = event.kind == "push"
         try:
             if self.pairs and pairs.takes(event):
                 return await self.pairs.handle(event)
@@ -103,22 +105,30 @@ class Engine:
                 turn.class_info = class_info
                 route(turn)
                 pairs.watch(turn)
+                if not turn.erase:
+                    reminders.plan(turn)  # when the next reminder is due, after this turn
                 new = None if turn.erase else to_fields(turn.learner)
+                after = None if turn.erase else turn.learner
+                due = reminders.schedule_change(learner, after, self.config.reminders)
                 # Saved even when unchanged: a store that loaded from a cache confirms there
                 # that the state decided on is current (stores skip an empty write).
-                if await self.store.save(event.user, version, fields, new, turn.outcome.events):
+                if await self.store.save(
+                    event.user, version, fields, new, turn.outcome.events, due=due
+                ):
                     replies = await _after_saving(turn)
                     if turn.erase and fields:
                         await self._forgotten(event.user, fields)
                     return replies
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
-            return [Reply(t(lang, "busy"))]
+            return [] if pushed else [Reply(t(lang, "busy"))]
         except StorageUnavailable as exc:
             log.error("state storage unavailable: %s", exc)
+            if pushed:
+                raise  # nobody asked: the reminder loop tries again later
             return [Reply(t(lang, "busy"))]
         except Exception:
             log.exception("failed to handle %r", event)
-            return [Reply(t(lang, "oops"))]
+            return [] if pushed else [Reply(t(lang, "oops"))]
 
     def _in_groups(self, event: Event) -> bool:
         platform = (event.user or event.chat).partition(":")[0]

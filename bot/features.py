@@ -3,10 +3,16 @@ its buttons, commands and texts are declared in the module itself (see bot/route
 
 from __future__ import annotations
 
-from bot import certificate, menu, onboarding, tutor
+from bot import certificate, menu, onboarding, reminders, tutor
 from bot.router import Router, Routes
 
-ROUTERS: tuple[Router, ...] = (onboarding.router, menu.router, tutor.router, certificate.router)
+ROUTERS: tuple[Router, ...] = (
+    onboarding.router,
+    menu.router,
+    tutor.router,
+    certificate.router,
+    reminders.router,
+)
 
 
 def all_routes(*extra: Router) -> Routes:

@@ -92,6 +92,13 @@ class Learner:
     seen: int = 0  # the last day the learner wrote (to welcome them back after a while)
     certificate: str = ""  # its verification code, once issued
     certificate_name: str = ""  # the name printed on it, as the learner gave it
+    # reminders (bot/reminders.py)
+    remind: str = ""  # "" not asked, "-" asked but no daily time, "off", or the time "19:30"
+    remind_due: int = 0  # when the next reminder is due (epoch seconds); 0: none
+    remind_kind: str = ""  # what is due then: "n" the nudge, "d" the day's reminder
+    ignored: int = 0  # reminders sent since the learner last did anything
+    reminded_at: int = 0  # when the last one was sent
+    reminded_kind: str = ""  # what it was: "n" nudge, "d" daily, "r" review, "s" stop notice
     # group lessons (bot/classroom.py) and pair mode (bot/pairs.py); plain strings, so a copy
     # of the learner shares nothing mutable
     group_credits: str = ""  # ids of group credits already applied, newest last (capped)
@@ -139,6 +146,12 @@ _FIELDS = {
     "sn": "seen",
     "ce": "certificate",
     "cn": "certificate_name",
+    "rm": "remind",
+    "rd": "remind_due",
+    "rk": "remind_kind",
+    "ri": "ignored",
+    "ra": "reminded_at",
+    "rs": "reminded_kind",
     "gc": "group_credits",
     "gj": "groups",
     "hp": "helper",

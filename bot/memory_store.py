@@ -10,6 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 
 from bot.group_state import Answered, GroupSnapshot
+from bot.store import REMOVE
 
 
 class MemoryStore:
@@ -17,6 +18,7 @@ class MemoryStore:
         self.learners: dict[str, dict[str, str]] = {}
         self.versions: dict[str, int] = {}
         self.events: list[dict[str, str]] = []  # the outbox, in the order written
+        self.schedule: dict[str, float] = {}  # reminders: learner -> next due time
 
     async def load(self, key: str) -> tuple[dict[str, str], int]:
         return dict(self.learners.get(key, {})), self.versions.get(key, 0)
@@ -28,9 +30,14 @@ class MemoryStore:
         old: Mapping[str, str],
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
+        due: float | None = None,
     ) -> bool:
         if self.versions.get(key, 0) != version:
             return False
+        if new is None or due == REMOVE:
+            self.schedule.pop(key, None)
+        elif due is not None:
+            self.schedule[key] = due
         if new is not None and dict(new) == dict(old) and not events:
             return True  # nothing to write
         if new is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import certificate, onboarding, review, tutor, understand
+from bot import certificate, onboarding, reminders, review, tutor, understand
 from bot import learner as st
 from bot.events import Button
 from bot.learner import Stage
@@ -95,7 +95,10 @@ def show_view(turn: Turn) -> None:
 
 @router.text(Stage.MENU)
 def on_text(turn: Turn, text: str) -> bool:
-    """A topic's or a lesson's name typed on the menu opens it."""
+    """A topic's or a lesson's name typed on the menu opens it; a time ("20:30") is when to
+    be reminded."""
+    if reminders.on_typed(turn, text):
+        return True
     said = understand.fold(text)
     if len(said) < 3:
         return False
@@ -132,6 +135,8 @@ def show_after_lesson(turn: Turn, _: object = None) -> None:
     else:
         rows.append([turn.button("btn_next_lesson", tutor.Resume())])
     turn.say(turn.t("menu"), *rows, *menu_buttons(turn)[1:])
+    if learner.done:
+        reminders.offer(turn)  # after the first lesson passed: when to remind, asked once
 
 
 @router.button(Modules)
@@ -234,6 +239,7 @@ def show_settings(turn: Turn, _: object = None) -> None:
         turn.t("settings"),
         [turn.button("btn_lang", Setting("lang")), turn.button("btn_area", Setting("area"))],
         [turn.button("btn_age", Setting("age")), turn.button("btn_forget", Setting("forget"))],
+        [turn.button("btn_remind_settings", reminders.RemindMenu())],
         [turn.button("btn_menu", ShowMenu())],
     )
 

@@ -12,6 +12,9 @@ from typing import Protocol
 
 from bot.group_state import Answered, GroupSnapshot
 
+# `save(..., due=REMOVE)`: the learner leaves the reminder schedule.
+REMOVE = 0.0
+
 
 class StorageUnavailable(Exception):
     """Storage cannot be reached, or did not answer in time; nothing was changed."""
@@ -30,12 +33,17 @@ class LearnerStore(Protocol):
         old: Mapping[str, str],
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
+        due: float | None = None,
     ) -> bool:
         """Write `new` (None erases the learner) and append its reporting `events`, in one
         atomic step, if the stored version is still `version`; `old` is what `load` gave,
         so only changes need writing. Called even when nothing changed (a store that loaded
         from a cache confirms then that `version` is current). False on a conflict: the
-        caller reloads and decides again. Raises StorageUnavailable."""
+        caller reloads and decides again. Raises StorageUnavailable.
+
+        `due` moves the learner in the reminder schedule in the same step: None leaves it,
+        a time (epoch seconds; infinity for "opted out") sets it, REMOVE takes the learner
+        off. Erasing a learner always takes them off."""
         ...
 
 

@@ -66,7 +66,8 @@ log = logging.getLogger(__name__)
 
 TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 COMMANDS = (
-    "start", "continue", "progress", "review", "settings", "certificate", "helper", "help", "stop"
+    "start", "continue", "progress", "review", "settings", "remind", "certificate", "helper",
+    "help", "stop",
 )  # fmt: skip
 GROUP_COMMANDS = {"lesson": "cmd_lesson", "class_report": "cmd_class_report",
                   "stop": "cmd_group_stop", "help": "cmd_help"}  # fmt: skip

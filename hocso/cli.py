@@ -2,7 +2,9 @@
 
 Usage:
     hocso chat [--script FILE]  talk to the tutor in this terminal (or replay a learner's lines)
-    hocso run [--only SERVICE]  serve Telegram and Zalo learners; store reports
+    hocso run [--only SERVICE]  serve Telegram and Zalo learners, store reports, send reminders
+                                (bot, reporter, reminders, all)
+    hocso reminders status      reminders per shard: scheduled, due, in flight, sent, opted out
     hocso lessons check [PATH]  check lesson files; one line per problem
     hocso db upgrade | report | certificate verify CODE | certificate export
                                 reporting, see hocso/report_cli.py and `hocso report --help`
@@ -35,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser(
         "run", help="serve Telegram and Zalo learners, store reports, until SIGINT/SIGTERM"
     )
-    run.add_argument("--only", choices=("all", "bot", "reporter"), default="all")
+    run.add_argument("--only", choices=("all", "bot", "reporter", "reminders"), default="all")
+    reminders = commands.add_parser("reminders", help="reminders pushed to learners")
+    reminders.add_subparsers(dest="action", required=True).add_parser(
+        "status", help="per shard: scheduled, due, in flight, sent today, opted out"
+    )
     lessons = commands.add_parser("lessons", help="lesson files")
     lesson_commands = lessons.add_subparsers(dest="action", required=True)
     check = lesson_commands.add_parser("check", help="validate lesson files")
@@ -64,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             return class_cli.run_command(args, config)
         elif args.command in web_cli.COMMANDS:
             return web_cli.run_command(args, config)
+        elif args.command == "reminders":
+            asyncio.run(reminders_status(config))
     except ConfigError as exc:
         for line in str(exc).splitlines():
             print(f"hocso: bad configuration: {line}", file=sys.stderr)
@@ -115,6 +123,18 @@ async def chat_in_terminal(config: Config, user: str, script: Path | None = None
         if script:
             return await run_script(app.engine.handle, f"console:{user}", script)
         await run_console(app.engine.handle, f"console:{user}")
+
+
+async def reminders_status(config: Config) -> None:
+    import time
+
+    from hocso.reminders import print_status
+    from storage.schedule import Schedule
+
+    async with open_app(config) as app:
+        schedule = Schedule(app.redis, app.keys)
+        for line in await print_status(schedule, time.time(), config.timezone):
+            print(line)
 
 
 if __name__ == "__main__":

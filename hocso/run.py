@@ -33,6 +33,16 @@ def services(config: Config, only: str) -> dict[str, Service]:
         if problem := _token_problem(config):
             raise ServiceError(problem)
         chosen["bot"] = bots
+    if only in ("all", "reminders"):
+        if only == "reminders":
+            if not config.redis.url:
+                raise ServiceError("reminders alone need REDIS_URL: the schedule they send from")
+            from handlers.telegram import token_problem
+
+            if problem := token_problem(config.telegram.token):
+                raise ServiceError(problem)
+        if config.telegram.token:  # the platform reminders go out on (docs/reminders.md)
+            chosen["reminders"] = remind
     if only in ("all", "reporter"):
         if only == "reporter" and not config.redis.url:
             raise ServiceError("the reporter alone needs REDIS_URL: the outboxes it drains")
@@ -115,6 +125,42 @@ async def bots(app: App, stop: asyncio.Event) -> None:
                 tasks.create_task(adapter.serve(stop, listening=listening if routes else None))
     except* CannotServe as failed:
         raise ServiceError(str(failed.exceptions[0])) from None
+
+
+async def remind(app: App, stop: asyncio.Event) -> None:
+    """Send due reminders (hocso/reminders.py), through the fleet-wide flood limits."""
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.engine import Engine
+    from handlers.limits import PushLimits
+    from handlers.telegram_push import TelegramPush
+    from hocso.reminders import ReminderLoop
+    from storage.batch import BatchStore
+    from storage.schedule import Schedule
+    from storage.state import StateStore
+
+    config = app.config
+    rate = config.telegram.broadcast_rate
+    limits = PushLimits.for_redis(app.redis, config.redis.url, app.keys.prefix, rate=rate)
+    try:
+        async with TelegramPush(config.telegram, app.redis, app.keys) as telegram:
+            # The loop's own engine: its saves go to Redis in pipelines (storage/batch.py).
+            engine = Engine(BatchStore(StateStore(app.redis, app.keys)), app.curriculum, config)
+            loop = ReminderLoop(
+                engine,
+                Schedule(app.redis, app.keys),
+                {telegram.platform: telegram},
+                limits,
+                config.reminders,
+                timezone=config.timezone,
+                rate=rate,
+            )
+            await loop.run(stop)
+    except InvalidToken as exc:
+        raise ServiceError("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc
+    except NetworkError as exc:  # at start-up (getMe); later failures are retried
+        where = config.telegram.base_url or "api.telegram.org"
+        raise ServiceError(f"cannot reach Telegram at {where}: {exc}") from exc
 
 
 async def report(app: App, stop: asyncio.Event) -> None:

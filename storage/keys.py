@@ -4,6 +4,9 @@
 |--------------------------------------|--------|--------------------------------------------|
 | `{prefix}:{sNN}:u:{user}`            | hash   | one learner's state (bot/learner.py)       |
 | `{prefix}:{sNN}:outbox`              | stream | reporting events of that shard's learners  |
+| `{prefix}:{sNN}:due`                 | zset   | reminders: learner -> next due (inf: off)  |
+| `{prefix}:{sNN}:fly`                 | zset   | reminders claimed: learner -> lease end, ms |
+| `{prefix}:{sNN}:sent:{yyyy-mm-dd}`   | string | reminders sent that (local) day            |
 | `{prefix}:upd:{platform}:{bot}:{id}` | string | an update of one bot: busy, or done (TTL)  |
 | `{prefix}:num:{platform}:{bot}:{chat}` | string | choices shown as numbers in a chat (TTL) |
 | `{prefix}:tgfile:{bot}:{sha1}`       | string | Telegram's file_id of an uploaded file     |
@@ -22,9 +25,9 @@
 | `{prefix}:reporters`                | hash   | each reporter's heartbeat (reporter.py)   |
 
 Learners are spread over a fixed number of shards by a stable hash of their id. A learner's
-hash and its shard's outbox share the hash tag `{sNN}`, so the script that updates both in one
-atomic step runs unchanged on Redis Cluster. Changing `shards` later would move learners:
-pick it once (64 leaves room for a 64-node cluster).
+hash, its shard's outbox and its reminder schedule share the hash tag `{sNN}`, so the script
+that updates them in one atomic step runs unchanged on Redis Cluster. Changing `shards` later
+would move learners: pick it once (64 leaves room for a 64-node cluster).
 
 A group chat's keys share a hash tag of their own, `{gNN}` (same count, another hash), with the
 shard's index of due lessons: each group script touches one slot. A member's credit is written
@@ -49,13 +52,29 @@ class Keys:
         return f"{self.prefix}:{{s{shard:02d}}}"
 
     def learner(self, user: str) -> str:
-        return f"{self._tag(self.shard(user))}:u:{user}"
+        return f"{self.learner_prefix(self.shard(user))}{user}"
+
+    def learner_prefix(self, shard: int) -> str:
+        """The start of the keys of one shard's learners (what follows is their id)."""
+        return f"{self._tag(shard)}:u:"
 
     def outbox(self, shard: int) -> str:
         return f"{self._tag(shard)}:outbox"
 
     def outbox_of(self, user: str) -> str:
         return self.outbox(self.shard(user))
+
+    def schedule(self, shard: int) -> str:
+        return f"{self._tag(shard)}:due"
+
+    def schedule_of(self, user: str) -> str:
+        return self.schedule(self.shard(user))
+
+    def in_flight(self, shard: int) -> str:
+        return f"{self._tag(shard)}:fly"
+
+    def sent(self, shard: int, day: str) -> str:
+        return f"{self._tag(shard)}:sent:{day}"
 
     def all_outboxes(self) -> list[str]:
         return [self.outbox(s) for s in range(self.shards)]

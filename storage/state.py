@@ -11,6 +11,7 @@ loser sees a version conflict, reloads and decides again.
 from __future__ import annotations
 
 import json
+import math
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -18,16 +19,17 @@ from collections.abc import Mapping, Sequence
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
-from bot.store import StorageUnavailable
+from bot.store import REMOVE, StorageUnavailable
 from storage.keys import Keys
 
 VERSION = "v"
 CACHE = 10_000  # learners whose last known state this process keeps
 
-# KEYS: learner hash, outbox stream.
-# ARGV: expected version, "save"|"delete"|"check", a first version for a new learner, number
-#       of fields to set, field/value pairs, number of fields to delete, their names, then
-#       each event as JSON.
+# KEYS: learner hash, outbox stream, reminder schedule (a sorted set; all three on one shard).
+# ARGV: expected version, "save"|"delete"|"check", a first version for a new learner, the
+#       learner's next reminder ("" leaves it, "-" removes it, else its time or "inf"), the
+#       learner's id (the schedule's member), number of fields to set, field/value pairs,
+#       number of fields to delete, their names, then each event as JSON.
 # Returns the new version, or on a conflict {-1, the stored fields and values} so the caller
 # decides again without another round trip. "check" writes nothing: it only confirms that
 # the state the caller decided on (perhaps from its cache) is still the stored one.
@@ -35,7 +37,7 @@ _WRITE = """
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return {-1, redis.call('HGETALL', KEYS[1])} end
 if ARGV[2] == 'check' then return current end
-local i = 4
+local i = 6
 local nset = tonumber(ARGV[i]); i = i + 1
 local setargs = {}
 for j = 1, nset * 2 do setargs[j] = ARGV[i]; i = i + 1 end
@@ -46,10 +48,16 @@ local version = current + 1
 if current == 0 then version = tonumber(ARGV[3]) end
 if ARGV[2] == 'delete' then
   redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[3], ARGV[5])
   version = 0
 else
   if ndel > 0 then redis.call('HDEL', KEYS[1], unpack(delargs)) end
   redis.call('HSET', KEYS[1], 'v', version, unpack(setargs))
+  if ARGV[4] == '-' then
+    redis.call('ZREM', KEYS[3], ARGV[5])
+  elseif ARGV[4] ~= '' then
+    redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+  end
 end
 while i <= #ARGV do
   redis.call('XADD', KEYS[2], '*', 'e', ARGV[i]); i = i + 1
@@ -97,28 +105,53 @@ class StateStore:
         old: Mapping[str, str],
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
+        due: float | None = None,
     ) -> bool:
-        """Write `new` (None erases the learner) if the stored version is still `version`.
+        """Write `new` (None erases the learner) if the stored version is still `version`,
+        and move the learner in the reminder schedule (`due`, see bot/store.py).
 
         Returns False on a conflict; the caller reloads and tries again.
         """
-        changed = {k: v for k, v in (new or {}).items() if old.get(k) != v}
-        removed = [k for k in old if new is not None and k not in new]
-        nothing = new is not None and not changed and not removed and not events
-        if nothing and key not in self._unchecked:
+        request = self.write_request(key, version, old, new, events, due)
+        if request is None:
             return True  # decided on what Redis just said, and nothing to write
-        mode = "check" if nothing else "delete" if new is None else "save"
-        args: list[str | int] = [version, mode, secrets.randbelow(1 << 30) + 1, len(changed)]
-        for k, v in changed.items():
-            args += [k, v]
-        args += [len(removed), *removed]
-        args += [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in events]
-        keys = [self.keys.learner(key), self.keys.outbox_of(key)]
+        keys, args = request
         try:
             result = await self._write(keys=keys, args=args)
         except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
             self._forget(key)
             raise StorageUnavailable(str(exc)) from exc
+        return self.written(key, new, result)
+
+    def write_request(
+        self,
+        key: str,
+        version: int,
+        old: Mapping[str, str],
+        new: Mapping[str, str] | None,
+        events: Sequence[Mapping[str, str]] = (),
+        due: float | None = None,
+    ) -> tuple[list[str], list[str | int]] | None:
+        """The write script's KEYS and ARGV for `save`; None when there is nothing to send.
+        (storage/batch.py sends many in one pipeline, then calls `written` for each.)"""
+        changed = {k: v for k, v in (new or {}).items() if old.get(k) != v}
+        removed = [k for k in old if new is not None and k not in new]
+        nothing = new is not None and not changed and not removed and not events
+        if nothing and due is None and key not in self._unchecked:
+            return None
+        mode = "check" if nothing and due is None else "delete" if new is None else "save"
+        args: list[str | int] = [version, mode, secrets.randbelow(1 << 30) + 1, _due(due), key]
+        args.append(len(changed))
+        for k, v in changed.items():
+            args += [k, v]
+        args += [len(removed), *removed]
+        args += [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in events]
+        keys = [self.keys.learner(key), self.keys.outbox_of(key), self.keys.schedule_of(key)]
+        return keys, args
+
+    def written(self, key: str, new: Mapping[str, str] | None, result: object) -> bool:
+        """What the write script answered: True if written, False on a conflict (the stored
+        state, which it returned, is kept for the retry)."""
         self._unchecked.discard(key)
         if isinstance(result, list):  # a conflict: what is stored now, for the retry
             flat = result[1]
@@ -127,8 +160,16 @@ class StateStore:
         if new is None:
             self._forget(key)
         else:
-            self._remember(key, dict(new), int(result))
+            self._remember(key, dict(new), int(result))  # type: ignore[call-overload]
         return True
+
+    def known(self, key: str, fields: Mapping[str, str]) -> None:
+        """The learner's state as just read elsewhere (the reminder claim): the next `load`
+        needs no round trip, and `save` confirms it is still current."""
+        state = dict(fields)
+        version = int(state.pop(VERSION, "0"))
+        self._remember(key, state, version)
+        self._unchecked.add(key)
 
     def _remember(self, key: str, fields: dict[str, str], version: int) -> None:
         self._cache[key] = (fields, version)
@@ -146,6 +187,14 @@ def _fields(raw: Mapping[bytes | str, bytes | str]) -> tuple[dict[str, str], int
     fields = {_text(k): _text(v) for k, v in raw.items()}
     version = int(fields.pop(VERSION, "0"))
     return fields, version
+
+
+def _due(due: float | None) -> str:
+    if due is None:
+        return ""
+    if due == REMOVE:
+        return "-"
+    return "inf" if math.isinf(due) else repr(float(due))
 
 
 def _text(value: bytes | str) -> str:

@@ -58,10 +58,8 @@ async def test_the_command_menu_is_set_in_vietnamese_and_english(phone, api) -> 
     menus = {c.params.get("language_code"): c.params["commands"] for c in calls
              if "scope" not in c.params}  # fmt: skip
     assert set(menus) == {None, "vi", "en"}
-    names = [
-        "start", "continue", "progress", "review", "settings", "certificate", "helper", "help",
-        "stop",
-    ]  # fmt: skip
+    names = ["start", "continue", "progress", "review", "settings", "remind"]
+    names += ["certificate", "helper", "help", "stop"]
     assert [c["command"] for c in menus["vi"]] == names
     assert menus["vi"][1]["description"] == "Học tiếp bài đang học"
     assert menus["en"][1]["description"] == "Continue where you left off"

@@ -1,0 +1,163 @@
+"""The reminder schedule in Redis: claiming what is due, exactly once across the fleet.
+
+Each shard has a sorted set of its learners' next-due times (`{sNN}:due`), written by the same
+script that saves the learner (storage/state.py), so it never disagrees with their state;
+learners who opted out sit there at +inf (counted, never due). Sending goes:
+
+    claimed = await schedule.claim(shard, now)   # due -> in flight, with a lease
+    ...decide (Engine.push), send...
+    await schedule.ack(shard, done)              # off the in-flight set, counted as sent
+
+The claim is one Lua script per shard: it moves up to `limit` due learners to the shard's
+in-flight set (`{sNN}:fly`), scored by when their lease ends, so no other worker can take them.
+A worker that dies leaves its claims there; once the lease has ended, the next claim takes
+them again (`retaken`). The ack only removes a claim still holding its own lease, so a slow
+worker cannot undo another's newer claim. All keys of a script share the shard's hash tag:
+it runs unchanged on Redis Cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from storage.keys import Keys
+
+# KEYS: due zset, in-flight zset. ARGV: now (ms), lease (ms), limit, and the start of the
+# shard's learner keys ("" for no state). Returns the lease's end, then for each claim: user,
+# retaken ("1"/"0"), and (with the key start) the number of state fields and the fields.
+# Reading the learner's hash here saves a round trip each; it is on the same shard (hash
+# tag), so this stays valid on Redis Cluster.
+_CLAIM = """
+local now, lease, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local until_ms = now + lease
+local out = {until_ms}
+local function state(user)
+  if ARGV[4] == '' then return end
+  local fields = redis.call('HGETALL', ARGV[4] .. user)
+  out[#out + 1] = #fields
+  for _, x in ipairs(fields) do out[#out + 1] = x end
+end
+local again = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
+for _, user in ipairs(again) do
+  redis.call('ZADD', KEYS[2], until_ms, user)
+  out[#out + 1] = user; out[#out + 1] = '1'
+  state(user)
+end
+local left = limit - #again
+if left > 0 then
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now / 1000, 'LIMIT', 0, left)
+  for _, user in ipairs(due) do
+    if not redis.call('ZSCORE', KEYS[2], user) then  -- else wait: its last one is being sent
+      redis.call('ZREM', KEYS[1], user)
+      redis.call('ZADD', KEYS[2], until_ms, user)
+      out[#out + 1] = user; out[#out + 1] = '0'
+      state(user)
+    end
+  end
+end
+return out
+"""
+
+# KEYS: in-flight zset, sent-today counter. ARGV: lease end (ms), counter TTL (s), then
+# user, sent ("1"/"0") pairs. Returns how many claims were still this worker's.
+_ACK = """
+local mine, sent = 0, 0
+for i = 3, #ARGV, 2 do
+  local held = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if held and tonumber(held) == tonumber(ARGV[1]) then
+    redis.call('ZREM', KEYS[1], ARGV[i])
+    mine = mine + 1
+    if ARGV[i + 1] == '1' then sent = sent + 1 end
+  end
+end
+if sent > 0 then
+  redis.call('INCRBY', KEYS[2], sent)
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+end
+return mine
+"""
+
+SENT_TTL = 3 * 86400  # "sent today" counters outlive their day a little
+
+
+@dataclass(frozen=True)
+class Claim:
+    user: str
+    shard: int
+    lease_until: int  # ms since the epoch: the claim is this worker's until then
+    retaken: bool  # its first worker did not finish it
+    state: dict[str, str] | None = None  # the learner's hash, when asked for
+
+
+@dataclass(frozen=True)
+class ShardStatus:
+    shard: int
+    scheduled: int  # learners with a reminder planned, later
+    due: int  # due now, not claimed yet
+    in_flight: int  # claimed, being sent (or left by a worker that died)
+    sent_today: int
+    opted_out: int  # reminders off, or paused by /stop
+
+
+class Schedule:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self.redis = redis
+        self.keys = keys
+        self._claim = redis.register_script(_CLAIM)
+        self._ack = redis.register_script(_ACK)
+
+    async def claim(
+        self, shard: int, now: float, lease: float, limit: int, with_state: bool = False
+    ) -> list[Claim]:
+        """Up to `limit` of this shard's due reminders (and any whose worker's lease ended),
+        now this worker's for `lease` seconds; `with_state`: with each learner's hash."""
+        keys = [self.keys.schedule(shard), self.keys.in_flight(shard)]
+        start = self.keys.learner_prefix(shard) if with_state else ""
+        args: list[str | int] = [int(now * 1000), int(lease * 1000), limit, start]
+        raw = [_text(x) for x in await self._claim(keys=keys, args=args)]
+        until, i, claims = int(raw[0]), 1, []
+        while i < len(raw):
+            user, retaken = raw[i], raw[i + 1] == "1"
+            i += 2
+            state = None
+            if with_state:
+                count = int(raw[i])
+                flat = raw[i + 1 : i + 1 + count]
+                state = dict(zip(flat[::2], flat[1::2], strict=True))
+                i += 1 + count
+            claims.append(Claim(user, shard, until, retaken, state))
+        return claims
+
+    async def ack(self, shard: int, done: list[tuple[Claim, bool]], day: str) -> int:
+        """These claims are finished (`True`: a message was sent, counted for `day`).
+        Returns how many were still this worker's."""
+        if not done:
+            return 0
+        args: list[str | int] = [done[0][0].lease_until, SENT_TTL]
+        for claim, sent in done:
+            args += [claim.user, "1" if sent else "0"]
+        keys = [self.keys.in_flight(shard), self.keys.sent(shard, day)]
+        return int(await self._ack(keys=keys, args=args))
+
+    async def status(self, now: float, day: str) -> list[ShardStatus]:
+        """Counts per shard (one pipelined round trip)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for shard in range(self.keys.shards):
+            due = self.keys.schedule(shard)
+            pipe.zcount(due, f"({now}", "(inf")
+            pipe.zcount(due, "-inf", now)
+            pipe.zcard(self.keys.in_flight(shard))
+            pipe.get(self.keys.sent(shard, day))
+            pipe.zcount(due, "inf", "inf")
+        raw = await pipe.execute()
+        out = []
+        for shard in range(self.keys.shards):
+            later, due, flying, sent, off = raw[shard * 5 : shard * 5 + 5]
+            out.append(ShardStatus(shard, later, due, flying, int(sent or 0), off))
+        return out
+
+
+def _text(value: bytes | str | int) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
