@@ -198,6 +198,15 @@ class TelegramSettings(Section):
         return self
 
 
+class GroupSettings(Section):
+    """Group lessons run by a facilitator (docs/groups.md): how long the tutor waits before it
+    moves on by itself. 0: only the facilitator moves on."""
+
+    card_seconds: Annotated[int, Field(ge=0, le=3600)] = 90  # a card (or a revealed answer)
+    answer_seconds: Annotated[int, Field(ge=0, le=3600)] = 60  # a question, then the answer
+    report_in_group: Annotated[int, Field(ge=0)] = 10  # larger classes: /class_report privately
+
+
 # The Zalo Bot Platform's API (a copy of its docs dated 10 Dec 2025; formerly bot-api.zapps.me).
 ZALO_API = "https://bot-api.zaloplatforms.com"
 
@@ -317,6 +326,7 @@ class Config(Section):
     zalo: ZaloSettings = ZaloSettings()
     campaign: CampaignSettings = CampaignSettings()
     certificate: CertificateSettings = CertificateSettings()
+    groups: GroupSettings = GroupSettings()
     privacy: PrivacySettings = PrivacySettings()
     web: WebSettings = WebSettings()
     reminders: ReminderSettings = ReminderSettings()
@@ -368,6 +378,8 @@ ENV = {
     "HOCSO_CAMPAIGN_TARGET": "campaign.target",
     "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
     "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
+    "HOCSO_GROUP_CARD_SECONDS": "groups.card_seconds",
+    "HOCSO_GROUP_ANSWER_SECONDS": "groups.answer_seconds",
     "HOCSO_ERASE_KEY": "privacy.erase_key",
     "HOCSO_WEB_LISTEN": "web.listen",
     "HOCSO_WEB_PORT": "web.port",

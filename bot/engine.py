@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
-from bot import reminders, understand
+from bot import pairs, reminders, understand
+from bot.classroom import Classroom, Facilitators
 from bot.config import Config
 from bot.events import Event, Reply
 from bot.features import all_routes
@@ -24,7 +25,7 @@ from bot.learner import Stage, copy, from_fields, to_fields
 from bot.lessons import Curriculum
 from bot.payloads import parse
 from bot.router import Route, Router, Routes
-from bot.store import LearnerStore, StorageUnavailable
+from bot.store import GroupStore, LearnerStore, StorageUnavailable
 from bot.texts import t
 from bot.turn import ClassLookup, Turn
 
@@ -44,9 +45,14 @@ class Engine:
         clock: Callable[[], float] = time.time,
         routers: tuple[Router, ...] = (),
         classes: ClassLookup | None = None,
+        groups: GroupStore | None = None,
+        facilitators: Facilitators | None = None,
+        group_platforms: Collection[str] = (),
     ) -> None:
         """`routers`: features beyond the shipped ones (bot/features.py); `classes`: finds
-        a class's name and facilitator for a learner who joins it."""
+        a class's name and facilitator for a learner who joins it; `groups`: where group
+        lessons and pair links are kept; `group_platforms`: the platforms whose adapter shows
+        group lessons (quiz polls, edits, the timer). Other group chats get a hint only."""
         self.classes = classes
         self.routes: Routes = all_routes(*routers)
         self.store = store
@@ -54,6 +60,22 @@ class Engine:
         self.config = config
         self.clock = clock
         self.zone = ZoneInfo(config.timezone)
+        # Group lessons (bot/classroom.py) and pair mode (bot/pairs.py) work on more than
+        # one conversation's state, so they run their own turns.
+        self.classroom: Classroom | None = None
+        self.pairs: pairs.Pairs | None = None
+        self.group_platforms = frozenset(group_platforms)
+        if groups is not None:
+            self.classroom = Classroom(
+                store, groups, curriculum, config, clock, self.routes, facilitators
+            )
+            self.pairs = pairs.Pairs(store, groups, curriculum, clock)
+
+    async def tick(self, platform: str) -> list[tuple[str, list[Reply]]]:
+        """Group lessons of `platform` whose time is up move on: (chat, replies) for each."""
+        if self.classroom is None or platform not in self.group_platforms:
+            return []
+        return await self.classroom.tick(platform)
 
     async def push(self, user: str, reason: str) -> list[Reply]:
         """Start a turn with no incoming message (a reminder): the feature that declared
@@ -64,8 +86,12 @@ class Engine:
         """Decide and store one learner action; never raises to the adapter. A pushed turn
         that fails says nothing (and raises StorageUnavailable, to be tried again)."""
         lang = "vi"
+        if self.classroom and (event.group or event.kind == "poll") and self._in_groups(event):
+            return await self.classroom.handle(event)
         pushed = event.kind == "push"
         try:
+            if self.pairs and pairs.takes(event):
+                return await self.pairs.handle(event)
             class_info = await self._class_info(event)
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
@@ -78,6 +104,7 @@ class Engine:
                 )
                 turn.class_info = class_info
                 route(turn)
+                pairs.watch(turn)
                 if not turn.erase:
                     reminders.plan(turn)  # when the next reminder is due, after this turn
                 new = None if turn.erase else to_fields(turn.learner)
@@ -88,7 +115,10 @@ class Engine:
                 if await self.store.save(
                     event.user, version, fields, new, turn.outcome.events, due=due
                 ):
-                    return await _after_saving(turn)
+                    replies = await _after_saving(turn)
+                    if turn.erase and fields:
+                        await self._forgotten(event.user, fields)
+                    return replies
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
             return [] if pushed else [Reply(t(lang, "busy"))]
         except StorageUnavailable as exc:
@@ -99,6 +129,16 @@ class Engine:
         except Exception:
             log.exception("failed to handle %r", event)
             return [] if pushed else [Reply(t(lang, "oops"))]
+
+    def _in_groups(self, event: Event) -> bool:
+        platform = (event.user or event.chat).partition(":")[0]
+        return platform in self.group_platforms
+
+    async def _forgotten(self, user: str, fields: dict[str, str]) -> None:
+        """An erased learner leaves their groups and pair links too."""
+        if self.classroom and self.pairs:
+            await self.classroom.forget(user, fields)
+            await self.pairs.forget(user, fields)
 
     async def _class_info(self, event: Event) -> tuple[str, str] | None:
         """A class link (`/start CODE`): its name and facilitator, when they can be had
@@ -232,6 +272,10 @@ def _new_learner(turn: Turn) -> None:
     found = turn.routes.buttons.get(type(tap)) if tap else None
     if found and Stage.NEW in found.stages:
         found.handler(turn, tap)
+        return
+    if turn.event.command == "forget" and turn.learner.consent_at:
+        # Joined a group lesson (which is consent) but never wrote privately: /forget works.
+        turn.routes.commands["forget"].handler(turn)
         return
     turn.reshow()
 

@@ -11,7 +11,9 @@ from typing import Literal
 
 # "blocked": the platform says the learner blocked us (no reply can reach them).
 # "push": the tutor starts the turn itself (a reminder); `payload` names why.
-EventKind = Literal["command", "text", "button", "other", "blocked", "push"]
+# "poll": a member answered a quiz poll in a group (`options`: the chosen options).
+# In a group, "blocked" means the bot was removed from it.
+EventKind = Literal["command", "text", "button", "other", "blocked", "push", "poll"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,13 @@ class Event:
     chat: str = ""  # where to answer; defaults to the user's private chat
     group: bool = False
     name: str = ""  # display name as the platform gives it (used for certificates only)
+    # Group lessons (bot/groups.py). `admin`: the platform says this user administers the
+    # group; `username`: their handle there, only to match a registered facilitator (never
+    # stored); a poll answer's `poll` id and chosen `options` (its `payload` is the poll's tag).
+    admin: bool = False
+    username: str = ""
+    poll: str = ""
+    options: tuple[int, ...] = ()
     lang: str = ""  # the language the learner's app is set to ("vi", "en-US"), if known
 
 
@@ -47,6 +56,20 @@ class Media:
 
 
 @dataclass(frozen=True)
+class Poll:
+    """A question offered as a native quiz poll where the platform has one and it fits; the
+    reply's text and buttons are the same question for where it does not. Answers come back as
+    "poll" events whose payload is `tag`."""
+
+    question: str
+    options: tuple[str, ...]
+    correct: int  # the right option's position
+    explanation: str
+    tag: str
+    buttons: tuple[tuple[Button, ...], ...] = ()  # under the poll, where it is shown as one
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to show. `buttons` are rows; `replace` asks the adapter to edit the
     message whose button was tapped instead of sending a new one (so old buttons vanish;
@@ -61,6 +84,15 @@ class Reply:
     media: Media | None = None
     replace: bool = False
     notice: bool = False
+    # Group lessons: `key` names this message so a later reply can `edit` it (a poll there is
+    # closed and the text sent after it); a `live` edit is a status (a count) the adapter may
+    # coalesce or drop when the chat's message budget is spent; `to` sends the reply to that
+    # user's private chat instead of this one.
+    poll: Poll | None = None
+    key: str = ""
+    edit: str = ""
+    live: bool = False
+    to: str = ""
     free_text: bool = False
 
 

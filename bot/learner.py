@@ -99,6 +99,14 @@ class Learner:
     ignored: int = 0  # reminders sent since the learner last did anything
     reminded_at: int = 0  # when the last one was sent
     reminded_kind: str = ""  # what it was: "n" nudge, "d" daily, "r" review, "s" stop notice
+    # group lessons (bot/classroom.py) and pair mode (bot/pairs.py); plain strings, so a copy
+    # of the learner shares nothing mutable
+    group_credits: str = ""  # ids of group credits already applied, newest last (capped)
+    groups: str = ""  # the group chats this learner joined, space-separated
+    helper: str = ""  # who helps this learner (pair mode), a user id
+    elder: str = ""  # whom this learner helps, a user id
+    elder_name: str = ""  # that person's first name, as they agreed to be linked
+    helper_noted: str = ""  # "lesson:day" of the last note to the helper, so it goes once
 
 
 # storage field name -> attribute; lists are encoded below
@@ -144,6 +152,12 @@ _FIELDS = {
     "ig": "ignored",
     "ra": "reminded_at",
     "rs": "reminded_kind",
+    "gc": "group_credits",
+    "gj": "groups",
+    "hp": "helper",
+    "el": "elder",
+    "en": "elder_name",
+    "hn": "helper_noted",
 }
 _DEFAULTS = Learner(user="")
 # Redis keeps a small hash in its compact encoding (a listpack, about half the memory of a

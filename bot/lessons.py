@@ -118,6 +118,9 @@ class _Question(Model):
     prompt: PromptText
     explanation: FeedbackText
     image: str | None = None
+    # In group lessons: a native quiz poll where the question fits the chat app's limits, or
+    # inline buttons (a poll reveals the answer to each member as they vote).
+    group: Literal["poll", "buttons"] = "poll"
 
 
 class SingleChoice(_Question):

@@ -1,13 +1,16 @@
 """What the engine needs from learner storage: read a learner, write back only if unchanged.
 
 The engine depends on this interface, not on Redis: storage/state.py is the Redis
-implementation used in production, bot/memory_store.py one kept in this process.
+implementation used in production, bot/memory_store.py one kept in this process. Group lessons
+add `GroupStore` (storage/group_store.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Protocol
+
+from bot.group_state import Answered, GroupSnapshot
 
 # `save(..., due=REMOVE)`: the learner leaves the reminder schedule.
 REMOVE = 0.0
@@ -41,4 +44,57 @@ class LearnerStore(Protocol):
         `due` moves the learner in the reminder schedule in the same step: None leaves it,
         a time (epoch seconds; infinity for "opted out") sets it, REMOVE takes the learner
         off. Erasing a learner always takes them off."""
+        ...
+
+
+class GroupStore(Protocol):
+    """What group lessons need beyond learners (bot/classroom.py): a chat's lesson state, kept
+    under the chat's own hash tag, and short-lived link codes (pair mode).
+
+    storage/group_store.py is the Redis implementation, bot/memory_store.py one in this
+    process. Every method raises StorageUnavailable when storage cannot be reached."""
+
+    async def load_group(self, chat: str) -> GroupSnapshot:
+        """The chat's state, roster, this run's participants, answers and tally, read at once."""
+        ...
+
+    async def save_group(
+        self, chat: str, version: int, old: Mapping[str, str], new: Mapping[str, str]
+    ) -> bool:
+        """Write `new` if the version is still `version`; the chat's due time (field "du") is
+        indexed in the same step, for `due_chats`. False on a conflict."""
+        ...
+
+    async def answer(
+        self, chat: str, run: str, step: int, user: str, mark: str, choice: int
+    ) -> Answered:
+        """Count one answer once, if `run` is still on `step` and its answer is not shown: a
+        member who joined by id, anyone else by their anonymous `mark` only."""
+        ...
+
+    async def join(self, chat: str, user: str, name: str) -> tuple[bool, int]:
+        """Add a member (first name kept for the group's summaries) and, during a run, to its
+        participants; (newly joined, participants now)."""
+        ...
+
+    async def leave(self, chat: str, user: str) -> None:
+        """Forget a member in this chat: roster, participation and answers."""
+        ...
+
+    async def end_run(self, chat: str, run: str, cleared: Sequence[str]) -> bool:
+        """If `run` is the chat's run: drop its fields `cleared` and everything it kept
+        beside the state (participants, answers, tally, anonymous marks). False otherwise."""
+        ...
+
+    async def due_chats(self, now: int, platform: str) -> list[str]:
+        """Chats of `platform` whose lesson waits for the tutor to move on."""
+        ...
+
+    async def put_code(self, code: str, value: str, seconds: int) -> bool:
+        """Keep `value` under a fresh `code` for `seconds`; False if the code is taken."""
+        ...
+
+    async def read_code(self, code: str, take: bool = False) -> str | None:
+        """The value kept under `code` (None once expired); `take` deletes it as it is read,
+        so a code works once."""
         ...

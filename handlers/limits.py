@@ -11,6 +11,10 @@ learner would feel every reminder queued ahead of their answer); only pushed mes
     ...send...
     await limits.pause(retry_after)                 # after a 429: every process waits
 
+In a group chat everything counts: the 20 a minute is Telegram's hard limit there, so group
+lessons send every message and edit through `wait(chat, group=True)`, and live counts use
+`take_now`, which never waits and leaves the budget to real messages.
+
 The counting is the `limits` library's moving window (a Lua script on Redis, so all processes
 share one budget; in memory for the embedded single-process mode); the fleet-wide pause is one
 Redis key that expires by itself.
@@ -40,16 +44,25 @@ class PushLimits:
         prefix: str,
         rate: int = 30,
         clock: Callable[[], float] = time.time,
+        per_group: RateLimitItem = PER_GROUP,
     ) -> None:
         self.limiter = MovingWindowRateLimiter(storage)
         self.redis = redis
         self.fleet: RateLimitItem = RateLimitItemPerSecond(rate)
+        self.per_group = per_group  # tests shrink the minute to see a whole lesson quickly
         self.prefix = prefix
         self.paused_key = f"{prefix}:push:paused"  # see storage/keys.py
         self.clock = clock
 
     @classmethod
-    def for_redis(cls, redis: Redis, url: str, prefix: str, rate: int = 30) -> PushLimits:
+    def for_redis(
+        cls,
+        redis: Redis,
+        url: str,
+        prefix: str,
+        rate: int = 30,
+        per_group: RateLimitItem = PER_GROUP,
+    ) -> PushLimits:
         """Limits shared through the Redis at `url` (`redis+cluster://` for a cluster); in
         process memory when there is no URL (the embedded, single-process mode)."""
         storage: Storage
@@ -62,13 +75,22 @@ class PushLimits:
             )
         else:
             storage = RedisStorage(f"async+{url}", implementation="redispy", key_prefix=key_prefix)
-        return cls(storage, redis, prefix, rate)
+        return cls(storage, redis, prefix, rate, per_group=per_group)
 
     async def wait(self, chat: str, group: bool = False) -> None:
         """Wait until one more pushed message to `chat` keeps every limit."""
         await self._wait_unpaused()
-        await self._take(PER_GROUP if group else PER_CHAT, chat)
+        await self._take(self.per_group if group else PER_CHAT, chat)
         await self._take(self.fleet, "fleet")
+
+    async def take_now(self, chat: str, group: bool = False) -> bool:
+        """One more message to `chat` if the budget allows it right now; never waits."""
+        if await self.paused_for() > 0:
+            return False
+        item = self.per_group if group else PER_CHAT
+        if not await self.limiter.hit(item, chat):
+            return False
+        return await self.limiter.hit(self.fleet, "fleet")
 
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: no process pushes anything for `seconds`."""

@@ -12,10 +12,11 @@ python-telegram-bot's persistence, conversations or job queue, which live in one
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
 from functools import partial
@@ -23,8 +24,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from limits.aio.storage import MemoryStorage
 from redis.asyncio import Redis
-from telegram import BotCommand, CallbackQuery, ChatMember, Message, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    CallbackQuery,
+    ChatMember,
+    Message,
+    Update,
+)
 from telegram import MaybeInaccessibleMessage as Tapped
 from telegram.constants import ChatType
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
@@ -35,6 +44,7 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
+    PollAnswerHandler,
     TypeHandler,
     filters,
 )
@@ -44,7 +54,9 @@ from bot.events import Event, Reply
 from bot.texts import t
 from handlers import CannotServe, Handle
 from handlers.dedupe import BUSY, DONE, Dedupe
+from handlers.limits import PushLimits
 from handlers.telegram_flow import LearnerOrder, ReplyLimiter
+from handlers.telegram_group import GroupAdmins, GroupSender
 from handlers.telegram_http import AiohttpRequest
 from handlers.telegram_send import CAPABILITIES, Blocked, Defer, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
@@ -54,13 +66,22 @@ log = logging.getLogger(__name__)
 
 TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 COMMANDS = (
-    "start", "continue", "progress", "review", "settings", "remind", "certificate", "help", "stop"
+    "start", "continue", "progress", "review", "settings", "remind", "certificate", "helper",
+    "help", "stop",
 )  # fmt: skip
+GROUP_COMMANDS = {"lesson": "cmd_lesson", "class_report": "cmd_class_report",
+                  "stop": "cmd_group_stop", "help": "cmd_help"}  # fmt: skip
+TICK_EVERY = 1.0  # seconds between looks for group lessons whose time is up
+# The engine's timer: group lessons of a platform that move on by themselves, (chat, replies).
+Ticks = Callable[[str], Awaitable[list[tuple[str, list[Reply]]]]]
 BACKOFF = 1.0  # seconds before the first retry of a failed request; doubles each time
 ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping the spinner bare
 TOAST_MAX = 200
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [
+    Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER, Update.POLL_ANSWER
+]  # fmt: skip
+GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 class WebhookAnswer:
@@ -101,9 +122,10 @@ def message_event(message: Message, bot_username: str) -> Event | None:
         user=f"tg:{user.id}",
         kind="other",
         chat=str(message.chat.id),
-        group=message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
+        group=message.chat.type in GROUPS,
         name=user.first_name or "",
         lang=user.language_code or "",
+        username=user.username or "",
     )
     text = message.text
     if message.forward_origin is not None or not text:
@@ -137,7 +159,15 @@ class TelegramAdapter:
         read_timeout: float = 5.0,
         checks: Mapping[str, HealthCheck] | None = None,
         media_roots: Sequence[Path] = (),
+        ticks: Ticks | None = None,
+        limits: PushLimits | None = None,
+        tick_every: float = TICK_EVERY,
+        live_every: float = 3.0,
+        group_period: float = 60.0,
     ) -> None:
+        """`ticks`: the engine's group timer (Engine.tick); `limits`: the fleet's flood
+        limits (in this process only, when not given); `group_period`: the time in which 20
+        messages may go to one group (tests shrink it to run a whole lesson quickly)."""
         self.settings = settings
         self.handle = handle  # the engine
         self.redis = redis
@@ -150,7 +180,7 @@ class TelegramAdapter:
             .request(AiohttpRequest(read_timeout=read_timeout))
             .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=read_timeout))
             .concurrent_updates(LearnerOrder(256))
-            .rate_limiter(ReplyLimiter(backoff=backoff))
+            .rate_limiter(ReplyLimiter(backoff=backoff, per_group=(20, group_period)))
         )
         if settings.base_url:
             builder = builder.base_url(settings.base_url)
@@ -160,6 +190,12 @@ class TelegramAdapter:
         # The token starts with the bot's id: known before Telegram is asked anything.
         self.bot_id = settings.token.partition(":")[0]
         self.sender = Sender(self.application.bot, redis, keys, self.bot_id, media_roots)
+        # Group lessons (handlers/telegram_group.py): every group message under the limits.
+        limits = limits or PushLimits(MemoryStorage(), redis, keys.prefix)
+        self.groups = GroupSender(self.sender, limits, redis, keys, self.bot_id, live_every)
+        self.admins = GroupAdmins(self.application.bot)
+        self.ticks = ticks
+        self.tick_every = tick_every
         self.polling = not settings.webhook_url
         # Long polling has one consumer; with a webhook, other workers may hold an update.
         self.dedupe = Dedupe(
@@ -170,6 +206,7 @@ class TelegramAdapter:
         add(TypeHandler(Update, self.mark_done), group=1)
         add(CallbackQueryHandler(self.on_tap))
         add(ChatMemberHandler(self.on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
+        add(PollAnswerHandler(self.on_poll_answer))
         add(
             MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, self.on_message)
         )
@@ -219,6 +256,9 @@ class TelegramAdapter:
         message = update.message
         assert message is not None
         event = message_event(message, context.bot.username)
+        if event is not None and event.group and event.kind == "command" and message.from_user:
+            admin = await self.admins.is_admin(message.chat.id, message.from_user.id)
+            event = replace(event, admin=admin)  # may they lead a group lesson?
         if event is not None:
             answer = _answer.get()
             # In a group a 403 or a migration must be seen: the reply goes as a request.
@@ -238,13 +278,21 @@ class TelegramAdapter:
             kind="button",
             payload=query.data,
             chat=str(chat.id),
-            group=chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
+            group=chat.type in GROUPS,
             name=query.from_user.first_name or "",
             lang=query.from_user.language_code or "",
+            username=query.from_user.username or "",
         )
+
+        async def decide() -> list[Reply]:
+            tap = event
+            if tap.group:  # may this member lead the group's lesson? (admins are cached)
+                tap = replace(tap, admin=await self.admins.is_admin(chat.id, query.from_user.id))
+            return await self.handle(tap)
+
         # The engine decides in milliseconds; its toast (a notice) rides on the answer. If
         # storage is slow, the spinner stops anyway and the decision is shown when ready.
-        deciding = asyncio.ensure_future(self.handle(event))
+        deciding = asyncio.ensure_future(decide())
         done, _pending = await asyncio.wait({deciding}, timeout=ANSWER_WITHIN)
         replies = deciding.result() if done else None
         answer = _answer.get()
@@ -272,12 +320,40 @@ class TelegramAdapter:
             log.info("callback query not answered: %s", exc.message)
 
     async def on_member_change(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """A learner blocked the bot in their private chat: send them nothing more."""
+        """A learner blocked the bot in their private chat: send them nothing more. The bot
+        was taken out of a group: its lesson ends, keeping every answer given."""
         change = update.my_chat_member
         assert change is not None
         private = change.chat.type == ChatType.PRIVATE
         if private and change.new_chat_member.status == ChatMember.BANNED:
             await self.handle(Event(f"tg:{change.from_user.id}", "blocked"))
+        gone = (ChatMember.BANNED, ChatMember.LEFT)
+        if change.chat.type in GROUPS and change.new_chat_member.status in gone:
+            chat = str(change.chat.id)
+            await self.handle(Event(f"tg:{change.from_user.id}", "blocked", chat=chat, group=True))
+
+    async def on_poll_answer(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A member voted in a group lesson's quiz poll: the update names the poll and the
+        member, not the chat, which we remembered when sending it."""
+        answer = update.poll_answer
+        assert answer is not None
+        if answer.user is None:
+            return  # voted as a chat (an anonymous admin): no member to count
+        place = await self.groups.poll_place(answer.poll_id)
+        if place is None:
+            return  # not ours, or too old
+        chat_id, tag = place
+        event = Event(
+            user=f"tg:{answer.user.id}",
+            kind="poll",
+            payload=tag,
+            chat=str(chat_id),
+            group=True,
+            name=answer.user.first_name or "",
+            poll=answer.poll_id,
+            options=tuple(answer.option_ids),
+        )
+        await self.show(event, await self.handle(event), chat_id)
 
     async def show(
         self,
@@ -288,7 +364,13 @@ class TelegramAdapter:
         defer: Defer | None = None,
     ) -> None:
         try:
-            await self.sender.show(chat_id, replies, tapped, defer)
+            if event.group:
+                await self.groups.show(chat_id, replies, tapped)
+                return
+            await self.sender.show(chat_id, [r for r in replies if not r.to], tapped, defer)
+            for reply in replies:
+                if reply.to:  # a helper's note (pair mode)
+                    await self.groups.deliver_to(reply)
         except Blocked:
             if not event.group:
                 log.info("%s blocked the bot: marked inactive", event.user)
@@ -310,13 +392,39 @@ class TelegramAdapter:
         )
 
     async def set_commands(self) -> None:
-        """The "/" menu, in Vietnamese (the default) and English."""
+        """The "/" menu, in Vietnamese (the default) and English; groups get their own."""
+        groups = BotCommandScopeAllGroupChats()
         for lang, code in (("vi", None), ("vi", "vi"), ("en", "en")):
             commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
+            in_groups = [BotCommand(c, t(lang, key)) for c, key in GROUP_COMMANDS.items()]
             try:
                 await self.application.bot.set_my_commands(commands, language_code=code)
+                await self.application.bot.set_my_commands(
+                    in_groups, scope=groups, language_code=code
+                )
             except TelegramError as exc:  # the menu is a convenience; the bot works without
                 log.warning("command menu (%s) not set: %s", code or "default", exc)
+
+    async def tick(self) -> None:
+        """Once: group lessons whose time is up move on, shown in their chats."""
+        if self.ticks is None:
+            return
+        for chat, replies in await self.ticks("tg"):
+            platform, _, chat_id = chat.partition(":")
+            if platform == "tg" and replies:
+                event = Event("", "push", chat=chat_id, group=True)
+                await self.show(event, replies, int(chat_id))
+
+    async def _ticking(self, stop: asyncio.Event) -> None:
+        """The timer of group lessons, in every worker: the chat's stored state decides, so
+        two workers looking at once move a lesson on once."""
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:  # the next look tries again
+                log.exception("group lessons not moved on")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.tick_every)
 
     def routes(self) -> list[Route]:
         """What the webhook server must serve for this bot (nothing when polling)."""
@@ -349,6 +457,7 @@ class TelegramAdapter:
         settings = self.settings
         async with self.application:
             await self.set_commands()
+            ticking = asyncio.create_task(self._ticking(stop))
             username = self.application.bot.username
             if settings.webhook_url and listening is not None:
                 await self.application.start()
@@ -376,4 +485,6 @@ class TelegramAdapter:
                 log.info("@%s: long polling", username)
                 await stop.wait()
                 await self.application.updater.stop()
+            await ticking
+            await self.groups.settle()
             await self.application.stop()

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 class LearnerOrder(BaseUpdateProcessor):
     """PTB's hook for handlers/ordering.py: up to `max_concurrent_updates` at once, but one
-    at a time per learner (or chat)."""
+    at a time per conversation (see `order_key`)."""
 
     def __init__(self, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
@@ -47,12 +48,20 @@ class LearnerOrder(BaseUpdateProcessor):
         """Nothing to free."""
 
 
-def order_key(update: object) -> tuple[str, int] | None:
+def order_key(update: object) -> tuple[str, int | str] | None:
+    """Whose updates wait for each other: a group chat's (its lesson is one conversation), a
+    learner's private ones, and a quiz poll's votes (their update does not name the chat). A
+    member's group taps and private lesson never wait for each other."""
     if not isinstance(update, Update):
         return None
+    if update.poll_answer is not None:
+        return ("tg", f"poll:{update.poll_answer.poll_id}")
+    chat = update.effective_chat
+    if chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return ("tg", chat.id)
     if update.effective_user is not None:
         return ("tg", update.effective_user.id)
-    return ("tg", update.effective_chat.id) if update.effective_chat is not None else None
+    return ("tg", chat.id) if chat is not None else None
 
 
 SENDS = ("send", "copy", "forward")  # endpoints whose repetition shows the learner a duplicate

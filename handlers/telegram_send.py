@@ -5,6 +5,8 @@ hold what a learner typed), split at line breaks under Telegram's limits. Button
 inline keyboards, row for row. `replace` edits the tapped message, so its buttons vanish;
 when a tap brings a new keyboard, the tapped one is removed too: only the latest keyboard is
 live. Lesson pictures and sounds are uploaded once; Telegram's file_id is kept in Redis.
+A reply offering a `poll` is sent as a quiz poll where it fits Telegram's limits (group
+lessons, handlers/telegram_group.py), else as its text and buttons.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from typing import Any
 from redis.asyncio import Redis
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram import MaybeInaccessibleMessage as Tapped
-from telegram.constants import MessageLimit, ParseMode
+from telegram import Poll as TgPoll
+from telegram.constants import MessageLimit, ParseMode, PollLimit
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
-from bot.events import Button, Media, Reply
+from bot.events import Button, Media, Poll, Reply
 from handlers import render
 from handlers.render import Capabilities, units
 from storage.keys import Keys
@@ -44,6 +47,24 @@ CAPABILITIES = Capabilities(
 TEXT_MAX = CAPABILITIES.text_max
 CAPTION_MAX = MessageLimit.CAPTION_LENGTH  # 1024
 VOICE_SUFFIXES = {".ogg", ".oga", ".opus"}  # Telegram plays these as voice notes
+Before = Callable[[], Awaitable[None]]
+
+
+async def _nothing() -> None:
+    """No wait before sending."""
+
+
+def quiz_fits(poll: Poll) -> bool:
+    """Telegram's limits for a quiz poll: question 300 characters, options 100 (2 to 10 of
+    them), explanation 200 with at most 2 line breaks. Else the question goes as buttons."""
+    return (
+        1 <= len(poll.question) <= PollLimit.MAX_QUESTION_LENGTH
+        and 2 <= len(poll.options) <= 10
+        and all(1 <= len(o) <= PollLimit.MAX_OPTION_LENGTH for o in poll.options)
+        and 0 <= poll.correct < len(poll.options)
+        and len(poll.explanation) <= PollLimit.MAX_EXPLANATION_LENGTH
+        and poll.explanation.count("\n") <= PollLimit.MAX_EXPLANATION_LINE_FEEDS
+    )
 
 
 def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:
@@ -124,30 +145,46 @@ class Sender:
             await self._drop_keyboard(tapped)
             await self._deliver(chat_id, dataclasses.replace(reply, replace=False), None)
             return True
+        await self.send(chat_id, reply, defer=defer)
+        return False
+
+    async def send(
+        self,
+        chat_id: int,
+        reply: Reply,
+        before: Before | None = None,
+        defer: Defer | None = None,
+    ) -> Message | None:
+        """Send one reply as new message(s); returns the last one sent (what a later edit
+        changes; None when it was deferred or not sent). `before` is awaited ahead of each
+        message (a group's flood limit)."""
+        before = before or _nothing
         markup = keyboard(reply.buttons)
         pieces = split_text(reply.text)
+        last_sent: Message | None = None
         if reply.media is not None:
             caption = ""
             if reply.media.caption and len(pieces) == 1 and units(pieces[0]) <= CAPTION_MAX:
                 caption, pieces = pieces[0], []
             media = reply.media
+            await before()
             try:
-                sent = await self._send_media(
+                last_sent = await self._send_media(
                     chat_id, Path(media.path), media.kind, caption, markup, not pieces, media
                 )
             except TimedOut:
                 raise  # it may have arrived: sending the words as well could show them twice
             except NetworkError as exc:  # refused (size, voice messages forbidden, ...)
                 log.warning("%s not sent (%s): sending the words alone", media.path, exc)
-                sent = None
+                last_sent = None
             finally:
                 if media.temporary:  # a drawn certificate: nobody keeps a copy
                     with contextlib.suppress(OSError):
                         await asyncio.to_thread(Path(media.path).unlink, missing_ok=True)
-            if sent is None and caption:
+            if last_sent is None and caption:
                 pieces = [caption]  # the file is missing: the words still go out
-            elif sent is not None and not pieces:
-                return False
+            elif last_sent is not None and not pieces:
+                return last_sent
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
             if (
@@ -155,14 +192,30 @@ class Sender:
                 and defer is not None
                 and defer("sendMessage", _message(chat_id, piece, markup))
             ):
-                return False
-            await self.bot.send_message(
+                return None
+            await before()
+            last_sent = await self.bot.send_message(
                 chat_id,
                 escape(piece),
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup if last else None,
             )
-        return False
+        return last_sent
+
+    async def send_quiz(self, chat_id: int, poll: Poll) -> Message:
+        """A non-anonymous quiz poll (check `quiz_fits` first): members answer natively and
+        each vote comes back as a poll_answer update naming the member."""
+        return await self.bot.send_poll(
+            chat_id,
+            poll.question,
+            list(poll.options),
+            is_anonymous=False,
+            type=TgPoll.QUIZ,
+            correct_option_ids=[poll.correct],  # type: ignore[list-item]
+            allows_revoting=False,  # one answer each: the first one counts
+            explanation=poll.explanation,
+            reply_markup=keyboard(poll.buttons),
+        )
 
     async def _edit(self, tapped: Tapped, reply: Reply) -> bool:
         pieces = split_text(reply.text)

@@ -223,7 +223,9 @@ class ZaloAdapter:
             choices = await self.sender.choices(chat) if number else Choices()
             event = to_event(incoming.text, incoming.user, choices, chat, name, group)
         replies = await self._decide(event, incoming.chat)
-        await self.sender.show(incoming.chat, replies)
+        # A reply for someone else's private chat (pair mode's note to a helper) is not shown
+        # here: this adapter answers in the chat that wrote.
+        await self.sender.show(incoming.chat, [r for r in replies if not r.to])
 
     async def _decide(self, event: Event, chat: str) -> list[Reply]:
         """The engine's answer; "typing..." shows meanwhile if it is slow (storage lagging)."""

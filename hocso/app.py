@@ -20,6 +20,8 @@ from bot.lessons import Curriculum, load_curriculum
 from storage.classes import find_class
 from storage.db import Database, open_database
 from storage.embedded import open_embedded, save_snapshot
+from storage.facilitators import ClassFacilitators
+from storage.group_store import GroupRedisStore
 from storage.keys import Keys
 from storage.redis_url import is_cluster, open_redis
 from storage.state import StateStore
@@ -53,7 +55,15 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
         await _reachable(redis, config.redis.url)
     database = open_database(config.database, config.data_dir, config.privacy.erase_key)
     classes = partial(find_class, database)  # names the class a learner joins
-    engine = Engine(StateStore(redis, keys), curriculum, config, classes=classes)
+    engine = Engine(
+        StateStore(redis, keys),
+        curriculum,
+        config,
+        classes=classes,
+        groups=GroupRedisStore(redis, keys),  # group lessons and pair mode
+        facilitators=ClassFacilitators(database),  # who may lead one: `hocso class add`
+        group_platforms=("tg",),  # the adapters that show group lessons (handlers/telegram.py)
+    )
     try:
         yield App(config, curriculum, redis, keys, engine, database)
     finally:

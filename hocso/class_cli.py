@@ -4,7 +4,8 @@ Usage:
     hocso class add CODE --name NAME [--facilitator NAME] [--area WARD_ID] [--bot USERNAME]
         save the class in the reporting database, print the link learners open
         (https://t.me/<bot>?start=CODE) and draw it as a QR code: data_dir/classes/CODE.png;
-        with Zalo configured, say how Zalo learners join (Zalo bots have no such link)
+        with Zalo configured, say how Zalo learners join (Zalo bots have no such link); a
+        Telegram @username in --facilitator lets that person lead group lessons (docs/groups.md)
     hocso class list
         every class with its learners so far: started and certified
 """
@@ -54,7 +55,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     add.add_argument("code", help="1 to 32 of A-Z a-z 0-9 _ - (no spaces or accents), e.g. LOP-1A")
     add.add_argument("--name", required=True, help="the class's name, printed under the QR code")
-    add.add_argument("--facilitator", metavar="NAME", help="who runs it (kept if not given)")
+    add.add_argument(
+        "--facilitator",
+        metavar="NAME",
+        help="who runs it (kept if not given); add their Telegram @username so they can lead "
+        "group lessons without being a group admin, e.g. 'Chị Lan @chilan_cantho'",
+    )
     add.add_argument(
         "--area", metavar="WARD_ID", help="its ward/commune: an id of areas.wards in config.yaml"
     )

@@ -80,6 +80,7 @@ def _token_problem(config: Config) -> str | None:
 async def bots(app: App, stop: asyncio.Event) -> None:
     """Serve learners on every platform with a token, side by side (handlers/telegram.py,
     handlers/zalo.py): one engine, Redis and database, and one webhook server for all."""
+    from handlers.limits import PushLimits
     from handlers.telegram import TelegramAdapter
     from handlers.webhook import redis_check, serve_webhooks
     from handlers.zalo import ZaloAdapter
@@ -99,6 +100,9 @@ async def bots(app: App, stop: asyncio.Event) -> None:
                 app.keys,
                 checks=checks,
                 media_roots=roots,
+                ticks=app.engine.tick,  # group lessons that move on by themselves
+                # Flood limits shared by every worker: a group's messages wait their turn.
+                limits=PushLimits.for_redis(app.redis, config.redis.url, app.keys.prefix),
             )
         )
     if config.zalo.token:

@@ -12,12 +12,26 @@
 | `{prefix}:tgfile:{bot}:{sha1}`       | string | Telegram's file_id of an uploaded file     |
 | `{prefix}:push:paused`               | string | after a 429: no process pushes until then  |
 | `{prefix}:push:lim…`                 | list   | push flood limits (handlers/limits.py)    |
+| `{prefix}:{gNN}:g:{platform}:{chat}` | hash   | one group chat's lesson (bot/group_state.py) |
+| `…:g:{platform}:{chat}:m`            | hash   | its members who joined: id -> first name   |
+| `…:g:{platform}:{chat}:p`            | set    | members taking part in the current run     |
+| `…:g:{platform}:{chat}:a`            | hash   | their answers: "step:member" -> choice     |
+| `…:g:{platform}:{chat}:n`            | hash   | the tally: "step:choice" -> count          |
+| `…:g:{platform}:{chat}:x`            | hash   | anonymous marks of non-members who answered |
+| `{prefix}:{gNN}:gdue`                | zset   | that shard's chats by when a lesson moves on |
+| `{prefix}:pair:{code}`               | string | a pair-mode link code (expires)            |
+| `{prefix}:tgpoll:{bot}:{poll_id}`    | string | the chat and tag of a quiz poll we sent    |
+| `{prefix}:tgmsg:{bot}:{chat}`        | hash   | a group's named messages -> Telegram ids   |
 | `{prefix}:reporters`                | hash   | each reporter's heartbeat (reporter.py)   |
 
 Learners are spread over a fixed number of shards by a stable hash of their id. A learner's
 hash, its shard's outbox and its reminder schedule share the hash tag `{sNN}`, so the script
 that updates them in one atomic step runs unchanged on Redis Cluster. Changing `shards` later
 would move learners: pick it once (64 leaves room for a 64-node cluster).
+
+A group chat's keys share a hash tag of their own, `{gNN}` (same count, another hash), with the
+shard's index of due lessons: each group script touches one slot. A member's credit is written
+to the member's own hash by the learner script; no script spans a group and a learner.
 """
 
 from __future__ import annotations
@@ -79,6 +93,30 @@ class Keys:
         """`digest`: sha1 of the file's path and modification time, so an edited file is sent
         again. A file_id is valid for the bot that uploaded it only."""
         return f"{self.prefix}:tgfile:{bot}:{digest}"
+
+    def group_shard(self, chat: str) -> int:
+        return zlib.crc32(b"g" + chat.encode()) % self.shards
+
+    def group(self, chat: str, part: str = "") -> str:
+        """A group chat's state (`chat` is platform-qualified, e.g. "tg:-100123"), or one of
+        the parts kept beside it: m(embers), p(articipants), a(nswers), n (tally), x (marks)."""
+        key = f"{self.prefix}:{{g{self.group_shard(chat):02d}}}:g:{chat}"
+        return f"{key}:{part}" if part else key
+
+    def group_due(self, shard: int) -> str:
+        return f"{self.prefix}:{{g{shard:02d}}}:gdue"
+
+    def group_due_of(self, chat: str) -> str:
+        return self.group_due(self.group_shard(chat))
+
+    def pair_code(self, code: str) -> str:
+        return f"{self.prefix}:pair:{code}"
+
+    def telegram_poll(self, bot: str, poll_id: str) -> str:
+        return f"{self.prefix}:tgpoll:{bot}:{poll_id}"
+
+    def telegram_messages(self, bot: str, chat: int | str) -> str:
+        return f"{self.prefix}:tgmsg:{bot}:{chat}"
 
     def reporters(self) -> str:
         """One field per running reporter: its heartbeat, read by `reporter_health`."""

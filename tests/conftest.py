@@ -19,6 +19,7 @@ from bot.onboarding import Age, Area, Consent
 from bot.payloads import Payload, parse
 from bot.tutor import Answer, Next, StartLesson
 from storage.db import Database
+from storage.group_store import GroupRedisStore
 from storage.keys import Keys
 from storage.state import StateStore
 
@@ -89,8 +90,21 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def engine(store: StateStore, curriculum: Curriculum, config: Config, clock: Clock) -> Engine:
-    return Engine(store, curriculum, config, clock=clock)
+def group_store(redis: Redis, keys: Keys) -> GroupRedisStore:
+    return GroupRedisStore(redis, keys)
+
+
+@pytest.fixture
+def engine(
+    store: StateStore,
+    group_store: GroupRedisStore,
+    curriculum: Curriculum,
+    config: Config,
+    clock: Clock,
+) -> Engine:
+    return Engine(
+        store, curriculum, config, clock=clock, groups=group_store, group_platforms=("tg",)
+    )
 
 
 class Chat:
@@ -165,7 +179,15 @@ async def worker(keys: Keys, curriculum: Curriculum, config: Config, clock: Cloc
     def build() -> Engine:
         client = Redis.from_url(REDIS_URL, decode_responses=True)
         clients.append(client)
-        return Engine(StateStore(client, keys), curriculum, config, clock=clock)
+        groups = GroupRedisStore(client, keys)
+        return Engine(
+            StateStore(client, keys),
+            curriculum,
+            config,
+            clock=clock,
+            groups=groups,
+            group_platforms=("tg",),
+        )
 
     yield build
     for client in clients:

@@ -43,7 +43,9 @@ def explore(curriculum: Curriculum, config: Config) -> set[tuple[str, str]]:
     seen: set[tuple[object, ...]] = set()
     arrows: set[tuple[str, str]] = set()
     start: tuple[Learner, list[Reply], int] = (Learner(user="tg:1"), [], START_DAY)
-    queue = deque([start])
+    # Someone who joined a group lesson (consent) and got its credit, but never wrote privately.
+    joined = Learner(user="tg:1", consent_at=START_DAY * 86400, done=["l1"])
+    queue = deque([start, (joined, [], START_DAY)])
 
     def inputs(learner: Learner, replies: list[Reply]) -> list[Event]:
         user, name = learner.user, "Lan"

@@ -82,9 +82,10 @@ async def start_bot(api: FakeBotApi, make_adapter):
         **options: Any,
     ) -> Running:
         """`settings` and `on`: another bot, with its own token, on its own fake API;
-        `options`: more of the adapter's settings (e.g. `media_roots`)."""
-        adapter = make_adapter(engine, settings, backoff=0.05, read_timeout=1.0, **options)
-        bot = Running(adapter, on)
+        `options`: more of the adapter's settings (e.g. `media_roots`, group lessons' timer
+        and limits)."""
+        options = {"backoff": 0.05, "read_timeout": 1.0, **options}
+        bot = Running(make_adapter(engine, settings, **options), on)
         running.append(bot)
         await on.wait_for(lambda _: on.polls > 0 or bot.task.done(), what="the first poll")
         if bot.task.done():
@@ -145,7 +146,7 @@ class Phone:
     async def tap(self, label: str, times: int = 1) -> list[str]:
         """Tap a button (`times` quickly in a row); returns the callback query ids."""
         message, data = self.message_with(label)
-        updates = [tap_update(self.user_id, message, data) for _ in range(times)]
+        updates = [tap_update(self.user_id, message, data, self.first_name) for _ in range(times)]
         await self.api.push(*updates)
         await self.bot.settle()
         ids = [u["callback_query"]["id"] for u in updates]

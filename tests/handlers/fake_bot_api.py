@@ -21,7 +21,18 @@ from aiohttp import web
 
 TOKEN = "123456:" + "A" * 35
 BOT = {"id": 4242, "is_bot": True, "first_name": "Học Số", "username": "hocso_test_bot"}
-JSON_PARAMS = {"reply_markup", "commands", "allowed_updates", "entities"}
+ADMIN_RIGHTS = {
+    name: True
+    for name in (
+        "can_be_edited", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+        "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
+        "can_post_stories", "can_edit_stories", "can_delete_stories",
+    )
+}  # fmt: skip
+JSON_PARAMS = {
+    "reply_markup", "commands", "allowed_updates", "entities", "options", "scope",
+    "correct_option_ids",
+}  # fmt: skip
 
 
 @dataclass
@@ -30,6 +41,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, str] = field(default_factory=dict)  # field -> uploaded file name
     status: int = 200
+    at: float = field(default_factory=time.monotonic)  # when it arrived
     in_webhook_answer: bool = False  # carried in the HTTP response to a webhook post
 
     @property
@@ -52,6 +64,8 @@ class FakeBotApi:
         self._changed = asyncio.Condition()
         self._ids = itertools.count(100)
         self._files = itertools.count(1)
+        self.admins: dict[int, list[int]] = {}  # group chat id -> its admins' user ids
+        self.sent_polls: dict[str, dict[str, Any]] = {}  # poll id -> the poll, as sent
         self.polls = 0  # getUpdates requests received
         self._delivered_at = 0  # the poll that carried the last updates
         self.closing = False
@@ -193,6 +207,22 @@ class FakeBotApi:
     def _result(self, method: str, params: dict[str, Any], files: dict[str, str]) -> Any:
         if method == "getMe":
             return {**BOT, "can_join_groups": True, "can_read_all_group_messages": False}
+        if method == "getChatAdministrators":
+            chat_id = int(params["chat_id"])
+            return [
+                {"status": "creator" if i == 0 else "administrator", "user": user(uid),
+                 "is_anonymous": False, **({} if i == 0 else ADMIN_RIGHTS)}
+                for i, uid in enumerate(self.admins.get(chat_id, []))
+            ]  # fmt: skip
+        if method == "getChatMember":
+            chat_id, uid = int(params["chat_id"]), int(params["user_id"])
+            if uid in self.admins.get(chat_id, []):
+                return {"status": "administrator", "user": user(uid), **ADMIN_RIGHTS}
+            return {"status": "member", "user": user(uid)}
+        if method == "stopPoll":
+            message = self.messages[int(params["message_id"])]
+            message["poll"]["is_closed"] = True
+            return message["poll"]
         if method.startswith("send"):
             return self._message(params, method)
         if method.startswith("edit"):
@@ -231,6 +261,30 @@ class FakeBotApi:
             message["voice"] = {**file, "duration": 3}
         elif method == "sendAudio":
             message["audio"] = {**file, "duration": 3}
+        elif method == "sendPoll":
+            poll_id = f"poll-{n}"
+            message["poll"] = {
+                "id": poll_id,
+                "question": params["question"],
+                "options": [
+                    {
+                        "text": o if isinstance(o, str) else o["text"],
+                        "voter_count": 0,
+                        "persistent_id": f"o{i}",
+                    }
+                    for i, o in enumerate(params["options"])
+                ],
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": params.get("is_anonymous") in (True, "True", "true"),
+                "type": params.get("type", "regular"),
+                "allows_multiple_answers": False,
+                "allows_revoting": params.get("allows_revoting") in (True, "True", "true"),
+                "members_only": False,
+                "correct_option_ids": params.get("correct_option_ids", []),
+                "explanation": params.get("explanation"),
+            }
+            self.sent_polls[poll_id] = message["poll"]
         self.messages[message["message_id"]] = message
         return message
 
@@ -282,11 +336,13 @@ def message_update(
     return {"update_id": next(_update_ids), "message": message}
 
 
-def tap_update(user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+def tap_update(
+    user_id: int, message: dict[str, Any], data: str, first_name: str = "Lan"
+) -> dict[str, Any]:
     query_id = next(_update_ids)
     query = {
         "id": str(query_id),
-        "from": user(user_id),
+        "from": user(user_id, first_name),
         "chat_instance": "ci",
         "message": message,
         "data": data,
@@ -304,5 +360,33 @@ def blocked_update(user_id: int) -> dict[str, Any]:
             "date": int(time.time()),
             "old_chat_member": {**member, "status": "member"},
             "new_chat_member": {**member, "status": "kicked", "until_date": 0},
+        },
+    }
+
+
+def poll_answer_update(user_id: int, poll_id: str, *options: int, first_name: str = "Lan"):
+    """A member's vote in a (non-anonymous) poll: it names the poll and the member only."""
+    return {
+        "update_id": next(_update_ids),
+        "poll_answer": {
+            "poll_id": poll_id,
+            "user": user(user_id, first_name),
+            "option_ids": list(options),
+            "option_persistent_ids": [f"o{i}" for i in options],
+        },
+    }
+
+
+def bot_removed_update(chat_id: int, by: int) -> dict[str, Any]:
+    """An admin took the bot out of a group."""
+    member = {"user": BOT}
+    return {
+        "update_id": next(_update_ids),
+        "my_chat_member": {
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Nhà mình"},
+            "from": user(by),
+            "date": int(time.time()),
+            "old_chat_member": {**member, "status": "member"},
+            "new_chat_member": {**member, "status": "left"},
         },
     }

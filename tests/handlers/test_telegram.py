@@ -54,13 +54,20 @@ async def test_a_new_learner_goes_from_start_through_a_passed_lesson(
 
 
 async def test_the_command_menu_is_set_in_vietnamese_and_english(phone, api) -> None:
-    menus = {c.params.get("language_code"): c.params["commands"] for c in api.of("setMyCommands")}
+    calls = api.of("setMyCommands")
+    menus = {c.params.get("language_code"): c.params["commands"] for c in calls
+             if "scope" not in c.params}  # fmt: skip
     assert set(menus) == {None, "vi", "en"}
     names = ["start", "continue", "progress", "review", "settings", "remind"]
-    names += ["certificate", "help", "stop"]
+    names += ["certificate", "helper", "help", "stop"]
     assert [c["command"] for c in menus["vi"]] == names
     assert menus["vi"][1]["description"] == "Học tiếp bài đang học"
     assert menus["en"][1]["description"] == "Continue where you left off"
+    in_groups = [c.params for c in calls if "scope" in c.params]
+    assert [c["command"] for c in in_groups[0]["commands"]] == [
+        "lesson", "class_report", "stop", "help"
+    ]  # fmt: skip
+    assert in_groups[0]["commands"][0]["description"] == "Học một bài cùng cả nhóm"
 
 
 async def test_a_double_tapped_answer_counts_once(phone, api, redis: Redis, keys: Keys) -> None:
@@ -268,7 +275,7 @@ async def test_a_group_gets_a_hint_and_ignores_commands_for_other_bots(bot, api)
     await api.push(message_update(7, "/start@hocso_test_bot", chat_id=group))
     await bot.settle()
     sent = [c for c in api.of("sendMessage") if c.params["chat_id"] == str(group)]
-    assert [c.text for c in sent] == [t("vi", "group_hint")]
+    assert [c.text for c in sent] == [t("vi", "group_help")]
 
 
 async def test_a_group_that_became_a_supergroup_is_answered_at_its_new_id(bot, api) -> None:

@@ -151,3 +151,30 @@ async def test_a_429_on_a_pushed_message_pauses_the_fleets_pushes(
     assert await push.paused_for() == 0  # a reply's 429 pauses its chat, not the pushes
     assert await reply
     assert [chat for chat, _ in api.sent] == [9, 10]
+
+
+def test_a_group_is_one_conversation_and_a_members_private_chat_another() -> None:
+    from fake_bot_api import poll_answer_update, tap_update
+
+    from handlers.telegram_flow import order_key
+
+    def key(raw: dict) -> object:
+        return order_key(Update.de_json(raw, None))
+
+    in_group = [message_update(7, "/lesson", chat_id=-500), message_update(8, "hi", chat_id=-500)]
+    group_message = {"message_id": 1, "date": 0, "chat": {"id": -500, "type": "group"}}
+    assert {key(u) for u in in_group} == {key(tap_update(9, group_message, "x"))} == {("tg", -500)}
+    assert key(message_update(7, "/start")) == ("tg", 7)  # member 7's private chat: its own
+    assert key(poll_answer_update(7, "p1", 0)) == ("tg", "poll:p1")
+
+
+def test_a_question_goes_as_a_quiz_poll_only_where_it_fits() -> None:
+    from bot.events import Poll
+    from handlers.telegram_send import quiz_fits
+
+    fits = Poll("Hỏi?", ("Có", "Không"), 0, "Vì vậy.", "tag")
+    assert quiz_fits(fits)
+    assert not quiz_fits(Poll("x" * 301, ("Có", "Không"), 0, "", "t"))
+    assert not quiz_fits(Poll("Hỏi?", ("y" * 101, "Không"), 0, "", "t"))
+    assert not quiz_fits(Poll("Hỏi?", ("Có", "Không"), 0, "z" * 201, "t"))
+    assert not quiz_fits(Poll("Hỏi?", ("Có", "Không"), 0, "một\nhai\nba\nbốn", "t"))

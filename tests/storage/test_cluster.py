@@ -119,3 +119,64 @@ async def test_push_limits_and_a_429_pause_are_shared_through_the_cluster(cluste
     paused = time.monotonic()
     await two.wait("tg:10")
     assert time.monotonic() - paused >= 0.4
+
+
+async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_nodes(
+    cluster, curriculum: Curriculum, config: Config, clock
+) -> None:
+    """A group's state and its parts share one slot; its members live on other nodes; their
+    credit is written to each member's own node: no script spans two slots."""
+    import json
+
+    from bot.events import Event
+    from bot.groups import GroupAnswer
+    from bot.payloads import parse
+    from storage.group_store import GroupRedisStore
+
+    client, keys = cluster
+    engine = Engine(
+        StateStore(client, keys),
+        curriculum,
+        config,
+        clock=clock,
+        groups=GroupRedisStore(client, keys),
+        group_platforms=("tg",),
+    )
+    chat = "-100900"
+    seen: list = []
+
+    async def act(user: str, kind: str, **data: object) -> list:
+        replies = await engine.handle(Event(user, kind, chat=chat, group=True, **data))  # type: ignore[arg-type]
+        seen.extend(r for r in replies if not r.notice)
+        return replies
+
+    def payload(label: str) -> str:
+        return next(
+            b.payload for r in reversed(seen) for row in r.buttons for b in row if label in b.label
+        )
+
+    members = [f"tg:{5000 + i}" for i in range(9)]
+    assert len({client.get_node_from_key(keys.learner(m)).name for m in members}) > 1
+    await act("tg:1", "command", command="lesson", admin=True)
+    await act("tg:1", "button", payload=payload("Bài tiếp theo"), admin=True)
+    for m in members:
+        await act(m, "button", payload=payload("Tham gia"), name=m)
+    await act("tg:1", "button", payload=payload("Bắt đầu"), admin=True)
+    clock.advance(seconds=config.groups.card_seconds)
+    moved = await engine.tick("tg")  # the due lessons of every shard, read across the nodes
+    assert [c for c, _ in moved] == [f"tg:{chat}"] and "Câu hỏi một" in moved[0][1][-1].text
+    seen.extend(moved[0][1])
+    tap = parse(payload("Xem đáp án"))
+    for m in members:
+        await act(m, "button", payload=GroupAnswer(tap.run, tap.step, 1).pack())  # type: ignore[union-attr]
+    await act("tg:1", "button", payload=payload("Tiếp tục"), admin=True)
+    poll = next(r.poll for r in reversed(seen) if r.poll)
+    for m in members:
+        await act(m, "poll", payload=poll.tag, options=(0,))
+    await act("tg:1", "button", payload=payload("Tiếp tục"), admin=True)
+    assert "🎉" in seen[-1].text
+    for m in members:
+        assert (await client.hgetall(keys.learner(m)))["dn"] == "l1"
+        events = [json.loads(f["e"]) for _, f in await client.xrange(keys.outbox_of(m))]
+        mine = [e["type"] for e in events if e["user"] == m]
+        assert mine.count("completion") == 1 and mine.count("answer") == 2

@@ -1,0 +1,279 @@
+"""What the tutor says in group lessons (bot/groups.py, bot/classroom.py) and pair mode
+(bot/pairs.py), Vietnamese first. Kept beside bot/texts.py, into whose table they go, so the
+private conversation's texts and these can change without touching each other."""
+
+from __future__ import annotations
+
+from bot.texts import TEXTS
+
+TEXTS.update(
+    {
+        "group_help": {
+            "vi": "Chào cả nhà! 👋 Mình là Học Số.\n"
+            "• Người hướng dẫn gõ /lesson để cả nhóm cùng học một bài.\n"
+            "• Ai bấm «✋ Tham gia» thì được tính điểm riêng.\n"
+            "• Muốn học riêng, {you} nhắn tin trực tiếp cho mình.",
+            "en": "Hello everyone! 👋 I am Học Số.\n"
+            "• The facilitator sends /lesson to learn a lesson together.\n"
+            "• Tap «✋ Join» to have your own answers counted.\n"
+            "• To learn on your own, message me directly.",
+        },
+        "group_lead_only": {
+            "vi": "Dạ, chỉ người hướng dẫn của nhóm mới bắt đầu, chuyển bước hay dừng bài "
+            "được ạ. {You} cứ trả lời câu hỏi nhé! 😊",
+            "en": "Only the group's facilitator can start, move on or stop a lesson. "
+            "Do answer the questions! 😊",
+        },
+        "group_menu": {
+            "vi": "📚 Cả nhóm học bài nào ạ?\nChọn bài tiếp theo của lớp, hoặc một chủ đề:",
+            "en": "📚 Which lesson shall the group take?\nThe class's next one, or a topic:",
+        },
+        "group_module": {
+            "vi": "📚 {module}\nChọn một bài cho cả nhóm:",
+            "en": "📚 {module}\nChoose a lesson for the group:",
+        },
+        "group_btn_class_next": {"vi": "▶️ Bài tiếp theo: {title}", "en": "▶️ Next: {title}"},
+        "group_btn_topics": {"vi": "⬅️ Các chủ đề", "en": "⬅️ Topics"},
+        "group_running": {
+            "vi": "📘 Nhóm đang học «{title}» (bước {n}/{total}).\nMỗi lần chỉ học một bài.",
+            "en": "📘 The group is taking «{title}» (step {n}/{total}).\nOne lesson at a time.",
+        },
+        "group_one_at_a_time": {
+            "vi": "Nhóm đang học một bài rồi ạ. Mỗi lần một bài thôi.",
+            "en": "The group is already taking a lesson: one at a time.",
+        },
+        "group_btn_next": {"vi": "▶️ Tiếp tục", "en": "▶️ Continue"},
+        "group_btn_stop": {"vi": "⏹ Dừng bài", "en": "⏹ Stop the lesson"},
+        "group_intro": {
+            "vi": "📘 Cả nhóm cùng học: «{title}»\n⏱ Khoảng {minutes} phút · {n} câu hỏi",
+            "en": "📘 Learning together: «{title}»\n⏱ About {minutes} minutes · {n} questions",
+        },
+        "group_join_invite": {
+            "vi": "✋ Ai muốn được tính điểm và lưu tiến độ riêng, bấm «Tham gia».",
+            "en": "✋ To have your own score and progress kept, tap «Join».",
+        },
+        "group_consent": {
+            "vi": "🔒 Bấm là {you} đồng ý cho mình lưu tiến độ học (và phường/xã nếu {you} chọn); "
+            "nhắn /forget riêng cho mình để xóa.",
+            "en": "🔒 Tapping it lets me keep your progress (and your ward, if you give it); "
+            "send me /forget privately to erase it.",
+        },
+        "group_joined_count": {"vi": "👥 Đã tham gia: {n} người", "en": "👥 Joined: {n}"},
+        "group_btn_join": {"vi": "✋ Tham gia", "en": "✋ Join"},
+        "group_btn_begin": {"vi": "▶️ Bắt đầu", "en": "▶️ Begin"},
+        "group_joined": {
+            "vi": "✋ {You} đã tham gia! Câu trả lời của {you} được tính riêng. "
+            "Nhắn /forget riêng cho mình để xóa.",
+            "en": "✋ You joined! Your answers count for you. Send me /forget privately to erase.",
+        },
+        "group_joined_before": {"vi": "{You} đã tham gia rồi ạ ✅", "en": "You have joined ✅"},
+        "group_moved_on": {
+            "vi": "Nhóm đã sang bước khác rồi ạ.",
+            "en": "The group has moved on already.",
+        },
+        "group_talk_it_over": {
+            "vi": "💬 Câu này cả nhóm cùng trao đổi, rồi bấm «Xem đáp án».",
+            "en": "💬 Talk this one over together, then tap «Show the answer».",
+        },
+        "group_answered": {"vi": "👥 {n} người đã trả lời", "en": "👥 {n} answered"},
+        "group_no_one": {"vi": "👥 Chưa có ai trả lời", "en": "👥 No answers yet"},
+        "group_btn_reveal": {"vi": "👁 Xem đáp án", "en": "👁 Show the answer"},
+        "group_chose": {"vi": "{You} chọn {answer} ✔", "en": "You chose {answer} ✔"},
+        "group_chose_anon": {
+            "vi": "{You} chọn {answer} ✔\nBấm «✋ Tham gia» để được tính điểm riêng.",
+            "en": "You chose {answer} ✔\nTap «✋ Join» to have it counted for you.",
+        },
+        "group_already": {
+            "vi": "{You} đã trả lời câu này rồi: {answer} ✅",
+            "en": "You already answered this one: {answer} ✅",
+        },
+        "group_question_gone": {
+            "vi": "Câu này đã qua rồi ạ. {You} trả lời câu mới nhất nhé.",
+            "en": "That question is over. Please answer the latest one.",
+        },
+        "group_already_shown": {
+            "vi": "Câu này đã có đáp án rồi ạ.",
+            "en": "This question's answer is out already.",
+        },
+        "group_tally": {"vi": "📊 {n} người đã trả lời:", "en": "📊 {n} answered:"},
+        "group_lesson_changed": {
+            "vi": "📝 Bài này vừa được cập nhật nên mình dừng ở đây. Các câu đã trả lời vẫn "
+            "được tính. Người hướng dẫn gõ /lesson để học lại nhé.",
+            "en": "📝 This lesson was just updated, so it stops here. Answers given still "
+            "count. The facilitator can send /lesson to take it again.",
+        },
+        "group_done": {
+            "vi": "🎉 Cả nhóm đã học xong bài «{title}»!",
+            "en": "🎉 The group finished «{title}»!",
+        },
+        "group_score": {
+            "vi": "📊 Cả nhóm đúng {right}/{total} câu trả lời ({percent}%).",
+            "en": "📊 The group got {right} of {total} answers right ({percent}%).",
+        },
+        "group_people": {"vi": "👥 Kết quả từng người:", "en": "👥 Each one's result:"},
+        "group_and_more": {"vi": "… và {n} người nữa", "en": "… and {n} more"},
+        "group_top": {"vi": "🏅 Bảng vàng hôm nay:", "en": "🏅 Today's honour roll:"},
+        "group_effort": {
+            "vi": "💪 Chăm chỉ trả lời đủ mọi câu: {names}. Giỏi lắm!",
+            "en": "💪 Answered every question: {names}. Well done!",
+        },
+        "group_next": {
+            "vi": "➡️ Bài tiếp theo của nhóm: «{title}». Người hướng dẫn gõ /lesson khi cả nhà "
+            "sẵn sàng.",
+            "en": "➡️ The group's next lesson: «{title}». The facilitator sends /lesson when "
+            "everyone is ready.",
+        },
+        "group_course_done": {
+            "vi": "🌟 Nhóm đã học hết các bài! Thật đáng khen.",
+            "en": "🌟 The group has taken every lesson! Well done.",
+        },
+        "group_invite": {
+            "vi": "📱 Bài hôm nay đã vào tiến độ của từng người tham gia. Muốn học tiếp một "
+            "mình và nhận giấy chứng nhận, {you} nhắn riêng cho mình: {link}",
+            "en": "📱 Today's lesson is in each participant's progress. To go on alone and "
+            "earn the certificate, message me: {link}",
+        },
+        "group_invite_plain": {
+            "vi": "📱 Bài hôm nay đã vào tiến độ của từng người tham gia. Muốn học tiếp một "
+            "mình và nhận giấy chứng nhận, {you} bấm vào tên Học Số để nhắn riêng cho mình.",
+            "en": "📱 Today's lesson is in each participant's progress. To go on alone and "
+            "earn the certificate, tap Học Số's name and message me.",
+        },
+        "group_nothing_running": {
+            "vi": "Nhóm chưa học bài nào. Gõ /lesson để bắt đầu nhé.",
+            "en": "No lesson is running. Send /lesson to start one.",
+        },
+        "group_stopped": {
+            "vi": "⏹ Đã dừng bài. Các câu mọi người đã trả lời vẫn được tính vào tiến độ.",
+            "en": "⏹ Lesson stopped. Every answer given still counts.",
+        },
+        "group_forget_privately": {
+            "vi": "🔒 Để xóa dữ liệu, {you} nhắn /forget riêng cho mình nhé.",
+            "en": "🔒 To erase your data, send me /forget in a private message.",
+        },
+        "group_report_empty": {
+            "vi": "📋 Nhóm chưa có ai bấm «Tham gia» nên chưa có báo cáo.",
+            "en": "📋 No one has joined yet, so there is nothing to report.",
+        },
+        "group_report": {
+            "vi": "📋 Báo cáo lớp: {n} người đã tham gia",
+            "en": "📋 Class report: {n} members joined",
+        },
+        "group_report_done": {"vi": "đã xong {n} bài", "en": "{n} lessons finished"},
+        "group_report_took": {"vi": "✅ {lessons}", "en": "✅ {lessons}"},
+        "group_report_missing": {"vi": "⏳ chưa xong: {lessons}", "en": "⏳ not yet: {lessons}"},
+        "group_report_lessons": {
+            "vi": "📚 Nhóm đã học {n} bài cùng nhau.",
+            "en": "📚 The group has taken {n} lessons together.",
+        },
+        "group_report_private": {
+            "vi": "📋 Lớp đông nên mình gửi báo cáo vào tin nhắn riêng của {you}. Nếu chưa thấy, "
+            "{you} mở chat riêng với mình, bấm «Bắt đầu» rồi gõ lại /class_report nhé.",
+            "en": "📋 The class is large, so the report went to your private chat. If it is "
+            "not there, open a chat with me, tap «Start», then send /class_report again.",
+        },
+        "cmd_lesson": {"vi": "Học một bài cùng cả nhóm", "en": "Take a lesson as a group"},
+        "cmd_class_report": {
+            "vi": "Báo cáo lớp (người hướng dẫn)",
+            "en": "Class report (facilitator)",
+        },
+        "cmd_group_stop": {"vi": "Dừng bài đang học", "en": "Stop the lesson"},
+        "cmd_helper": {"vi": "Giúp người thân học (Gia đình số)", "en": "Help a relative learn"},
+    }
+)
+
+# Pair mode (bot/pairs.py).
+TEXTS.update(
+    {
+        "pair_start_first": {
+            "vi": "{You} gõ /start để bắt đầu với mình trước, rồi gõ lại /helper nhé.",
+            "en": "Please send /start first, then /helper again.",
+        },
+        "pair_code": {
+            "vi": "👪 Gia đình số: giúp người thân lớn tuổi học\n"
+            "Trên điện thoại của người thân, mở chat với mình và gõ:\n"
+            "/helper {code}\n"
+            "(Mã dùng được trong 24 giờ.)\n"
+            "Khi người thân đồng ý, {you} xem được tiến độ học của họ và nhận tin khi họ gặp "
+            "khó. Câu trả lời vẫn là của riêng họ.",
+            "en": "👪 Digital family: help a parent or grandparent learn\n"
+            "On your relative's phone, open a chat with me and send:\n"
+            "/helper {code}\n"
+            "(The code works for 24 hours.)\n"
+            "Once they agree, you see their progress and hear when they are stuck. Their "
+            "answers stay theirs.",
+        },
+        "pair_bad_code": {
+            "vi": "Mã này không đúng hoặc đã hết hạn. {You} nhờ người thân gõ /helper để lấy mã "
+            "mới nhé.",
+            "en": "That code is wrong or has expired. Ask your relative to send /helper for a "
+            "new one.",
+        },
+        "pair_own_code": {
+            "vi": "Đây là mã của chính {you}. Mã này để gõ trên điện thoại của người thân ạ.",
+            "en": "That is your own code: it is for your relative's phone.",
+        },
+        "pair_someone": {"vi": "Người thân", "en": "Your relative"},
+        "pair_elder": {"vi": "Người thân của {you}", "en": "Your relative"},
+        "pair_ask": {
+            "vi": "👪 {name} muốn giúp {you} học: xem tiến độ học của {you} và nhận tin khi {you} "
+            "gặp khó.\n{name} không thấy câu trả lời của {you} và không trả lời thay {you} được.\n"
+            "{You} đồng ý không?",
+            "en": "👪 {name} would like to help you learn: see your progress and hear when you "
+            "are stuck.\n{name} cannot see your answers or answer for you.\nDo you agree?",
+        },
+        "pair_declined": {
+            "vi": "Dạ, mình không liên kết. Không có gì thay đổi.",
+            "en": "All right, no link was made. Nothing changed.",
+        },
+        "pair_linked": {
+            "vi": "✅ Đã liên kết. {name} sẽ xem được tiến độ học của {you}.\n"
+            "Muốn ngừng, {you} gõ /helper.",
+            "en": "✅ Linked. {name} can now see your progress.\nTo stop it, send /helper.",
+        },
+        "pair_linked_helper": {
+            "vi": "✅ {name} đã đồng ý. Gõ /helper để xem tiến độ học của {name}.",
+            "en": "✅ {name} agreed. Send /helper to see {name}'s progress.",
+        },
+        "pair_helped": {
+            "vi": "👪 Một người thân đang xem tiến độ học của {you} để giúp khi cần.\n"
+            "Họ không thấy câu trả lời của {you}.",
+            "en": "👪 A relative can see your progress, to help when needed.\n"
+            "They cannot see your answers.",
+        },
+        "pair_btn_stop": {"vi": "🔗 Ngừng liên kết", "en": "🔗 End the link"},
+        "pair_stopped": {
+            "vi": "Đã ngừng liên kết. Tiến độ của mỗi người vẫn được giữ.",
+            "en": "The link is ended. Each one's progress is kept.",
+        },
+        "pair_gone": {
+            "vi": "Người thân của {you} đã ngừng liên kết. Gõ /helper để lấy mã mới nếu cần.",
+            "en": "Your relative ended the link. Send /helper for a new code if needed.",
+        },
+        "pair_progress": {"vi": "📊 Tiến độ của {name}", "en": "📊 {name}'s progress"},
+        "pair_done": {
+            "vi": "✅ Bài đã học xong: {done}/{total}",
+            "en": "✅ Lessons finished: {done}/{total}",
+        },
+        "pair_modules": {
+            "vi": "🏅 Chủ đề đã xong: {done}/{total}",
+            "en": "🏅 Topics finished: {done}/{total}",
+        },
+        "pair_now": {"vi": "📘 Đang học: «{title}»", "en": "📘 Now on: «{title}»"},
+        "pair_last_day": {
+            "vi": "🕒 Lần trả lời gần nhất: ngày {day}",
+            "en": "🕒 Last answered on {day}",
+        },
+        "pair_certified": {"vi": "🎓 Đã nhận giấy chứng nhận", "en": "🎓 Certificate earned"},
+        "pair_private": {
+            "vi": "(Câu trả lời là của riêng người học; {you} chỉ thấy tiến độ.)",
+            "en": "(Answers stay the learner's own; you see progress only.)",
+        },
+        "pair_stuck": {
+            "vi": "👪 {name} đang gặp khó ở bài «{title}» (đúng {score}/{total} câu). "
+            "{You} gọi hỏi thăm hoặc ngồi học cùng nhé. Gõ /helper để xem tiến độ.",
+            "en": "👪 {name} is stuck on «{title}» ({score}/{total} right). Give them a call "
+            "or sit with them. Send /helper to see their progress.",
+        },
+    }
+)

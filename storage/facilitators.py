@@ -1,0 +1,56 @@
+"""Registered facilitators, for group lessons: who may lead one without being a group admin.
+
+`hocso class add CODE --name ... --facilitator "Chị Lan @chilan_cantho"` names the facilitator;
+a Telegram @username (or a platform id such as tg:123456) written in that field is what a group
+lesson recognises them by. The engine asks through bot/classroom.py's `Facilitators`; this
+reads the classes table, at most once a minute.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from storage.db import Database
+from storage.models import Class
+
+# "@username" (not the middle of an e-mail address), or a platform id such as "tg:123456".
+HANDLE = re.compile(r"(?<![\w.])@([A-Za-z][A-Za-z0-9_]{4,31})(?!\w|\.\w)|\b([a-z]+:\d+)\b")
+REFRESH = 60.0  # seconds a read of the classes is used
+
+
+def handles(facilitator: str) -> set[str]:
+    """The @usernames (lower case, without @) and platform ids written in a facilitator field."""
+    found = set()
+    for username, platform_id in HANDLE.findall(facilitator):
+        found.add(username.lower() if username else platform_id)
+    return found
+
+
+class ClassFacilitators:
+    def __init__(self, database: Database, clock: Callable[[], float] = time.monotonic) -> None:
+        self.database = database
+        self.clock = clock
+        self._by_handle: dict[str, str] = {}
+        self._read_at: float | None = None
+
+    async def class_of(self, user: str, username: str) -> str | None:
+        if self._read_at is None or self.clock() - self._read_at > REFRESH:
+            await self._read()
+        found = self._by_handle.get(user)
+        if found is None and username:
+            found = self._by_handle.get(username.lower())
+        return found
+
+    async def _read(self) -> None:
+        await self.database.ensure_schema()
+        async with self.database.session() as session:
+            rows = (await session.execute(select(Class.code, Class.facilitator))).all()
+        by_handle: dict[str, str] = {}
+        for code, facilitator in sorted(rows):
+            for handle in handles(facilitator or ""):
+                by_handle.setdefault(handle, code)
+        self._by_handle, self._read_at = by_handle, self.clock()
