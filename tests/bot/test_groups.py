@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from bot.engine import Engine
 from bot.events import Event, Reply
 from bot.groups import GroupAnswer, GroupJoin, GroupPoll
+from bot.learner import from_fields
 from bot.payloads import parse
 from storage.keys import Keys
 
@@ -156,7 +157,8 @@ async def test_a_whole_lesson_with_the_group(engine, redis, keys) -> None:
         ]
     wrong = [e for e in await outbox(redis, keys, "tg:3") if e["type"] == "answer"]
     assert [(e["question"], e["correct"]) for e in wrong] == [("q1", "0"), ("q2", "1")]
-    assert "l1/q1" in (await learner(redis, keys, "tg:3"))["rv"]  # comes back for review
+    stored = from_fields("tg:3", await learner(redis, keys, "tg:3"))
+    assert "l1/q1" in [item.key for item in stored.review]  # comes back for review
     # The run is over: nothing of it is left beside the group's state.
     assert await redis.exists(keys.group(f"tg:{CHAT}", "a"), keys.group(f"tg:{CHAT}", "n")) == 0
 
