@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot import learner as st
 from bot import pairs, reminders, understand
+from bot.class_schedule import ClassTimes, ScheduleLookup
 from bot.classroom import Classroom, Facilitators
 from bot.config import Config
 from bot.events import Event, Reply
@@ -48,12 +49,15 @@ class Engine:
         groups: GroupStore | None = None,
         facilitators: Facilitators | None = None,
         group_platforms: Collection[str] = (),
+        class_times: ScheduleLookup | None = None,
     ) -> None:
         """`routers`: features beyond the shipped ones (bot/features.py); `classes`: finds
         a class's name and facilitator for a learner who joins it; `groups`: where group
         lessons and pair links are kept; `group_platforms`: the platforms whose adapter shows
-        group lessons (quiz polls, edits, the timer). Other group chats get a hint only."""
+        group lessons (quiz polls, edits, the timer). Other group chats get a hint only.
+        `class_times`: a class's weekly time, the pace of members with no reminder time."""
         self.classes = classes
+        self.class_times = ClassTimes(class_times, clock) if class_times else None
         self.routes: Routes = all_routes(*routers)
         self.store = store
         self.curriculum = curriculum
@@ -103,8 +107,11 @@ class Engine:
                     event, copy(learner), self.curriculum, self.config, now, today, self.routes
                 )
                 turn.class_info = class_info
+                turn.class_time = await self._class_time(learner.class_code)
                 route(turn)
                 pairs.watch(turn)
+                if turn.learner.class_code != learner.class_code:  # joined a class just now
+                    turn.class_time = await self._class_time(turn.learner.class_code)
                 if not turn.erase:
                     reminders.plan(turn)  # when the next reminder is due, after this turn
                 new = None if turn.erase else to_fields(turn.learner)
@@ -139,6 +146,10 @@ class Engine:
         if self.classroom and self.pairs:
             await self.classroom.forget(user, fields)
             await self.pairs.forget(user, fields)
+
+    async def _class_time(self, code: str) -> tuple[int, int] | None:
+        """The weekly time of class `code` (bot/class_schedule.py), if it has one."""
+        return await self.class_times.get(code) if self.class_times and code else None
 
     async def _class_info(self, event: Event) -> tuple[str, str] | None:
         """A class link (`/start CODE`): its name and facilitator, when they can be had

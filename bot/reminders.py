@@ -7,6 +7,8 @@
   unless reminders are off.
 - The review reminder, when spaced-review questions are due and no lesson is open: at the
   daily time, or in the evening for a learner who chose none.
+- A class member with no daily time of their own follows the class's pace: reminded at the
+  class's weekly time (`hocso class add --schedule`, bot/class_schedule.py).
 - Nothing in quiet hours (it moves to their end), nothing after /stop, /forget or a block.
   After 3 reminders in a row with no answer they come less often; after 5 the tutor says once
   that it stops, and how to turn them back on.
@@ -238,14 +240,15 @@ def _nudged_on(turn: Turn, day: int) -> bool:
 
 
 def _next_slot(turn: Turn) -> int | None:
-    """The day's reminder: the next day it may come, at the learner's time (or, for reviews
-    alone, in the evening)."""
+    """The day's reminder: the next day it may come, at the learner's time, or on their class's
+    day at its time (or, for reviews alone, in the evening)."""
     learner = turn.learner
     daily = _daily_minute(learner.remind)
+    weekly = turn.class_time if daily is None else None
     reviews = [item.due for item in learner.review]
-    if daily is None and not reviews:
+    if daily is None and weekly is None and not reviews:
         return None
-    minute = clock_time(REVIEW_TIME) if daily is None else daily
+    minute = daily if daily is not None else weekly[1] if weekly else clock_time(REVIEW_TIME)
     day = turn.today
     if learner.last_day == turn.today or (
         learner.reminded_at and _day(turn, learner.reminded_at) == turn.today
@@ -255,8 +258,10 @@ def _next_slot(turn: Turn) -> int | None:
         day = max(day, _day(turn, learner.reminded_at) + learner.ignored - 1)
     if _at(turn, day, minute) <= turn.now:
         day += 1
+    if weekly:  # the class's day, that day or the first after it
+        day += (weekly[0] - date.fromordinal(day).isoweekday()) % 7
     lesson_left = _lesson_left(turn)
-    if daily is None or not lesson_left:  # only reviews to remind of
+    if (daily is None and weekly is None) or not lesson_left:  # only reviews to remind of
         if not reviews:
             return None
         day = max(day, min(reviews))
@@ -326,7 +331,8 @@ def _choose(turn: Turn, kind: str) -> str | None:
         return None  # studied today already
     if review.due(turn) and not learner.lesson:
         return REVIEW
-    if _daily_minute(learner.remind) is not None and _lesson_left(turn):
+    paced = _daily_minute(learner.remind) is not None or turn.class_time is not None
+    if paced and _lesson_left(turn):
         return DAILY
     return None
 

@@ -37,6 +37,8 @@ class Turn:
     # so a decision that is tried again after a conflicting write leaves nothing behind.
     after: list[Callable[[], None]] = field(default_factory=list)
     class_info: tuple[str, str] | None = None  # the class a /start CODE names, if registered
+    # The weekly time (ISO weekday, minute) of the learner's class (bot/class_schedule.py)
+    class_time: tuple[int, int] | None = None
 
     @property
     def lang(self) -> str:

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from bot.config import Config, RedisSettings
 from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
-from storage.classes import find_class
+from storage.classes import class_schedule, find_class
 from storage.db import Database, open_database
 from storage.embedded import open_embedded, save_snapshot
 from storage.facilitators import ClassFacilitators
@@ -63,6 +63,7 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
         groups=GroupRedisStore(redis, keys),  # group lessons and pair mode
         facilitators=ClassFacilitators(database),  # who may lead one: `hocso class add`
         group_platforms=("tg",),  # the adapters that show group lessons (handlers/telegram.py)
+        class_times=partial(class_schedule, database),  # class members' reminder pace
     )
     try:
         yield App(config, curriculum, redis, keys, engine, database)

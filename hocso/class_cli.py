@@ -2,6 +2,7 @@
 
 Usage:
     hocso class add CODE --name NAME [--facilitator NAME] [--area WARD_ID] [--bot USERNAME]
+                    [--schedule "thứ Bảy 19:00"]
         save the class in the reporting database, print the link learners open
         (https://t.me/<bot>?start=CODE) and draw it as a QR code: data_dir/classes/CODE.png;
         with Zalo configured, say how Zalo learners join (Zalo bots have no such link); a
@@ -22,6 +23,7 @@ import qrcode
 from PIL import Image, ImageDraw
 from PIL.ImageFont import FreeTypeFont
 
+from bot import class_schedule
 from bot.areas import closest, matching
 from bot.certificate_image import ACCENT, INK, font
 from bot.config import USERNAME, Config, bot_username
@@ -65,6 +67,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "--area", metavar="WARD_ID", help="its ward/commune: an id of areas.wards in config.yaml"
     )
     add.add_argument(
+        "--schedule",
+        metavar="DAY HH:MM",
+        help="its weekly time, e.g. 'thứ Bảy 19:00' (accents optional; Thứ Hai ... Chủ nhật, "
+        "or Monday ... Sunday); '' removes it. Kept if not given",
+    )
+    add.add_argument(
         "--bot", metavar="USERNAME", help="the bot's username (default: telegram.username)"
     )
     actions.add_parser("list", help="classes with their learners: started, certified")
@@ -76,12 +84,26 @@ def run_command(args: argparse.Namespace, config: Config) -> int:
         return report_cli.with_database(config, lambda db: list_classes(db, config, sys.stdout))
     try:
         code, name, facilitator, area, bot = _checked(args, config)
+        schedule = _schedule(args.schedule)
     except BadInput as exc:
         print(f"hocso: {exc}", file=sys.stderr)
         return 2
     return report_cli.with_database(
-        config, lambda db: add_class(db, config, code, name, facilitator, area, bot)
+        config, lambda db: add_class(db, config, code, name, facilitator, area, bot, schedule)
     )
+
+
+def _schedule(typed: str | None) -> str | None:
+    """--schedule as stored ("6 19:00"); "" to remove it, None to keep it."""
+    if typed is None or not typed.strip():
+        return typed if typed is None else ""
+    try:
+        return class_schedule.parse(typed)
+    except ValueError:
+        raise BadInput(
+            f"bad --schedule {typed!r}: a weekday and a time, e.g. 'thứ Bảy 19:00', "
+            "'thu bay 19h' or 'Saturday 19:00'"
+        ) from None
 
 
 def _checked(
@@ -136,10 +158,14 @@ async def add_class(
     facilitator: str | None,
     area: str | None,
     bot: str,
+    schedule: str | None = None,
 ) -> int:
     """Save the class, then print its link and draw its QR code (or say what is missing)."""
-    created = await save_class(database, code, name, facilitator, area)
+    created = await save_class(database, code, name, facilitator, area, schedule)
     print(f"Class {code} {'added' if created else 'updated'}: {name}")
+    if schedule:
+        print(f"Weekly class time: {class_schedule.shown(schedule)} (members who chose no "
+              "reminder time of their own are reminded then)")  # fmt: skip
     path = config.data_dir / "classes" / f"{code}.png"
     if not bot:
         # A QR code of "/start CODE" would open as plain text in a phone's camera, not the
@@ -180,13 +206,14 @@ async def list_classes(database: Database, config: Config, out: TextIO) -> int:
     """Every class, by code, with its ward and its learners started and certified so far."""
     await database.ensure_schema()
     wards = {w.id: w.vi for w in config.areas.wards}
-    columns = ["code", "name", "facilitator", "ward", "started", "certified"]
+    columns = ["code", "name", "facilitator", "ward", "schedule", "started", "certified"]
     rows: list[list[object]] = [
         [
             c.code,
             c.name or "(no name)",
             c.facilitator,
             wards.get(c.area, c.area),
+            class_schedule.shown(c.schedule),
             c.started,
             c.certified,
         ]

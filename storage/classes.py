@@ -18,19 +18,26 @@ async def save_class(
     name: str,
     facilitator: str | None = None,
     area: str | None = None,
+    schedule: str | None = None,
 ) -> bool:
-    """Create the class or update it (None leaves that field as it is); True if it is new."""
+    """Create the class or update it (None leaves that field as it is; a schedule of ""
+    removes it); True if it is new."""
     await db.ensure_schema()
     try:
-        return await _save(db, code, name, facilitator, area)
+        return await _save(db, code, name, facilitator, area, schedule)
     except IntegrityError:
         # The reporter stored the code between our read and our insert (a learner joined
         # with it just then); now it is there to update.
-        return await _save(db, code, name, facilitator, area)
+        return await _save(db, code, name, facilitator, area, schedule)
 
 
 async def _save(
-    db: Database, code: str, name: str, facilitator: str | None, area: str | None
+    db: Database,
+    code: str,
+    name: str,
+    facilitator: str | None,
+    area: str | None,
+    schedule: str | None,
 ) -> bool:
     async with db.session() as s, s.begin():
         row = await s.get(Class, code)
@@ -43,6 +50,8 @@ async def _save(
             row.facilitator = facilitator
         if area is not None:
             row.area = area
+        if schedule is not None:
+            row.schedule = schedule or None
     return created
 
 
@@ -55,3 +64,11 @@ async def find_class(db: Database, code: str) -> tuple[str, str] | None:
             await s.execute(select(Class.name, Class.facilitator).where(Class.code == code))
         ).first()
     return (row.name, row.facilitator) if row and row.name else None
+
+
+async def class_schedule(db: Database, code: str) -> str | None:
+    """The class's weekly time, "D HH:MM" (bot/class_schedule.py), for the engine to plan its
+    members' reminders by; None when it has none or is not registered."""
+    await db.ensure_schema()
+    async with db.session() as s:
+        return await s.scalar(select(Class.schedule).where(Class.code == code))

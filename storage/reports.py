@@ -329,6 +329,7 @@ class ClassSummary:
     started: int  # learners who joined with this code and have not asked to be forgotten
     lessons_completed: int
     certified: int
+    schedule: str = ""  # "D HH:MM" (bot/class_schedule.py), or none
 
 
 async def class_summaries(db: Database) -> list[ClassSummary]:
@@ -342,5 +343,8 @@ async def class_summaries(db: Database) -> list[ClassSummary]:
         row = registered.get(code)
         started, lessons, certified = counts.get(code, [0, 0, 0])
         name, facilitator, area = (row.name, row.facilitator, row.area) if row else ("", "", "")
-        summaries.append(ClassSummary(code, name, facilitator, area, started, lessons, certified))
+        schedule = (row.schedule or "") if row else ""
+        summaries.append(
+            ClassSummary(code, name, facilitator, area, started, lessons, certified, schedule)
+        )
     return summaries

@@ -220,3 +220,27 @@ def test_with_zalo_the_message_zalo_learners_send_is_given(hocso, monkeypatch):
     assert status == 0 and f"Link for learners: {LINK}" in out
     assert "On Zalo: learners open the bot in Zalo and send this message: /start LOP-1A" in out
     assert "no Zalo link" in out
+
+
+def test_a_class_schedule_is_saved_shown_kept_and_removed(hocso):
+    status, out, err = hocso(
+        "class", "add", "LOP-1A", "--name", "Lớp 1", "--schedule", "thu bay 19h"
+    )
+    assert status == 0 and not err
+    assert "Weekly class time: Thứ Bảy 19:00" in out
+    _, out, _ = hocso("class", "list")
+    assert listed(out, "LOP-1A") == [["LOP-1A", "Lớp 1", "Thứ Bảy 19:00", "0", "0"]]
+    hocso("class", "add", "LOP-1A", "--name", "Lớp 1A")  # no --schedule: kept
+    _, out, _ = hocso("class", "list")
+    assert listed(out, "LOP-1A")[0][1:3] == ["Lớp 1A", "Thứ Bảy 19:00"]
+    hocso("class", "add", "LOP-1A", "--name", "Lớp 1A", "--schedule", "")
+    _, out, _ = hocso("class", "list")
+    assert listed(out, "LOP-1A") == [["LOP-1A", "Lớp 1A", "0", "0"]]
+
+
+def test_a_schedule_that_is_no_weekly_time_is_one_line(monkeypatch, capsys, tmp_path):
+    run = _cli(monkeypatch, capsys, tmp_path)
+    status, out, err = run("class", "add", "LOP-1A", "--name", "Lớp 1", "--schedule", "19:00")
+    assert status == 2 and not out
+    assert err.startswith("hocso: bad --schedule '19:00'") and err.count("\n") == 1
+    assert not (tmp_path / "data").exists()
