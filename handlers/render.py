@@ -7,7 +7,8 @@ into messages the platform accepts, pictures only where it takes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from bot.events import Reply
 from handlers.numbered import flat, numbered
@@ -67,3 +68,64 @@ def _split(text: str, limit: int, separators: tuple[str, ...]) -> list[str]:
         *full, current = _split(part, limit, finer)
         out += full
     return [*out, current]
+
+
+def joined(replies: Sequence[Reply], limit: int) -> list[Reply]:
+    """The same words in fewer messages. A plain reply (words only) right after an edited
+    answer joins that edit: the feedback shows under the answer it is about. Other plain
+    replies join the message after them (the next question, the menu), or each other.
+
+    Each message is a request, and a chat takes about one a second before Telegram makes
+    it wait: the end of a lesson was six messages in a burst, now two. Nothing joins past
+    `limit` units, a picture, a poll or a message another reply will edit."""
+    out: list[Reply] = []
+    waiting: list[str] = []  # plain words not yet shown
+    for i, reply in enumerate(replies):
+        before = replies[i - 1] if i else None
+        if _plain(reply) and before is not None and _answered(before) and out[-1] is before:
+            text = f"{before.text}\n\n{reply.text}"
+            if units(text) <= limit:
+                out[-1] = replace(before, text=text)
+                continue
+        if _plain(reply):
+            if waiting and units("\n\n".join([*waiting, reply.text])) > limit:
+                out.append(Reply("\n\n".join(waiting)))
+                waiting = []
+            waiting.append(reply.text)
+            continue
+        if waiting:
+            text = "\n\n".join([*waiting, reply.text])
+            if _joinable(reply) and units(text) <= limit:
+                reply = replace(reply, text=text)
+            else:
+                out.append(Reply("\n\n".join(waiting)))
+            waiting = []
+        out.append(reply)
+    if waiting:
+        out.append(Reply("\n\n".join(waiting)))
+    return out
+
+
+def _plain(reply: Reply) -> bool:
+    """Words only: nothing to tap, see, edit later or send elsewhere, nothing to type at."""
+    return _joinable(reply) and not reply.buttons and not reply.free_text
+
+
+def _joinable(reply: Reply) -> bool:
+    """A new text message that may carry words before its own."""
+    return not (
+        reply.media
+        or reply.poll
+        or reply.replace
+        or reply.notice
+        or reply.key
+        or reply.edit
+        or reply.live
+        or reply.to
+        or not reply.text.strip()
+    )
+
+
+def _answered(reply: Reply) -> bool:
+    """An edit of the tapped message into words with nothing left to tap (an answer shown)."""
+    return reply.replace and bool(reply.text.strip()) and not reply.buttons and not reply.media

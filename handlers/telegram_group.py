@@ -29,12 +29,12 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from telegram import Bot, ChatMember, Message
 from telegram import MaybeInaccessibleMessage as Tapped
-from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.events import Reply
 from handlers.limits import PushLimits
-from handlers.telegram_send import Blocked, Sender, escape, keyboard, quiz_fits, split_text
+from handlers.telegram_send import Blocked, Sender, quiz_fits, split_text
 from storage.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ class GroupSender:
             return
         sent = await self.sender.send(chat_id, reply, before=lambda: self._budget(chat_id))
         if sent is not None:
-            await self._remember(chat_id, reply.key, sent.message_id, TEXT)
+            await self._remember(chat_id, reply.key, sent, TEXT)
 
     async def _edit_named(self, chat_id: int, reply: Reply) -> bool:
         """Edit the message named `reply.edit`; False when the reply must be sent instead."""
@@ -174,20 +174,7 @@ class GroupSender:
             return False
         if wait:
             await self._budget(chat_id)
-        try:
-            await self.bot.edit_message_text(
-                escape(pieces[0]),
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply.buttons),
-            )
-        except BadRequest as exc:
-            if "not modified" in exc.message:
-                return True
-            log.info("message %s not edited: %s", message_id, exc.message)
-            return False
-        return True
+        return await self.sender.edit_text(chat_id, message_id, pieces[0], reply.buttons)
 
     # --- live counts -----------------------------------------------------------------------
 

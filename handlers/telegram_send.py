@@ -17,7 +17,7 @@ import dataclasses
 import hashlib
 import html
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,10 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+Rows = Sequence[Sequence[Button]]
+
+
+def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
     return InlineKeyboardMarkup(
@@ -95,9 +98,17 @@ class Blocked(Exception):
 
 class Sender:
     def __init__(
-        self, bot: Bot, redis: Redis, keys: Keys, bot_id: str, media_roots: Sequence[Path] = ()
+        self,
+        bot: Bot,
+        redis: Redis,
+        keys: Keys,
+        bot_id: str,
+        media_roots: Sequence[Path] = (),
+        send_options: Mapping[str, object] | None = None,
     ) -> None:
+        """`send_options`: added to every message sent (`allow_paid_broadcast`, for pushes)."""
         self.bot = bot
+        self.send_options = dict(send_options or {})
         self.redis = redis
         self.keys = keys
         self.bot_id = bot_id  # file_ids are valid for one bot only
@@ -117,6 +128,7 @@ class Sender:
         answer instead of a request of its own. Raises Blocked on a 403. A group that became
         a supergroup gets the rest of the replies at its new id.
         """
+        replies = render.joined(replies, TEXT_MAX)
         spent = tapped is None  # the tapped message's keyboard is used up
         new_keyboard = False
         try:
@@ -154,14 +166,13 @@ class Sender:
         reply: Reply,
         before: Before | None = None,
         defer: Defer | None = None,
-    ) -> Message | None:
-        """Send one reply as new message(s); returns the last one sent (what a later edit
-        changes; None when it was deferred or not sent). `before` is awaited ahead of each
-        message (a group's flood limit)."""
+    ) -> int | None:
+        """Send one reply as new message(s); returns the id of the last one sent (what a
+        later edit changes; None when it was deferred or not sent). `before` is awaited
+        ahead of each message (a group's flood limit)."""
         before = before or _nothing
-        markup = keyboard(reply.buttons)
         pieces = split_text(reply.text)
-        last_sent: Message | None = None
+        last_sent: int | None = None
         if reply.media is not None:
             caption = ""
             if reply.media.caption and len(pieces) == 1 and units(pieces[0]) <= CAPTION_MAX:
@@ -170,7 +181,13 @@ class Sender:
             await before()
             try:
                 last_sent = await self._send_media(
-                    chat_id, Path(media.path), media.kind, caption, markup, not pieces, media
+                    chat_id,
+                    Path(media.path),
+                    media.kind,
+                    caption,
+                    reply.buttons,
+                    not pieces,
+                    media,
                 )
             except TimedOut:
                 raise  # it may have arrived: sending the words as well could show them twice
@@ -187,20 +204,36 @@ class Sender:
                 return last_sent
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
-            if (
-                last
-                and defer is not None
-                and defer("sendMessage", _message(chat_id, piece, markup))
-            ):
+            params = _message(chat_id, piece, reply.buttons if last else ())
+            if last and defer is not None and defer("sendMessage", params):
                 return None
             await before()
-            last_sent = await self.bot.send_message(
-                chat_id,
-                escape(piece),
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup if last else None,
-            )
+            sent = await self.call("sendMessage", {**params, **self.send_options})
+            last_sent = sent["message_id"]
         return last_sent
+
+    async def call(self, method: str, params: Mapping[str, object]) -> Any:
+        """One Bot API call through PTB's request path (its rate limiter, its errors), its
+        answer kept as JSON. PTB's own methods build a `Message` from every answer: 0.1 ms
+        each, a sixth of a lesson step's CPU (docs/benchmarks.md), for an answer we only need
+        the id of, if that. `_post` is the one method all of PTB's own calls go through."""
+        return await self.bot._post(method, dict(params))
+
+    async def edit_text(
+        self, chat_id: int, message_id: int, text: str, buttons: Rows = ()
+    ) -> bool:
+        """Change a message's words (and buttons); False when Telegram refused."""
+        try:
+            await self.call(
+                "editMessageText",
+                {**_message(chat_id, text, buttons), "message_id": message_id},
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message:
+                return True
+            log.info("could not edit message %s: %s", message_id, exc.message)
+            return False
+        return True
 
     async def send_quiz(self, chat_id: int, poll: Poll) -> Message:
         """A non-anonymous quiz poll (check `quiz_fits` first): members answer natively and
@@ -221,26 +254,12 @@ class Sender:
         pieces = split_text(reply.text)
         if not isinstance(tapped, Message) or tapped.text is None or len(pieces) != 1:
             return False  # a photo, a message we cannot see, or too long: send instead
-        try:
-            await self.bot.edit_message_text(
-                escape(pieces[0]),
-                chat_id=tapped.chat.id,
-                message_id=tapped.message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply.buttons),
-            )
-        except BadRequest as exc:
-            if "not modified" in exc.message:
-                return True
-            log.info("could not edit message %s: %s", tapped.message_id, exc.message)
-            return False
-        return True
+        return await self.edit_text(tapped.chat.id, tapped.message_id, pieces[0], reply.buttons)
 
     async def _drop_keyboard(self, tapped: Tapped) -> None:
         try:
-            await self.bot.edit_message_reply_markup(
-                chat_id=tapped.chat.id, message_id=tapped.message_id, reply_markup=None
-            )
+            params = {"chat_id": tapped.chat.id, "message_id": tapped.message_id}
+            await self.call("editMessageReplyMarkup", params)
         except BadRequest as exc:  # already gone or too old: nothing to remove
             log.debug("keyboard of %s not removed: %s", tapped.message_id, exc.message)
 
@@ -250,10 +269,10 @@ class Sender:
         path: Path,
         kind: str,
         caption: str,
-        markup: InlineKeyboardMarkup | None,
+        buttons: Rows,
         with_markup: bool,
         media: Media,
-    ) -> Message | None:
+    ) -> int | None:
         """Send a picture or a sound, by cached file_id when Telegram already has it."""
         resolved = path.resolve()
         if self.media_roots and not any(resolved.is_relative_to(r) for r in self.media_roots):
@@ -276,13 +295,14 @@ class Sender:
         options: dict[str, Any] = {
             "caption": escape(caption) or None,
             "parse_mode": ParseMode.HTML,
-            "reply_markup": markup if with_markup else None,
+            "reply_markup": keyboard(buttons) if with_markup else None,
+            **self.send_options,
         }
         cached = None if media.temporary else await self.redis.get(key)
         if cached:
             file_id = cached.decode() if isinstance(cached, bytes) else cached
             try:
-                return await send(chat_id, file_id, **options)
+                return (await send(chat_id, file_id, **options)).message_id
             except BadRequest as exc:
                 if "file" not in exc.message.lower():
                     raise  # refused for another reason: uploading again would not help
@@ -295,12 +315,18 @@ class Sender:
                 await self.redis.set(key, attachment.file_id)
             except Exception as exc:  # noqa: BLE001  (a lost cache entry costs one upload)
                 log.warning("file_id not cached: %s", exc)
-        return message
+        return message.message_id
 
 
-def _message(chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> dict[str, object]:
-    """sendMessage's parameters, as the webhook answer carries them (JSON)."""
+def _message(chat_id: int, text: str, buttons: Rows) -> dict[str, object]:
+    """sendMessage's parameters as JSON (a request, or the webhook's answer)."""
     params: dict[str, object] = {"chat_id": chat_id, "text": escape(text), "parse_mode": "HTML"}
-    if markup is not None:
-        params["reply_markup"] = markup.to_dict()
+    if buttons:
+        params["reply_markup"] = markup_json(buttons)
     return params
+
+
+def markup_json(rows: Rows) -> dict[str, object]:
+    """An inline keyboard as the Bot API takes it, without building PTB's objects for it."""
+    keys = [[{"text": b.label, "callback_data": b.payload} for b in row] for row in rows]
+    return {"inline_keyboard": keys}

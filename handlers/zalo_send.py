@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 from bot.events import Button, Reply
 from handlers.media import MediaLinks
 from handlers.numbered import Choices, choices_after
-from handlers.render import Capabilities, as_text, split_text
+from handlers.render import Capabilities, as_text, joined, split_text
 from handlers.zalo_api import TEXT_MAX, ZaloApi, ZaloError, ZaloTimeout, ZaloUnreachable
 from storage.keys import Keys
 
@@ -83,6 +83,7 @@ class ZaloSender:
         """Send each reply in order; the choices they leave on screen are remembered first, so
         a learner who answers at once is understood. Raises ZaloError or ZaloUnreachable when
         a message cannot be sent."""
+        replies = joined(replies, self.capabilities.text_max)  # fewer messages, same words
         await self._remember(chat, replies)
         for reply in replies:
             await self._deliver(chat, reply)

@@ -160,10 +160,16 @@ class FakeBotApi:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        form = await request.post()
         params: dict[str, Any] = {}
         files: dict[str, str] = {}
+        # The Bot API takes a JSON body, a form, or multipart (uploads), as we do here.
+        json_body = request.content_type == "application/json"
+        form = dict(await request.json()) if json_body else await request.post()
         for key, value in form.items():
+            if json_body:  # recorded as a form would give it: scalars as JSON text
+                plain = key in JSON_PARAMS or isinstance(value, str)
+                params[key] = value if plain else json.dumps(value)
+                continue
             if isinstance(value, web.FileField):
                 files[key] = value.filename
                 params[key] = f"attach://{value.filename}"

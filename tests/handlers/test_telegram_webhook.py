@@ -108,5 +108,5 @@ async def test_each_answer_carries_one_call_so_a_tap_costs_fewer_requests(
         and answer.params["callback_query_id"] == tap["callback_query"]["id"]
     )
     assert any("Thẻ một" in c.text for c in during)  # the first lesson begins at once
-    # three messages (thanks, the lesson, its first card) and the old keyboard removed
-    assert len([c for c in during if not c.in_webhook_answer]) == 4
+    # one message (thanks, the lesson's title, its first card) and the old keyboard removed
+    assert len([c for c in during if not c.in_webhook_answer]) == 2

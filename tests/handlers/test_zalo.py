@@ -40,7 +40,7 @@ async def test_a_learner_takes_a_whole_lesson_typing_numbers_and_words_then_is_f
     answer = await phone.write("dung roi")  # question one: the choice in words
     assert "✅ Đúng rồi! Giỏi quá." in answer and "Câu hỏi hai?" in answer
     answer = await phone.choose("✔️ Đúng")  # question two: by its number
-    assert "👉 Bác chọn: ✔️ Đúng\n✅ Đúng rồi! Giỏi quá." in answer
+    assert "👉 Bác chọn: ✔️ Đúng\n\n✅ Đúng rồi! Giỏi quá." in answer  # one message
     assert "🎉 Bác đã học xong bài «Bài một»!\nĐúng 2/2 câu." in answer
     await phone.write("ninh kieu")  # the optional ward, in words, accents left out
     await phone.choose("Bỏ qua")  # the age band

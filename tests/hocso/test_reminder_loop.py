@@ -127,9 +127,24 @@ async def test_a_due_reminder_is_sent_once_with_its_buttons(
     assert "bài 1/2" in text.lower()
     labels = [b["text"] for b in api.of("sendMessage")[-1].buttons]
     assert labels == ["▶️ Học tiếp", "🔕 Tắt nhắc nhở"]
+    assert "allow_paid_broadcast" not in api.of("sendMessage")[-1].params
     assert await worker.loop.pass_once() == 0
     lines = await print_status(Schedule(redis, keys), clock.now, "Asia/Ho_Chi_Minh")
     assert lines[-2].split() == ["all", "1", "0", "0", "1", "0"]  # tomorrow's, and one sent
+
+
+async def test_with_paid_broadcasts_on_every_reminder_asks_for_it(
+    workers, api, clock, config, learners
+):
+    """`telegram.paid_broadcast`: each pushed message carries `allow_paid_broadcast` (up to
+    1000 a second, charged in Stars); without it none does (see the test above)."""
+    config.telegram = config.telegram.model_copy(update={"paid_broadcast": True})
+    worker = await workers()
+    [user] = await learners(worker.engine, 1)
+    clock.now = at(1, 19, 30)
+    assert await worker.loop.pass_once() == 1
+    [call] = [c for c in api.of("sendMessage") if c.params["chat_id"] == user[3:]]
+    assert call.params["allow_paid_broadcast"] == "true"
 
 
 async def test_two_loops_racing_send_each_reminder_once(workers, api, clock, learners) -> None:
