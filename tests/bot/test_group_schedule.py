@@ -78,12 +78,18 @@ async def test_the_facilitator_sets_shows_and_removes_the_weekly_time(
     assert await indexed(redis, keys, group) is None
 
 
-async def test_the_group_is_reminded_an_hour_before_class_once_by_racing_workers(
-    engine, worker, clock, redis, keys
-) -> None:
+async def saturday_class(engine: Engine, clock) -> Group:
+    """On Thursday the facilitator sets the group's time: Saturdays at 19:00."""
     clock.now = at(1, 10)
     group = Group(engine)
     await group.event(LEAD, "command", command="schedule", text="thứ Bảy 19:00", admin=True)
+    return group
+
+
+async def test_the_group_is_reminded_an_hour_before_class_once_by_racing_workers(
+    engine, worker, clock, redis, keys
+) -> None:
+    group = await saturday_class(engine, clock)
     clock.now = at(3, 17, 59)
     assert await group.tick() == []  # not yet
 
@@ -108,9 +114,7 @@ async def test_the_group_is_reminded_an_hour_before_class_once_by_racing_workers
 async def test_no_reminder_too_late_after_downtime_nor_once_the_bot_is_removed(
     engine, clock, config, redis, keys
 ) -> None:
-    clock.now = at(1, 10)
-    group = Group(engine)
-    await group.event(LEAD, "command", command="schedule", text="thứ Bảy 19:00", admin=True)
+    group = await saturday_class(engine, clock)
 
     clock.now = at(3, 18) + config.reminders.grace + 1  # the bot was down: class has begun
     await group.tick()
