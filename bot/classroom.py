@@ -233,6 +233,7 @@ class Classroom:
             turn.class_time = await self._class_time(
                 lead_class or (group.class_code if ticked else "")
             )
+            group_schedule.follow_class(turn)
             groups.route(turn)
             group_schedule.plan(turn)  # the class reminder: sent when due, the next planned
             if turn.class_schedule is not None and not await self._register(turn):

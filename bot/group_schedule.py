@@ -40,7 +40,7 @@ def on_schedule(turn: GroupTurn) -> None:
     changes it."""
     group, typed = turn.group, turn.event.text.strip()
     if not turn.lead:
-        return refuse(turn, "group_schedule_lead_only", when=_shown(turn) or "—")
+        return _refuse(turn)
     if not typed:
         return _show(turn)
     try:
@@ -56,8 +56,13 @@ def on_schedule(turn: GroupTurn) -> None:
 @router.button(GroupScheduleOff)
 def on_schedule_off(turn: GroupTurn, _: GroupScheduleOff) -> None:
     if not turn.lead:
-        return refuse(turn, "group_schedule_lead_only", when=_shown(turn) or "—")
+        return _refuse(turn)
     _set(turn, "", replace=True)
+
+
+def _refuse(turn: GroupTurn) -> None:
+    """Anyone may see the time; only the facilitator changes it (told once)."""
+    refuse(turn, "group_schedule_lead_only", when=_shown(turn) or "—")
 
 
 def _show(turn: GroupTurn) -> None:
@@ -84,17 +89,23 @@ def _set(turn: GroupTurn, stored: str, replace: bool = False) -> None:
     turn.say(text, [turn.button("group_btn_schedule_off", GroupScheduleOff())])
 
 
+def follow_class(turn: GroupTurn) -> None:
+    """A class's group takes the time registered for the class (`hocso class add
+    --schedule`), as classroom.py read it; before and after each group turn."""
+    group, registered = turn.group, turn.class_time
+    if registered and registered[0] == group.class_code and registered[1] != group.schedule:
+        group.schedule, group.call_at = registered[1], 0
+
+
 def plan(turn: GroupTurn) -> None:
     """After a group turn: send the reminder if this is the tick it is due at, and keep the
     next one planned (or none)."""
     group, event = turn.group, turn.event
     if event.kind == "blocked":
-        group.away = True
+        group.away = bool(group.schedule)  # (a group with nothing to remind keeps no state)
     elif event.kind in ("command", "button"):
         group.away = False  # someone used the bot there: it is in the group
-    registered = turn.class_time
-    if registered and registered[0] == group.class_code and registered[1] != group.schedule:
-        group.schedule, group.call_at = registered[1], 0  # set with `hocso class add`
+    follow_class(turn)  # again: the class may be the group's since this turn
     if group.away or not group.schedule:
         group.call_at = 0
         return

@@ -206,6 +206,12 @@ async def test_a_class_group_shares_its_class_time_both_ways(
     assert await class_schedule(database, CLASS) is None
     assert await indexed(redis, keys, group) is None
 
+    await save_class(database, CLASS, "Tổ CNS 1", schedule=parse("thứ Ba 19:00"))
+    clock.advance(seconds=61)
+    await group.event("tg:8", "command", command="schedule", **lan)  # shown as registered
+    assert "Lớp học mỗi tuần vào Thứ Ba 19:00" in group.seen[-1].text
+    assert await indexed(redis, keys, group) == at(6, 18)
+
 
 async def test_a_class_time_not_stored_changes_nothing_and_says_so(
     store, group_store, curriculum, config, clock, database, redis, keys
