@@ -12,6 +12,8 @@ import asyncio
 import logging
 import unicodedata
 from collections.abc import Awaitable, Callable
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.config import clock_time
 
@@ -75,6 +77,24 @@ def shown(stored: str | None) -> str:
         return ""
     day, minute = when
     return f"{VI_DAYS[day - 1]} {minute // 60:02d}:{minute % 60:02d}"
+
+
+def next_start(stored: str, after: int, zone: ZoneInfo, before: int = 0) -> int:
+    """The first class start (epoch seconds) of a stored schedule with `start - before` later
+    than `after`; 0 for none. `before`: how long ahead of it something happens (a reminder)."""
+    when = weekly(stored)
+    if when is None:
+        return 0
+    day, minute = when
+    today = datetime.fromtimestamp(after, zone).date()
+    for ahead in range(8):  # today, the days of the week, and the same day a week on
+        date = today + timedelta(days=ahead)
+        if date.isoweekday() != day:
+            continue
+        start = datetime.combine(date, time(minute // 60, minute % 60), zone)
+        if int(start.timestamp()) - before > after:
+            return int(start.timestamp())
+    return 0
 
 
 class ClassTimes:

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot import groups, review
+from bot import group_schedule, groups, review
 from bot.config import Config
 from bot.events import Event, Reply
 from bot.group_state import (
@@ -55,6 +55,7 @@ MAX_TRIES = 5
 MAX_CREDITS = 60  # ids of applied group credits a learner keeps (a run uses a few)
 MAX_GROUPS = 10  # group chats a learner's state remembers joining
 CREDIT_AT_ONCE = 16  # members credited concurrently
+CLASS_WITHIN = 2.0  # seconds for the classes table to answer about a class's weekly time
 
 
 class Facilitators(Protocol):
@@ -65,9 +66,25 @@ class Facilitators(Protocol):
         """The class code this person facilitates ("" for none named), or None."""
         ...
 
+    async def schedule_of(self, code: str) -> str | None:
+        """The class's weekly time as registered ("6 19:00", "" for none); None when the
+        class is not known."""
+        ...
+
+    async def set_schedule(self, code: str, schedule: str) -> None:
+        """Register the class's weekly time ("" removes it): its members who study alone are
+        reminded by it, and `hocso class list` shows it. Raises when it could not be stored."""
+        ...
+
 
 class NoFacilitators:
     async def class_of(self, user: str, username: str) -> str | None:
+        return None
+
+    async def schedule_of(self, code: str) -> str | None:
+        return None
+
+    async def set_schedule(self, code: str, schedule: str) -> None:
         return None
 
 
@@ -212,7 +229,15 @@ class Classroom:
             turn = self._turn_for(event, copy(group), snap, lead, lead_class)
             if event.kind == "command" and event.command == "class_report" and lead:
                 turn.members = await self._lessons_of(list(snap.roster))
+            ticked = event.kind == "push" and event.payload == "tick"
+            turn.class_time = await self._class_time(
+                lead_class or (group.class_code if ticked else "")
+            )
+            group_schedule.follow_class(turn)
             groups.route(turn)
+            group_schedule.plan(turn)  # the class reminder: sent when due, the next planned
+            if turn.class_schedule is not None and not await self._register(turn):
+                return [Reply(turn.t("group_schedule_not_saved"), notice=event.kind == "button")]
             new = to_fields(turn.group)
             if new == snap.fields or await self.store.save_group(
                 chat, snap.version, snap.fields, new
@@ -246,6 +271,30 @@ class Classroom:
             log.warning("facilitators not checked: %s", exc)
             found = None
         return event.admin or found is not None, found or ""
+
+    async def _class_time(self, code: str) -> tuple[str, str] | None:
+        """(code, its registered weekly time) for the group's class, or None when unknown."""
+        if not code:
+            return None
+        try:
+            found = await asyncio.wait_for(self.facilitators.schedule_of(code), CLASS_WITHIN)
+        except Exception as exc:  # noqa: BLE001  (the database is down: the group keeps its own)
+            log.warning("weekly time of class %s not read: %r", code, exc)
+            return None
+        return None if found is None else (code, found)
+
+    async def _register(self, turn: GroupTurn) -> bool:
+        """A `/schedule` for the group's class, stored on the class before the group's state."""
+        assert turn.class_schedule is not None
+        code = turn.group.class_code
+        try:
+            await asyncio.wait_for(
+                self.facilitators.set_schedule(code, turn.class_schedule), CLASS_WITHIN
+            )
+        except Exception as exc:  # noqa: BLE001  (nothing changes: they are asked to retry)
+            log.warning("weekly time of class %s not stored: %r", code, exc)
+            return False
+        return True
 
     async def _lessons_of(self, users: list[str]) -> dict[str, list[str]]:
         async def done(user: str) -> tuple[str, list[str]]:

@@ -33,6 +33,11 @@ class GroupLesson:
     class_code: str = ""  # the class of the facilitator who started it, if registered
     stopped: bool = False  # ended before its last step (stopped, or the bot was removed)
     quiet: bool = False  # the bot was removed: nothing more is sent to this chat
+    # The group's weekly class time ("6 19:00", bot/class_schedule.py): its class's, or its own
+    # (`/schedule` in a family group); the reminder an hour before it is due at `call_at`.
+    schedule: str = ""
+    call_at: int = 0  # epoch seconds; 0: none planned
+    away: bool = False  # the bot was taken out of the group: no reminder until it is back
     done: list[str] = field(default_factory=list)  # lessons this group finished
     noted: list[str] = field(default_factory=list)  # anonymous marks of who was told once
 
@@ -56,6 +61,9 @@ _FIELDS = {
     "cl": "class_code",
     "so": "stopped",
     "qt": "quiet",
+    "sk": "schedule",
+    "ca": "call_at",
+    "aw": "away",
     "dn": "done",
     "nt": "noted",
 }

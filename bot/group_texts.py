@@ -10,11 +10,13 @@ TEXTS.update(
     {
         "group_help": {
             "vi": "Chào cả nhà! 👋 Mình là Học Số.\n"
-            "• Người hướng dẫn gõ /lesson để cả nhóm cùng học một bài.\n"
+            "• Người hướng dẫn gõ /lesson để cả nhóm cùng học một bài, "
+            "/schedule để đặt lịch học hằng tuần.\n"
             "• Ai bấm «✋ Tham gia» thì được tính điểm riêng.\n"
             "• Muốn học riêng, {you} nhắn tin trực tiếp cho mình.",
             "en": "Hello everyone! 👋 I am Học Số.\n"
-            "• The facilitator sends /lesson to learn a lesson together.\n"
+            "• The facilitator sends /lesson to learn a lesson together, /schedule to set "
+            "the weekly class time.\n"
             "• Tap «✋ Join» to have your own answers counted.\n"
             "• To learn on your own, message me directly.",
         },
@@ -179,6 +181,83 @@ TEXTS.update(
         },
         "cmd_group_stop": {"vi": "Dừng bài đang học", "en": "Stop the lesson"},
         "cmd_helper": {"vi": "Giúp người thân học (Gia đình số)", "en": "Help a relative learn"},
+        "cmd_group_schedule": {
+            "vi": "Lịch học hằng tuần của lớp (người hướng dẫn)",
+            "en": "The class's weekly time (facilitator)",
+        },
+    }
+)
+
+# A group's weekly class time and its reminder (bot/group_schedule.py).
+TEXTS.update(
+    {
+        "group_schedule_is": {
+            "vi": "🗓 Lớp học mỗi tuần vào {when}.\n"
+            "⏰ Mình nhắc cả nhóm lúc {call}, trước giờ học 1 tiếng.\n"
+            "Đổi giờ: gõ /schedule và ngày giờ mới, ví dụ /schedule thứ Bảy 19:00.",
+            "en": "🗓 The class meets every {when}.\n"
+            "⏰ I remind the group at {call}, an hour before.\n"
+            "To change it, send /schedule with a day and time, e.g. /schedule Saturday 19:00.",
+        },
+        "group_schedule_none": {
+            "vi": "🗓 Nhóm chưa có lịch học hằng tuần.\n"
+            "Người hướng dẫn gõ /schedule và ngày giờ, ví dụ /schedule thứ Bảy 19:00, "
+            "mình sẽ nhắc cả nhóm trước giờ học 1 tiếng.",
+            "en": "🗓 The group has no weekly class time yet.\n"
+            "The facilitator sends /schedule with a day and time, e.g. /schedule Saturday "
+            "19:00, and I remind the group an hour before.",
+        },
+        "group_schedule_set": {
+            "vi": "✅ Đã đặt lịch: lớp học mỗi tuần vào {when}.\n"
+            "⏰ Mình sẽ nhắc cả nhóm lúc {call}, trước giờ học 1 tiếng.\n"
+            "Đổi giờ: gõ lại /schedule với ngày giờ mới.",
+            "en": "✅ Done: the class meets every {when}.\n"
+            "⏰ I will remind the group at {call}, an hour before.\n"
+            "To change it, send /schedule with another day and time.",
+        },
+        "group_schedule_class": {
+            "vi": "👥 Học viên lớp {code} học riêng cũng được nhắc theo lịch này.",
+            "en": "👥 Members of class {code} who study alone are reminded by it too.",
+        },
+        "group_schedule_removed": {
+            "vi": "🔕 Đã bỏ lịch học hằng tuần, mình sẽ không nhắc nữa.\n"
+            "Đặt lại: gõ /schedule thứ Bảy 19:00 (hoặc ngày giờ của lớp).",
+            "en": "🔕 The weekly time is removed: no more reminders.\n"
+            "To set it again, send /schedule Saturday 19:00 (or the class's day and time).",
+        },
+        "group_schedule_unknown": {
+            "vi": "Dạ, mình chưa hiểu ngày giờ này ạ. {You} gõ như: /schedule thứ Bảy 19:00 "
+            "(hoặc T7 19h, CN 8:00). Bỏ lịch: /schedule off.",
+            "en": "Sorry, I could not read that day and time. Try: /schedule Saturday 19:00 "
+            "(or sat 19h, sun 8:00). To remove it: /schedule off.",
+        },
+        "group_schedule_not_saved": {
+            "vi": "😔 Dạ, mình chưa lưu được lịch của lớp lúc này. "
+            "{You} gõ lại /schedule sau ít phút nhé.",
+            "en": "😔 I could not save the class's time just now. "
+            "Please send /schedule again in a few minutes.",
+        },
+        "group_schedule_lead_only": {
+            "vi": "🗓 Lịch học của lớp: {when}. Dạ, chỉ người hướng dẫn mới đổi được lịch ạ.",
+            "en": "🗓 The class's time: {when}. Only the facilitator can change it.",
+        },
+        "group_btn_schedule_off": {"vi": "🔕 Bỏ lịch nhắc", "en": "🔕 Remove the time"},
+        "group_btn_lessons": {"vi": "📚 Chọn bài học", "en": "📚 Choose a lesson"},
+        "group_call": {
+            "vi": "⏰ Cả nhà ơi, {soon} là tới giờ học của lớp mình ({when})!",
+            "en": "⏰ Class starts {soon} ({when}), everyone!",
+        },
+        "group_call_hour": {"vi": "còn 1 tiếng nữa", "en": "in an hour"},
+        "group_call_minutes": {"vi": "còn {n} phút nữa", "en": "in {n} minutes"},
+        "group_call_next": {
+            "vi": "📘 Bài tiếp theo: «{title}».",
+            "en": "📘 Next lesson: «{title}».",
+        },
+        "group_call_how": {
+            "vi": "Đến giờ, người hướng dẫn bấm nút bên dưới hoặc gõ /lesson để cả nhóm "
+            "cùng học nhé.",
+            "en": "When it is time, the facilitator taps below or sends /lesson to start.",
+        },
     }
 )
 

@@ -88,6 +88,10 @@ class GroupTurn:
     lead: bool = False  # the one who acted may lead this group
     lead_class: str = ""  # their class, if registered with `hocso class add`
     members: dict[str, list[str]] = field(default_factory=dict)  # /class_report: done lessons
+    # The weekly time registered for a class, (code, "6 19:00"), when classroom.py looked it
+    # up; and one `/schedule` asks to register for the group's class (bot/group_schedule.py).
+    class_time: tuple[str, str] | None = None
+    class_schedule: str | None = None
     replies: list[Reply] = field(default_factory=list)
     credit_steps: list[int] = field(default_factory=list)  # credit these steps' answers
     end: bool = False  # the run ends: credit everything, then clear it
@@ -140,7 +144,7 @@ def route(turn: GroupTurn) -> None:
     # Typed text and the rest: the bot sees only replies to it in a group; it stays quiet.
 
 
-def refuse(turn: GroupTurn) -> None:
+def refuse(turn: GroupTurn, key: str = "group_lead_only", **values: object) -> None:
     group = turn.group
     if not group.secret:
         group.secret = secrets.token_hex(8)
@@ -149,9 +153,9 @@ def refuse(turn: GroupTurn) -> None:
         return
     group.noted.append(who)
     if turn.event.kind == "button":
-        turn.notice("group_lead_only")
+        turn.notice(key, **values)
     else:
-        turn.say(turn.t("group_lead_only"))
+        turn.say(turn.t(key, **values))
 
 
 # --- starting --------------------------------------------------------------------------------

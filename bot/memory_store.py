@@ -141,11 +141,10 @@ class MemoryGroupStore:
         return True
 
     async def due_chats(self, now: int, platform: str) -> list[str]:
-        return [
-            chat
-            for chat, state in self.states.items()
-            if chat.startswith(f"{platform}:") and 0 < int(state.get("du", "0")) <= now
-        ]
+        def due(state: dict[str, str]) -> bool:  # a lesson's next step, or a class reminder
+            return any(0 < int(state.get(name, "0")) <= now for name in ("du", "ca"))
+
+        return [c for c, s in self.states.items() if c.startswith(f"{platform}:") and due(s)]
 
     async def put_code(self, code: str, value: str, seconds: int) -> bool:
         if code in self.codes and self.codes[code][1] > time.time():

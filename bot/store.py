@@ -61,8 +61,9 @@ class GroupStore(Protocol):
     async def save_group(
         self, chat: str, version: int, old: Mapping[str, str], new: Mapping[str, str]
     ) -> bool:
-        """Write `new` if the version is still `version`; the chat's due time (field "du") is
-        indexed in the same step, for `due_chats`. False on a conflict."""
+        """Write `new` if the version is still `version`; the chat's due time (the sooner of
+        fields "du", a lesson's next step, and "ca", its class reminder) is indexed in the
+        same step, for `due_chats`. False on a conflict."""
         ...
 
     async def answer(
@@ -87,7 +88,8 @@ class GroupStore(Protocol):
         ...
 
     async def due_chats(self, now: int, platform: str) -> list[str]:
-        """Chats of `platform` whose lesson waits for the tutor to move on."""
+        """Chats of `platform` whose lesson waits for the tutor to move on, or whose class
+        reminder is due."""
         ...
 
     async def put_code(self, code: str, value: str, seconds: int) -> bool:

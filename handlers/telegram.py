@@ -70,7 +70,8 @@ COMMANDS = (
     "help", "stop",
 )  # fmt: skip
 GROUP_COMMANDS = {"lesson": "cmd_lesson", "class_report": "cmd_class_report",
-                  "stop": "cmd_group_stop", "help": "cmd_help"}  # fmt: skip
+                  "schedule": "cmd_group_schedule", "stop": "cmd_group_stop",
+                  "help": "cmd_help"}  # fmt: skip
 TICK_EVERY = 1.0  # seconds between looks for group lessons whose time is up
 # The engine's timer: group lessons of a platform that move on by themselves, (chat, replies).
 Ticks = Callable[[str], Awaitable[list[tuple[str, list[Reply]]]]]
@@ -375,6 +376,9 @@ class TelegramAdapter:
             if not event.group:
                 log.info("%s blocked the bot: marked inactive", event.user)
                 await self.handle(Event(event.user, "blocked"))
+            else:  # taken out of the group while we did not hear it: nothing more goes there
+                log.info("group %s is closed to the bot", chat_id)
+                await self.handle(Event("", "blocked", chat=f"tg:{chat_id}", group=True))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log what went wrong; the learner's next message starts afresh."""

@@ -55,6 +55,18 @@ async def _save(
     return created
 
 
+async def set_class_schedule(db: Database, code: str, schedule: str) -> bool:
+    """Set a registered class's weekly time ("" removes it), as its facilitator typed it in
+    the group (`/schedule`); False when the class is not registered."""
+    await db.ensure_schema()
+    async with db.session() as s, s.begin():
+        row = await s.get(Class, code)
+        if row is None:
+            return False
+        row.schedule = schedule or None
+    return True
+
+
 async def find_class(db: Database, code: str) -> tuple[str, str] | None:
     """(name, facilitator) of a registered class, for the engine to greet a learner joining
     it (bot/engine.py `ClassLookup`); None when the code is not registered."""

@@ -3,7 +3,8 @@
 `hocso class add CODE --name ... --facilitator "Chị Lan @chilan_cantho"` names the facilitator;
 a Telegram @username (or a platform id such as tg:123456) written in that field is what a group
 lesson recognises them by. The engine asks through bot/classroom.py's `Facilitators`; this
-reads the classes table, at most once a minute.
+reads the classes table, at most once a minute. The class's weekly time comes with it (the
+group's reminder), and a facilitator's `/schedule` in the group is written here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
+from storage.classes import set_class_schedule
 from storage.db import Database
 from storage.models import Class
 
@@ -35,22 +37,37 @@ class ClassFacilitators:
         self.database = database
         self.clock = clock
         self._by_handle: dict[str, str] = {}
+        self._schedules: dict[str, str] = {}  # class code -> "6 19:00" ("" for none)
         self._read_at: float | None = None
 
     async def class_of(self, user: str, username: str) -> str | None:
-        if self._read_at is None or self.clock() - self._read_at > REFRESH:
-            await self._read()
+        await self._fresh()
         found = self._by_handle.get(user)
         if found is None and username:
             found = self._by_handle.get(username.lower())
         return found
 
+    async def schedule_of(self, code: str) -> str | None:
+        await self._fresh()
+        return self._schedules.get(code)
+
+    async def set_schedule(self, code: str, schedule: str) -> None:
+        if await set_class_schedule(self.database, code, schedule):
+            self._schedules[code] = schedule
+
+    async def _fresh(self) -> None:
+        if self._read_at is None or self.clock() - self._read_at > REFRESH:
+            await self._read()
+
     async def _read(self) -> None:
         await self.database.ensure_schema()
         async with self.database.session() as session:
-            rows = (await session.execute(select(Class.code, Class.facilitator))).all()
+            rows = (
+                await session.execute(select(Class.code, Class.facilitator, Class.schedule))
+            ).all()
         by_handle: dict[str, str] = {}
-        for code, facilitator in sorted(rows):
+        for code, facilitator, _ in sorted(rows, key=lambda r: r[0]):
             for handle in handles(facilitator or ""):
                 by_handle.setdefault(handle, code)
-        self._by_handle, self._read_at = by_handle, self.clock()
+        schedules = {code: schedule or "" for code, _, schedule in rows}
+        self._by_handle, self._schedules, self._read_at = by_handle, schedules, self.clock()

@@ -3,7 +3,8 @@
 A chat's state and the parts kept beside it (roster, participants, answers, tally, anonymous
 marks) share the chat's hash tag `{gNN}` with the shard's index of due lessons, so every
 script here touches one slot and runs unchanged on Redis Cluster:
-- `save`: compare-and-set of the state (like a learner's), indexing when it is due;
+- `save`: compare-and-set of the state (like a learner's), indexing when it is due (a lesson's
+  next step, or the class reminder an hour before class: bot/group_schedule.py);
 - `answer`: counts one answer once, only while its question is open, and bumps the state's
   version, so a reveal decided on an older count is decided again;
 - `join`, `leave`, `end_run`: the roster and the end of a run.
@@ -31,7 +32,8 @@ return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]),
         redis.call('HGETALL', KEYS[5])}
 """
 
-# KEYS: state, due index. ARGV: version, chat, nset, field/value pairs, ndel, names.
+# KEYS: state, due index. ARGV: version, chat, nset, field/value pairs, ndel, names. The chat
+# is indexed by the sooner of its lesson's next step ("du") and its class reminder ("ca").
 _SAVE = """
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return -1 end
@@ -44,7 +46,9 @@ local delargs = {}
 for j = 1, ndel do delargs[j] = ARGV[i]; i = i + 1 end
 if ndel > 0 then redis.call('HDEL', KEYS[1], unpack(delargs)) end
 redis.call('HSET', KEYS[1], 'v', current + 1, unpack(setargs))
-local due = tonumber(redis.call('HGET', KEYS[1], 'du') or '0')
+local t = redis.call('HMGET', KEYS[1], 'du', 'ca')
+local due, call = tonumber(t[1] or '0'), tonumber(t[2] or '0')
+if call > 0 and (due <= 0 or call < due) then due = call end
 if due > 0 then redis.call('ZADD', KEYS[2], due, ARGV[2])
 else redis.call('ZREM', KEYS[2], ARGV[2]) end
 return current + 1
@@ -106,7 +110,9 @@ if redis.call('HGET', KEYS[1], 'rn') ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6])
 for i = 3, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
 redis.call('HINCRBY', KEYS[1], 'v', 1)
-redis.call('ZREM', KEYS[2], ARGV[2])
+local call = tonumber(redis.call('HGET', KEYS[1], 'ca') or '0')
+if call > 0 then redis.call('ZADD', KEYS[2], call, ARGV[2])
+else redis.call('ZREM', KEYS[2], ARGV[2]) end
 return 1
 """
 

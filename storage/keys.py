@@ -18,7 +18,7 @@
 | `…:g:{platform}:{chat}:a`            | hash   | their answers: "step:member" -> choice     |
 | `…:g:{platform}:{chat}:n`            | hash   | the tally: "step:choice" -> count          |
 | `…:g:{platform}:{chat}:x`            | hash   | anonymous marks of non-members who answered |
-| `{prefix}:{gNN}:gdue`                | zset   | that shard's chats by when a lesson moves on |
+| `{prefix}:{gNN}:gdue`                | zset   | chats by next lesson step / class reminder |
 | `{prefix}:pair:{code}`               | string | a pair-mode link code (expires)            |
 | `{prefix}:tgpoll:{bot}:{poll_id}`    | string | the chat and tag of a quiz poll we sent    |
 | `{prefix}:tgmsg:{bot}:{chat}`        | hash   | a group's named messages -> Telegram ids   |

@@ -8,6 +8,7 @@ import json
 
 from redis.asyncio import Redis
 
+from bot.classroom import NoFacilitators
 from bot.engine import Engine
 from bot.events import Event, Reply
 from bot.groups import GroupAnswer, GroupJoin, GroupPoll
@@ -219,7 +220,7 @@ async def test_only_the_facilitator_leads_and_others_are_told_once(engine) -> No
 async def test_a_registered_facilitator_leads_without_being_an_admin(
     store, group_store, curriculum, config, clock, redis, keys
 ) -> None:
-    class Registered:
+    class Registered(NoFacilitators):
         async def class_of(self, user: str, username: str) -> str | None:
             return "TOCNS-1" if username == "chi_lan" else None
 

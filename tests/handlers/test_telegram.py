@@ -65,7 +65,7 @@ async def test_the_command_menu_is_set_in_vietnamese_and_english(phone, api) -> 
     assert menus["en"][1]["description"] == "Continue where you left off"
     in_groups = [c.params for c in calls if "scope" in c.params]
     assert [c["command"] for c in in_groups[0]["commands"]] == [
-        "lesson", "class_report", "stop", "help"
+        "lesson", "class_report", "schedule", "stop", "help"
     ]  # fmt: skip
     assert in_groups[0]["commands"][0]["description"] == "Học một bài cùng cả nhóm"
 

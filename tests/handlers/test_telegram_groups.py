@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -340,6 +341,58 @@ async def test_a_whole_lesson_keeps_within_twenty_messages_a_minute_to_the_group
     # A little under the window: the fake API sees each message a moment after it was let go.
     assert busiest(sent, window - 0.2) <= 20
     assert "Đã tham gia: 4 người" in transcript(api) and "🎉" in sent[-1].text
+
+
+def saturday(day: int, hour: int, minute: int = 0) -> float:
+    """Epoch seconds of January `day`, 2026 (the 3rd is a Saturday), local time (UTC+7)."""
+    return datetime(2026, 1, day, hour, minute, tzinfo=timezone(timedelta(hours=7))).timestamp()
+
+
+def class_reminders(api: FakeBotApi) -> list[Call]:
+    return [c for c in on_screen(api) if c.text.startswith("⏰ Cả nhà ơi")]
+
+
+async def test_the_class_reminder_reaches_the_group_an_hour_before_once(
+    start_bot, engine, clock, api, redis, keys
+) -> None:
+    limits = PushLimits.for_redis(redis, REDIS_URL, keys.prefix)
+    api.admins[GROUP] = [LEAD]
+    bot = await start_bot(engine, ticks=engine.tick, tick_every=0.05, limits=limits)
+    lead, lan = Member(bot, LEAD, "Cô Hạnh"), Member(bot, 2, "Lan")
+    clock.now = saturday(1, 10)
+    await lan.write("/schedule thứ Bảy 19:00")
+    assert "chỉ người hướng dẫn mới đổi được lịch" in on_screen(api)[-1].text
+    await lead.write("/schedule thứ Bảy 19:00")
+    assert "Đã đặt lịch: lớp học mỗi tuần vào Thứ Bảy 19:00" in on_screen(api)[-1].text
+    budget = await limits.limiter.get_window_stats(limits.per_group, f"tg:{GROUP}")
+
+    clock.now = saturday(3, 18)
+    await api.wait_for(lambda _: class_reminders(api), what="the class reminder")
+    await asyncio.sleep(0.3)  # the timer has looked again several times by now
+    [reminder] = class_reminders(api)
+    assert "còn 1 tiếng nữa là tới giờ học của lớp mình (Thứ Bảy 19:00)" in reminder.text
+    assert [b["text"] for b in reminder.buttons] == ["▶️ Bài tiếp theo: Bài một", "📚 Chọn bài học"]
+    # Pushed under the group's 20 messages a minute, shared by every worker.
+    left = await limits.limiter.get_window_stats(limits.per_group, f"tg:{GROUP}")
+    assert left.remaining == budget.remaining - 1
+    await lead.tap("Bài tiếp theo")  # the way on: the reminder becomes the lesson's intro
+    assert "Cả nhóm cùng học: «Bài một»" in on_screen(api)[-1].text
+    await lead.write("/stop")
+
+    # Taken out of the group without the bot hearing it: Telegram refuses the next reminder,
+    # and the week after nothing is tried.
+    api.fail("sendMessage", 403)
+    clock.now = saturday(10, 18)
+    await api.wait_for(lambda calls: sends(calls, 403), what="the refused reminder")
+    await lead.settle()
+    tried = len(sends(api.calls))
+    clock.now = saturday(17, 18)
+    await asyncio.sleep(0.3)
+    assert len(sends(api.calls)) == tried and len(class_reminders(api)) == 1
+
+
+def sends(calls: list[Call], status: int | None = None) -> list[Call]:
+    return [c for c in calls if c.method == "sendMessage" and status in (None, c.status)]
 
 
 async def test_pair_mode_notes_reach_the_helpers_private_chat(bot, api, make_phone) -> None:
