@@ -226,11 +226,13 @@ def _ask(turn: Turn, question: Question, index: int, total: int) -> None:
     turn.add(Reply(text, rows, media=image, free_text=isinstance(question, Typed)))
 
 
-def typed_buttons(turn: Turn, index: int, hint: bool = True) -> tuple[Button, ...]:
-    """A typed question still has buttons, so a learner who only taps is never stuck."""
+def typed_buttons(turn: Turn, index: int) -> tuple[Button, ...]:
+    """A typed question still has buttons, so a learner who only taps is never stuck. The
+    same two, in the same order, after the hint too: where they show as numbered lines
+    (console, Zalo), "1" and "2" typed always mean the hint and "I don't know"."""
     attempt = turn.learner.attempt
     dont_know = turn.button("btn_dont_know", DontKnow(attempt, index))
-    return (turn.button("btn_hint", Hint(attempt, index)), dont_know) if hint else (dont_know,)
+    return (turn.button("btn_hint", Hint(attempt, index)), dont_know)
 
 
 def hint_text(turn: Turn, question: Typed) -> str:
@@ -284,7 +286,7 @@ def on_hint(turn: Turn, tap: Hint) -> None:
 def give_hint(turn: Turn, question: Typed) -> None:
     text = f"{turn.t('hint', hint=hint_text(turn, question))}\n{turn.t('type_answer')}"
     index = position(turn.learner)
-    turn.add(Reply(text, (typed_buttons(turn, index, hint=False),), free_text=True))
+    turn.add(Reply(text, (typed_buttons(turn, index),), free_text=True))
 
 
 @router.button(DontKnow)
