@@ -215,13 +215,15 @@ class TelegramAdapter:
 
     async def skip_repeats(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Telegram re-delivers after failures: each update_id is processed once. (A webhook
-        update was claimed already, by `receive`.)"""
-        if self.polling and not await self.dedupe.claim(update.update_id):
+        update was claimed already, by `receive`.) Its done mark rides in the learner's save."""
+        user = _sender(update)
+        if self.polling and not await self.dedupe.claim(update.update_id, user):
             raise ApplicationHandlerStop
+        self.dedupe.ride(update.update_id, user)
 
     async def mark_done(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Runs after the handlers: this update_id is finished."""
-        await self.dedupe.finish(update.update_id)
+        await self.dedupe.finish(update.update_id, _sender(update))
 
     async def receive(self, request: web.Request) -> web.Response:
         """Webhook mode: Telegram POSTs an update. Refused (403) without the secret token;
@@ -236,7 +238,7 @@ class TelegramAdapter:
             update = Update.de_json(await request.json(), self.application.bot)
         except Exception:  # noqa: BLE001  (not JSON, too big, or not an update)
             return web.Response(status=400, text="not an update")
-        held = await self.dedupe.take(update.update_id)
+        held = await self.dedupe.take(update.update_id, _sender(update))
         if held == BUSY:
             return web.Response(status=503, text="in progress elsewhere; try again later")
         if held == DONE:
@@ -492,3 +494,9 @@ class TelegramAdapter:
             await ticking
             await self.groups.settle()
             await self.application.stop()
+
+
+def _sender(update: Update) -> str:
+    """The learner an update came from, as the engine names them ("" if from nobody)."""
+    user = update.effective_user
+    return f"tg:{user.id}" if user is not None else ""

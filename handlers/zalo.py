@@ -188,7 +188,11 @@ class ZaloAdapter:
             return web.Response(status=400, text="not an update")
         for update in updates:
             incoming = parse_update(update)
-            if incoming and incoming.id and await self.dedupe.in_progress(incoming.id):
+            if (
+                incoming
+                and incoming.id
+                and await self.dedupe.in_progress(incoming.id, incoming.user)
+            ):
                 return web.Response(status=503, text="in progress elsewhere; try again later")
         for update in updates:
             await self.process(update)
@@ -201,8 +205,10 @@ class ZaloAdapter:
             log.debug("zalo update ignored: %s", update.get("event_name"))
             return
         async with self.order.turn((PLATFORM, incoming.chat)):
-            if incoming.id and not await self.dedupe.claim(incoming.id):
+            if incoming.id and not await self.dedupe.claim(incoming.id, incoming.user):
                 return
+            if incoming.id:
+                self.dedupe.ride(incoming.id, incoming.user)  # done with the learner's save
             try:
                 await self._answer(incoming)
             except (ZaloError, ZaloUnreachable) as exc:
@@ -211,7 +217,7 @@ class ZaloAdapter:
                 log.exception("zalo update %s failed", incoming.id)
             finally:
                 if incoming.id:
-                    await self.dedupe.finish(incoming.id)
+                    await self.dedupe.finish(incoming.id, incoming.user)
 
     async def _answer(self, incoming: Incoming) -> None:
         assert self.sender is not None

@@ -7,7 +7,7 @@
 | `{prefix}:{sNN}:due`                 | zset   | reminders: learner -> next due (inf: off)  |
 | `{prefix}:{sNN}:fly`                 | zset   | reminders claimed: learner -> lease end, ms |
 | `{prefix}:{sNN}:sent:{yyyy-mm-dd}`   | string | reminders sent that (local) day            |
-| `{prefix}:upd:{platform}:{bot}:{id}` | string | an update of one bot: busy, or done (TTL)  |
+| `{prefix}:{sNN}:upd:{platform}:{bot}:{id}` | string | a learner's update: busy, or done (TTL) |
 | `{prefix}:num:{platform}:{bot}:{chat}` | string | choices shown as numbers in a chat (TTL) |
 | `{prefix}:tgfile:{bot}:{sha1}`       | string | Telegram's file_id of an uploaded file     |
 | `{prefix}:push:paused`               | string | after a 429: no process pushes until then  |
@@ -79,10 +79,13 @@ class Keys:
     def all_outboxes(self) -> list[str]:
         return [self.outbox(s) for s in range(self.shards)]
 
-    def update(self, platform: str, bot: str, update_id: int | str) -> str:
+    def update(self, platform: str, bot: str, update_id: int | str, user: str = "") -> str:
         """An update of one bot: update ids are counted per bot, so two bots sharing this
-        Redis and prefix must not see each other's as repeats."""
-        return f"{self.prefix}:upd:{platform}:{bot}:{update_id}"
+        Redis and prefix must not see each other's as repeats. An update from a learner sits
+        on that learner's shard, so its "done" mark can ride in their save (storage/state.py
+        `DoneMark`)."""
+        where = self._tag(self.shard(user)) if user else self.prefix
+        return f"{where}:upd:{platform}:{bot}:{update_id}"
 
     def numbered(self, platform: str, bot: str, chat: str) -> str:
         """The choices last shown as numbered lines in one chat of a bot without buttons, so a

@@ -15,6 +15,8 @@ import math
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
@@ -25,19 +27,22 @@ from storage.keys import Keys
 VERSION = "v"
 CACHE = 10_000  # learners whose last known state this process keeps
 
-# KEYS: learner hash, outbox stream, reminder schedule (a sorted set; all three on one shard).
+# KEYS: learner hash, outbox stream, reminder schedule (a sorted set; all three on one shard),
+#       and optionally the "done" mark of the update being processed (same shard).
 # ARGV: expected version, "save"|"delete"|"check", a first version for a new learner, the
 #       learner's next reminder ("" leaves it, "-" removes it, else its time or "inf"), the
-#       learner's id (the schedule's member), number of fields to set, field/value pairs,
-#       number of fields to delete, their names, then each event as JSON.
+#       learner's id (the schedule's member), seconds to keep the done mark ("" for none),
+#       number of fields to set, field/value pairs, number of fields to delete, their names,
+#       then each event as JSON.
 # Returns the new version, or on a conflict {-1, the stored fields and values} so the caller
 # decides again without another round trip. "check" writes nothing: it only confirms that
 # the state the caller decided on (perhaps from its cache) is still the stored one.
 _WRITE = """
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return {-1, redis.call('HGETALL', KEYS[1])} end
+if ARGV[6] ~= '' then redis.call('SET', KEYS[4], 'done', 'EX', ARGV[6]) end
 if ARGV[2] == 'check' then return current end
-local i = 6
+local i = 7
 local nset = tonumber(ARGV[i]); i = i + 1
 local setargs = {}
 for j = 1, nset * 2 do setargs[j] = ARGV[i]; i = i + 1 end
@@ -64,6 +69,22 @@ while i <= #ARGV do
 end
 return version
 """
+
+
+@dataclass
+class DoneMark:
+    """An update's "done" mark (handlers/dedupe.py), to be written by the script that saves
+    its learner's state: one round trip for both, and the update counts as done exactly when
+    its effect is stored. `key` must be on the learner's shard (storage/keys.py `update`)."""
+
+    learner: str
+    key: str
+    seconds: int
+    written: bool = False
+
+
+# Set by the adapter around one update; taken by the first save of that learner that lands.
+DONE_MARK: ContextVar[DoneMark | None] = ContextVar("done_mark", default=None)
 
 
 class StateStore:
@@ -112,7 +133,10 @@ class StateStore:
 
         Returns False on a conflict; the caller reloads and tries again.
         """
-        request = self.write_request(key, version, old, new, events, due)
+        mark = DONE_MARK.get()
+        if mark is not None and (mark.written or mark.learner != key):
+            mark = None
+        request = self.write_request(key, version, old, new, events, due, mark)
         if request is None:
             return True  # decided on what Redis just said, and nothing to write
         keys, args = request
@@ -121,7 +145,10 @@ class StateStore:
         except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
             self._forget(key)
             raise StorageUnavailable(str(exc)) from exc
-        return self.written(key, new, result)
+        saved = self.written(key, new, result)
+        if mark is not None:
+            mark.written = saved  # on a conflict nothing was written; the retry carries it
+        return saved
 
     def write_request(
         self,
@@ -131,6 +158,7 @@ class StateStore:
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
         due: float | None = None,
+        mark: DoneMark | None = None,
     ) -> tuple[list[str], list[str | int]] | None:
         """The write script's KEYS and ARGV for `save`; None when there is nothing to send.
         (storage/batch.py sends many in one pipeline, then calls `written` for each.)"""
@@ -138,15 +166,18 @@ class StateStore:
         removed = [k for k in old if new is not None and k not in new]
         nothing = new is not None and not changed and not removed and not events
         if nothing and due is None and key not in self._unchecked:
-            return None
+            return None  # (an update's mark then goes on its own, handlers/dedupe.py)
         mode = "check" if nothing and due is None else "delete" if new is None else "save"
         args: list[str | int] = [version, mode, secrets.randbelow(1 << 30) + 1, _due(due), key]
+        args.append(mark.seconds if mark else "")
         args.append(len(changed))
         for k, v in changed.items():
             args += [k, v]
         args += [len(removed), *removed]
         args += [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in events]
         keys = [self.keys.learner(key), self.keys.outbox_of(key), self.keys.schedule_of(key)]
+        if mark is not None:
+            keys.append(mark.key)
         return keys, args
 
     def written(self, key: str, new: Mapping[str, str] | None, result: object) -> bool:

@@ -7,10 +7,13 @@ from redis.asyncio import Redis
 
 from handlers.dedupe import Dedupe
 from storage.keys import Keys
+from storage.state import StateStore
 
 
 def dedupe(redis: Redis, keys: Keys, single_consumer: bool = False) -> Dedupe:
-    return Dedupe(redis, lambda update_id: f"{keys.prefix}:upd:test:{update_id}", single_consumer)
+    return Dedupe(
+        redis, lambda update, user: keys.update("test", "1", update, user), single_consumer
+    )
 
 
 async def test_an_update_is_processed_once_and_skipped_when_delivered_again(redis, keys) -> None:
@@ -39,3 +42,29 @@ async def test_without_redis_updates_are_still_processed(keys) -> None:
     assert not await gone.in_progress(3)
     await gone.finish(3)  # logged, not raised
     await dead.aclose()
+
+
+async def test_the_done_mark_rides_in_the_learners_save_and_only_when_it_lands(redis, keys):
+    """One round trip for the state and the mark; a save that lost a race marks nothing (its
+    retry does); an update that changed nothing is marked on its own."""
+    workers, store, other = dedupe(redis, keys), StateStore(redis, keys), StateStore(redis, keys)
+    key = keys.update("test", "1", 8, "tg:88")
+    assert await workers.claim(8, "tg:88")
+    fields, version = await store.load("tg:88")
+    stale = dict(fields)
+    assert await other.save("tg:88", version, fields, {"st": "menu"})  # another worker wrote
+    workers.ride(8, "tg:88")
+    assert not await store.save("tg:88", version, stale, {"st": "lesson"})  # conflict
+    assert await redis.get(key) in ("busy", b"busy")
+    fields, version = await store.load("tg:88")
+    assert await store.save("tg:88", version, fields, {"st": "lesson"})
+    assert await redis.get(key) in ("done", b"done")  # with the state, in one script
+    await workers.finish(8, "tg:88")
+    assert not await workers.claim(8, "tg:88")
+
+    assert await workers.claim(9, "tg:88")
+    workers.ride(9, "tg:88")
+    await store.save("tg:99", 0, {}, {"st": "menu"})  # another learner's save carries nothing
+    assert await redis.get(keys.update("test", "1", 9, "tg:88")) in ("busy", b"busy")
+    await workers.finish(9, "tg:88")  # nothing saved for tg:88: marked on its own
+    assert not await workers.claim(9, "tg:88")

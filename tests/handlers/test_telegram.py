@@ -226,7 +226,7 @@ async def test_a_second_bot_on_the_same_redis_and_prefix_is_not_skipped(
 
 async def test_polling_runs_an_update_its_dead_predecessor_held(phone, api, redis: Redis) -> None:
     update = message_update(phone.user_id, "/start", phone.first_name)
-    key = phone.bot.adapter.dedupe.key(update["update_id"])
+    key = phone.bot.adapter.dedupe.key(update["update_id"], f"tg:{phone.user_id}")
     await redis.set(key, "busy", ex=60)  # the bot died while on it, then restarted
     await api.push(update)
     await phone.bot.settle()

@@ -69,7 +69,7 @@ async def test_an_update_whose_worker_died_is_taken_again_later(
     webhook: str, api, redis: Redis, keys
 ) -> None:
     update = message_update(1002, "/start")
-    key = keys.update("tg", TOKEN.partition(":")[0], update["update_id"])
+    key = keys.update("tg", TOKEN.partition(":")[0], update["update_id"], "tg:1002")
     await redis.set(key, "busy", px=300)  # a worker took it, then died
     assert await api.post_webhook(webhook, update, SECRET) == 503  # Telegram will try again
     assert not any("Chào bác" in c.text for c in api.of("sendMessage"))

@@ -99,12 +99,29 @@ async def test_two_workers_on_the_cluster_never_both_apply_one_step(
 
 async def test_an_update_is_processed_once_on_the_cluster(cluster) -> None:
     client, keys = cluster
-    workers = [Dedupe(client, lambda u: keys.update("tg", "1", u), single_consumer=False)]
-    workers.append(Dedupe(client, lambda u: keys.update("tg", "1", u), single_consumer=False))
+    workers = [
+        Dedupe(client, lambda u, user: keys.update("tg", "1", u, user), single_consumer=False)
+    ]
+    workers.append(
+        Dedupe(client, lambda u, user: keys.update("tg", "1", u, user), single_consumer=False)
+    )
     assert await workers[0].claim(5)
     assert not await workers[1].claim(5)  # busy in the other worker
     await workers[0].finish(5)
     assert not await workers[1].claim(5)  # done
+
+
+async def test_an_updates_done_mark_rides_in_its_learners_save_on_the_cluster(cluster):
+    client, keys = cluster
+    store = StateStore(client, keys)
+    workers = Dedupe(client, lambda u, user: keys.update("tg", "1", u, user), False)
+    assert await workers.claim(6, "tg:78")
+    workers.ride(6, "tg:78")
+    fields, version = await store.load("tg:78")
+    assert await store.save("tg:78", version, fields, {"st": "lesson"})  # one slot, one script
+    assert await client.get(keys.update("tg", "1", 6, "tg:78")) in ("done", b"done")
+    await workers.finish(6, "tg:78")
+    assert not await workers.claim(6, "tg:78")
 
 
 async def test_push_limits_and_a_429_pause_are_shared_through_the_cluster(cluster) -> None:
