@@ -316,9 +316,9 @@ class TelegramAdapter:
         await self.show(event, shown, chat.id, tapped=query.message)
 
     async def _answer(self, query: CallbackQuery, replies: list[Reply] | None) -> None:
-        try:
-            text = _notes(replies or []).get("text")
-            await query.answer(text if isinstance(text, str) else None)
+        try:  # (answered as JSON, like every reply: see Sender.call)
+            notes = _notes(replies or [])
+            await self.sender.call("answerCallbackQuery", {"callback_query_id": query.id, **notes})
         except BadRequest as exc:  # too old to answer: the learner moved on
             log.info("callback query not answered: %s", exc.message)
 
