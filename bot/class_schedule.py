@@ -70,13 +70,15 @@ def weekly(stored: str | None) -> tuple[int, int] | None:
         return None
 
 
-def shown(stored: str | None) -> str:
-    """A stored schedule as a facilitator reads it: "Thứ Bảy 19:00"; "" for none."""
+def shown(stored: str | None, lang: str = "vi") -> str:
+    """A stored schedule as a facilitator reads it: "Thứ Bảy 19:00" ("Saturday 19:00" in
+    English); "" for none."""
     when = weekly(stored)
     if when is None:
         return ""
     day, minute = when
-    return f"{VI_DAYS[day - 1]} {minute // 60:02d}:{minute % 60:02d}"
+    name = EN_DAYS[day - 1].capitalize() if lang == "en" else VI_DAYS[day - 1]
+    return f"{name} {minute // 60:02d}:{minute % 60:02d}"
 
 
 def next_start(stored: str, after: int, zone: ZoneInfo, before: int = 0) -> int:

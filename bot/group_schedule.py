@@ -144,7 +144,7 @@ def remind(turn: GroupTurn) -> None:
 
 
 def _shown(turn: GroupTurn) -> str:
-    return class_schedule.shown(turn.group.schedule)
+    return class_schedule.shown(turn.group.schedule, turn.group.lang)
 
 
 def _call_time(turn: GroupTurn) -> str:

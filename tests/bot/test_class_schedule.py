@@ -37,9 +37,10 @@ def test_a_schedule_that_is_no_weekly_time_is_refused(typed: str) -> None:
         parse(typed)
 
 
-def test_a_schedule_is_shown_in_vietnamese() -> None:
+def test_a_schedule_is_shown_in_vietnamese_or_in_english() -> None:
     assert shown("6 19:00") == "Thứ Bảy 19:00"
     assert shown("7 08:30") == "Chủ nhật 08:30"
+    assert shown("6 19:00", "en") == "Saturday 19:00"  # an English group reads its own words
     assert shown(None) == "" and shown("9 19:00") == ""  # none, or damaged
 
 
