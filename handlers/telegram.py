@@ -73,6 +73,8 @@ GROUP_COMMANDS = {"lesson": "cmd_lesson", "class_report": "cmd_class_report",
                   "schedule": "cmd_group_schedule", "stop": "cmd_group_stop",
                   "help": "cmd_help"}  # fmt: skip
 TICK_EVERY = 1.0  # seconds between looks for group lessons whose time is up
+STOP_GRACE = 5.0  # seconds a stop waits for group messages being shown
+TICK_CHATS = 16  # group chats shown their next step at once (each waits for its own budget)
 # The engine's timer: group lessons of a platform that move on by themselves, (chat, replies).
 Ticks = Callable[[str], Awaitable[list[tuple[str, list[Reply]]]]]
 BACKOFF = 1.0  # seconds before the first retry of a failed request; doubles each time
@@ -197,6 +199,7 @@ class TelegramAdapter:
         self.admins = GroupAdmins(self.application.bot)
         self.ticks = ticks
         self.tick_every = tick_every
+        self.tick_gate = asyncio.Semaphore(TICK_CHATS)
         self.polling = not settings.webhook_url
         # Long polling has one consumer; with a webhook, other workers may hold an update.
         self.dedupe = Dedupe(
@@ -412,14 +415,24 @@ class TelegramAdapter:
                 log.warning("command menu (%s) not set: %s", code or "default", exc)
 
     async def tick(self) -> None:
-        """Once: group lessons whose time is up move on, shown in their chats."""
+        """Once: group lessons whose time is up move on, and class reminders go out, shown in
+        their chats side by side: each chat waits for its own budget (20 messages a minute),
+        so a busy group never holds back another group's lesson."""
         if self.ticks is None:
             return
+        due: list[tuple[int, list[Reply]]] = []
         for chat, replies in await self.ticks("tg"):
             platform, _, chat_id = chat.partition(":")
             if platform == "tg" and replies:
-                event = Event("", "push", chat=chat_id, group=True)
-                await self.show(event, replies, int(chat_id))
+                due.append((int(chat_id), replies))
+        shown = await asyncio.gather(*(self._show_due(*d) for d in due), return_exceptions=True)
+        for (group, _), result in zip(due, shown, strict=True):
+            if isinstance(result, Exception):
+                log.error("group %s not shown its next step", group, exc_info=result)
+
+    async def _show_due(self, chat_id: int, replies: list[Reply]) -> None:
+        async with self.tick_gate:
+            await self.show(Event("", "push", chat=str(chat_id), group=True), replies, chat_id)
 
     async def _ticking(self, stop: asyncio.Event) -> None:
         """The timer of group lessons, in every worker: the chat's stored state decides, so
@@ -491,7 +504,12 @@ class TelegramAdapter:
                 log.info("@%s: long polling", username)
                 await stop.wait()
                 await self.application.updater.stop()
-            await ticking
+            # A group out of budget may wait most of a minute for its turn: stopping waits
+            # a few seconds for it, then leaves it (as a crash would; the lesson resumes).
+            try:
+                await asyncio.wait_for(ticking, STOP_GRACE)
+            except TimeoutError:
+                log.warning("stopped while group messages waited for their budget")
             await self.groups.settle()
             await self.application.stop()
 

@@ -391,6 +391,33 @@ async def test_the_class_reminder_reaches_the_group_an_hour_before_once(
     assert len(sends(api.calls)) == tried and len(class_reminders(api)) == 1
 
 
+async def test_a_group_out_of_budget_does_not_hold_back_another_groups_reminder(
+    start_bot, engine, clock, api, redis, keys
+) -> None:
+    """Two class groups due at the same minute; the first has spent its 20 messages a minute:
+    the second group's reminder goes out at once, not after the first one's wait."""
+    limits = PushLimits.for_redis(redis, REDIS_URL, keys.prefix)
+    other = GROUP - 100  # due at the same time, and shown after GROUP when taken in turn
+    api.admins[GROUP] = api.admins[other] = [LEAD]
+    bot = await start_bot(engine, ticks=engine.tick, tick_every=0.05, limits=limits)
+    clock.now = saturday(1, 10)
+    for chat in (GROUP, other):
+        await Member(bot, LEAD, "Cô Hạnh", chat).write("/schedule thứ Bảy 19:00")
+    while await limits.take_now(f"tg:{GROUP}", group=True):
+        pass  # GROUP's budget is spent: its reminder must wait most of a minute
+    clock.now = saturday(3, 18)
+    await api.wait_for(
+        lambda _: any(c.params["chat_id"] == str(other) for c in class_reminders_in(api, other)),
+        timeout=5,
+        what="the other group's reminder, while GROUP waits",
+    )
+    assert not class_reminders_in(api, GROUP)
+
+
+def class_reminders_in(api: FakeBotApi, chat: int) -> list[Call]:
+    return [c for c in on_screen(api, chat) if c.text.startswith("⏰ Cả nhà ơi")]
+
+
 def sends(calls: list[Call], status: int | None = None) -> list[Call]:
     return [c for c in calls if c.method == "sendMessage" and status in (None, c.status)]
 
