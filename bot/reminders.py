@@ -373,7 +373,7 @@ def _where(turn: Turn) -> dict[str, object]:
     module = curriculum.module_of(lesson.id)
     lessons = module.lessons if module else (lesson,)
     return {
-        "n": lessons.index(lesson) + 1,
+        "n": [x.id for x in lessons].index(lesson.id) + 1,  # by id: comparing models is slow
         "total": len(lessons),
         "module": module.info.title.get(turn.lang) if module else "",
         "lesson": lesson.title.get(turn.lang),
