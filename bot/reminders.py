@@ -203,10 +203,10 @@ def schedule_score(learner: Learner, settings: ReminderSettings) -> float | None
 
 
 def schedule_change(
-    before: Learner, after: Learner | None, settings: ReminderSettings
+    old: float | None, after: Learner | None, settings: ReminderSettings
 ) -> float | None:
-    """What the store writes to the schedule (bot/store.py `due`): None when nothing changed."""
-    old = schedule_score(before, settings)
+    """What the store writes to the schedule (bot/store.py `due`), given the learner's place
+    before the turn (`schedule_score`): None when nothing changed."""
     new = schedule_score(after, settings) if after is not None else None
     if new == old:
         return None
