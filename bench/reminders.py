@@ -41,6 +41,7 @@ from bot.learner import Learner, Stage, to_fields
 from bot.lessons import load_curriculum
 from handlers.limits import PushLimits
 from hocso.reminders import ReminderLoop
+from hocso.run import settle_heap
 from storage.batch import BatchStore
 from storage.keys import Keys
 from storage.schedule import Schedule
@@ -225,6 +226,7 @@ async def render_worker(url: str) -> None:
     redis = Redis.from_url(url, decode_responses=True)
     stub = Stub()
     loop = loop_for(redis, Keys(), config, stub, NoLimits(), rate=1280, batch=500)
+    settle_heap()  # as `hocso run` does before its loop starts
     await redis.rpush("bench:ready", "1")
     await redis.blpop(["bench:go"], timeout=60)
     claimed = 0
