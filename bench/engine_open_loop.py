@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import statistics
 import sys
 import time
@@ -29,6 +27,7 @@ from redis.asyncio import Redis
 from redis.asyncio.connection import AbstractConnection
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import default_path, write_results
 from _servers import private_redis
 
 from bot.config import load_config
@@ -110,9 +109,7 @@ async def main() -> None:
     parser.add_argument("--rates", default="1000,3000")
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--learners", type=int, default=3000)
-    parser.add_argument(
-        "--json", default=str(ROOT / "bench" / "results" / "engine_open_loop.json")
-    )
+    parser.add_argument("--json", default=default_path("engine_open_loop"))
     args = parser.parse_args()
     results = []
     with private_redis() as url:
@@ -144,13 +141,7 @@ async def main() -> None:
                 flush=True,
             )
         await redis.aclose()
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
-    out.write_text(
-        json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=1)
-    )
-    print(f"written: {out}")
+    write_results(args.json, args, results)
 
 
 if __name__ == "__main__":

@@ -2,32 +2,35 @@
 long the flood limits make a big batch take.
 
 Usage: .venv/bin/python bench/reminders.py [memory|render|drain|all] [--learners N]
-                                           [--workers N]
+                                           [--workers N] [--repeat 3] [--json FILE]
 
 - memory: N learners (default 1,000,000) in the schedule (64 per-shard sorted sets): Redis
   memory for it, and what the reminder fields add to a learner's state hash.
 - render: N due learners (default 100,000; real state hashes) claimed by the reminder loop,
   decided by the real engine on the shipped lessons and saved (their next reminder planned),
-  with sending stubbed out: reminders a second, for `--workers` processes (default 1).
+  with sending stubbed out: reminders a second, for `--workers` processes (default 1), and
+  the CPU time each reminder took (process CPU time / reminders: robust to a shared machine).
+  Run `--repeat` times (default 3).
 - drain: reminders sent through the fleet-wide limiter (handlers/limits.py) to the fake Bot
   API (tests/handlers/fake_bot_api.py) at 30/s and at 1,000/s, for a few seconds each; the time
   to drain 100,000 is extrapolated from the measured rate.
 
 Each part starts a private redis-server on a free loopback port (nothing shared is touched).
+The figures go to bench/results/reminders.json (`--json`) as well.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
-import subprocess
+import os
 import sys
 import time
 from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -38,6 +41,7 @@ from bot.learner import Learner, Stage, to_fields
 from bot.lessons import load_curriculum
 from handlers.limits import PushLimits
 from hocso.reminders import ReminderLoop
+from hocso.run import settle_heap
 from storage.batch import BatchStore
 from storage.keys import Keys
 from storage.schedule import Schedule
@@ -45,35 +49,21 @@ from storage.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "handlers"))
+sys.path.insert(0, str(ROOT / "bench"))
+from _results import default_path, write_results  # noqa: E402
+from _servers import private_redis as redis_server  # noqa: E402
+
 NOW = 1_767_258_000.0  # 2026-01-01 16:00 in Vietnam: not in quiet hours
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @asynccontextmanager
 async def private_redis() -> AsyncIterator[tuple[Redis, str]]:
-    port = free_port()
-    args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    args += ["--appendonly", "no", "--hash-max-listpack-value", "1024"]
-    server = subprocess.Popen(args, stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    redis = Redis.from_url(url, decode_responses=True)
-    try:
-        for _ in range(50):
-            try:
-                await redis.ping()
-                break
-            except Exception:  # noqa: BLE001 - not up yet
-                await asyncio.sleep(0.1)
-        yield redis, url
-    finally:
-        await redis.aclose()
-        server.terminate()
-        server.wait()
+    with redis_server("--hash-max-listpack-value", "1024") as url:
+        redis = Redis.from_url(url, decode_responses=True)
+        try:
+            yield redis, url
+        finally:
+            await redis.aclose()
 
 
 def user_id(i: int) -> str:
@@ -110,7 +100,7 @@ async def fill(redis: Redis, keys: Keys, count: int, due: float, state: bool) ->
         await pipe.execute()
 
 
-async def memory(count: int) -> None:
+async def memory(count: int) -> dict[str, Any]:
     async with private_redis() as (redis, _url):
         keys = Keys()
         before = int((await redis.info("memory"))["used_memory"])
@@ -137,6 +127,14 @@ async def memory(count: int) -> None:
             f"  a learner's state hash: {sizes[0]} bytes without reminder fields, "
             f"{sizes[1]} with all six (+{sizes[1] - sizes[0]})"
         )
+        return {
+            "learners": count,
+            "fill_s": round(filled, 1),
+            "used_memory_growth_mib": round((after - before) / 2**20, 1),
+            "schedules_mib": round(zsets / 2**20, 1),
+            "schedule_bytes_per_learner": round(zsets / count),
+            "state_hash_bytes": {"without_reminder_fields": sizes[0], "with_them": sizes[1]},
+        }
 
 
 class Stub:
@@ -176,8 +174,9 @@ def loop_for(redis: Redis, keys: Keys, config: Config, sender, limits, rate: int
     )
 
 
-async def render(count: int, workers: int) -> None:
+async def render(count: int, workers: int) -> dict[str, Any]:
     """`workers` processes (each a `hocso run --only reminders`) drain `count` due reminders."""
+    load = os.getloadavg()[0]
     async with private_redis() as (redis, url):
         await fill(redis, Keys(), count, NOW, state=True)
         spawned = [
@@ -202,8 +201,19 @@ async def render(count: int, workers: int) -> None:
             f"(sending stubbed)\n"
             f"  CPU a reminder: {python_cpu / claimed * 1e6:.0f} µs in Python "
             f"(one core: {claimed / python_cpu:,.0f}/s), {redis_cpu / claimed * 1e6:.0f} µs "
-            f"in Redis (one core: {claimed / redis_cpu:,.0f}/s)"
+            f"in Redis (one core: {claimed / redis_cpu:,.0f}/s); load before {load:.2f}",
+            flush=True,
         )
+        return {
+            "reminders": claimed,
+            "workers": workers,
+            "seconds": round(elapsed, 2),
+            "reminders_per_s": round(claimed / elapsed),
+            "python_cpu_us_per_reminder": round(python_cpu / claimed * 1e6, 1),
+            "one_core_per_s": round(claimed / python_cpu),
+            "redis_cpu_us_per_reminder": round(redis_cpu / claimed * 1e6, 1),
+            "load_average_1min_before": round(load, 2),
+        }
 
 
 async def cpu_of(redis: Redis) -> float:
@@ -216,6 +226,7 @@ async def render_worker(url: str) -> None:
     redis = Redis.from_url(url, decode_responses=True)
     stub = Stub()
     loop = loop_for(redis, Keys(), config, stub, NoLimits(), rate=1280, batch=500)
+    settle_heap()  # as `hocso run` does before its loop starts
     await redis.rpush("bench:ready", "1")
     await redis.blpop(["bench:go"], timeout=60)
     claimed = 0
@@ -226,7 +237,7 @@ async def render_worker(url: str) -> None:
     await redis.aclose()
 
 
-async def drain(rate: int, seconds: float) -> None:
+async def drain(rate: int, seconds: float) -> dict[str, Any]:
     from handlers.telegram_push import TelegramPush
 
     # The fake Bot API in a process of its own, as Telegram would be.
@@ -264,6 +275,15 @@ async def drain(rate: int, seconds: float) -> None:
         f"  CPU a message in this process: {cpu / sent * 1e6:,.0f} µs "
         f"(one core: {sent / cpu:,.0f}/s)"
     )
+    return {
+        "rate": rate,
+        "sent": sent,
+        "seconds": round(elapsed, 1),
+        "steady_per_s": round(steady, 1),
+        "minutes_for_100000": round(100_000 / steady / 60, 1),
+        "hours_for_1000000": round(1_000_000 / steady / 3600, 1),
+        "cpu_us_per_message": round(cpu / sent * 1e6),
+    }
 
 
 class Timed:
@@ -291,18 +311,22 @@ async def fake_api() -> None:
         api.messages.clear()
 
 
-async def main(part: str, learners: int | None, workers: int, url: str) -> None:
+async def main(args: argparse.Namespace) -> None:
+    part, learners = args.part, args.learners
     if part == "render-worker":
-        return await render_worker(url)
+        return await render_worker(args.url)
     if part == "fake-api":
         return await fake_api()
+    results: dict[str, Any] = {}
     if part in ("memory", "all"):
-        await memory(learners or 1_000_000)
+        results["memory"] = await memory(learners or 1_000_000)
     if part in ("render", "all"):
-        await render(learners or 100_000, workers)
+        runs = [await render(learners or 100_000, args.workers) for _ in range(args.repeat)]
+        best = min(runs, key=lambda r: r["python_cpu_us_per_reminder"])
+        results["render"] = {"best": best, "runs": runs}
     if part in ("drain", "all"):
-        await drain(30, 20)
-        await drain(1000, 10)
+        results["drain"] = [await drain(30, 20), await drain(1000, 10)]
+    write_results(args.json, args, results)
 
 
 if __name__ == "__main__":
@@ -315,6 +339,7 @@ if __name__ == "__main__":
     )
     parser.add_argument("--learners", type=int)
     parser.add_argument("--workers", type=int, default=1, help="render: processes")
+    parser.add_argument("--repeat", type=int, default=3, help="render: runs")
+    parser.add_argument("--json", default=default_path("reminders"))
     parser.add_argument("--url", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    asyncio.run(main(args.part, args.learners, args.workers, args.url))
+    asyncio.run(main(parser.parse_args()))

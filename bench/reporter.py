@@ -34,13 +34,13 @@ import asyncpg
 from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import default_path, write_results
 from _servers import private_redis
 
 from storage.db import Database
 from storage.keys import Keys
 from storage.reporter import Reporter
 
-ROOT = Path(__file__).resolve().parent.parent
 T0 = 1_767_225_600
 PER_LEARNER = 9  # a profile, then two lessons of three answers and a completion
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -138,7 +138,7 @@ async def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--peak", type=float, default=400.0, help="events/s at the peak")
     parser.add_argument("--outage-hours", type=float, default=1.0)
-    parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "reporter.json"))
+    parser.add_argument("--json", default=default_path("reporter"))
     args = parser.parse_args()
     results: dict[str, Any] = {}
     with private_redis() as redis_url:
@@ -163,13 +163,7 @@ async def main() -> None:
                 f"{after['drains_in_minutes']} min",
                 flush=True,
             )
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
-    out.write_text(
-        json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=1)
-    )
-    print(f"written: {out}")
+    write_results(args.json, args, results)
 
 
 if __name__ == "__main__":

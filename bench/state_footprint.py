@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import random
 import sys
 from pathlib import Path
@@ -37,6 +35,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import default_path, write_results
 from _servers import private_redis
 
 from bot.config import load_config
@@ -210,7 +209,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=100_000)
     parser.add_argument("--stop", type=float, default=0.15, help="share stopping per lesson")
-    parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "state_footprint.json"))
+    parser.add_argument("--json", default=default_path("state_footprint"))
     args = parser.parse_args()
     results = {}
     for setting in (None, 1024):
@@ -224,13 +223,7 @@ async def main() -> None:
                 f"bytes ({s['encoding']}, {s['fields']} fields, longest value "
                 f"{s['longest_value']} bytes)"
             )
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
-    out.write_text(
-        json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=1)
-    )
-    print(f"written: {out}")
+    write_results(args.json, args, results)
 
 
 if __name__ == "__main__":

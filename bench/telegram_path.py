@@ -42,6 +42,7 @@ import psutil
 from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import default_path, write_results
 from _servers import free_port, private_redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -416,7 +417,7 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--bots", default="hocso-polling,hocso-webhook,ptb-echo,aiogram")
-    parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "telegram_path.json"))
+    parser.add_argument("--json", default=default_path("telegram_path"))
     args = parser.parse_args()
     results = []
     with private_redis() as redis_url:
@@ -442,13 +443,7 @@ async def main() -> None:
                 f"  stalls {result['stalls']}",
                 flush=True,
             )
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
-    out.write_text(
-        json.dumps({"machine": machine, "args": vars(args), "results": results}, indent=1)
-    )
-    print(f"written: {out}")
+    write_results(args.json, args, results)
 
 
 if __name__ == "__main__":

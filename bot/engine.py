@@ -1,6 +1,6 @@
 """The engine: an `Event` in, `Reply` objects out, learner state kept in storage.
 
-Each event is decided on a fresh copy of the learner's state and written back atomically
+Each event is decided on a fresh reading of the learner's state and written back atomically
 (see storage/state.py). If another worker wrote first, the event is decided again on the
 new state, so a double tap or two workers can never apply one step twice.
 """
@@ -22,7 +22,7 @@ from bot.classroom import Classroom, Facilitators
 from bot.config import Config
 from bot.events import Event, Reply
 from bot.features import all_routes
-from bot.learner import Stage, copy, from_fields, to_fields
+from bot.learner import Stage, from_fields, to_fields
 from bot.lessons import Curriculum
 from bot.payloads import parse
 from bot.router import Route, Router, Routes
@@ -99,24 +99,25 @@ class Engine:
             class_info = await self._class_info(event)
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
+                # Read afresh each try, so the turn decides on it directly (no copy); what is
+                # needed of the state before the turn is noted first.
                 learner = from_fields(event.user, fields)
-                lang = learner.lang
+                lang, class_code = learner.lang, learner.class_code
+                scheduled = reminders.schedule_score(learner, self.config.reminders)
                 now = int(self.clock())
                 today = datetime.fromtimestamp(now, self.zone).date().toordinal()
-                turn = Turn(
-                    event, copy(learner), self.curriculum, self.config, now, today, self.routes
-                )
+                turn = Turn(event, learner, self.curriculum, self.config, now, today, self.routes)
                 turn.class_info = class_info
-                turn.class_time = await self._class_time(learner.class_code)
+                turn.class_time = await self._class_time(class_code)
                 route(turn)
                 pairs.watch(turn)
-                if turn.learner.class_code != learner.class_code:  # joined a class just now
+                if turn.learner.class_code != class_code:  # joined a class just now
                     turn.class_time = await self._class_time(turn.learner.class_code)
                 if not turn.erase:
                     reminders.plan(turn)  # when the next reminder is due, after this turn
                 new = None if turn.erase else to_fields(turn.learner)
                 after = None if turn.erase else turn.learner
-                due = reminders.schedule_change(learner, after, self.config.reminders)
+                due = reminders.schedule_change(scheduled, after, self.config.reminders)
                 # Saved even when unchanged: a store that loaded from a cache confirms there
                 # that the state decided on is current (stores skip an empty write).
                 if await self.store.save(

@@ -5,7 +5,7 @@ Field names in storage are short on purpose: a million learners each keep one sm
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -170,11 +170,14 @@ PIECE = 64
 def to_fields(learner: Learner) -> dict[str, str]:
     """Only non-default values are stored, to keep the hash small."""
     out: dict[str, str] = {}
-    for short, name in _FIELDS.items():
-        value = getattr(learner, name)
-        if value == getattr(_DEFAULTS, name):
+    values = learner.__dict__  # read directly: this runs for every turn of every learner
+    for short, name, default in _STORED:
+        value = values[name]
+        if value == default:
             continue
-        if name == "review":
+        if type(value) is str:  # most values
+            text = value
+        elif name == "review":
             text = _review_text(value, learner.done)
         elif isinstance(value, list):
             text = " ".join(map(str, value))
@@ -182,32 +185,26 @@ def to_fields(learner: Learner) -> dict[str, str]:
             text = "1"
         else:
             text = str(value)
-        out |= _pieces(short, text)
+        if len(text) <= PIECE and text.isascii():  # one piece, as nearly every value is
+            out[short] = text
+        else:
+            out |= _pieces(short, text)
     return out
 
 
 def from_fields(user: str, fields: dict[str, str]) -> Learner:
-    learner = Learner(user=user)
-    for short, name in _FIELDS.items():
-        raw = _joined(fields, short)
-        if raw is None:
-            continue
-        default = getattr(_DEFAULTS, name)
-        if name == "review":
-            value: object = _review_items(raw, learner.done)  # "dn" is read before "ri"
-        elif name == "plan":
-            value = [int(i) for i in raw.split() if i.isdecimal()]
-        elif isinstance(default, list):
-            value = raw.split()
-        elif isinstance(default, bool):
-            value = raw == "1"
-        elif name in ("stage", "back"):
-            value = _stage(raw)
-        elif isinstance(default, int):
-            value = int(raw)
-        else:
-            value = raw
-        setattr(learner, name, value)
+    learner = copy(_DEFAULTS)
+    learner.user = user
+    for short, raw in fields.items():  # only the fields stored, not every one there may be
+        read = _READ.get(short)
+        if read is None:
+            continue  # a later piece, the version, the review list (below), or newer
+        name, parse = read
+        if _NEXT[short] in fields:  # stored in pieces
+            raw = _joined(fields, short) or raw
+        setattr(learner, name, parse(raw))
+    if (raw_review := _joined(fields, "ri")) is not None:
+        learner.review = _review_items(raw_review, learner.done)  # after "dn": it refers to it
     if not learner.review and (first := _joined(fields, "rv")):  # stored before "ri"
         learner.review = [item for part in first.split() if (item := _review_item(part))]
     return learner
@@ -292,6 +289,33 @@ def _review_item(encoded: str) -> ReviewItem | None:
         return None
 
 
+def _plan(raw: str) -> list[int]:
+    return [int(i) for i in raw.split() if i.isdecimal()]
+
+
+def _reader(name: str) -> Callable[[str], object]:
+    """How the stored text of attribute `name` is read back."""
+    default = getattr(_DEFAULTS, name)
+    if name == "plan":
+        return _plan
+    if isinstance(default, list):
+        return str.split
+    if isinstance(default, bool):
+        return "1".__eq__
+    if name in ("stage", "back"):
+        return _stage
+    if isinstance(default, int):
+        return int
+    return str
+
+
+# Tables for the two functions above, made once: (short, attribute, default) for writing;
+# short -> (attribute, reader) and short -> its second piece's name for reading.
+_STORED = [(short, name, getattr(_DEFAULTS, name)) for short, name in _FIELDS.items()]
+_READ = {short: (name, _reader(name)) for short, name in _FIELDS.items() if name != "review"}
+_NEXT = {short: f"{short}1" for short in _FIELDS}
+
+
 def detour(learner: Learner, stage: Stage) -> None:
     """Step aside to `stage` (confirming an erase, naming the certificate, changing one
     setting), remembering where the learner was so `come_back` returns there."""
@@ -310,12 +334,14 @@ def come_back(learner: Learner) -> None:
 
 
 def copy(learner: Learner) -> Learner:
-    return dataclasses.replace(
-        learner,
-        review_queue=list(learner.review_queue),
-        plan=list(learner.plan),
-        wrong=list(learner.wrong),
-        missed=list(learner.missed),
-        done=list(learner.done),
-        review=[dataclasses.replace(i) for i in learner.review],
-    )
+    """A working copy that shares nothing mutable. Made without `dataclasses.replace` (which
+    runs `__init__` over every field): this runs for every turn, twice on a reminder's."""
+    new = object.__new__(Learner)
+    new.__dict__.update(learner.__dict__)
+    new.review_queue = list(learner.review_queue)
+    new.plan = list(learner.plan)
+    new.wrong = list(learner.wrong)
+    new.missed = list(learner.missed)
+    new.done = list(learner.done)
+    new.review = [ReviewItem(i.lesson, i.question, i.box, i.due) for i in learner.review]
+    return new

@@ -230,10 +230,12 @@ class Curriculum:
     def __post_init__(self) -> None:
         index = {lesson.id: (m, lesson) for m in self.modules for lesson in m.lessons}
         object.__setattr__(self, "_index", index)
+        # In course order, made once: `next_lesson` runs on every reminder.
+        object.__setattr__(self, "_order", tuple(lesson for _, lesson in index.values()))
 
     @property
     def lessons(self) -> list[Lesson]:
-        return [lesson for m in self.modules for lesson in m.lessons]
+        return list(self._order)  # type: ignore[attr-defined]
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         found = self._index.get(lesson_id)  # type: ignore[attr-defined]
@@ -248,7 +250,8 @@ class Curriculum:
 
     def next_lesson(self, done: set[str]) -> Lesson | None:
         """The first lesson, in course order, that is not done yet."""
-        return next((lesson for lesson in self.lessons if lesson.id not in done), None)
+        order: tuple[Lesson, ...] = self._order  # type: ignore[attr-defined]
+        return next((lesson for lesson in order if lesson.id not in done), None)
 
 
 # -- loading and error reporting ----------------------------------------------------------

@@ -35,6 +35,7 @@ class Payload:
     """Base of every button payload; subclasses are frozen dataclasses with str/int fields."""
 
     prefix: ClassVar[str]
+    _names: ClassVar[tuple[str, ...]]  # the fields, in order (looked up once, not per pack)
 
     def __init_subclass__(cls, prefix: str, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -47,10 +48,11 @@ class Payload:
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
             if f.type not in ("str", "int", str, int):
                 raise TypeError(f"{cls.__name__}.{f.name}: payload fields are str or int")
+        cls._names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
         _KINDS[prefix] = cls
 
     def pack(self) -> str:
-        values = [str(getattr(self, f.name)) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        values = [str(getattr(self, name)) for name in self._names]
         if any(SEPARATOR in v for v in values):
             raise PayloadError(f"{self!r}: a field holds {SEPARATOR!r}")
         packed = SEPARATOR.join([VERSION, self.prefix, *values])

@@ -23,6 +23,7 @@ where the learner is) and "🔕 Tắt nhắc nhở".
 
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 from datetime import date, datetime
@@ -30,11 +31,12 @@ from zoneinfo import ZoneInfo
 
 from bot import review, tutor
 from bot.config import ReminderSettings, clock_time
-from bot.events import Reply
+from bot.events import Button, Reply
 from bot.learner import Learner, Stage
 from bot.payloads import Payload
 from bot.router import Router
 from bot.store import REMOVE
+from bot.texts import t
 from bot.turn import Turn
 
 router = Router("reminders")
@@ -201,10 +203,10 @@ def schedule_score(learner: Learner, settings: ReminderSettings) -> float | None
 
 
 def schedule_change(
-    before: Learner, after: Learner | None, settings: ReminderSettings
+    old: float | None, after: Learner | None, settings: ReminderSettings
 ) -> float | None:
-    """What the store writes to the schedule (bot/store.py `due`): None when nothing changed."""
-    old = schedule_score(before, settings)
+    """What the store writes to the schedule (bot/store.py `due`), given the learner's place
+    before the turn (`schedule_score`): None when nothing changed."""
     new = schedule_score(after, settings) if after is not None else None
     if new == old:
         return None
@@ -341,27 +343,37 @@ def _render(turn: Turn, sent: str) -> None:
     """The reminder's words (one of several, fixed for this learner and moment, so a resend
     says the same) and its buttons."""
     learner = turn.learner
-    stop = turn.button("btn_remind_stop", StopReminders())
     if sent == STOP:
         again = turn.button("btn_remind_again", RemindMenu())
         turn.add(Reply(turn.t("remind_stop"), ((again,),)))
         return
     where = _where(turn)
+    go: tuple[str, Payload] = ("btn_continue", tutor.Resume())
     if sent == REVIEW:
         keys = ["remind_review_1", "remind_review_2"]
-        go = turn.button("btn_review_now", tutor.StartReview())
+        go = ("btn_review_now", tutor.StartReview())
         where["due"] = len(review.due(turn))
     elif sent == NUDGE:
         keys = ["remind_nudge_1", "remind_nudge_2"]
-        go = turn.button("btn_continue", tutor.Resume())
     else:
         keys = ["remind_daily_1", "remind_daily_2", "remind_daily_3"]
         if (streak := review.streak(turn)) >= 2:
             keys = ["remind_daily_streak"]
             where["streak"] = streak
-        go = turn.button("btn_continue", tutor.Resume())
     pick = zlib.crc32(f"{learner.user}:{learner.reminded_at}".encode()) % len(keys)
-    turn.add(Reply(turn.t(keys[pick], **where), ((go,), (stop,))))
+    you = turn.config.address_for(learner.age)  # as `Turn.t` does
+    turn.add(_reminder(turn.lang, you, keys[pick], tuple(where.items()), *go))
+
+
+@functools.lru_cache(maxsize=4096)
+def _reminder(
+    lang: str, you: str, key: str, where: tuple[tuple[str, object], ...], go: str, tap: Payload
+) -> Reply:
+    """A reminder's message. Learners at the same place get the same words (a wave of
+    reminders has thousands alike), so each is made once; a Reply is immutable."""
+    stop = Button(t(lang, "btn_remind_stop", you=you), StopReminders().pack())
+    button = Button(t(lang, go, you=you), tap.pack())
+    return Reply(t(lang, key, you=you, **dict(where)), ((button,), (stop,)))
 
 
 def _where(turn: Turn) -> dict[str, object]:
@@ -373,7 +385,7 @@ def _where(turn: Turn) -> dict[str, object]:
     module = curriculum.module_of(lesson.id)
     lessons = module.lessons if module else (lesson,)
     return {
-        "n": lessons.index(lesson) + 1,
+        "n": [x.id for x in lessons].index(lesson.id) + 1,  # by id: comparing models is slow
         "total": len(lessons),
         "module": module.info.title.get(turn.lang) if module else "",
         "lesson": lesson.title.get(turn.lang),

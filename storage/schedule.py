@@ -116,7 +116,7 @@ class Schedule:
         keys = [self.keys.schedule(shard), self.keys.in_flight(shard)]
         start = self.keys.learner_prefix(shard) if with_state else ""
         args: list[str | int] = [int(now * 1000), int(lease * 1000), limit, start]
-        raw = [_text(x) for x in await self._claim(keys=keys, args=args)]
+        raw = [x if type(x) is str else _text(x) for x in await self._claim(keys=keys, args=args)]
         until, i, claims = int(raw[0]), 1, []
         while i < len(raw):
             user, retaken = raw[i], raw[i + 1] == "1"

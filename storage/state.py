@@ -168,14 +168,19 @@ class StateStore:
         if nothing and due is None and key not in self._unchecked:
             return None  # (an update's mark then goes on its own, handlers/dedupe.py)
         mode = "check" if nothing and due is None else "delete" if new is None else "save"
-        args: list[str | int] = [version, mode, secrets.randbelow(1 << 30) + 1, _due(due), key]
+        # A new learner's first version; the script reads it only when the stored version is
+        # 0 (expected as 0 here, or a conflict), so a known learner saves drawing it.
+        first = secrets.randbelow(1 << 30) + 1 if version == 0 else 0
+        args: list[str | int] = [version, mode, first, _due(due), key]
         args.append(mark.seconds if mark else "")
         args.append(len(changed))
         for k, v in changed.items():
             args += [k, v]
         args += [len(removed), *removed]
         args += [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in events]
-        keys = [self.keys.learner(key), self.keys.outbox_of(key), self.keys.schedule_of(key)]
+        shard = self.keys.shard(key)
+        start = self.keys.learner_prefix(shard)
+        keys = [start + key, self.keys.outbox(shard), self.keys.schedule(shard)]
         if mark is not None:
             keys.append(mark.key)
         return keys, args
