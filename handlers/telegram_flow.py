@@ -73,7 +73,8 @@ CHATS_KEPT = 10_000  # chats whose limits are remembered (the least recent are f
 class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
     """Replies are not bulk notifications: they go out at once, with no limit for the whole
     bot (Telegram's 30/s is for broadcasts; pushed messages wait in handlers/limits.py).
-    Each chat gets about 1 message a second with short bursts, each group 20 a minute; a 429
+    Each chat gets about 1 new message a second with short bursts (edits do not wait), each
+    group 20 messages or edits a minute; a 429
     pauses that chat alone (and, for a request marked `rate_limit_args={"bulk": True}`, every
     process's pushes through `PushLimits.pause`). Failed network calls are retried with
     exponential back-off; a send that timed out is never repeated (it may have arrived)."""
@@ -108,9 +109,13 @@ class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
         chat = data.get("chat_id")
         bulk = bool(rate_limit_args and rate_limit_args.get("bulk"))
         delay = self.backoff
+        # Telegram's ~1 a second in a private chat is about new messages: the edit that
+        # shows an answer, or takes a keyboard away, does not wait behind it. In groups,
+        # edits count too (about 20 a minute).
+        limited = chat is not None and (endpoint.startswith(SENDS) or is_group(chat))
         for attempt in range(self.retries + 1):
             if chat is not None:
-                await self._turn(chat)
+                await self._turn(chat, limited)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -141,7 +146,7 @@ class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
                 delay = min(delay * 2, self.max_backoff)
         raise AssertionError("unreachable")
 
-    async def _turn(self, chat: Hashable) -> None:
+    async def _turn(self, chat: Hashable, limited: bool = True) -> None:
         """Wait out this chat's 429, then take its share of the per-chat (or group) limit."""
         until = self._paused.get(chat)
         if until is not None:
@@ -149,6 +154,8 @@ class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
             if left > 0:
                 await asyncio.sleep(left)
             self._paused.pop(chat, None)
+        if not limited:
+            return
         limiter = self._limits.get(chat)
         if limiter is None:
             rate, period = self.per_group if is_group(chat) else self.per_chat

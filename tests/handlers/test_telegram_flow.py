@@ -82,9 +82,15 @@ class Telegram:
         return True
 
 
-def send(limiter: ReplyLimiter, api: Telegram, chat: object, **rate_limit_args: object):
+def send(
+    limiter: ReplyLimiter,
+    api: Telegram,
+    chat: object,
+    method: str = "sendMessage",
+    **rate_limit_args: object,
+):
     return limiter.process_request(
-        api.call, (chat,), {}, "sendMessage", {"chat_id": chat}, rate_limit_args or None
+        api.call, (chat,), {}, method, {"chat_id": chat}, rate_limit_args or None
     )
 
 
@@ -104,6 +110,20 @@ async def test_one_chat_gets_a_burst_then_about_one_a_second() -> None:
     times = sorted(t - start for _, t in api.sent)
     assert max(times[:3]) < 0.15  # the burst goes at once
     assert times[4] >= 0.3  # the rest wait their turn
+
+
+async def test_edits_in_a_private_chat_never_wait_behind_its_messages() -> None:
+    """Showing an answer or taking a keyboard away is an edit, not a new message: a learner
+    tapping fast through short cards is not slowed to one step a second."""
+    limiter, api = ReplyLimiter(per_chat=(1, 60.0)), Telegram()
+    await send(limiter, api, 7)  # the one message this minute allows
+    await asyncio.wait_for(send(limiter, api, 7, "editMessageReplyMarkup"), 0.5)
+    await asyncio.wait_for(send(limiter, api, 7, "editMessageText"), 0.5)
+    held = asyncio.create_task(send(limiter, api, 7))
+    await asyncio.sleep(0.2)
+    assert not held.done()  # a second new message still waits
+    held.cancel()
+    await asyncio.gather(held, return_exceptions=True)
 
 
 async def test_a_group_gets_twenty_a_minute_while_private_chats_go_on() -> None:
