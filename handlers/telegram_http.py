@@ -10,11 +10,11 @@ code and the body; PTB turns them into results or errors.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import aiohttp
-from telegram.error import NetworkError, TimedOut
+import orjson
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 DefaultValue = type(BaseRequest.DEFAULT_NONE)
@@ -50,6 +50,14 @@ class AiohttpRequest(BaseRequest):
     @property
     def read_timeout(self) -> float | None:
         return self._read_timeout
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """Telegram's answer (orjson: every request of a learner's action parses one)."""
+        try:
+            return orjson.loads(payload)
+        except orjson.JSONDecodeError as exc:
+            raise TelegramError("Invalid server response") from exc
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
@@ -89,7 +97,7 @@ class AiohttpRequest(BaseRequest):
         elif request_data is not None:
             # One JSON body (the Bot API takes application/json except for uploads): cheaper
             # than encoding each parameter to JSON and then the lot as a form.
-            body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+            body = orjson.dumps(request_data.parameters)
             headers = JSON_HEADERS
         read = _pick(read_timeout, self._read_timeout)
         write = _pick(write_timeout, self._media_write_timeout if files else self._write_timeout)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
@@ -22,10 +22,13 @@ class Server:
         self.peers: list[tuple[str, int]] = []
         self.delay = 0.0
         self.url = ""
+        self.garbage = b""  # answered instead of JSON, when set
 
     async def handle(self, request: web.Request) -> web.Response:
         self.peers.append(request.transport.get_extra_info("peername"))  # type: ignore[union-attr]
         await asyncio.sleep(self.delay)
+        if self.garbage:
+            return web.Response(body=self.garbage, content_type="text/html")
         if request.content_type == "application/json":  # what has no file to upload
             return web.json_response({"ok": True, "result": await request.json()})
         form = await request.post()
@@ -83,3 +86,12 @@ async def test_a_slow_answer_is_timed_out_and_a_dead_server_is_a_network_error(
             await request.post(server.url, params(chat_id=1, text="hi"))
         with pytest.raises(NetworkError):
             await request.post("http://127.0.0.1:9/bot1:x/getMe")
+
+
+async def test_an_answer_that_is_not_json_is_telegrams_error_not_a_crash(server: Server) -> None:
+    """A broken proxy's page instead of the Bot API's JSON: PTB's own error, which the reply
+    path logs and the learner never sees."""
+    server.garbage = b"<html>502 Bad Gateway</html>"
+    async with AiohttpRequest() as request:
+        with pytest.raises(TelegramError, match="Invalid server response"):
+            await request.post(server.url, params(chat_id=1, text="hi"))
