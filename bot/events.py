@@ -37,6 +37,9 @@ class Event:
     poll: str = ""
     options: tuple[int, ...] = ()
     lang: str = ""  # the language the learner's app is set to ("vi", "en-US"), if known
+    # The learner sees choices as numbered lines, not buttons (console, Zalo): the tutor's
+    # words then say "type the number", not "tap" (bot/texts.py, the "…_numbered" wordings).
+    numbered: bool = False
 
 
 @dataclass(frozen=True)

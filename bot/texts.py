@@ -53,6 +53,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Which ward or commune do you live in?\n"
         "Tap one, or type its name.\n"
         "(So officials can count by area. You may skip.)",
+        "vi_numbered": "{You} đang sống ở phường/xã nào?\n"
+        "Gõ số của một dòng, hoặc gõ tên phường/xã.\n"
+        "(Để cán bộ đếm theo khu vực. {You} có thể bỏ qua.)",
+        "en_numbered": "Which ward or commune do you live in?\n"
+        "Type the number of a line, or the name.\n"
+        "(So officials can count by area. You may skip.)",
     },
     "area_not_found": {
         "vi": "Mình chưa tìm thấy phường/xã đó. {You} chọn trong danh sách nhé.",
@@ -150,6 +156,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "type_it": {
         "vi": "✍️ Câu này {you} gõ câu trả lời nhé. Chưa nhớ thì bấm «🤷 Không biết».",
         "en": "✍️ This one needs a typed answer. Not sure? Tap «🤷 I don't know».",
+        "vi_numbered": "✍️ Câu này {you} gõ câu trả lời nhé. Chưa nhớ thì gõ «không biết».",
+        "en_numbered": "✍️ This one needs a typed answer. Not sure? Type «I don't know».",
     },
     "your_answer": {"vi": "👉 {You} chọn: {answer}", "en": "👉 Your answer: {answer}"},
     "right": {"vi": "✅ Đúng rồi! Giỏi quá.", "en": "✅ That's right! Well done."},
@@ -310,22 +318,35 @@ TEXTS: dict[str, dict[str, str]] = {
     "use_buttons": {
         "vi": "{You} bấm một nút bên dưới để trả lời nhé. 👇",
         "en": "Please tap one of the buttons below to answer. 👇",
+        "vi_numbered": "{You} gõ số của một dòng bên dưới để trả lời nhé. 👇",
+        "en_numbered": "Please type the number of a line below to answer. 👇",
     },
     "not_understood": {
         "vi": "Mình chưa hiểu ý {you} 😊 {You} bấm một nút bên dưới,\n"
         "hoặc gõ chữ trên nút (hay số thứ tự: 1, 2…) nhé.",
         "en": "Sorry, I didn't get that 😊 Tap a button below,\n"
         "or type its words (or its number: 1, 2…).",
+        "vi_numbered": "Mình chưa hiểu ý {you} 😊 {You} gõ số của một dòng bên dưới,\n"
+        "hoặc gõ chữ trong dòng đó nhé.",
+        "en_numbered": "Sorry, I didn't get that 😊 Type the number of a line below,\n"
+        "or its words.",
     },
     "hint_help": {
         "vi": "❓ {You} bấm một nút bên dưới, hoặc gõ chữ trên nút (ví dụ «tiếp»).\n"
         "Gõ «menu» để về menu, /help để xem thêm.",
         "en": "❓ Tap a button below, or type its words (e.g. «next»).\n"
         "Type «menu» for the menu, /help for more.",
+        "vi_numbered": "❓ {You} gõ số của một dòng bên dưới,\n"
+        "hoặc gõ chữ trong dòng đó (ví dụ «tiếp»).\n"
+        "Gõ «menu» để về menu, /help để xem thêm.",
+        "en_numbered": "❓ Type the number of a line below, or its words (e.g. «next»).\n"
+        "Type «menu» for the menu, /help for more.",
     },
     "hint_next": {
         "vi": "👉 Ở bước này {you} chọn một nút bên dưới nhé.",
         "en": "👉 Here, please pick one of the buttons below.",
+        "vi_numbered": "👉 Ở bước này {you} gõ số của một dòng bên dưới nhé.",
+        "en_numbered": "👉 Here, please type the number of a line below.",
     },
     "hint_relearn": {
         "vi": "🔄 Muốn học lại bài nào, {you} vào «📚 Chọn chủ đề» nhé.",
@@ -336,11 +357,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "{You} bấm nút, hoặc gõ chữ nhé. 👇",
         "en": "Thank you! 😊 I can't listen to voice notes or see pictures yet.\n"
         "Please tap a button, or type. 👇",
+        "vi_numbered": "Cảm ơn {you}! 😊 Mình chưa nghe được tin nhắn thoại hay xem được ảnh.\n"
+        "{You} gõ số, hoặc gõ chữ nhé. 👇",
+        "en_numbered": "Thank you! 😊 I can't listen to voice notes or see pictures yet.\n"
+        "Please type a number, or words. 👇",
     },
     "need_consent": {
         "vi": "🔒 {You} bấm «✅ Đồng ý» để bắt đầu học nhé.\n"
         "(Mình chỉ lưu tiến độ học; {you} xóa được bất cứ lúc nào bằng /forget.)",
         "en": "🔒 Tap «✅ I agree» to start learning.\n"
+        "(I only keep your progress; erase it any time with /forget.)",
+        "vi_numbered": "🔒 {You} gõ 1 hoặc «đồng ý» để bắt đầu học nhé.\n"
+        "(Mình chỉ lưu tiến độ học; {you} xóa được bất cứ lúc nào bằng /forget.)",
+        "en_numbered": "🔒 Type 1 or «I agree» to start learning.\n"
         "(I only keep your progress; erase it any time with /forget.)",
     },
     "group_hint": {
@@ -383,9 +412,12 @@ DEFAULT_ADDRESS = "bác"  # how to address a learner whose age band we do not kn
 
 def t(lang: str, key: str, **values: object) -> str:
     """The text `key` in `lang` (Vietnamese when there is no translation), filled in; `you`
-    is the word for the learner (default "bác")."""
+    is the word for the learner (default "bác"). `numbered=True`: the learner sees choices
+    as numbered lines (no buttons to tap), so the "vi_numbered"/"en_numbered" wording is
+    used where a text has one."""
     entry = TEXTS[key]
-    text = entry.get(lang) or entry["vi"]
+    numbered = entry.get(f"{lang}_numbered") if values.pop("numbered", False) else None
+    text = numbered or entry.get(lang) or entry["vi"]
     you = str(values.pop("you", None) or DEFAULT_ADDRESS)
     you = "you" if lang == "en" else you
     return text.format(you=you, You=you[:1].upper() + you[1:], **values)

@@ -46,7 +46,8 @@ class Turn:
 
     def t(self, key: str, **values: object) -> str:
         """The text `key` in the learner's language, addressing them as their age suits."""
-        return t(self.lang, key, you=self.config.address_for(self.learner.age), **values)
+        you = self.config.address_for(self.learner.age)
+        return t(self.lang, key, numbered=self.event.numbered, you=you, **values)
 
     def button(self, key: str, payload: Payload, **values: object) -> Button:
         """A button labelled with the text `key` that sends `payload` when tapped."""

@@ -73,7 +73,7 @@ class Console:
         if self.echo:
             self.print(f"> {line.strip()}")
         if line.strip() in OTHER:  # a voice note, a photo, a sticker
-            event = Event(user=self.user, kind="other")
+            event = Event(user=self.user, kind="other", numbered=True)
         else:
             event = to_event(line, self.user, self.choices)
         replies = await self.handle(event)

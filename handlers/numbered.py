@@ -64,4 +64,6 @@ def to_event(
     elif line.startswith("/") and len(line) > 1:
         head, _, arg = line[1:].partition(" ")
         kind, text, command = "command", arg.strip(), head.lower()
-    return Event(user, kind, text, command, payload, chat=chat, group=group, name=name)
+    return Event(
+        user, kind, text, command, payload, chat=chat, group=group, name=name, numbered=True
+    )

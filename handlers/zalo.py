@@ -223,7 +223,7 @@ class ZaloAdapter:
         assert self.sender is not None
         chat, name, group = incoming.chat, incoming.name, incoming.group
         if incoming.text is None:  # a picture, a sticker...
-            event = Event(incoming.user, "other", chat=chat, name=name, group=group)
+            event = Event(incoming.user, "other", chat=chat, name=name, group=group, numbered=True)
         else:
             number = incoming.text.strip().isdecimal() and not group
             choices = await self.sender.choices(chat) if number else Choices()

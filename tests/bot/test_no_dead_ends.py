@@ -320,3 +320,12 @@ async def test_at_a_typed_question_menu_and_alo_are_not_answers(chat):
     assert chat.text.startswith("❓ Gõ chữ không") and "Chưa đúng" not in chat.text
     await chat.send("Menu")
     assert "Bác muốn làm gì tiếp?" in chat.text
+
+
+async def test_where_choices_are_numbered_lines_the_words_say_type_not_tap(engine):
+    """On Zalo and the console there is no button to tap: the tutor asks for the number."""
+    for numbered, asked in ((False, "bấm «✅ Đồng ý»"), (True, "gõ 1 hoặc «đồng ý»")):
+        user = f"zalo:{int(numbered)}"
+        await engine.handle(Event(user, "command", command="start", numbered=numbered))
+        [reply] = await engine.handle(Event(user, "text", text="xin chao", numbered=numbered))
+        assert asked in reply.text and ("bấm" in reply.text) is not numbered

@@ -62,7 +62,7 @@ async def test_a_learner_takes_a_whole_lesson_typing_numbers_and_words_then_is_f
 async def test_a_number_without_choices_on_screen_is_text(zalo_phone: ZaloPhone) -> None:
     await zalo_phone.onboard()
     # The menu has five choices: a 9 picks none, and the engine says it did not understand.
-    assert t("vi", "not_understood") in await zalo_phone.write("9")
+    assert t("vi", "not_understood", numbered=True) in await zalo_phone.write("9")
 
 
 async def test_the_sender_name_is_read_from_any_field_copies_of_the_docs_use(
@@ -105,7 +105,7 @@ async def test_a_sticker_gets_a_kind_answer(zalo_phone: ZaloPhone, zapi: FakeZal
     before = len(zalo_phone.received())
     await zapi.push(sticker_update(zalo_phone.user_id))
     await zalo_phone.bot.settle()
-    assert t("vi", "only_text") in zalo_phone.received()[before].text
+    assert t("vi", "only_text", numbered=True) in zalo_phone.received()[before].text
 
 
 async def test_a_failed_poll_is_retried_and_nothing_is_lost(
