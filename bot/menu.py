@@ -266,7 +266,7 @@ def on_setting(turn: Turn, tap: Setting) -> None:
 @router.button(Help)
 def show_help(turn: Turn, _: object = None) -> None:
     screen(turn, "")
-    turn.say(turn.t("help"), *menu_buttons(turn))
+    turn.say(turn.t("help", how=turn.t("help_how")), *menu_buttons(turn))
 
 
 @router.command("stop", anywhere=True)

@@ -260,9 +260,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "btn_age": {"vi": "🎂 Độ tuổi", "en": "🎂 Age group"},
     "btn_forget": {"vi": "🗑 Xóa dữ liệu của tôi", "en": "🗑 Erase my data"},
     "saved": {"vi": "✅ Đã lưu.", "en": "✅ Saved."},
+    "help_how": {
+        "vi": "Bấm các nút bên dưới tin nhắn để học.",
+        "en": "Tap the buttons under the messages to learn.",
+        "vi_numbered": "Gõ số của một dòng bên dưới tin nhắn (hoặc chữ trong dòng) để học.",
+        "en_numbered": "Type the number of a line under the messages (or its words) to learn.",
+    },
     "help": {
         "vi": "❓ Cách dùng\n"
-        "• Bấm các nút bên dưới tin nhắn để học.\n"
+        "• {how}\n"
         "• /start – bắt đầu hoặc về menu\n"
         "• /continue – học tiếp chỗ cũ\n"
         "• /progress – xem tiến độ\n"
@@ -275,7 +281,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "⚠️ Mình không bao giờ hỏi mã OTP, mật khẩu hay số tài khoản.\n"
         "Cần người hướng dẫn trực tiếp? {You} hỏi Tổ công nghệ số cộng đồng ở phường/xã nhé.",
         "en": "❓ How to use\n"
-        "• Tap the buttons under the messages to learn.\n"
+        "• {how}\n"
         "• /start – start, or back to the menu\n"
         "• /continue – continue where you left off\n"
         "• /progress – your progress\n"
