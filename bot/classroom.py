@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -119,6 +119,10 @@ class Classroom:
     async def handle(self, event: Event) -> list[Reply]:
         """One group event (or a poll answer); never raises to the adapter."""
         try:
+            if event.kind == "moved":  # a supergroup now: same lesson, new id
+                new = chat_key(replace(event, chat=event.payload))
+                await self.store.move_group(chat_key(event), new)
+                return []
             tap = parse(event.payload) if event.kind in ("button", "poll") else None
             if event.kind == "poll":
                 if not isinstance(tap, GroupPoll) or len(event.options) != 1:

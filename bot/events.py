@@ -12,8 +12,9 @@ from typing import Literal
 # "blocked": the platform says the learner blocked us (no reply can reach them).
 # "push": the tutor starts the turn itself (a reminder); `payload` names why.
 # "poll": a member answered a quiz poll in a group (`options`: the chosen options).
-# In a group, "blocked" means the bot was removed from it.
-EventKind = Literal["command", "text", "button", "other", "blocked", "push", "poll"]
+# In a group, "blocked" means the bot was removed from it; "moved": the group became a
+# supergroup, which the platform names anew (`payload`: its new id).
+EventKind = Literal["command", "text", "button", "other", "blocked", "push", "poll", "moved"]
 
 
 @dataclass(frozen=True)

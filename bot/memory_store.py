@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.group_state import Answered, GroupSnapshot
 from bot.store import REMOVE
@@ -145,6 +146,20 @@ class MemoryGroupStore:
             return any(0 < int(state.get(name, "0")) <= now for name in ("du", "ca"))
 
         return [c for c, s in self.states.items() if c.startswith(f"{platform}:") and due(s)]
+
+    async def move_group(self, old: str, new: str) -> None:
+        parts: tuple[dict[str, Any], ...] = (
+            self.states,
+            self.versions,
+            self.rosters,
+            self.participants,
+            self.answers,
+            self.marks,
+            self.tallies,
+        )
+        for part in parts:
+            if old in part:
+                part[new] = part.pop(old)
 
     async def put_code(self, code: str, value: str, seconds: int) -> bool:
         if code in self.codes and self.codes[code][1] > time.time():

@@ -92,6 +92,11 @@ class GroupStore(Protocol):
         reminder is due."""
         ...
 
+    async def move_group(self, old: str, new: str) -> None:
+        """The chat `old` is now `new` (a group that became a supergroup): its state and
+        everything kept beside it go with it. Nothing happens when `old` has nothing."""
+        ...
+
     async def put_code(self, code: str, value: str, seconds: int) -> bool:
         """Keep `value` under a fresh `code` for `seconds`; False if the code is taken."""
         ...

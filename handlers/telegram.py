@@ -211,6 +211,7 @@ class TelegramAdapter:
         add(CallbackQueryHandler(self.on_tap))
         add(ChatMemberHandler(self.on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
         add(PollAnswerHandler(self.on_poll_answer))
+        add(MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migrate))
         add(
             MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, self.on_message)
         )
@@ -337,6 +338,19 @@ class TelegramAdapter:
         if change.chat.type in GROUPS and change.new_chat_member.status in gone:
             chat = str(change.chat.id)
             await self.handle(Event(f"tg:{change.from_user.id}", "blocked", chat=chat, group=True))
+
+    async def on_migrate(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup: Telegram names it anew and says so in both chats.
+        Its lesson and class time go with it (the second notice finds nothing to move)."""
+        message = update.effective_message
+        if message is None or message.from_user is None:
+            return
+        old, new = message.migrate_from_chat_id, message.chat.id
+        if message.migrate_to_chat_id:
+            old, new = message.chat.id, message.migrate_to_chat_id
+        if old:
+            user = f"tg:{message.from_user.id}"
+            await self.handle(Event(user, "moved", chat=str(old), payload=str(new), group=True))
 
     async def on_poll_answer(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A member voted in a group lesson's quiz poll: the update names the poll and the

@@ -219,6 +219,33 @@ class GroupRedisStore:
         chats = [_text(c) for shard in found for c in shard]
         return [c for c in chats if c.startswith(f"{platform}:")]
 
+    async def move_group(self, old: str, new: str) -> None:
+        """Copied (DUMP/RESTORE keeps each key's type), then the old keys go: the two ids
+        may live on different shards, so this is two steps, not one script. A group moves
+        once; done twice (both chats announce it) it finds nothing the second time."""
+        k, parts = self.keys.group, ("", "m", "p", "a", "n", "x")
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for part in parts:
+                    pipe.dump(k(old, part))
+                pipe.zscore(self.keys.group_due_of(old), old)
+                *dumps, due = await pipe.execute()
+            if dumps[0] is None:
+                return  # nothing kept for that chat, or moved already
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for part, dumped in zip(parts, dumps, strict=True):
+                    if dumped is not None:
+                        pipe.restore(k(new, part), 0, dumped, replace=True)
+                if due is not None:
+                    pipe.zadd(self.keys.group_due_of(new), {new: due})
+                await pipe.execute()
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.delete(*(k(old, part) for part in parts))
+                pipe.zrem(self.keys.group_due_of(old), old)
+                await pipe.execute()
+        except ERRORS as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
     async def put_code(self, code: str, value: str, seconds: int) -> bool:
         try:
             key = self.keys.pair_code(code)

@@ -414,6 +414,25 @@ async def test_a_group_out_of_budget_does_not_hold_back_another_groups_reminder(
     assert not class_reminders_in(api, GROUP)
 
 
+async def test_a_group_that_became_a_supergroup_keeps_its_class_time(start_bot, engine, api):
+    """Telegram moves a group to a new id when it becomes a supergroup, and says so in both
+    chats: the group's class time (and any lesson) follows it."""
+    supergroup = -1000000000700
+    api.admins[GROUP] = api.admins[supergroup] = [LEAD]
+    bot = await start_bot(engine, ticks=engine.tick, tick_every=0.05)
+    lead = Member(bot, LEAD, "Cô Hạnh")
+    await lead.write("/schedule thứ Bảy 19:00")
+    moved = message_update(LEAD, None, "Cô Hạnh", chat_id=GROUP, migrate_to_chat_id=supergroup)
+    await api.push(moved)
+    arrived = message_update(LEAD, None, "Cô Hạnh", chat_id=supergroup, migrate_from_chat_id=GROUP)
+    arrived["message"]["chat"]["type"] = "supergroup"
+    await api.push(arrived)
+    await lead.settle()
+    lead.chat = supergroup
+    await lead.write("/schedule")
+    assert "Thứ Bảy 19:00" in on_screen(api, supergroup)[-1].text
+
+
 def class_reminders_in(api: FakeBotApi, chat: int) -> list[Call]:
     return [c for c in on_screen(api, chat) if c.text.startswith("⏰ Cả nhà ơi")]
 

@@ -197,3 +197,20 @@ async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_n
         events = [json.loads(f["e"]) for _, f in await client.xrange(keys.outbox_of(m))]
         mine = [e["type"] for e in events if e["user"] == m]
         assert mine.count("completion") == 1 and mine.count("answer") == 2
+
+
+async def test_a_group_moves_to_its_supergroup_id_across_nodes(cluster) -> None:
+    from bot.group_state import GroupLesson, to_fields
+    from storage.group_store import GroupRedisStore
+
+    client, keys = cluster
+    store = GroupRedisStore(client, keys)
+    old = "tg:-8"
+    ids = (f"tg:-100{n}" for n in range(1000))
+    new = next(c for c in ids if keys.group_shard(c) != keys.group_shard(old))
+    assert await store.save_group(old, 0, {}, to_fields(GroupLesson(old, schedule="6 19:00")))
+    await store.join(old, "tg:1", "Lan")
+    await store.move_group(old, new)  # the two ids' keys are in different slots
+    snap = await store.load_group(new)
+    assert snap.fields.get("sk") == "6 19:00" and snap.roster == {"tg:1": "Lan"}
+    assert (await store.load_group(old)).fields == {}

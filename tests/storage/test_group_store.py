@@ -54,3 +54,21 @@ async def test_due_lessons_are_found_by_platform(redis, keys) -> None:
     snap = await store.load_group("tg:-1")
     assert await store.save_group("tg:-1", snap.version, snap.fields, {})
     assert await store.due_chats(200, "tg") == []
+
+
+async def test_a_group_that_became_a_supergroup_keeps_its_lesson_under_its_new_id(redis, keys):
+    """Telegram names a supergroup anew: the lesson, its roster and its due time move."""
+    store = GroupRedisStore(redis, keys)
+    old, new = "tg:-7", "tg:-1000000000007"
+    await store.join(old, "tg:1", "Lan")
+    state = to_fields(GroupLesson(old, run="r1", lesson="l1", step=2, phase="ask", due=100))
+    assert await store.save_group(old, 0, {}, state)
+    assert await store.answer(old, "r1", 2, "tg:1", "m1", 1)
+    await store.move_group(old, new)
+    snap = await store.load_group(new)
+    assert snap.fields["rn"] == "r1" and snap.roster == {"tg:1": "Lan"}
+    assert snap.answers == {(2, "tg:1"): 1}
+    assert await store.due_chats(200, "tg") == [new]
+    assert (await store.load_group(old)).fields == {}
+    await store.move_group(old, new)  # the second notice (from the new chat): nothing to move
+    assert (await store.load_group(new)).roster == {"tg:1": "Lan"}
