@@ -36,6 +36,8 @@ def config() -> Config:
 
 
 FIXTURE_LESSONS = ROOT / "tests" / "fixtures" / "lessons"
+# One lesson for the retry tests: three short cards, three questions (one typed), pass 100 %.
+FIXTURE_RETRY = ROOT / "tests" / "fixtures" / "retry"
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +45,13 @@ def curriculum() -> Curriculum:
     """A small course of known content (m1: l1, l2; m2: l3), so tests do not depend on the
     shipped lessons, which authors keep improving."""
     return load_curriculum(FIXTURE_LESSONS)
+
+
+@pytest.fixture
+def retry_course() -> Curriculum:
+    """The retry tests' lesson (FIXTURE_RETRY): a retry re-teaches and re-asks only what
+    was missed."""
+    return load_curriculum(FIXTURE_RETRY)
 
 
 @pytest.fixture

@@ -114,42 +114,8 @@ async def test_a_typed_answer_with_a_slip_is_right(chat):
     assert "Đúng rồi" in chat.text
 
 
-RETRY_LESSON = """\
-id: mang
-version: 1
-order: 1
-title: Wi-Fi và dữ liệu
-objectives: [Biết khi nào tốn tiền]
-minutes: 3
-pass_mark: 100
-sources: [test]
-steps:
-  - {type: card, text: "Thẻ A: Wi-Fi ở nhà thì dùng thoải mái, không tính tiền thêm."}
-  - {type: card, text: "Thẻ B: Dữ liệu di động 4G tính tiền theo gói của nhà mạng."}
-  - {type: card, text: "Thẻ C: Mật khẩu Wi-Fi thường dán sau cục phát."}
-  - type: single
-    id: goi-cuoc
-    prompt: "Cái gì tính tiền theo gói của nhà mạng?"
-    options:
-      - {text: "Wi-Fi ở nhà"}
-      - {text: "Dữ liệu di động (4G)", correct: true}
-      - {text: "Bluetooth"}
-    explanation: "Dữ liệu di động 4G tính theo gói cước."
-  - {type: truefalse, id: wifi-nha, prompt: "Wi-Fi ở nhà dùng không tính tiền thêm.",
-     answer: true, explanation: "Wi-Fi nhà trả theo tháng rồi."}
-  - {type: typed, id: mat-khau, prompt: "Dán sau cục phát Wi-Fi là gì?",
-     accept: [mật khẩu], explanation: "Mật khẩu Wi-Fi dán sau cục phát."}
-"""
-
-
-async def test_a_retry_re_teaches_and_re_asks_only_what_was_missed(chat, engine, tmp_path):
-    from bot.lessons import load_curriculum
-
-    folder = tmp_path / "m"
-    folder.mkdir()
-    (folder / "module.yaml").write_text("id: m\norder: 1\ntitle: Điện thoại\n")
-    (folder / "mang.yaml").write_text(RETRY_LESSON, encoding="utf-8")
-    engine.curriculum = load_curriculum(tmp_path)
+async def test_a_retry_re_teaches_and_re_asks_only_what_was_missed(chat, engine, retry_course):
+    engine.curriculum = retry_course
     await chat.onboard()
     await chat.send("/continue")
     assert "Thẻ A" in chat.text and "Thẻ C" in chat.text and "(1–3/6)" in chat.text
