@@ -12,12 +12,12 @@ import contextlib
 import itertools
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 from aiohttp import web
+from fake_api import FakeApi
 
 TOKEN = "123456:" + "A" * 35
 BOT = {"id": 4242, "is_bot": True, "first_name": "Học Số", "username": "hocso_test_bot"}
@@ -54,53 +54,22 @@ class Call:
         return [b for row in markup.get("inline_keyboard", []) for b in row]
 
 
-class FakeBotApi:
+class FakeBotApi(FakeApi):
+    route_method = "POST"
+    base_path = "/bot"
+
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent, by message_id
-        self._pending: list[dict[str, Any]] = []
         self._faults: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self._late: dict[str, list[float]] = {}
-        self._changed = asyncio.Condition()
         self._ids = itertools.count(100)
         self._files = itertools.count(1)
         self.admins: dict[int, list[int]] = {}  # group chat id -> its admins' user ids
         self.sent_polls: dict[str, dict[str, Any]] = {}  # poll id -> the poll, as sent
-        self.polls = 0  # getUpdates requests received
-        self._delivered_at = 0  # the poll that carried the last updates
-        self.closing = False
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
-
-    async def start(self) -> str:
-        app = web.Application()
-        app.router.add_post("/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}/bot"
-        return self.base_url
-
-    async def close(self) -> None:
-        await self.release_polls()  # a bot that went away may have left a long poll open
-        if self._runner:
-            await self._runner.cleanup()
-
-    async def release_polls(self) -> None:
-        """Answer waiting getUpdates at once (before the bot stops)."""
-        self.closing = True
-        async with self._changed:
-            self._changed.notify_all()
 
     # -- what tests use ------------------------------------------------------------------
-
-    async def push(self, *updates: dict[str, Any]) -> None:
-        """Queue updates as Telegram would; the next getUpdates returns them."""
-        async with self._changed:
-            self._pending.extend(updates)
-            self._changed.notify_all()
 
     def fail(self, method: str, code: int, times: int = 1, **parameters: Any) -> None:
         """The next `times` calls of `method` get this error (parameters: retry_after...)."""
@@ -127,34 +96,6 @@ class FakeBotApi:
                     self._result(method, params, {})
                     self._changed.notify_all()
             return response.status
-
-    def of(self, method: str) -> list[Call]:
-        return [c for c in self.calls if c.method == method and c.status == 200]
-
-    async def wait_for(
-        self, check: Callable[[list[Call]], Any], timeout: float = 10, what: str = ""
-    ) -> Any:
-        """Wait until `check(calls)` is truthy; returns its value."""
-        deadline = time.monotonic() + timeout
-        async with self._changed:
-            while not (found := check(self.calls)):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    seen = [(c.method, c.text[:60]) for c in self.calls[-12:]]
-                    raise AssertionError(f"timed out waiting for {what or check}; last: {seen}")
-                try:
-                    await asyncio.wait_for(self._changed.wait(), left)
-                except TimeoutError:
-                    continue
-        return found
-
-    async def delivered(self, timeout: float = 10) -> None:
-        """Wait until every queued update was fetched by the bot (its next poll arrived)."""
-        await self.wait_for(
-            lambda _: not self._pending and self.polls > self._delivered_at,
-            timeout,
-            "the bot to fetch its updates",
-        )
 
     # -- the server ----------------------------------------------------------------------
 
@@ -207,7 +148,7 @@ class FakeBotApi:
                     )
             updates, self._pending = self._pending, []
             if updates:
-                self._delivered_at = self.polls
+                self.delivered_at = self.polls
         return web.json_response({"ok": True, "result": updates})
 
     def _result(self, method: str, params: dict[str, Any], files: dict[str, str]) -> Any:

@@ -16,12 +16,12 @@ import asyncio
 import contextlib
 import itertools
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import aiohttp
 from aiohttp import web
+from fake_api import FakeApi
 
 TOKEN = "1459232241454765289:" + "Zq" * 20
 BOT = {"id": "1459232241454765289", "account_name": "bot.HocSo", "account_type": "BASIC"}
@@ -40,63 +40,18 @@ class Call:
         return str(self.params.get("text") or self.params.get("caption") or "")
 
 
-class FakeZaloApi:
+class FakeZaloApi(FakeApi):
     def __init__(self, envelope: Literal["one", "list"] = "one") -> None:
+        super().__init__()
         self.envelope = envelope
         self.calls: list[Call] = []
-        self.polls = 0
-        self.delivered_at = 0  # the poll that carried the latest updates
-        self.closing = False
-        self._pending: list[dict[str, Any]] = []
         self._faults: dict[str, list[tuple[int, str]]] = {}
-        self._changed = asyncio.Condition()
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
-
-    async def start(self) -> str:
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
-        return self.base_url
-
-    async def close(self) -> None:
-        await self.release_polls()
-        if self._runner:
-            await self._runner.cleanup()
-
-    async def release_polls(self) -> None:
-        """Answer waiting getUpdates at once (before the bot stops)."""
-        self.closing = True
-        async with self._changed:
-            self._changed.notify_all()
 
     # -- what tests use ------------------------------------------------------------------
 
-    async def push(self, *updates: dict[str, Any]) -> None:
-        async with self._changed:
-            self._pending.extend(updates)
-            self._changed.notify_all()
-
-    async def delivered(self, timeout: float = 10) -> None:
-        """Every queued update was fetched, and the bot polled again after (so it has taken
-        them in hand)."""
-        await self.wait_for(
-            lambda _: not self._pending and self.polls > self.delivered_at,
-            timeout,
-            "the bot to fetch its updates",
-        )
-
     def fail(self, method: str, code: int, description: str = "Error", times: int = 1) -> None:
         self._faults.setdefault(method, []).extend([(code, description)] * times)
-
-    def of(self, method: str) -> list[Call]:
-        return [c for c in self.calls if c.method == method and c.status == 200]
 
     def sent_to(self, chat: str) -> list[Call]:
         """Messages and pictures delivered in one chat, in order."""
@@ -107,20 +62,6 @@ class FakeZaloApi:
             and c.method in ("sendMessage", "sendPhoto")
             and c.params.get("chat_id") == chat
         ]
-
-    async def wait_for(
-        self, check: Callable[[list[Call]], Any], timeout: float = 10, what: str = ""
-    ) -> Any:
-        deadline = time.monotonic() + timeout
-        async with self._changed:
-            while not (found := check(self.calls)):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    seen = [(c.method, c.text[:60]) for c in self.calls[-12:]]
-                    raise AssertionError(f"timed out waiting for {what or check}; last: {seen}")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), left)
-        return found
 
     # -- the server ----------------------------------------------------------------------
 
