@@ -44,13 +44,12 @@ def picture_course(root: Path) -> Curriculum:
     return load_curriculum(root)
 
 
-class WebhookPhone:
+class WebhookPhone(ZaloPhone):
     """A Zalo learner whose messages Zalo posts to our webhook."""
 
     def __init__(self, url: str, api: FakeZaloApi, user_id: str = "a1b2c3") -> None:
+        super().__init__(None, user_id, api=api)
         self.url = url
-        self.api = api
-        self.user_id = user_id
 
     async def post(self, update: dict[str, Any], secret: str | None = SECRET) -> int:
         headers = {SECRET_HEADER: secret} if secret is not None else {}
@@ -60,28 +59,9 @@ class WebhookPhone:
         ):
             return response.status
 
-    async def write(self, text: str) -> str:
+    async def deliver(self, update: dict[str, Any]) -> None:
         """Processed before the webhook answers: the bot's answer is out on return."""
-        before = len(self.api.sent_to(self.user_id))
-        assert await self.post(text_update(self.user_id, text)) == 200
-        return "\n".join(c.text for c in self.api.sent_to(self.user_id)[before:])
-
-    def number_of(self, label: str) -> str:
-        for call in reversed(self.api.sent_to(self.user_id)):
-            for line in call.text.splitlines():
-                number, dot, rest = line.partition(". ")
-                if dot and number.isdecimal() and label in rest:
-                    return number
-        raise AssertionError(f"no choice {label!r}")
-
-    async def choose(self, label: str) -> str:
-        return await self.write(self.number_of(label))
-
-    async def onboard(self) -> None:
-        """/start and consent (the first lesson begins), then /menu: on the main menu."""
-        await self.write("/start")
-        await self.choose("Đồng ý")
-        await self.write("/menu")
+        assert await self.post(update) == 200
 
 
 @pytest.fixture

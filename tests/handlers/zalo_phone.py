@@ -33,19 +33,35 @@ class ZaloRunning:
 
 
 class ZaloPhone:
-    """One learner's Zalo app: writes messages, reads what the bot sent to their chat."""
+    """One learner's Zalo app: writes messages, reads what the bot sent to their chat. Zalo
+    hands each message to the bot (`bot`, running) through its getUpdates; a WebhookPhone
+    posts them to the bot's webhook instead."""
 
-    def __init__(self, bot: ZaloRunning, user_id: str = "e4ea2cd5189df1c3a88c", name="Lan"):
+    def __init__(
+        self,
+        bot: ZaloRunning | None,
+        user_id: str = "e4ea2cd5189df1c3a88c",
+        name: str = "Lan",
+        api: FakeZaloApi | None = None,
+    ) -> None:
+        if api is None:
+            assert bot is not None, "a phone needs the bot it talks to, or the fake Zalo API"
+            api = bot.api
         self.bot = bot
-        self.api = bot.api
+        self.api = api
         self.user_id = user_id
         self.name = name
+
+    async def deliver(self, update: dict[str, Any]) -> None:
+        """Zalo hands the update over; return once the bot has dealt with it."""
+        assert self.bot is not None
+        await self.api.push(update)
+        await self.bot.settle()
 
     async def write(self, text: str, **options: Any) -> str:
         """Send `text`; returns what the bot answered, its messages joined by new lines."""
         before = len(self.received())
-        await self.api.push(text_update(self.user_id, text, self.name, **options))
-        await self.bot.settle()
+        await self.deliver(text_update(self.user_id, text, self.name, **options))
         return "\n".join(c.text for c in self.received()[before:])
 
     def received(self) -> list[Call]:
