@@ -7,11 +7,16 @@ into messages the platform accepts, pictures only where it takes them.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from bot.events import Reply
+from bot.events import Media, Reply
 from handlers.numbered import flat, numbered
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -129,3 +134,23 @@ def _joinable(reply: Reply) -> bool:
 def _answered(reply: Reply) -> bool:
     """An edit of the tapped message into words with nothing left to tap (an answer shown)."""
     return reply.replace and bool(reply.text.strip()) and not reply.buttons and not reply.media
+
+
+async def discard(media: Media, after: float = 0.0) -> None:
+    """A temporary picture (a certificate drawn with the learner's name, bot/certificate.py)
+    is deleted once the platform has it, so no worker keeps a copy to erase later: at once
+    after an upload, or `after` seconds later where the platform fetches it by link."""
+    if not media.temporary:
+        return
+    path = Path(media.path)
+    if after > 0:
+        asyncio.get_running_loop().call_later(after, _unlink, path)
+    else:
+        await asyncio.to_thread(_unlink, path)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("%s not deleted: %s", path, exc)

@@ -12,7 +12,6 @@ lessons, handlers/telegram_group.py), else as its text and buttons.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import hashlib
 import html
@@ -195,9 +194,7 @@ class Sender:
                 log.warning("%s not sent (%s): sending the words alone", media.path, exc)
                 last_sent = None
             finally:
-                if media.temporary:  # a drawn certificate: nobody keeps a copy
-                    with contextlib.suppress(OSError):
-                        await asyncio.to_thread(Path(media.path).unlink, missing_ok=True)
+                await render.discard(media)  # uploaded (or refused): nobody keeps a copy
             if last_sent is None and caption:
                 pieces = [caption]  # the file is missing: the words still go out
             elif last_sent is not None and not pieces:

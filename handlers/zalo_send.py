@@ -10,11 +10,9 @@ the number a learner types picks the right one on whichever worker receives it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -22,7 +20,7 @@ from redis.exceptions import RedisError
 from bot.events import Button, Reply
 from handlers.media import MediaLinks
 from handlers.numbered import Choices, choices_after
-from handlers.render import Capabilities, as_text, joined, split_text
+from handlers.render import Capabilities, as_text, discard, joined, split_text
 from handlers.zalo_api import TEXT_MAX, ZaloApi, ZaloError, ZaloTimeout, ZaloUnreachable
 from storage.keys import Keys
 
@@ -120,18 +118,9 @@ class ZaloSender:
             except (ZaloError, ZaloUnreachable) as exc:
                 log.warning("picture %s not sent (%s): sending the words alone", media.path, exc)
                 pieces = [caption] if caption else pieces
-            if media.temporary:  # a drawn certificate: gone once Zalo has fetched it
-                path = Path(media.path)
-                asyncio.get_running_loop().call_later(FETCH_WITHIN, _forget, path)
+            await discard(media, FETCH_WITHIN)  # gone once Zalo has fetched it
         for piece in pieces:
             try:
                 await self.api.send_message(chat, piece)
             except ZaloTimeout as exc:  # likely delivered; go on with the rest
                 log.warning("message to %s unanswered: %s", chat, exc)
-
-
-def _forget(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as exc:
-        log.warning("%s not deleted: %s", path, exc)
