@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot import group_schedule, groups, review
+from bot import group_schedule, groups, onboarding, review
 from bot.config import Config
 from bot.events import Event, Reply
 from bot.group_state import (
@@ -427,14 +427,7 @@ def _membership(turn: Turn, group: GroupLesson) -> None:
         learner.class_code = group.class_code
         changed = True
     if changed:
-        turn.emit(
-            "learner",
-            consent_at=learner.consent_at,
-            lang=learner.lang,
-            area=learner.area,
-            age=learner.age,
-            class_code=learner.class_code,
-        )
+        onboarding.report_profile(turn)
 
 
 def _answer_credit(lesson: Lesson, question: Question, right: bool) -> Callable[[Turn], None]:
