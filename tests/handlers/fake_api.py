@@ -90,3 +90,20 @@ class FakeApi:
 
     async def _handle(self, request: web.Request) -> web.Response:
         raise NotImplementedError
+
+    async def _next_updates(self, timeout: float, one: bool = False) -> list[dict[str, Any]]:
+        """One getUpdates: counted, held up to `timeout` seconds until updates are queued (or
+        the server closes), then answered with them (`one`: only the first)."""
+        async with self._changed:
+            self.polls += 1
+            self._changed.notify_all()
+            if not self._pending and timeout and not self.closing:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: self._pending or self.closing), timeout
+                    )
+            taken = self._pending[:1] if one else self._pending
+            self._pending = self._pending[len(taken) :]
+            if taken:
+                self.delivered_at = self.polls
+            return taken

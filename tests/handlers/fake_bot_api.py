@@ -8,7 +8,6 @@ of a method (429 with retry_after, 403, 502, a migrated chat...).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import time
@@ -137,18 +136,7 @@ class FakeBotApi(FakeApi):
         return web.json_response({"ok": True, "result": result})
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
-        timeout = float(params.get("timeout") or 0)
-        async with self._changed:
-            self.polls += 1
-            self._changed.notify_all()
-            if not self._pending and timeout and not self.closing:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        self._changed.wait_for(lambda: self._pending or self.closing), timeout
-                    )
-            updates, self._pending = self._pending, []
-            if updates:
-                self.delivered_at = self.polls
+        updates = await self._next_updates(float(params.get("timeout") or 0))
         return web.json_response({"ok": True, "result": updates})
 
     def _result(self, method: str, params: dict[str, Any], files: dict[str, str]) -> Any:

@@ -12,8 +12,6 @@ it cannot fetch is an error), records every call, and can be told to fail a meth
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -120,22 +118,11 @@ class FakeZaloApi(FakeApi):
         return ""
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
-        timeout = float(params.get("timeout") or 0)
-        async with self._changed:
-            self.polls += 1
-            self._changed.notify_all()
-            if not self._pending and timeout and not self.closing:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        self._changed.wait_for(lambda: self._pending or self.closing), timeout
-                    )
-            if not self._pending:
-                return _error(408, "Request timeout")
-            self.delivered_at = self.polls
-            if self.envelope == "one":
-                result: Any = self._pending.pop(0)
-            else:
-                result, self._pending = self._pending, []
+        one = self.envelope == "one"
+        updates = await self._next_updates(float(params.get("timeout") or 0), one)
+        if not updates:
+            return _error(408, "Request timeout")
+        result: Any = updates[0] if one else updates
         return web.json_response({"ok": True, "result": result})
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
