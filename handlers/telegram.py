@@ -143,10 +143,10 @@ def message_event(message: Message, bot_username: str) -> Event | None:
     return replace(other, kind="text", text=text)
 
 
-def _notes(replies: list[Reply]) -> dict[str, object]:
-    """The engine's notices, as the toast of a tap's answer."""
+def _tap_answer(query: CallbackQuery, replies: list[Reply]) -> dict[str, object]:
+    """answerCallbackQuery's parameters: the engine's notices as the tap's toast."""
     notes = "\n".join(r.text for r in replies if r.notice)[:TOAST_MAX]
-    return {"text": notes} if notes else {}
+    return {"callback_query_id": query.id, **({"text": notes} if notes else {})}
 
 
 class TelegramAdapter:
@@ -310,8 +310,7 @@ class TelegramAdapter:
                     event, [r for r in replies if not r.notice], chat.id, query.message
                 )
             finally:
-                notes = _notes(replies)
-                answer.offer("answerCallbackQuery", {"callback_query_id": query.id, **notes})
+                answer.offer("answerCallbackQuery", _tap_answer(query, replies))
             return
         await self._answer(query, replies)
         if replies is None:
@@ -321,8 +320,7 @@ class TelegramAdapter:
 
     async def _answer(self, query: CallbackQuery, replies: list[Reply] | None) -> None:
         try:  # (answered as JSON, like every reply: see Sender.call)
-            notes = _notes(replies or [])
-            await self.sender.call("answerCallbackQuery", {"callback_query_id": query.id, **notes})
+            await self.sender.call("answerCallbackQuery", _tap_answer(query, replies or []))
         except BadRequest as exc:  # too old to answer: the learner moved on
             log.info("callback query not answered: %s", exc.message)
 
