@@ -42,7 +42,6 @@ from bot.lessons import load_curriculum
 from handlers.limits import PushLimits
 from hocso.reminders import ReminderLoop
 from hocso.run import settle_heap
-from storage.batch import BatchStore
 from storage.keys import Keys
 from storage.schedule import Schedule
 from storage.state import StateStore
@@ -159,7 +158,7 @@ class NoLimits:
 
 def loop_for(redis: Redis, keys: Keys, config: Config, sender, limits, rate: int, batch: int):  # noqa: ANN001, ANN201
     curriculum = load_curriculum(ROOT / "lessons")
-    store = BatchStore(StateStore(redis, keys))
+    store = StateStore(redis, keys)
     engine = Engine(store, curriculum, config, clock=lambda: NOW + 700)
     return ReminderLoop(
         engine,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Collection
-from dataclasses import replace
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -26,11 +26,28 @@ from bot.learner import Stage, from_fields, to_fields
 from bot.lessons import Curriculum
 from bot.payloads import parse
 from bot.router import Route, Router, Routes
-from bot.store import GroupStore, LearnerStore, StorageUnavailable
+from bot.store import GroupStore, LearnerStore, Save, StorageUnavailable
 from bot.texts import t
 from bot.turn import ClassLookup, Turn
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Push:
+    """A turn the tutor starts for `user` (`Engine.push_wave`): why, and the learner's state
+    as just read (fields, version)."""
+
+    user: str
+    reason: str
+    state: tuple[dict[str, str], int]
+
+
+@dataclass(frozen=True)
+class Decided:
+    turn: Turn
+    save: Save  # what the turn writes
+
 
 MAX_TRIES = 5
 CLASS_LOOKUP_WITHIN = 2.0  # seconds
@@ -86,6 +103,42 @@ class Engine:
         `reason` with `router.push` decides what to send; nothing for a paused learner."""
         return await self.handle(Event(user=user, kind="push", payload=reason))
 
+    async def push_wave(self, pushes: Sequence[Push]) -> list[list[Reply] | None]:
+        """Pushed turns for many learners at once (a wave of reminders), each decided as
+        `push` would, on the state given with it (as the reminder claim just read it), and
+        all saved together (`save_many`: one round trip per shard). A learner who wrote in
+        between is decided again alone. For each: the replies, or None when storage could
+        not be reached (nothing sent; the loop tries again later)."""
+        decided: list[tuple[Push, Decided] | None] = []
+        for push in pushes:
+            event = Event(user=push.user, kind="push", payload=push.reason)
+            fields, version = push.state
+            try:
+                decided.append((push, await self._decide(event, fields, version)))
+            except Exception:
+                log.exception("failed to decide %r", event)
+                decided.append(None)  # as `handle` does: a pushed turn that fails says nothing
+        saves = [d.save for _, d in filter(None, decided)]
+        try:
+            saved = iter(await self.store.save_many(saves))
+        except StorageUnavailable as exc:
+            log.error("state storage unavailable: %s", exc)
+            return [None] * len(pushes)
+        out: list[list[Reply] | None] = []
+        for item in decided:
+            if item is None:
+                out.append([])
+                continue
+            push, d = item
+            if next(saved):
+                out.append(await self._saved(d))
+                continue
+            try:  # someone wrote since the claim read the state: this one alone, afresh
+                out.append(await self.push(push.user, push.reason))
+            except StorageUnavailable:
+                out.append(None)
+        return out
+
     async def handle(self, event: Event) -> list[Reply]:
         """Decide and store one learner action; never raises to the adapter. A pushed turn
         that fails says nothing (and raises StorageUnavailable, to be tried again)."""
@@ -99,34 +152,13 @@ class Engine:
             class_info = await self._class_info(event)
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
-                # Read afresh each try, so the turn decides on it directly (no copy); what is
-                # needed of the state before the turn is noted first.
-                learner = from_fields(event.user, fields)
-                lang, class_code = learner.lang, learner.class_code
-                scheduled = reminders.schedule_score(learner, self.config.reminders)
-                now = int(self.clock())
-                today = datetime.fromtimestamp(now, self.zone).date().toordinal()
-                turn = Turn(event, learner, self.curriculum, self.config, now, today, self.routes)
-                turn.class_info = class_info
-                turn.class_time = await self._class_time(class_code)
-                route(turn)
-                pairs.watch(turn)
-                if turn.learner.class_code != class_code:  # joined a class just now
-                    turn.class_time = await self._class_time(turn.learner.class_code)
-                if not turn.erase:
-                    reminders.plan(turn)  # when the next reminder is due, after this turn
-                new = None if turn.erase else to_fields(turn.learner)
-                after = None if turn.erase else turn.learner
-                due = reminders.schedule_change(scheduled, after, self.config.reminders)
+                decided = await self._decide(event, fields, version, class_info)
+                lang = decided.turn.lang
                 # Saved even when unchanged: a store that loaded from a cache confirms there
                 # that the state decided on is current (stores skip an empty write).
-                if await self.store.save(
-                    event.user, version, fields, new, turn.outcome.events, due=due
-                ):
-                    replies = await _after_saving(turn)
-                    if turn.erase and fields:
-                        await self._forgotten(event.user, fields)
-                    return replies
+                s = decided.save
+                if await self.store.save(s.key, s.version, s.old, s.new, s.events, due=s.due):
+                    return await self._saved(decided)
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
             return [] if pushed else [Reply(t(lang, "busy"))]
         except StorageUnavailable as exc:
@@ -137,6 +169,43 @@ class Engine:
         except Exception:
             log.exception("failed to handle %r", event)
             return [] if pushed else [Reply(t(lang, "oops"))]
+
+    async def _decide(
+        self,
+        event: Event,
+        fields: dict[str, str],
+        version: int,
+        class_info: tuple[str, str] | None = None,
+    ) -> Decided:
+        """The turn for `event` on the learner's stored `fields`, and the write it makes.
+        `fields` is not changed: the turn decides on its own reading of them."""
+        learner = from_fields(event.user, fields)
+        class_code = learner.class_code
+        scheduled = reminders.schedule_score(learner, self.config.reminders)
+        now = int(self.clock())
+        today = datetime.fromtimestamp(now, self.zone).date().toordinal()
+        turn = Turn(event, learner, self.curriculum, self.config, now, today, self.routes)
+        turn.class_info = class_info
+        turn.class_time = await self._class_time(class_code)
+        route(turn)
+        pairs.watch(turn)
+        if turn.learner.class_code != class_code:  # joined a class just now
+            turn.class_time = await self._class_time(turn.learner.class_code)
+        if not turn.erase:
+            reminders.plan(turn)  # when the next reminder is due, after this turn
+        new = None if turn.erase else to_fields(turn.learner)
+        after = None if turn.erase else turn.learner
+        due = reminders.schedule_change(scheduled, after, self.config.reminders)
+        save = Save(event.user, version, fields, new, turn.outcome.events, due)
+        return Decided(turn, save)
+
+    async def _saved(self, decided: Decided) -> list[Reply]:
+        """Once the turn's write is stored: its slow work, then its replies."""
+        turn, old = decided.turn, decided.save.old
+        replies = await _after_saving(turn)
+        if turn.erase and old:
+            await self._forgotten(turn.event.user, dict(old))
+        return replies
 
     def _in_groups(self, event: Event) -> bool:
         platform = (event.user or event.chat).partition(":")[0]

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.group_state import Answered, GroupSnapshot
-from bot.store import REMOVE
+from bot.store import REMOVE, Save
 
 
 class MemoryStore:
@@ -49,6 +49,9 @@ class MemoryStore:
             self.versions[key] = version + 1
         self.events += [dict(e) for e in events]
         return True
+
+    async def save_many(self, saves: Sequence[Save]) -> list[bool]:
+        return [await self.save(s.key, s.version, s.old, s.new, s.events, s.due) for s in saves]
 
 
 class MemoryGroupStore:

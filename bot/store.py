@@ -8,6 +8,7 @@ add `GroupStore` (storage/group_store.py).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.group_state import Answered, GroupSnapshot
@@ -18,6 +19,18 @@ REMOVE = 0.0
 
 class StorageUnavailable(Exception):
     """Storage cannot be reached, or did not answer in time; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Save:
+    """One learner's write, as `LearnerStore.save` takes it (for `save_many`)."""
+
+    key: str
+    version: int
+    old: Mapping[str, str]
+    new: Mapping[str, str] | None
+    events: Sequence[Mapping[str, str]] = ()
+    due: float | None = None
 
 
 class LearnerStore(Protocol):
@@ -44,6 +57,13 @@ class LearnerStore(Protocol):
         `due` moves the learner in the reminder schedule in the same step: None leaves it,
         a time (epoch seconds; infinity for "opted out") sets it, REMOVE takes the learner
         off. Erasing a learner always takes them off."""
+        ...
+
+    async def save_many(self, saves: Sequence[Save]) -> list[bool]:
+        """Each write as `save` would do it, in as few round trips as the store can (a wave of
+        reminders); True or False for each. The states may have been read elsewhere (the
+        reminder claim): each is confirmed, even when nothing changed. Raises
+        StorageUnavailable: then some may have been written, each after its own check."""
         ...
 
 

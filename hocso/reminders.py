@@ -29,12 +29,11 @@ from zoneinfo import ZoneInfo
 from redis import exceptions as redis_errors
 
 from bot.config import ReminderSettings
-from bot.engine import Engine
-from bot.events import Event
+from bot.engine import Engine, Push
+from bot.events import Event, Reply
 from bot.reminders import FRESH, RETAKEN
 from bot.store import StorageUnavailable
 from handlers.push import PushSender, SlowDown, TryLater, Unreachable
-from storage.batch import BatchStore
 from storage.schedule import Claim, Schedule
 
 log = logging.getLogger(__name__)
@@ -81,8 +80,6 @@ class ReminderLoop:
         self.turnstile = asyncio.Lock()
         self.sent = 0  # by this worker, since it started
         self._warned: set[str] = set()
-        # A store that takes the state the claim read (storage/batch.py): no reads of its own.
-        self.preload = isinstance(engine.store, BatchStore)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Claim and send until `stop` is set; rest `idle` seconds when nothing is due."""
@@ -112,9 +109,7 @@ class ReminderLoop:
             shard = (first + i) % shards
             while stop is None or not stop.is_set():
                 now = self.clock()
-                claims = await self.schedule.claim(
-                    shard, now, self.settings.lease, self.batch, with_state=self.preload
-                )
+                claims = await self.schedule.claim(shard, now, self.settings.lease, self.batch)
                 if not claims:
                     break
                 claimed += len(claims)
@@ -124,32 +119,41 @@ class ReminderLoop:
         return claimed
 
     async def _send_batch(self, shard: int, claims: list[Claim]) -> None:
-        results = await asyncio.gather(*(self._send(c) for c in claims))
+        # Decided together (one round trip saves them all), then sent side by side.
+        ours = [
+            (n, Push(c.user, RETAKEN if c.retaken else FRESH, c.state))
+            for n, c in enumerate(claims)
+            if self._sender(c) is not None
+        ]
+        decided: list[list[Reply] | None] = [None] * len(claims)
+        wave = await self.engine.push_wave([push for _, push in ours])
+        for (n, _), replies in zip(ours, wave, strict=True):
+            decided[n] = replies
+        results = await asyncio.gather(*map(self._send, claims, decided))
         done = [(c, sent) for c, sent in zip(claims, results, strict=True) if sent is not None]
         day = datetime.fromtimestamp(self.clock(), self.zone).date().isoformat()
         await self.schedule.ack(shard, done, day)
         self.sent += sum(sent for _, sent in done)
 
-    async def _send(self, claim: Claim) -> bool | None:
+    def _sender(self, claim: Claim) -> PushSender | None:
+        platform = claim.user.partition(":")[0]
+        sender = self.senders.get(platform)
+        if sender is None and platform not in self._warned:
+            self._warned.add(platform)
+            log.warning("reminders: no sender for %r learners in this process", platform)
+        return sender
+
+    async def _send(self, claim: Claim, replies: list[Reply] | None) -> bool | None:
         """True: sent; False: nothing to send (or never will be); None: leave it claimed, to be
         retaken after the lease."""
-        platform, _, chat = claim.user.partition(":")
-        sender = self.senders.get(platform)
-        if sender is None:
-            if platform not in self._warned:
-                self._warned.add(platform)
-                log.warning("reminders: no sender for %r learners in this process", platform)
-            return None
+        sender = self.senders.get(claim.user.partition(":")[0])
+        if sender is None or replies is None:
+            return None  # no sender here, or storage could not be reached
+        replies = [r for r in replies if not r.notice]
+        if not replies:
+            return False
+        chat = claim.user.partition(":")[2]
         async with self.gate:
-            if claim.state is not None and isinstance(self.engine.store, BatchStore):
-                self.engine.store.preload(claim.user, claim.state)
-            try:
-                replies = await self.engine.push(claim.user, RETAKEN if claim.retaken else FRESH)
-            except StorageUnavailable:
-                return None
-            replies = [r for r in replies if not r.notice]
-            if not replies:
-                return False
             while self._still_mine(claim):
                 async with self.turnstile:
                     await self.limits.wait(chat)
@@ -159,7 +163,7 @@ class ReminderLoop:
                     await sender.push(chat, replies)
                     return True
                 except SlowDown as exc:
-                    log.warning("reminders: %s asks to slow down: %s", platform, exc)
+                    log.warning("reminders: %s asks to slow down: %s", sender.platform, exc)
                     await self.limits.pause(exc.retry_after)
                 except Unreachable:
                     await self.engine.handle(Event(claim.user, "blocked"))

@@ -136,7 +136,6 @@ async def remind(app: App, stop: asyncio.Event) -> None:
     from handlers.limits import PushLimits
     from handlers.telegram_push import TelegramPush
     from hocso.reminders import ReminderLoop
-    from storage.batch import BatchStore
     from storage.schedule import Schedule
     from storage.state import StateStore
 
@@ -145,8 +144,7 @@ async def remind(app: App, stop: asyncio.Event) -> None:
     limits = PushLimits.for_redis(app.redis, config.redis.url, app.keys.prefix, rate=rate)
     try:
         async with TelegramPush(config.telegram, app.redis, app.keys) as telegram:
-            # The loop's own engine: its saves go to Redis in pipelines (storage/batch.py).
-            engine = Engine(BatchStore(StateStore(app.redis, app.keys)), app.curriculum, config)
+            engine = Engine(StateStore(app.redis, app.keys), app.curriculum, config)
             loop = ReminderLoop(
                 engine,
                 Schedule(app.redis, app.keys),

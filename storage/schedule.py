@@ -23,27 +23,24 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from storage.keys import Keys
+from storage.state import stored_fields
 
 # KEYS: due zset, in-flight zset. ARGV: now (ms), lease (ms), limit, and the start of the
-# shard's learner keys ("" for no state). Returns the lease's end, then for each claim: user,
-# retaken ("1"/"0"), and (with the key start) the number of state fields and the fields.
-# Reading the learner's hash here saves a round trip each; it is on the same shard (hash
-# tag), so this stays valid on Redis Cluster.
+# shard's learner keys. Returns the lease's end, then for each claim: user, retaken ("1"/"0")
+# and the learner's hash (as HGETALL gives it). Reading the hash here saves a round trip
+# each; it is on the same shard (hash tag), so this stays valid on Redis Cluster.
 _CLAIM = """
 local now, lease, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local until_ms = now + lease
 local out = {until_ms}
-local function state(user)
-  if ARGV[4] == '' then return end
-  local fields = redis.call('HGETALL', ARGV[4] .. user)
-  out[#out + 1] = #fields
-  for _, x in ipairs(fields) do out[#out + 1] = x end
+local function claimed(user, retaken)
+  out[#out + 1] = user; out[#out + 1] = retaken
+  out[#out + 1] = redis.call('HGETALL', ARGV[4] .. user)
 end
 local again = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
 for _, user in ipairs(again) do
   redis.call('ZADD', KEYS[2], until_ms, user)
-  out[#out + 1] = user; out[#out + 1] = '1'
-  state(user)
+  claimed(user, '1')
 end
 local left = limit - #again
 if left > 0 then
@@ -52,8 +49,7 @@ if left > 0 then
     if not redis.call('ZSCORE', KEYS[2], user) then  -- else wait: its last one is being sent
       redis.call('ZREM', KEYS[1], user)
       redis.call('ZADD', KEYS[2], until_ms, user)
-      out[#out + 1] = user; out[#out + 1] = '0'
-      state(user)
+      claimed(user, '0')
     end
   end
 end
@@ -88,7 +84,7 @@ class Claim:
     shard: int
     lease_until: int  # ms since the epoch: the claim is this worker's until then
     retaken: bool  # its first worker did not finish it
-    state: dict[str, str] | None = None  # the learner's hash, when asked for
+    state: tuple[dict[str, str], int]  # the learner's fields and version, as just read
 
 
 @dataclass(frozen=True)
@@ -108,27 +104,18 @@ class Schedule:
         self._claim = redis.register_script(_CLAIM)
         self._ack = redis.register_script(_ACK)
 
-    async def claim(
-        self, shard: int, now: float, lease: float, limit: int, with_state: bool = False
-    ) -> list[Claim]:
+    async def claim(self, shard: int, now: float, lease: float, limit: int) -> list[Claim]:
         """Up to `limit` of this shard's due reminders (and any whose worker's lease ended),
-        now this worker's for `lease` seconds; `with_state`: with each learner's hash."""
+        now this worker's for `lease` seconds, each with its learner's state."""
         keys = [self.keys.schedule(shard), self.keys.in_flight(shard)]
-        start = self.keys.learner_prefix(shard) if with_state else ""
-        args: list[str | int] = [int(now * 1000), int(lease * 1000), limit, start]
-        raw = [x if type(x) is str else _text(x) for x in await self._claim(keys=keys, args=args)]
-        until, i, claims = int(raw[0]), 1, []
-        while i < len(raw):
-            user, retaken = raw[i], raw[i + 1] == "1"
-            i += 2
-            state = None
-            if with_state:
-                count = int(raw[i])
-                flat = raw[i + 1 : i + 1 + count]
-                state = dict(zip(flat[::2], flat[1::2], strict=True))
-                i += 1 + count
-            claims.append(Claim(user, shard, until, retaken, state))
-        return claims
+        args: list[str | int] = [int(now * 1000), int(lease * 1000), limit]
+        args.append(self.keys.learner_prefix(shard))
+        raw = await self._claim(keys=keys, args=args)
+        until = int(raw[0])
+        return [
+            Claim(_text(user), shard, until, _text(retaken) == "1", _state(flat))
+            for user, retaken, flat in zip(raw[1::3], raw[2::3], raw[3::3], strict=True)
+        ]
 
     async def ack(self, shard: int, done: list[tuple[Claim, bool]], day: str) -> int:
         """These claims are finished (`True`: a message was sent, counted for `day`).
@@ -157,6 +144,11 @@ class Schedule:
             later, due, flying, sent, off = raw[shard * 5 : shard * 5 + 5]
             out.append(ShardStatus(shard, later, due, flying, int(sent or 0), off))
         return out
+
+
+def _state(flat: list[bytes | str]) -> tuple[dict[str, str], int]:
+    pairs = iter(flat)
+    return stored_fields(dict(zip(pairs, pairs, strict=True)))
 
 
 def _text(value: bytes | str | int) -> str:

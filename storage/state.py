@@ -10,65 +10,88 @@ loser sees a version conflict, reloads and decides again.
 
 from __future__ import annotations
 
-import json
 import math
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import cast
 
+import orjson
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
-from bot.store import REMOVE, StorageUnavailable
+from bot.store import REMOVE, Save, StorageUnavailable
 from storage.keys import Keys
 
 VERSION = "v"
 CACHE = 10_000  # learners whose last known state this process keeps
 
-# KEYS: learner hash, outbox stream, reminder schedule (a sorted set; all three on one shard),
-#       and optionally the "done" mark of the update being processed (same shard).
-# ARGV: expected version, "save"|"delete"|"check", a first version for a new learner, the
-#       learner's next reminder ("" leaves it, "-" removes it, else its time or "inf"), the
-#       learner's id (the schedule's member), seconds to keep the done mark ("" for none),
-#       number of fields to set, field/value pairs, number of fields to delete, their names,
-#       then each event as JSON.
-# Returns the new version, or on a conflict {-1, the stored fields and values} so the caller
-# decides again without another round trip. "check" writes nothing: it only confirms that
-# the state the caller decided on (perhaps from its cache) is still the stored one.
+# One script call writes any number of learners of one shard (a wave of reminders is one call;
+# a reply's save is a call with one write).
+# KEYS: the shard's outbox stream and reminder schedule, then for each write its learner's
+#       hash and, if it carries one, the "done" mark of the update being processed (all on
+#       the one shard).
+# ARGV[1]: the writes as JSON, each [expected version, "save"|"delete"|"check", a first
+#       version for a new learner, the learner's next reminder ("" leaves it, "-" removes it,
+#       else its time or "inf"), the learner's id (the schedule's member), seconds to keep the
+#       done mark ("" for none), {field: value} to set, [fields to delete], [events, each as
+#       JSON]]. One argument, not dozens: redis-py packs each argument in Python, and that
+#       cost more than deciding a reminder.
+# Returns, for each write, the new version, or on a conflict {-1, the stored fields and
+# values} so the caller decides again without another round trip. "check" writes nothing: it
+# only confirms that the state the caller decided on (perhaps from its cache) is still stored.
 _WRITE = """
-local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if current ~= tonumber(ARGV[1]) then return {-1, redis.call('HGETALL', KEYS[1])} end
-if ARGV[6] ~= '' then redis.call('SET', KEYS[4], 'done', 'EX', ARGV[6]) end
-if ARGV[2] == 'check' then return current end
-local i = 7
-local nset = tonumber(ARGV[i]); i = i + 1
-local setargs = {}
-for j = 1, nset * 2 do setargs[j] = ARGV[i]; i = i + 1 end
-local ndel = tonumber(ARGV[i]); i = i + 1
-local delargs = {}
-for j = 1, ndel do delargs[j] = ARGV[i]; i = i + 1 end
-local version = current + 1
-if current == 0 then version = tonumber(ARGV[3]) end
-if ARGV[2] == 'delete' then
-  redis.call('DEL', KEYS[1])
-  redis.call('ZREM', KEYS[3], ARGV[5])
-  version = 0
-else
-  if ndel > 0 then redis.call('HDEL', KEYS[1], unpack(delargs)) end
-  redis.call('HSET', KEYS[1], 'v', version, unpack(setargs))
-  if ARGV[4] == '-' then
-    redis.call('ZREM', KEYS[3], ARGV[5])
-  elseif ARGV[4] ~= '' then
-    redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+local out, k = {}, 3
+for _, w in ipairs(cjson.decode(ARGV[1])) do
+  local learner, mode, keep = KEYS[k], w[2], w[6]
+  k = k + 1
+  local mark = nil
+  if keep ~= '' then mark = KEYS[k]; k = k + 1 end
+  local current = tonumber(redis.call('HGET', learner, 'v') or '0')
+  if current ~= w[1] then
+    out[#out + 1] = {-1, redis.call('HGETALL', learner)}
+  else
+    if mark then redis.call('SET', mark, 'done', 'EX', keep) end
+    local version = current
+    if mode == 'delete' then
+      redis.call('DEL', learner)
+      redis.call('ZREM', KEYS[2], w[5])
+      version = 0
+    elseif mode == 'save' then
+      version = current + 1
+      if current == 0 then version = w[3] end
+      if #w[8] > 0 then redis.call('HDEL', learner, unpack(w[8])) end
+      local sets = {'v', version}
+      for field, value in pairs(w[7]) do
+        sets[#sets + 1] = field; sets[#sets + 1] = value
+      end
+      redis.call('HSET', learner, unpack(sets))
+      if w[4] == '-' then
+        redis.call('ZREM', KEYS[2], w[5])
+      elseif w[4] ~= '' then
+        redis.call('ZADD', KEYS[2], w[4], w[5])
+      end
+    end
+    if mode ~= 'check' then
+      for _, event in ipairs(w[9]) do redis.call('XADD', KEYS[1], '*', 'e', event) end
+    end
+    out[#out + 1] = version
   end
 end
-while i <= #ARGV do
-  redis.call('XADD', KEYS[2], '*', 'e', ARGV[i]); i = i + 1
-end
-return version
+return out
 """
+
+
+@dataclass(frozen=True)
+class _Write:
+    """One learner's part of a write script call."""
+
+    key: str  # the learner's conversation key
+    new: Mapping[str, str] | None
+    keys: list[str]
+    item: list[object]  # its entry in the script's JSON
 
 
 @dataclass
@@ -117,7 +140,7 @@ class StateStore:
         except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
             raise StorageUnavailable(str(exc)) from exc
         self._unchecked.discard(key)
-        return _fields(raw)
+        return stored_fields(raw)
 
     async def save(
         self,
@@ -136,76 +159,81 @@ class StateStore:
         mark = DONE_MARK.get()
         if mark is not None and (mark.written or mark.learner != key):
             mark = None
-        request = self.write_request(key, version, old, new, events, due, mark)
-        if request is None:
+        write = self._request(Save(key, version, old, new, events, due), mark)
+        if write is None:
             return True  # decided on what Redis just said, and nothing to write
-        keys, args = request
-        try:
-            result = await self._write(keys=keys, args=args)
-        except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
-            self._forget(key)
-            raise StorageUnavailable(str(exc)) from exc
-        saved = self.written(key, new, result)
+        [saved] = await self._send(self.keys.shard(key), [write])
         if mark is not None:
             mark.written = saved  # on a conflict nothing was written; the retry carries it
         return saved
 
-    def write_request(
-        self,
-        key: str,
-        version: int,
-        old: Mapping[str, str],
-        new: Mapping[str, str] | None,
-        events: Sequence[Mapping[str, str]] = (),
-        due: float | None = None,
-        mark: DoneMark | None = None,
-    ) -> tuple[list[str], list[str | int]] | None:
-        """The write script's KEYS and ARGV for `save`; None when there is nothing to send.
-        (storage/batch.py sends many in one pipeline, then calls `written` for each.)"""
+    async def save_many(self, saves: Sequence[Save]) -> list[bool]:
+        """Each as `save` would, in one script call per shard (the reminder loop's wave is
+        one shard): the states were read elsewhere (the claim), so each is confirmed even
+        when nothing changed."""
+        results = [True] * len(saves)
+        by_shard: dict[int, list[tuple[int, _Write]]] = {}
+        for n, save in enumerate(saves):
+            if (write := self._request(save, confirm=True)) is not None:
+                by_shard.setdefault(self.keys.shard(save.key), []).append((n, write))
+        for shard, writes in by_shard.items():
+            saved = await self._send(shard, [write for _, write in writes])
+            for (n, _), ok in zip(writes, saved, strict=True):
+                results[n] = ok
+        return results
+
+    async def _send(self, shard: int, writes: list[_Write]) -> list[bool]:
+        """One script call for these writes of one shard; True for each written."""
+        keys = [self.keys.outbox(shard), self.keys.schedule(shard)]
+        for write in writes:
+            keys += write.keys
+        try:
+            answers = await self._write(keys=keys, args=[orjson.dumps([w.item for w in writes])])
+        except (redis_errors.ConnectionError, redis_errors.TimeoutError) as exc:
+            for write in writes:
+                self._forget(write.key)
+            raise StorageUnavailable(str(exc)) from exc
+        return [
+            self._written(write.key, write.new, answer)
+            for write, answer in zip(writes, answers, strict=True)
+        ]
+
+    def _request(
+        self, save: Save, mark: DoneMark | None = None, confirm: bool = False
+    ) -> _Write | None:
+        """The script's keys and arguments for one write; None when there is nothing to send
+        (`confirm`: send a check all the same, the state was not read through this store)."""
+        key, old, new, events, due = save.key, save.old, save.new, save.events, save.due
         changed = {k: v for k, v in (new or {}).items() if old.get(k) != v}
         removed = [k for k in old if new is not None and k not in new]
         nothing = new is not None and not changed and not removed and not events
-        if nothing and due is None and key not in self._unchecked:
+        if nothing and due is None and not confirm and key not in self._unchecked:
             return None  # (an update's mark then goes on its own, handlers/dedupe.py)
         mode = "check" if nothing and due is None else "delete" if new is None else "save"
         # A new learner's first version; the script reads it only when the stored version is
         # 0 (expected as 0 here, or a conflict), so a known learner saves drawing it.
-        first = secrets.randbelow(1 << 30) + 1 if version == 0 else 0
-        args: list[str | int] = [version, mode, first, _due(due), key]
-        args.append(mark.seconds if mark else "")
-        args.append(len(changed))
-        for k, v in changed.items():
-            args += [k, v]
-        args += [len(removed), *removed]
-        args += [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in events]
-        shard = self.keys.shard(key)
-        start = self.keys.learner_prefix(shard)
-        keys = [start + key, self.keys.outbox(shard), self.keys.schedule(shard)]
+        first = secrets.randbelow(1 << 30) + 1 if save.version == 0 else 0
+        item: list[object] = [save.version, mode, first, _due(due), key]
+        item += [mark.seconds if mark else "", changed, removed]
+        item.append([orjson.dumps(e).decode() for e in events])
+        keys = [self.keys.learner(key)]
         if mark is not None:
             keys.append(mark.key)
-        return keys, args
+        return _Write(key, new, keys, item)
 
-    def written(self, key: str, new: Mapping[str, str] | None, result: object) -> bool:
-        """What the write script answered: True if written, False on a conflict (the stored
-        state, which it returned, is kept for the retry)."""
+    def _written(self, key: str, new: Mapping[str, str] | None, answer: object) -> bool:
+        """What the write script answered for one write: True if written, False on a
+        conflict (the stored state, which it returned, is kept for the retry)."""
         self._unchecked.discard(key)
-        if isinstance(result, list):  # a conflict: what is stored now, for the retry
-            flat = result[1]
-            self._remember(key, *_fields(dict(zip(flat[::2], flat[1::2], strict=True))))
+        if isinstance(answer, list):  # a conflict: what is stored now, for the retry
+            flat = answer[1]
+            self._remember(key, *stored_fields(dict(zip(flat[::2], flat[1::2], strict=True))))
             return False
         if new is None:
             self._forget(key)
         else:
-            self._remember(key, dict(new), int(result))  # type: ignore[call-overload]
+            self._remember(key, dict(new), int(answer))  # type: ignore[call-overload]
         return True
-
-    def known(self, key: str, fields: Mapping[str, str]) -> None:
-        """The learner's state as just read elsewhere (the reminder claim): the next `load`
-        needs no round trip, and `save` confirms it is still current."""
-        state = dict(fields)
-        version = int(state.pop(VERSION, "0"))
-        self._remember(key, state, version)
-        self._unchecked.add(key)
 
     def _remember(self, key: str, fields: dict[str, str], version: int) -> None:
         self._cache[key] = (fields, version)
@@ -219,8 +247,12 @@ class StateStore:
         self._unchecked.discard(key)
 
 
-def _fields(raw: Mapping[bytes | str, bytes | str]) -> tuple[dict[str, str], int]:
-    fields = {_text(k): _text(v) for k, v in raw.items()}
+def stored_fields(raw: Mapping[bytes | str, bytes | str]) -> tuple[dict[str, str], int]:
+    """A learner's hash as read: its fields, and its version apart."""
+    if raw and type(next(iter(raw))) is str:  # as the tutor's clients decode them
+        fields = cast(dict[str, str], dict(raw))
+    else:
+        fields = {_text(k): _text(v) for k, v in raw.items()}
     version = int(fields.pop(VERSION, "0"))
     return fields, version
 

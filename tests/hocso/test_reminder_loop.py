@@ -21,7 +21,6 @@ from bot.lessons import Curriculum
 from handlers.limits import PushLimits
 from handlers.telegram_push import TelegramPush
 from hocso.reminders import ReminderLoop, print_status
-from storage.batch import BatchStore
 from storage.keys import Keys
 from storage.schedule import Schedule
 from storage.state import StateStore
@@ -63,8 +62,8 @@ async def workers(keys: Keys, curriculum: Curriculum, config: Config, clock) -> 
 
     async def make(limits=None, rate: int = 30) -> Worker:
         redis = Redis.from_url(REDIS_URL, decode_responses=True)
-        # As `hocso run` builds it: the state the claim read, saves in pipelines.
-        engine = Engine(BatchStore(StateStore(redis, keys)), curriculum, config, clock=clock)
+        # As `hocso run` builds it.
+        engine = Engine(StateStore(redis, keys), curriculum, config, clock=clock)
         push = await TelegramPush(config.telegram, redis, keys).__aenter__()
         loop = ReminderLoop(
             engine,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.memory_store import MemoryStore
-from bot.store import LearnerStore
+from bot.store import LearnerStore, Save
 from storage.keys import Keys
 from storage.state import StateStore
 
@@ -116,3 +116,46 @@ async def test_a_learner_erased_and_started_again_elsewhere_never_matches_an_old
     assert mine == {"st": "menu", "ar": "ninh-kieu"}  # its old copy
     assert not await one.save("tg:7", old_version, mine, {"st": "lesson", "ar": "ninh-kieu"})
     assert await redis.hget(keys.learner("tg:7"), "ar") is None  # the erased ward stays gone
+
+
+async def test_many_writes_in_one_call_each_keep_their_own_check(any_store) -> None:
+    """A wave of reminders: every learner's write in one call, each checked on its own."""
+    users = [f"tg:{i}" for i in range(40)]
+    first = [Save(u, 0, {}, {"st": "menu"}) for u in users]
+    assert await any_store.save_many(first) == [True] * 40
+    versions = {u: (await any_store.load(u))[1] for u in users}
+    # Half of them acted in between: their writes from the old reading are refused.
+    for u in users[:20]:
+        assert await any_store.save(u, versions[u], {"st": "menu"}, {"st": "lesson"})
+    wave = [Save(u, versions[u], {"st": "menu"}, {"st": "review"}, due=5.0) for u in users]
+    assert await any_store.save_many(wave) == [False] * 20 + [True] * 20
+    assert {(await any_store.load(u))[0]["st"] for u in users[:20]} == {"lesson"}
+    assert {(await any_store.load(u))[0]["st"] for u in users[20:]} == {"review"}
+
+
+async def test_a_wave_confirms_even_an_unchanged_state_read_elsewhere(store, redis, keys):
+    """The claim read the state; a turn that changed nothing must still find it current."""
+    assert await store.save("tg:8", 0, {}, {"st": "menu"})
+    version = int(await redis.hget(keys.learner("tg:8"), "v"))
+    other = StateStore(redis, keys)  # another process, which read it with the claim
+    assert await other.save_many([Save("tg:8", version, {"st": "menu"}, {"st": "menu"})])
+    await store.save("tg:8", version, {"st": "menu"}, {"st": "lesson"})
+    stale = Save("tg:8", version, {"st": "menu"}, {"st": "menu"})
+    assert await other.save_many([stale]) == [False]
+    assert (await other.load("tg:8"))[0] == {"st": "lesson"}  # what the conflict sent back
+
+
+async def test_a_wave_over_several_shards_writes_each(store, redis, keys):
+    users = [f"tg:{i}" for i in range(500, 700)]
+    assert len({keys.shard(u) for u in users}) > 1
+    events = [{"id": f"e{u}", "type": "reminded"} for u in users]
+    saves = [
+        Save(u, 0, {}, {"st": "menu"}, [e], due=9.0) for u, e in zip(users, events, strict=True)
+    ]
+    assert all(await store.save_many(saves))
+    for u in users:
+        assert await redis.hget(keys.learner(u), "st") == "menu"
+        assert await redis.zscore(keys.schedule_of(u), u) == 9.0
+    outboxes = {keys.outbox_of(u) for u in users}
+    written = [json.loads(e["e"])["id"] for o in outboxes for _, e in await redis.xrange(o)]
+    assert sorted(written) == sorted(e["id"] for e in events)
