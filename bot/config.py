@@ -310,10 +310,15 @@ class ReminderSettings(Section):
     @property
     def quiet(self) -> tuple[int, int] | None:
         """(start, end) in minutes after midnight; the window may wrap past midnight."""
-        if not self.quiet_hours:
-            return None
-        start, _, end = self.quiet_hours.partition("-")
-        return clock_time(start), clock_time(end)
+        return _quiet_window(self.quiet_hours)
+
+
+@functools.lru_cache(maxsize=64)  # read on every reminder: parsed once
+def _quiet_window(text: str) -> tuple[int, int] | None:
+    if not text:
+        return None
+    start, _, end = text.partition("-")
+    return clock_time(start), clock_time(end)
 
 
 class Config(Section):

@@ -33,7 +33,7 @@ from bot.turn import ClassLookup, Turn
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Push:
     """A turn the tutor starts for `user` (`Engine.push_wave`): why, and the learner's state
     as just read (fields, version)."""
@@ -43,7 +43,7 @@ class Push:
     state: tuple[dict[str, str], int]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Decided:
     turn: Turn
     save: Save  # what the turn writes

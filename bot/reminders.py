@@ -397,24 +397,32 @@ def _where(turn: Turn) -> dict[str, object]:
 # -- time -----------------------------------------------------------------------------------
 
 
-def _zone(turn: Turn) -> ZoneInfo:
-    return ZoneInfo(turn.config.timezone)
-
-
 def _at(turn: Turn, day: int, minute: int) -> int:
     """Epoch seconds of local day `day` (a date ordinal, like `turn.today`) at `minute`."""
-    d = date.fromordinal(day)
-    local = datetime(d.year, d.month, d.day, minute // 60, minute % 60, tzinfo=_zone(turn))
-    return int(local.timestamp())
+    return _epoch(turn.config.timezone, day, minute)
 
 
 def _day(turn: Turn, when: int) -> int:
-    return datetime.fromtimestamp(when, _zone(turn)).date().toordinal()
+    return _local(turn.config.timezone, when)[0]
 
 
 def _minute(turn: Turn, when: int) -> int:
-    local = datetime.fromtimestamp(when, _zone(turn))
-    return local.hour * 60 + local.minute
+    return _local(turn.config.timezone, when)[1]
+
+
+# Cached: a wave of reminders asks about the same few moments thousands of times.
+@functools.lru_cache(maxsize=8192)
+def _epoch(zone: str, day: int, minute: int) -> int:
+    d = date.fromordinal(day)
+    local = datetime(d.year, d.month, d.day, minute // 60, minute % 60, tzinfo=ZoneInfo(zone))
+    return int(local.timestamp())
+
+
+@functools.lru_cache(maxsize=8192)
+def _local(zone: str, when: int) -> tuple[int, int]:
+    """(local day number, minute of the day) at `when`."""
+    local = datetime.fromtimestamp(when, ZoneInfo(zone))
+    return local.date().toordinal(), local.hour * 60 + local.minute
 
 
 def _in_quiet(quiet: tuple[int, int], minute: int) -> bool:

@@ -21,7 +21,7 @@ class StorageUnavailable(Exception):
     """Storage cannot be reached, or did not answer in time; nothing was changed."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Save:
     """One learner's write, as `LearnerStore.save` takes it (for `save_many`)."""
 

@@ -78,7 +78,7 @@ return mine
 SENT_TTL = 3 * 86400  # "sent today" counters outlive their day a little
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Claim:
     user: str
     shard: int

@@ -84,11 +84,12 @@ return out
 """
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Write:
     """One learner's part of a write script call."""
 
     key: str  # the learner's conversation key
+    shard: int
     new: Mapping[str, str] | None
     keys: list[str]
     item: list[object]  # its entry in the script's JSON
@@ -162,7 +163,7 @@ class StateStore:
         write = self._request(Save(key, version, old, new, events, due), mark)
         if write is None:
             return True  # decided on what Redis just said, and nothing to write
-        [saved] = await self._send(self.keys.shard(key), [write])
+        [saved] = await self._send(write.shard, [write])
         if mark is not None:
             mark.written = saved  # on a conflict nothing was written; the retry carries it
         return saved
@@ -175,7 +176,7 @@ class StateStore:
         by_shard: dict[int, list[tuple[int, _Write]]] = {}
         for n, save in enumerate(saves):
             if (write := self._request(save, confirm=True)) is not None:
-                by_shard.setdefault(self.keys.shard(save.key), []).append((n, write))
+                by_shard.setdefault(write.shard, []).append((n, write))
         for shard, writes in by_shard.items():
             saved = await self._send(shard, [write for _, write in writes])
             for (n, _), ok in zip(writes, saved, strict=True):
@@ -216,10 +217,11 @@ class StateStore:
         item: list[object] = [save.version, mode, first, _due(due), key]
         item += [mark.seconds if mark else "", changed, removed]
         item.append([orjson.dumps(e).decode() for e in events])
-        keys = [self.keys.learner(key)]
+        shard = self.keys.shard(key)
+        keys = [self.keys.learner_prefix(shard) + key]
         if mark is not None:
             keys.append(mark.key)
-        return _Write(key, new, keys, item)
+        return _Write(key, shard, new, keys, item)
 
     def _written(self, key: str, new: Mapping[str, str] | None, answer: object) -> bool:
         """What the write script answered for one write: True if written, False on a
