@@ -1,10 +1,11 @@
 """The reminder loop: claims due reminders from the Redis schedule and sends them, exactly once
 across however many `hocso run` processes run it.
 
-For each shard in turn: claim a batch (storage/schedule.py), let the engine decide what to say
-to each learner (`Engine.push`, which also plans their next reminder and saves both in one
-step), wait for the fleet-wide flood limits (handlers/limits.py), hand the replies to the
-platform's `PushSender` (handlers/push.py), then acknowledge the batch.
+For each shard in turn: claim a batch with its learners' state (storage/schedule.py), let the
+engine decide what to say to each learner as one wave (`Engine.push_wave`, which also plans
+their next reminders and saves them all in one script call), wait for the fleet-wide flood
+limits (handlers/limits.py), hand the replies to the platform's `PushSender`
+(handlers/push.py), then acknowledge the batch.
 
 Exactly once: a claim is this worker's until its lease ends. A worker that dies leaves its
 claims to be retaken; the retaking worker's pushed turn says the same words again if the first
@@ -74,7 +75,7 @@ class ReminderLoop:
         self.clock = clock
         self.batch = batch
         self.idle = idle
-        self.gate = asyncio.Semaphore(max(4, min(256, rate // 5)))
+        self.at_once = max(4, min(256, rate // 5))  # messages being sent side by side
         # One message of this process at a time asks the shared limiter: many waiters would
         # all wake to each freed slot and poll Redis together.
         self.turnstile = asyncio.Lock()
@@ -129,11 +130,26 @@ class ReminderLoop:
         wave = await self.engine.push_wave([push for _, push in ours])
         for (n, _), replies in zip(ours, wave, strict=True):
             decided[n] = replies
-        results = await asyncio.gather(*map(self._send, claims, decided))
+        results = await self._send_all(claims, decided)
         done = [(c, sent) for c, sent in zip(claims, results, strict=True) if sent is not None]
         day = datetime.fromtimestamp(self.clock(), self.zone).date().isoformat()
         await self.schedule.ack(shard, done, day)
         self.sent += sum(sent for _, sent in done)
+
+    async def _send_all(
+        self, claims: list[Claim], decided: list[list[Reply] | None]
+    ) -> list[bool | None]:
+        """Each claim's replies sent, `at_once` side by side: a few senders each take the next
+        claim in turn (a task per reminder cost more than deciding it, when sends are quick)."""
+        results: list[bool | None] = [None] * len(claims)
+        turns = iter(range(len(claims)))
+
+        async def sender() -> None:
+            for n in turns:
+                results[n] = await self._send(claims[n], decided[n])
+
+        await asyncio.gather(*(sender() for _ in range(min(self.at_once, len(claims)))))
+        return results
 
     def _sender(self, claim: Claim) -> PushSender | None:
         platform = claim.user.partition(":")[0]
@@ -153,28 +169,27 @@ class ReminderLoop:
         if not replies:
             return False
         chat = claim.user.partition(":")[2]
-        async with self.gate:
-            while self._still_mine(claim):
-                async with self.turnstile:
-                    await self.limits.wait(chat)
-                if not self._still_mine(claim):
-                    break
-                try:
-                    await sender.push(chat, replies)
-                    return True
-                except SlowDown as exc:
-                    log.warning("reminders: %s asks to slow down: %s", sender.platform, exc)
-                    await self.limits.pause(exc.retry_after)
-                except Unreachable:
-                    await self.engine.handle(Event(claim.user, "blocked"))
-                    return False
-                except TryLater as exc:
-                    log.info("reminders: %s not reached (%s); after the lease", claim.user, exc)
-                    return None
-                except Exception as exc:  # noqa: BLE001  (refused, or may have arrived)
-                    log.warning("reminders: %s not sent: %s", claim.user, exc)
-                    return False
-            return None  # the lease ran out while waiting: whoever retakes it sends it
+        while self._still_mine(claim):
+            async with self.turnstile:
+                await self.limits.wait(chat)
+            if not self._still_mine(claim):
+                break
+            try:
+                await sender.push(chat, replies)
+                return True
+            except SlowDown as exc:
+                log.warning("reminders: %s asks to slow down: %s", sender.platform, exc)
+                await self.limits.pause(exc.retry_after)
+            except Unreachable:
+                await self.engine.handle(Event(claim.user, "blocked"))
+                return False
+            except TryLater as exc:
+                log.info("reminders: %s not reached (%s); after the lease", claim.user, exc)
+                return None
+            except Exception as exc:  # noqa: BLE001  (refused, or may have arrived)
+                log.warning("reminders: %s not sent: %s", claim.user, exc)
+                return False
+        return None  # the lease ran out while waiting: whoever retakes it sends it
 
     def _still_mine(self, claim: Claim) -> bool:
         return self.clock() * 1000 < claim.lease_until

@@ -32,47 +32,54 @@ from storage.state import stored_fields
 _CLAIM = """
 local now, lease, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local until_ms = now + lease
-local out = {until_ms}
-local function claimed(user, retaken)
-  out[#out + 1] = user; out[#out + 1] = retaken
-  out[#out + 1] = redis.call('HGETALL', ARGV[4] .. user)
+local taken, retaken = {}, {}
+for _, user in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
+  taken[#taken + 1] = user; retaken[#taken] = '1'
 end
-local again = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
-for _, user in ipairs(again) do
-  redis.call('ZADD', KEYS[2], until_ms, user)
-  claimed(user, '1')
-end
-local left = limit - #again
+local left = limit - #taken
 if left > 0 then
   local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now / 1000, 'LIMIT', 0, left)
-  for _, user in ipairs(due) do
-    if not redis.call('ZSCORE', KEYS[2], user) then  -- else wait: its last one is being sent
-      redis.call('ZREM', KEYS[1], user)
-      redis.call('ZADD', KEYS[2], until_ms, user)
-      claimed(user, '0')
+  if #due > 0 then
+    local flying = redis.call('ZMSCORE', KEYS[2], unpack(due))
+    local fresh = {}
+    for i, user in ipairs(due) do
+      if not flying[i] then  -- else wait: its last one is being sent
+        fresh[#fresh + 1] = user
+        taken[#taken + 1] = user; retaken[#taken] = '0'
+      end
     end
+    if #fresh > 0 then redis.call('ZREM', KEYS[1], unpack(fresh)) end
   end
 end
+local out, scores = {until_ms}, {}
+for i, user in ipairs(taken) do
+  scores[#scores + 1] = until_ms; scores[#scores + 1] = user
+  out[#out + 1] = user; out[#out + 1] = retaken[i]
+  out[#out + 1] = redis.call('HGETALL', ARGV[4] .. user)
+end
+if #taken > 0 then redis.call('ZADD', KEYS[2], unpack(scores)) end
 return out
 """
 
 # KEYS: in-flight zset, sent-today counter. ARGV: lease end (ms), counter TTL (s), then
 # user, sent ("1"/"0") pairs. Returns how many claims were still this worker's.
 _ACK = """
-local mine, sent = 0, 0
-for i = 3, #ARGV, 2 do
-  local held = redis.call('ZSCORE', KEYS[1], ARGV[i])
-  if held and tonumber(held) == tonumber(ARGV[1]) then
-    redis.call('ZREM', KEYS[1], ARGV[i])
-    mine = mine + 1
-    if ARGV[i + 1] == '1' then sent = sent + 1 end
+local users = {}
+for i = 3, #ARGV, 2 do users[#users + 1] = ARGV[i] end
+local held = redis.call('ZMSCORE', KEYS[1], unpack(users))
+local mine, sent = {}, 0
+for n, user in ipairs(users) do
+  if held[n] and tonumber(held[n]) == tonumber(ARGV[1]) then
+    mine[#mine + 1] = user
+    if ARGV[2 + 2 * n] == '1' then sent = sent + 1 end
   end
 end
+if #mine > 0 then redis.call('ZREM', KEYS[1], unpack(mine)) end
 if sent > 0 then
   redis.call('INCRBY', KEYS[2], sent)
   redis.call('EXPIRE', KEYS[2], ARGV[2])
 end
-return mine
+return #mine
 """
 
 SENT_TTL = 3 * 86400  # "sent today" counters outlive their day a little
