@@ -22,7 +22,7 @@ from bot.classroom import Classroom, Facilitators
 from bot.config import Config
 from bot.events import Event, Reply
 from bot.features import all_routes
-from bot.learner import Stage, from_fields, to_fields
+from bot.learner import Learner, Stage, from_fields, to_fields
 from bot.lessons import Curriculum
 from bot.payloads import parse
 from bot.router import Route, Router, Routes
@@ -114,7 +114,8 @@ class Engine:
             event = Event(user=push.user, kind="push", payload=push.reason)
             fields, version = push.state
             try:
-                decided.append((push, await self._decide(event, fields, version)))
+                learner = from_fields(push.user, fields)
+                decided.append((push, await self._decide(event, learner, fields, version)))
             except Exception:
                 log.exception("failed to decide %r", event)
                 decided.append(None)  # as `handle` does: a pushed turn that fails says nothing
@@ -152,8 +153,9 @@ class Engine:
             class_info = await self._class_info(event)
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
-                decided = await self._decide(event, fields, version, class_info)
-                lang = decided.turn.lang
+                learner = from_fields(event.user, fields)
+                lang = learner.lang  # before the turn: for "oops" if it fails
+                decided = await self._decide(event, learner, fields, version, class_info)
                 # Saved even when unchanged: a store that loaded from a cache confirms there
                 # that the state decided on is current (stores skip an empty write).
                 s = decided.save
@@ -173,13 +175,13 @@ class Engine:
     async def _decide(
         self,
         event: Event,
+        learner: Learner,
         fields: dict[str, str],
         version: int,
         class_info: tuple[str, str] | None = None,
     ) -> Decided:
-        """The turn for `event` on the learner's stored `fields`, and the write it makes.
-        `fields` is not changed: the turn decides on its own reading of them."""
-        learner = from_fields(event.user, fields)
+        """The turn for `event` on `learner`, read just now from the stored `fields` (kept as
+        they are, to write only what changed), and the write it makes."""
         class_code = learner.class_code
         scheduled = reminders.schedule_score(learner, self.config.reminders)
         now = int(self.clock())

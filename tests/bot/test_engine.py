@@ -7,8 +7,10 @@ import json
 
 from redis.asyncio import Redis
 
+from bot.engine import Engine
 from bot.events import Event
 from bot.learner import from_fields
+from bot.router import Router
 from storage.keys import Keys
 
 
@@ -416,3 +418,23 @@ async def test_a_review_whose_questions_were_removed_ends_kindly(chat, engine, c
     engine.curriculum = with_lesson(curriculum, "l1", None)  # l1 is taken out of the course
     await chat.send("đúng rồi")
     assert "Ôn tập xong" in chat.text and chat.buttons  # back on the menu, not stuck
+
+
+async def test_a_turn_that_fails_apologises_in_the_learners_language(
+    store, curriculum, config, clock, make_chat, redis, keys
+):
+    broken = Router("broken")
+
+    @broken.command("broken")
+    def fail(turn) -> None:
+        turn.learner.step = 99  # half-way through, then a bug
+        raise RuntimeError("a bug")
+
+    chat = make_chat(Engine(store, curriculum, config, clock=clock, routers=(broken,)))
+    await chat.send("/start")
+    await chat.tap("English")
+    await chat.tap("I agree")
+    before = await redis.hgetall(keys.learner(chat.user))
+    await chat.send("/broken")
+    assert "Sorry, something went wrong" in chat.text
+    assert await redis.hgetall(keys.learner(chat.user)) == before  # nothing half-written
