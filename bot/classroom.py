@@ -241,7 +241,12 @@ class Classroom:
             groups.route(turn)
             group_schedule.plan(turn)  # the class reminder: sent when due, the next planned
             if turn.class_schedule is not None and not await self._register(turn):
-                return [Reply(turn.t("group_schedule_not_saved"), notice=event.kind == "button")]
+                if not turn.class_joined:
+                    notice = event.kind == "button"
+                    return [Reply(turn.t("group_schedule_not_saved"), notice=notice)]
+                # The lesson goes on; the group keeps its own time and is not the class's yet
+                # (the class's empty time would drop it): its next class lesson tries again.
+                turn.group.class_code = group.class_code
             new = to_fields(turn.group)
             if new == snap.fields or await self.store.save_group(
                 chat, snap.version, snap.fields, new

@@ -6,7 +6,8 @@ led a lesson there) shares the class's time: `/schedule` also asks bot/classroom
 it on the class (`class_schedule`), so members who study alone get the class's pace, and a
 time set with `hocso class add --schedule` reaches the group (`class_time`, looked up by
 classroom.py when the facilitator acts there and when a reminder is due). A family group
-with no class keeps its own.
+with no class keeps its own; when it becomes the group of a class with no time, its time
+becomes the class's (`follow_class`).
 
 After every group turn, `plan` keeps `call_at`, the group's next reminder, in the group's
 state: its due index (storage/group_store.py) brings the group timer's "tick" then, and the
@@ -21,6 +22,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from bot import class_schedule
+from bot.group_state import from_fields
 from bot.groups import GroupLessonPick, GroupMenu, GroupTurn, refuse, router
 from bot.payloads import Payload
 
@@ -91,10 +93,23 @@ def _set(turn: GroupTurn, stored: str, replace: bool = False) -> None:
 
 def follow_class(turn: GroupTurn) -> None:
     """A class's group takes the time registered for the class (`hocso class add
-    --schedule`), as classroom.py read it; before and after each group turn."""
+    --schedule`), as classroom.py read it; before and after each group turn. A group that
+    becomes the class's in this turn brings its own time to a class with none, as if its
+    facilitator typed /schedule there; a class's time removed later is not brought back."""
     group, registered = turn.group, turn.class_time
-    if registered and registered[0] == group.class_code and registered[1] != group.schedule:
-        group.schedule, group.call_at = registered[1], 0
+    if not registered or registered[0] != group.class_code or registered[1] == group.schedule:
+        return
+    if not registered[1] and _joins_class(turn):
+        turn.class_schedule = group.schedule  # for its members, and `hocso class list`
+        turn.class_time = (group.class_code, group.schedule)
+        turn.class_joined = True
+        return
+    group.schedule, group.call_at = registered[1], 0
+
+
+def _joins_class(turn: GroupTurn) -> bool:
+    """The group was not this class's when the turn began (its facilitator led a lesson)."""
+    return from_fields(turn.group.chat, turn.snap.fields).class_code != turn.group.class_code
 
 
 def plan(turn: GroupTurn) -> None:

@@ -92,6 +92,7 @@ class GroupTurn:
     # up; and one `/schedule` asks to register for the group's class (bot/group_schedule.py).
     class_time: tuple[str, str] | None = None
     class_schedule: str | None = None
+    class_joined: bool = False  # that one is the group's own time, brought to its new class
     replies: list[Reply] = field(default_factory=list)
     credit_steps: list[int] = field(default_factory=list)  # credit these steps' answers
     end: bool = False  # the run ends: credit everything, then clear it

@@ -235,3 +235,113 @@ async def test_a_class_time_not_stored_changes_nothing_and_says_so(
     await group.event("tg:8", "command", command="schedule", **lan)
     assert "Nhóm chưa có lịch học hằng tuần" in group.seen[-1].text
     assert await indexed(redis, keys, group) is None
+
+
+async def lan_leads_a_lesson(group: Group) -> None:
+    """Chị Lan, registered for the class, leads a lesson in the group and stops it."""
+    lan = {"username": "chi_lan"}
+    await group.event("tg:8", "command", command="lesson", **lan)
+    await group.event("tg:8", "button", payload=group.payload("Bài tiếp theo"), **lan)
+    await group.event("tg:8", "command", command="stop", **lan)
+
+
+async def family_group_joins_class(engine: Engine, clock) -> Group:
+    """On Thursday the family group's admin (not a facilitator) sets its own time, Saturdays
+    at 19:00; then Chị Lan leads the group's first class lesson."""
+    clock.now = at(1, 10)
+    group = Group(engine)
+    await group.event(LEAD, "command", command="schedule", text="thứ Bảy 19:00", admin=True)
+    assert "Học viên lớp" not in group.seen[-1].text  # no class yet: the group's own time
+    await lan_leads_a_lesson(group)
+    return group
+
+
+async def test_a_group_keeps_its_own_time_when_it_joins_a_class_without_one(
+    store, group_store, curriculum, config, clock, database, redis, keys
+) -> None:
+    from hocso.class_cli import list_classes
+
+    await save_class(database, CLASS, "Tổ CNS 1", facilitator="Chị Lan @chi_lan")
+    facilitators = ClassFacilitators(database, clock=clock)
+    engine = await class_engine(store, group_store, curriculum, config, clock, facilitators)
+    group = await family_group_joins_class(engine, clock)
+
+    # The group's time is now the class's: its members who study alone get the pace.
+    assert await class_schedule(database, CLASS) == "6 19:00"
+    listed = io.StringIO()
+    await list_classes(database, config, listed)
+    assert "Thứ Bảy 19:00" in listed.getvalue()
+    assert await indexed(redis, keys, group) == at(3, 18)
+    await group.event("tg:8", "command", command="schedule", username="chi_lan")
+    assert "Lớp học mỗi tuần vào Thứ Bảy 19:00" in group.seen[-1].text
+
+    clock.now = at(3, 18)
+    await group.tick()
+    assert "(Thứ Bảy 19:00)" in reminders(group)[0]
+
+
+async def test_a_class_time_wins_over_the_group_own_time_when_the_group_joins_it(
+    store, group_store, curriculum, config, clock, database, redis, keys
+) -> None:
+    await save_class(
+        database, CLASS, "Tổ CNS 1", facilitator="Chị Lan @chi_lan", schedule=parse("CN 8:00")
+    )
+    facilitators = ClassFacilitators(database, clock=clock)
+    engine = await class_engine(store, group_store, curriculum, config, clock, facilitators)
+    group = await family_group_joins_class(engine, clock)
+
+    assert await class_schedule(database, CLASS) == "7 08:00"  # the class's, untouched
+    assert await indexed(redis, keys, group) == at(4, 7)  # the group follows its class
+    clock.now = at(3, 18)
+    await group.tick()
+    assert reminders(group) == []
+
+
+async def test_a_class_time_removed_on_purpose_is_not_brought_back_by_its_group(
+    store, group_store, curriculum, config, clock, database, redis, keys
+) -> None:
+    await save_class(database, CLASS, "Tổ CNS 1", facilitator="Chị Lan @chi_lan")
+    facilitators = ClassFacilitators(database, clock=clock)
+    engine = await class_engine(store, group_store, curriculum, config, clock, facilitators)
+    group = await family_group_joins_class(engine, clock)
+    assert await class_schedule(database, CLASS) == "6 19:00"
+
+    # `hocso class add --schedule off`: the class has no time now, nor has its group.
+    await save_class(database, CLASS, "Tổ CNS 1", schedule="")
+    clock.now = at(3, 18)  # over a minute later: the classes are read again
+    await group.tick()
+    assert reminders(group) == []
+    assert await indexed(redis, keys, group) is None
+    await lan_leads_a_lesson(group)  # the next lesson does not bring it back
+    assert await class_schedule(database, CLASS) is None
+    assert await indexed(redis, keys, group) is None
+    await group.event("tg:8", "command", command="schedule", username="chi_lan")
+    assert "Nhóm chưa có lịch học hằng tuần" in group.seen[-1].text
+
+
+async def test_a_group_time_the_class_could_not_take_stays_the_group_own_until_it_can(
+    store, group_store, curriculum, config, clock, database, redis, keys
+) -> None:
+    class Flaky(ClassFacilitators):
+        down = True
+
+        async def set_schedule(self, code: str, schedule: str) -> None:
+            if self.down:
+                raise ConnectionError("the database is down")
+            await super().set_schedule(code, schedule)
+
+    await save_class(database, CLASS, "Tổ CNS 1", facilitator="Chị Lan @chi_lan")
+    facilitators = Flaky(database, clock=clock)
+    engine = await class_engine(store, group_store, curriculum, config, clock, facilitators)
+    group = await family_group_joins_class(engine, clock)
+
+    # The lesson ran all the same, and the group kept its own time.
+    assert "Cả nhóm cùng học: «Bài một»" in group.text
+    assert "chưa lưu được lịch" not in group.text
+    assert await class_schedule(database, CLASS) is None
+    assert await indexed(redis, keys, group) == at(3, 18)
+
+    facilitators.down = False  # the class takes it with the next lesson she leads
+    await lan_leads_a_lesson(group)
+    assert await class_schedule(database, CLASS) == "6 19:00"
+    assert await indexed(redis, keys, group) == at(3, 18)
