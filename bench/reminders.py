@@ -149,7 +149,7 @@ class Stub:
 
 
 class NoLimits:
-    async def wait(self, chat: str, group: bool = False) -> None:
+    async def wait(self, chat: str, group: bool = False, once: bool = False) -> None:
         return None
 
     async def pause(self, seconds: float) -> None:

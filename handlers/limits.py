@@ -34,6 +34,9 @@ from redis.asyncio import Redis
 PER_CHAT = RateLimitItemPerSecond(1)
 PER_GROUP = RateLimitItemPerMinute(20)
 SHORTEST_WAIT = 0.005  # seconds: never spin
+# How long a process trusts its last look at the fleet's pause key: one read a message was a
+# third of the round trips of a wave of reminders; another process's 429 is seen this late.
+PAUSE_SEEN_FOR = 0.1  # seconds
 
 
 class PushLimits:
@@ -53,6 +56,7 @@ class PushLimits:
         self.prefix = prefix
         self.paused_key = f"{prefix}:push:paused"  # see storage/keys.py
         self.clock = clock
+        self._unpaused_until = 0.0  # (monotonic) not paused, as last seen, until then
 
     @classmethod
     def for_redis(
@@ -77,10 +81,13 @@ class PushLimits:
             storage = RedisStorage(f"async+{url}", implementation="redispy", key_prefix=key_prefix)
         return cls(storage, redis, prefix, rate, per_group=per_group)
 
-    async def wait(self, chat: str, group: bool = False) -> None:
-        """Wait until one more pushed message to `chat` keeps every limit."""
+    async def wait(self, chat: str, group: bool = False, once: bool = False) -> None:
+        """Wait until one more pushed message to `chat` keeps every limit. `once`: the only
+        message to this private chat in a long while (a learner's reminder: one per claim,
+        a claim per learner at a time), so its second cannot fill: only the fleet counts."""
         await self._wait_unpaused()
-        await self._take(self.per_group if group else PER_CHAT, chat)
+        if group or not once:
+            await self._take(self.per_group if group else PER_CHAT, chat)
         await self._take(self.fleet, "fleet")
 
     async def take_now(self, chat: str, group: bool = False) -> bool:
@@ -95,6 +102,7 @@ class PushLimits:
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: no process pushes anything for `seconds`."""
         until = self.clock() + seconds
+        self._unpaused_until = 0.0
         await self.redis.set(self.paused_key, f"{until:.3f}", px=max(1, int(seconds * 1000)))
 
     async def paused_for(self) -> float:
@@ -102,8 +110,11 @@ class PushLimits:
         return max(0.0, float(raw) - self.clock()) if raw else 0.0
 
     async def _wait_unpaused(self) -> None:
+        if time.monotonic() < self._unpaused_until:
+            return
         while (left := await self.paused_for()) > 0:
             await asyncio.sleep(left)
+        self._unpaused_until = time.monotonic() + PAUSE_SEEN_FOR
 
     async def _take(self, item: RateLimitItem, who: str) -> None:
         while not await self.limiter.hit(item, who):

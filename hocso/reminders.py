@@ -45,7 +45,7 @@ REDIS_DOWN = (redis_errors.ConnectionError, redis_errors.TimeoutError, StorageUn
 class Limits(Protocol):
     """What the loop needs of handlers/limits.py `PushLimits`."""
 
-    async def wait(self, chat: str, group: bool = False) -> None: ...
+    async def wait(self, chat: str, group: bool = False, once: bool = False) -> None: ...
 
     async def pause(self, seconds: float) -> None: ...
 
@@ -171,7 +171,7 @@ class ReminderLoop:
         chat = claim.user.partition(":")[2]
         while self._still_mine(claim):
             async with self.turnstile:
-                await self.limits.wait(chat)
+                await self.limits.wait(chat, once=True)  # one reminder per learner per claim
             if not self._still_mine(claim):
                 break
             try:

@@ -34,7 +34,7 @@ def at(day: int, hour: int, minute: int = 0) -> float:
 
 
 class NoLimits:
-    async def wait(self, chat: str, group: bool = False) -> None:
+    async def wait(self, chat: str, group: bool = False, once: bool = False) -> None:
         return None
 
     async def pause(self, seconds: float) -> None:
