@@ -11,7 +11,8 @@ learner would feel every reminder queued ahead of their answer); only pushed mes
     ...send...
     await limits.pause(retry_after)                 # after a 429: every process waits
 
-In a group chat everything counts: the 20 a minute is Telegram's hard limit there, so group
+A learner's reminder is the only message to their chat in a long while, so it counts against
+the fleet's budget only (`once=True`). In a group chat everything counts: the 20 a minute is Telegram's hard limit there, so group
 lessons send every message and edit through `wait(chat, group=True)`, and live counts use
 `take_now`, which never waits and leaves the budget to real messages.
 
