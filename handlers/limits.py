@@ -12,9 +12,10 @@ learner would feel every reminder queued ahead of their answer); only pushed mes
     await limits.pause(retry_after)                 # after a 429: every process waits
 
 A learner's reminder is the only message to their chat in a long while, so it counts against
-the fleet's budget only (`once=True`). In a group chat everything counts: the 20 a minute is Telegram's hard limit there, so group
-lessons send every message and edit through `wait(chat, group=True)`, and live counts use
-`take_now`, which never waits and leaves the budget to real messages.
+the fleet's budget only (`once=True`). In a group chat everything counts: the 20 a minute is
+Telegram's hard limit there, so group lessons send every message and edit through
+`wait(chat, group=True)`, and live counts use `take_now`, which never waits and leaves the
+budget to real messages.
 
 The counting is the `limits` library's moving window (a Lua script on Redis, so all processes
 share one budget; in memory for the embedded single-process mode); the fleet-wide pause is one
@@ -58,6 +59,7 @@ class PushLimits:
         self.paused_key = f"{prefix}:push:paused"  # see storage/keys.py
         self.clock = clock
         self._unpaused_until = 0.0  # (monotonic) not paused, as last seen, until then
+        self._own_pause_until = 0.0  # (monotonic) this process's own 429: held at once
 
     @classmethod
     def for_redis(
@@ -103,7 +105,7 @@ class PushLimits:
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: no process pushes anything for `seconds`."""
         until = self.clock() + seconds
-        self._unpaused_until = 0.0
+        self._own_pause_until = max(self._own_pause_until, time.monotonic() + seconds)
         await self.redis.set(self.paused_key, f"{until:.3f}", px=max(1, int(seconds * 1000)))
 
     async def paused_for(self) -> float:
@@ -111,6 +113,10 @@ class PushLimits:
         return max(0.0, float(raw) - self.clock()) if raw else 0.0
 
     async def _wait_unpaused(self) -> None:
+        # Our own 429 first: a read of the key that was on its way when it came would say
+        # "not paused" (and be trusted for a while).
+        while (left := self._own_pause_until - time.monotonic()) > 0:
+            await asyncio.sleep(left)
         if time.monotonic() < self._unpaused_until:
             return
         while (left := await self.paused_for()) > 0:

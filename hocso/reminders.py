@@ -124,7 +124,7 @@ class ReminderLoop:
         ours = [
             (n, Push(c.user, RETAKEN if c.retaken else FRESH, c.state))
             for n, c in enumerate(claims)
-            if self._sender(c) is not None
+            if c.state is not None and self._sender(c) is not None
         ]
         decided: list[list[Reply] | None] = [None] * len(claims)
         wave = await self.engine.push_wave([push for _, push in ours])
@@ -146,7 +146,10 @@ class ReminderLoop:
 
         async def sender() -> None:
             for n in turns:
-                results[n] = await self._send(claims[n], decided[n])
+                try:
+                    results[n] = await self._send(claims[n], decided[n])
+                except Exception:  # (the limiter's Redis): this one after the lease
+                    log.exception("reminders: %s not sent", claims[n].user)
 
         await asyncio.gather(*(sender() for _ in range(min(self.at_once, len(claims)))))
         return results
@@ -162,6 +165,8 @@ class ReminderLoop:
     async def _send(self, claim: Claim, replies: list[Reply] | None) -> bool | None:
         """True: sent; False: nothing to send (or never will be); None: leave it claimed, to be
         retaken after the lease."""
+        if claim.state is None:
+            return False  # its state is damaged (the claim logged it): not tried again
         sender = self.senders.get(claim.user.partition(":")[0])
         if sender is None or replies is None:
             return None  # no sender here, or storage could not be reached

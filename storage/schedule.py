@@ -18,6 +18,7 @@ it runs unchanged on Redis Cluster.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -29,7 +30,27 @@ from storage.state import stored_fields
 # shard's learner keys. Returns the lease's end, then for each claim: user, retaken ("1"/"0")
 # and the learner's hash (as HGETALL gives it). Reading the hash here saves a round trip
 # each; it is on the same shard (hash tag), so this stays valid on Redis Cluster.
-_CLAIM = """
+log = logging.getLogger(__name__)
+
+# `sliced(command, key, list)`: the command with `list` after the key, in slices (Lua's stack
+# holds about 8,000 values, so one `unpack` of a big batch would fail half-way through the
+# script, after it had written); the replies of the slices, joined.
+_SLICED = """
+local function sliced(command, key, list)
+  local out = {}
+  for i = 1, #list, 1000 do
+    local got = redis.call(command, key, unpack(list, i, math.min(i + 999, #list)))
+    if type(got) == 'table' then
+      for _, x in ipairs(got) do out[#out + 1] = x end
+    end
+  end
+  return out
+end
+"""
+
+_CLAIM = (
+    _SLICED
+    + """
 local now, lease, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local until_ms = now + lease
 local taken, retaken = {}, {}
@@ -40,7 +61,7 @@ local left = limit - #taken
 if left > 0 then
   local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now / 1000, 'LIMIT', 0, left)
   if #due > 0 then
-    local flying = redis.call('ZMSCORE', KEYS[2], unpack(due))
+    local flying = sliced('ZMSCORE', KEYS[2], due)
     local fresh = {}
     for i, user in ipairs(due) do
       if not flying[i] then  -- else wait: its last one is being sent
@@ -48,7 +69,7 @@ if left > 0 then
         taken[#taken + 1] = user; retaken[#taken] = '0'
       end
     end
-    if #fresh > 0 then redis.call('ZREM', KEYS[1], unpack(fresh)) end
+    sliced('ZREM', KEYS[1], fresh)
   end
 end
 local out, scores = {until_ms}, {}
@@ -57,16 +78,19 @@ for i, user in ipairs(taken) do
   out[#out + 1] = user; out[#out + 1] = retaken[i]
   out[#out + 1] = redis.call('HGETALL', ARGV[4] .. user)
 end
-if #taken > 0 then redis.call('ZADD', KEYS[2], unpack(scores)) end
+sliced('ZADD', KEYS[2], scores)
 return out
 """
+)
 
 # KEYS: in-flight zset, sent-today counter. ARGV: lease end (ms), counter TTL (s), then
 # user, sent ("1"/"0") pairs. Returns how many claims were still this worker's.
-_ACK = """
+_ACK = (
+    _SLICED
+    + """
 local users = {}
 for i = 3, #ARGV, 2 do users[#users + 1] = ARGV[i] end
-local held = redis.call('ZMSCORE', KEYS[1], unpack(users))
+local held = sliced('ZMSCORE', KEYS[1], users)
 local mine, sent = {}, 0
 for n, user in ipairs(users) do
   if held[n] and tonumber(held[n]) == tonumber(ARGV[1]) then
@@ -74,13 +98,14 @@ for n, user in ipairs(users) do
     if ARGV[2 + 2 * n] == '1' then sent = sent + 1 end
   end
 end
-if #mine > 0 then redis.call('ZREM', KEYS[1], unpack(mine)) end
+sliced('ZREM', KEYS[1], mine)
 if sent > 0 then
   redis.call('INCRBY', KEYS[2], sent)
   redis.call('EXPIRE', KEYS[2], ARGV[2])
 end
 return #mine
 """
+)
 
 SENT_TTL = 3 * 86400  # "sent today" counters outlive their day a little
 
@@ -91,7 +116,8 @@ class Claim:
     shard: int
     lease_until: int  # ms since the epoch: the claim is this worker's until then
     retaken: bool  # its first worker did not finish it
-    state: tuple[dict[str, str], int]  # the learner's fields and version, as just read
+    # The learner's fields and version, as just read; None if the stored state is damaged.
+    state: tuple[dict[str, str], int] | None
 
 
 @dataclass(frozen=True)
@@ -120,7 +146,7 @@ class Schedule:
         raw = await self._claim(keys=keys, args=args)
         until = int(raw[0])
         return [
-            Claim(_text(user), shard, until, _text(retaken) == "1", _state(flat))
+            Claim(_text(user), shard, until, _text(retaken) == "1", _state(_text(user), flat))
             for user, retaken, flat in zip(raw[1::3], raw[2::3], raw[3::3], strict=True)
         ]
 
@@ -153,9 +179,13 @@ class Schedule:
         return out
 
 
-def _state(flat: list[bytes | str]) -> tuple[dict[str, str], int]:
+def _state(user: str, flat: list[bytes | str]) -> tuple[dict[str, str], int] | None:
     pairs = iter(flat)
-    return stored_fields(dict(zip(pairs, pairs, strict=True)))
+    try:
+        return stored_fields(dict(zip(pairs, pairs, strict=True)))
+    except ValueError:  # a version that is no number (a hand edit): not the others' problem
+        log.error("reminders: %s's stored state is damaged; no reminder until it is fixed", user)
+        return None
 
 
 def _text(value: bytes | str | int) -> str:

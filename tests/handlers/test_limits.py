@@ -55,3 +55,29 @@ async def test_a_429_pauses_every_process(redis: Redis, keys: Keys) -> None:
     start = time.monotonic()
     await two.wait("tg:9")
     assert time.monotonic() - start >= 0.5
+
+
+class SlowRead(PushLimits):
+    """The pause key's read answers late: one is on its way when a 429 comes in."""
+
+    gate: asyncio.Event | None = None
+
+    async def paused_for(self) -> float:
+        left = await super().paused_for()
+        if self.gate is not None:
+            await self.gate.wait()
+            self.gate = None
+        return left
+
+
+async def test_a_429_holds_this_processs_next_message_even_mid_read(redis: Redis, keys: Keys):
+    limits = SlowRead.for_redis(redis, REDIS_URL, keys.prefix, rate=1000)
+    limits.gate = asyncio.Event()
+    first = asyncio.create_task(limits.wait("1", once=True))  # reads "not paused", late
+    await asyncio.sleep(0.05)
+    await limits.pause(1.0)  # another message of this process got a 429
+    limits.gate.set()
+    await first  # (its read came before the 429: it may go)
+    start = time.monotonic()
+    await limits.wait("2", once=True)
+    assert time.monotonic() - start >= 0.9

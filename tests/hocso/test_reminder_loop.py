@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fake_bot_api import TOKEN, FakeBotApi
+from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
 from bot.config import Config
@@ -315,3 +316,123 @@ def test_reminders_status_counts_per_shard(monkeypatch, capsys) -> None:
         for key in client.scan_iter(match=f"{keys.prefix}:*"):
             client.delete(key)
         client.close()
+
+
+# -- a wave of reminders: one learner's trouble is not the others' ------------------------
+
+
+async def test_a_learner_who_turns_reminders_off_after_the_claim_gets_none(
+    workers, api, clock, keys, learners, make_chat
+):
+    worker, bot = await workers(), await workers()  # the loop, and the bot's own process
+    [user, other] = await learners(bot.engine, 2)
+    clock.now = at(1, 19, 30)
+    shard = keys.shard(user)
+    claims = await worker.loop.schedule.claim(shard, clock.now, 300, 10)
+    await make_chat(bot.engine, user=user).send("/remind off")  # while it is being decided
+    await worker.loop._send_batch(shard, claims)
+    assert sent_to(api, user) == []  # decided again on what the learner just said
+    assert len(sent_to(api, other)) == (1 if keys.shard(other) == shard else 0)
+
+
+async def test_an_erased_learner_is_not_brought_back_by_a_claimed_reminder(
+    workers, api, clock, keys, redis, learners
+):
+    worker, bot = await workers(), await workers()
+    [user] = await learners(bot.engine, 1)
+    clock.now = at(1, 19, 30)
+    shard = keys.shard(user)
+    claims = await worker.loop.schedule.claim(shard, clock.now, 300, 10)
+    fields, version = await bot.engine.store.load(user)
+    assert await bot.engine.store.save(user, version, fields, None)  # /forget, meanwhile
+    await worker.loop._send_batch(shard, claims)
+    assert sent_to(api, user) == []
+    assert await redis.hgetall(keys.learner(user)) == {}
+    assert await redis.zscore(keys.schedule_of(user), user) is None
+
+
+async def test_one_learner_failing_to_decide_leaves_the_others_sent(
+    workers, api, clock, learners, monkeypatch
+):
+    worker = await workers()
+    users = await learners(worker.engine, 6)
+    real = worker.engine._decide
+
+    async def decide(event, *args, **kw):
+        if event.user == users[2]:
+            raise RuntimeError("a bug")
+        return await real(event, *args, **kw)
+
+    monkeypatch.setattr(worker.engine, "_decide", decide)
+    clock.now = at(1, 19, 30)
+    await worker.loop.pass_once()
+    assert [len(sent_to(api, u)) for u in users] == [1, 1, 0, 1, 1, 1]
+
+
+async def test_a_wave_whose_save_lost_its_answer_sends_each_once_after_the_lease(
+    workers, api, clock, learners
+):
+    worker = await workers()
+    users = await learners(worker.engine, 8)
+    store = worker.engine.store
+    real = store._write
+    lost: list[int] = []
+
+    async def write(*args, **kw):
+        answer = await real(*args, **kw)
+        if not lost:  # the first wave was written, but its answer never came back
+            lost.append(1)
+            raise redis_errors.ConnectionError("answer lost")
+        return answer
+
+    store._write = write
+    clock.now = at(1, 19, 30)
+    await worker.loop.pass_once()
+    assert any(sent_to(api, u) == [] for u in users)  # that wave's learners wait
+    clock.now += 301  # the lease ended: retaken, the same words sent once
+    await worker.loop.pass_once()
+    assert [len(sent_to(api, u)) for u in users] == [1] * 8
+    clock.now += 400
+    await worker.loop.pass_once()
+    assert [len(sent_to(api, u)) for u in users] == [1] * 8
+
+
+class FlakyLimits:
+    """The shared limiter's Redis times out once, on the third message."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def wait(self, chat: str, group: bool = False, once: bool = False) -> None:
+        self.calls += 1
+        if self.calls == 3:
+            raise redis_errors.TimeoutError("limiter timed out")
+
+    async def pause(self, seconds: float) -> None:
+        return None
+
+
+async def test_a_limiter_timeout_mid_batch_sends_each_reminder_once(workers, api, clock, learners):
+    worker = await workers(FlakyLimits())
+    users = await learners(worker.engine, 30)
+    clock.now = at(1, 19, 30)
+    await worker.loop.pass_once()  # one reminder not sent; the others of its batch go
+    assert sorted(len(sent_to(api, u)) for u in users) == [0] + [1] * 29
+    clock.now += 301  # that one is retaken after the lease
+    await worker.loop.pass_once()
+    assert [len(sent_to(api, u)) for u in users] == [1] * 30
+
+
+async def test_one_damaged_learner_does_not_hold_back_the_others_claimed_with_it(
+    workers, api, clock, keys, redis, learners
+):
+    worker = await workers()
+    users = await learners(worker.engine, 40)
+    shard = keys.shard(users[0])
+    same = [u for u in users if keys.shard(u) == shard]
+    await redis.hset(keys.learner(same[1]), "v", "x")  # a damaged version (a hand edit)
+    clock.now = at(1, 19, 30)
+    await worker.loop.pass_once()
+    others = [u for u in users if u != same[1]]
+    assert [len(sent_to(api, u)) for u in others] == [1] * len(others)
+    assert sent_to(api, same[1]) == []

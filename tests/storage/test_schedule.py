@@ -61,3 +61,20 @@ async def test_a_slow_workers_ack_leaves_a_newer_claim_alone(redis, keys) -> Non
     assert await schedule.ack(0, [(newer[0], False)], "2026-01-01") == 1
     [row] = await schedule.status(NOW + 301, "2026-01-01")
     assert (row.in_flight, row.sent_today) == (0, 1)
+
+
+async def test_a_very_big_batch_is_claimed_and_acknowledged_whole(redis, keys) -> None:
+    """Thousands at once (more than Lua's stack holds in one go): none is lost on the way."""
+    one = Keys(keys.prefix, shards=1)
+    schedule = Schedule(redis, one)
+    users = [f"tg:{i}" for i in range(9000)]
+    pipe = redis.pipeline(transaction=False)
+    for user in users:
+        pipe.hset(one.learner(user), mapping={"v": "3", "st": "menu"})
+        pipe.zadd(one.schedule(0), {user: NOW - 60})
+    await pipe.execute()
+    claims = await schedule.claim(0, NOW, 300, 9000)
+    assert sorted(c.user for c in claims) == sorted(users)
+    assert await schedule.ack(0, [(c, True) for c in claims], "2026-01-01") == 9000
+    [row] = await schedule.status(NOW, "2026-01-01")
+    assert (row.due, row.in_flight, row.sent_today) == (0, 0, 9000)
