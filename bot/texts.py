@@ -532,6 +532,10 @@ TEXTS.update(
             "{You} bấm một giờ bên dưới, hoặc gõ giờ {you} muốn (ví dụ 20:15).",
             "en": "⏰ When shall I remind you tomorrow?\n"
             "Tap a time below, or type the time you like (for example 20:15).",
+            "vi_numbered": "⏰ Mai nhắc {you} lúc mấy giờ?\n"
+            "{You} gõ số của một dòng bên dưới, hoặc gõ giờ {you} muốn (ví dụ 20:15).",
+            "en_numbered": "⏰ When shall I remind you tomorrow?\n"
+            "Type the number of a line below, or the time you like (for example 20:15).",
         },
         "btn_remind_morning": {"vi": "🌅 Sáng {time}", "en": "🌅 Morning {time}"},
         "btn_remind_noon": {"vi": "☀️ Trưa {time}", "en": "☀️ Noon {time}"},

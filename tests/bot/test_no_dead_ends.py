@@ -295,3 +295,13 @@ async def test_where_choices_are_numbered_lines_the_words_say_type_not_tap(engin
         await engine.handle(Event(user, "command", command="start", numbered=numbered))
         [reply] = await engine.handle(Event(user, "text", text="xin chao", numbered=numbered))
         assert asked in reply.text and ("bấm" in reply.text) is not numbered
+
+
+async def test_the_reminder_question_asks_a_typer_for_the_number(chat):
+    await chat.onboard()
+    for numbered in (False, True):
+        [reply] = await chat.event(
+            Event(chat.user, "command", command="remind", numbered=numbered)
+        )
+        assert ("bấm" in reply.text) is not numbered and ("gõ số" in reply.text) is numbered
+        assert [b.label for b in chat.buttons][-1] == "🔕 Không cần nhắc"  # the same choices
