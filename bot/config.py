@@ -281,6 +281,10 @@ def seconds(value: object) -> int:
     return sum(int(n) * unit[u] for n, u in parts)
 
 
+# The platforms a reminder can be sent on: those with a `PushSender` (hocso/run.py `remind`).
+PUSHABLE = ("tg",)
+
+
 class ReminderSettings(Section):
     """Reminders pushed to learners (bot/reminders.py, hocso/reminders.py)."""
 
@@ -296,6 +300,17 @@ class ReminderSettings(Section):
     @classmethod
     def _duration(cls, value: object) -> int:
         return seconds(value)
+
+    @field_validator("platforms")
+    @classmethod
+    def _pushable(cls, value: list[str]) -> list[str]:
+        # Learners of another platform would be scheduled and claimed, then never sent.
+        if unknown := [p for p in value if p not in PUSHABLE]:
+            raise ValueError(
+                f"{', '.join(unknown)}: only Telegram learners (tg) can be reminded so far; "
+                "Zalo waits for its rules on bots writing first (docs/reminders.md)"
+            )
+        return value
 
     @field_validator("quiet_hours")
     @classmethod
