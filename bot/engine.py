@@ -316,6 +316,8 @@ def _on_text(turn: Turn, text: str) -> None:
         return _on_intent(turn, wish)
     if found and not found.first and found.handler(turn, text) is not False:
         return
+    if turn.learner.stage not in st.ONBOARDING and reminders.on_typed(turn, text):
+        return  # a time ("20h"), as the reminder question asks, wherever /remind was sent
     _not_understood(turn)
 
 

@@ -235,13 +235,13 @@ def welcome_back(turn: Turn) -> None:
 @router.button(Settings)
 def show_settings(turn: Turn, _: object = None) -> None:
     screen(turn, "set")
-    turn.say(
-        turn.t("settings"),
+    rows = [
         [turn.button("btn_lang", Setting("lang")), turn.button("btn_area", Setting("area"))],
         [turn.button("btn_age", Setting("age")), turn.button("btn_forget", Setting("forget"))],
-        [turn.button("btn_remind_settings", reminders.RemindMenu())],
-        [turn.button("btn_menu", ShowMenu())],
-    )
+    ]
+    if reminders.available(turn):  # (no reminders on the console, nor yet on Zalo)
+        rows.append([turn.button("btn_remind_settings", reminders.RemindMenu())])
+    turn.say(turn.t("settings"), *rows, [turn.button("btn_menu", ShowMenu())])
 
 
 @router.button(Setting)

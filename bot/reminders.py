@@ -81,6 +81,8 @@ def offer(turn: Turn) -> bool:
 @router.command("remind")
 def on_remind(turn: Turn) -> None:
     """/remind shows the choice; /remind 19:30 sets the time; /remind off turns them off."""
+    if not available(turn):
+        return _unavailable(turn)
     given = turn.event.text.strip()
     if not given:
         return ask(turn, current=True)
@@ -96,11 +98,15 @@ def on_remind(turn: Turn) -> None:
 
 @router.button(RemindMenu)
 def on_menu(turn: Turn, _: object = None) -> None:
+    if not available(turn):
+        return _unavailable(turn)
     ask(turn, current=True)
 
 
 @router.button(RemindAt)
 def on_choice(turn: Turn, tap: RemindAt) -> None:
+    if not available(turn):
+        return _unavailable(turn)
     if tap.time == OFF:
         return turn_off(turn)
     try:
@@ -130,6 +136,18 @@ def on_typed(turn: Turn, text: str) -> bool:
         return False
     set_time(turn, minute)
     return True
+
+
+def available(turn: Turn) -> bool:
+    """Can this learner get reminders at all: the loop sends on their platform
+    (`reminders.platforms`; the console and, for now, Zalo cannot)."""
+    return _reachable_platform(turn.config.reminders, turn.learner.user)
+
+
+def _unavailable(turn: Turn) -> None:
+    """Said instead of promising reminders that would never come; the screen stays."""
+    turn.say(turn.t("remind_unavailable"))
+    turn.reshow()
 
 
 def ask(turn: Turn, current: bool = False) -> None:

@@ -546,6 +546,12 @@ TEXTS.update(
             "en": "⏰ Right now I remind you at {time} every day.",
         },
         "remind_now_off": {"vi": "🔕 Nhắc nhở đang tắt.", "en": "🔕 Reminders are off."},
+        "remind_unavailable": {
+            "vi": "⏰ Ở đây mình chưa tự nhắn nhắc học được.\n"
+            "Lúc nào rảnh, {you} nhắn «tiếp tục» là học tiếp đúng chỗ cũ nhé.",
+            "en": "⏰ I can't send you reminders here yet.\n"
+            "Whenever you have a moment, send «continue» to pick up where you left off.",
+        },
         "remind_set": {
             "vi": "✅ Mình sẽ nhắc {you} lúc {time} mỗi ngày (trừ hôm {you} đã học rồi).\n"
             "Muốn đổi giờ, {you} gõ /remind nhé.",

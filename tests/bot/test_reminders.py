@@ -232,3 +232,30 @@ async def test_the_redis_schedule_and_state_are_written_together(store: StateSto
     assert await store.redis.zscore(store.keys.schedule_of(user), user) == 100.0
     assert await store.save(user, version, {"st": "menu"}, None)  # erased
     assert await store.redis.zscore(store.keys.schedule_of(user), user) is None
+
+
+async def test_a_time_typed_after_remind_mid_lesson_is_taken(chat, clock, redis, keys) -> None:
+    """The question says "or type the time you like": in the middle of a lesson too."""
+    clock.now = at(1, 10)
+    await chat.first_question()  # on question one of lesson one
+    await chat.send("/remind")
+    assert "gõ giờ" in chat.text
+    await chat.send("20h")  # typed, without the colon
+    assert "lúc 20:00 mỗi ngày" in chat.text and "chưa hiểu" not in chat.text
+    assert "Đúng rồi" in [b.label for b in chat.buttons]  # the question is back, as it was
+    assert await redis.hget(keys.learner(chat.user), "rm") == "20:00"
+
+
+async def test_where_no_reminder_can_come_none_is_promised(
+    store, curriculum, config, clock, make_chat
+):
+    """The console (and, for now, Zalo) gets no reminders: /remind says so kindly."""
+    chat = make_chat(Engine(store, curriculum, config, clock=clock), user="console:local")
+    await chat.onboard()
+    await chat.send("/remind 19:30")
+    assert "chưa tự nhắn nhắc học được" in chat.text and "Mình sẽ nhắc" not in chat.text
+    assert "Học tiếp" in " ".join(b.label for b in chat.buttons)  # the menu, still there
+    await chat.send("/settings")
+    assert "Giờ nhắc học" not in " ".join(b.label for b in chat.buttons)
+    await chat.send("tiep tuc")  # as the note says
+    assert "chưa hiểu" not in chat.text
