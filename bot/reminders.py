@@ -29,7 +29,7 @@ import zlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot import review, tutor
+from bot import review, tutor, understand
 from bot.config import ReminderSettings, clock_time
 from bot.events import Button, Reply
 from bot.learner import Learner, Stage
@@ -51,6 +51,12 @@ STOP_AFTER = 5  # ... before the tutor stops (and says so once)
 CHOICES = {"morning": "07:30", "noon": "12:00", "evening": "19:30"}
 REVIEW_TIME = CHOICES["evening"]  # review reminders for learners who chose no daily time
 OFF_WORDS = {"off", "tat", "tắt", "khong", "không", "no", "stop", "0"}
+# Typed, they mean "🔕 Tắt nhắc nhở" under a reminder (a reminder is not the screen the engine
+# matches typed words against, so its buttons' words need saying here). Without accents.
+STOP_WORDS = frozenset(
+    {"tat nhac nho", "tat nhac", "tat nhac hoc", "dung nhac", "dung nhac nho", "khong nhac nua"}
+    | {"turn off reminders", "stop reminders", "no reminders", "no more reminders"}
+)
 
 
 class RemindAt(Payload, prefix="rm"):
@@ -124,11 +130,14 @@ def on_stop_button(turn: Turn, _: object = None) -> None:
 
 
 def on_typed(turn: Turn, text: str) -> bool:
-    """A time typed in the menu ("20:30", "20h"): the daily reminder's time. False if the
-    text is no time of day (a bare number is not taken: it may mean something else)."""
-    if not any(mark in text.lower() for mark in ":hg."):
+    """A time typed ("20:30", "20h"): the daily reminder's time; "tat nhac nho": none. False
+    if the text is neither (a bare number is not taken: it may mean something else)."""
+    if not available(turn):
         return False
-    if not _reachable_platform(turn.config.reminders, turn.learner.user):
+    if understand.fold(text) in STOP_WORDS:
+        turn_off(turn)
+        return True
+    if not any(mark in text.lower() for mark in ":hg."):
         return False
     try:
         minute = clock_time(text)

@@ -27,7 +27,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "again": ("alo", "a lo", "?", "??", "ha", "gi", "hello", "hi", "chao", "xin chao", "oi"),
     "help": ("help", "giup", "giup toi", "tro giup", "huong dan", "lam sao", "khong hieu"),
     "relearn": ("hoc lai", "lam lai", "hoc lai tu dau", "again", "restart"),
-    "next": ("tiep", "tiep tuc", "next", "continue", "ok", "roi", "xong"),
+    "next": ("tiep", "tiep tuc", "hoc tiep", "next", "continue", "ok", "roi", "xong"),
 }
 _NUMBER = re.compile(r"^(?:so|cau|nut|chon|number|no)?\s*(\d{1,2})$")
 FUZZY_MIN = 85  # rapidfuzz ratio (0-100) for a typo to still pick a button

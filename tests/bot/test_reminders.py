@@ -259,3 +259,23 @@ async def test_where_no_reminder_can_come_none_is_promised(
     assert "Giờ nhắc học" not in " ".join(b.label for b in chat.buttons)
     await chat.send("tiep tuc")  # as the note says
     assert "chưa hiểu" not in chat.text
+
+
+async def test_a_typer_turns_reminders_off_with_the_buttons_words(chat, clock, redis, keys):
+    await first_lesson(chat, clock)
+    await chat.tap("Tối 19:30")
+    clock.now = at(2, 19, 30)
+    await push(chat)
+    assert "🔕 Tắt nhắc nhở" in [b.label for b in chat.buttons]
+    await chat.send("tat nhac nho")  # the button's words, typed without accents
+    assert "Đã tắt nhắc nhở" in chat.text and "chưa hiểu" not in chat.text
+    assert await due(redis, keys, chat.user) == float("inf")  # opted out: never due
+
+
+async def test_a_typer_answering_the_nudge_is_shown_the_step(chat, clock, redis, keys) -> None:
+    clock.now = at(1, 10)
+    await chat.first_question()  # stops in the middle of lesson one
+    clock.now = at(1, 12, 5)
+    assert "đang học dở" in await push(chat)  # the nudge: "Bấm «Học tiếp»..."
+    await chat.send("hoc tiep")  # typed instead
+    assert "chưa hiểu" not in chat.text and "Đúng rồi" in [b.label for b in chat.buttons]
