@@ -57,6 +57,11 @@ STOP_WORDS = frozenset(
     {"tat nhac nho", "tat nhac", "tat nhac hoc", "dung nhac", "dung nhac nho", "khong nhac nua"}
     | {"turn off reminders", "stop reminders", "no reminders", "no more reminders"}
 )
+# ... and "⏰ Bật lại nhắc nhở" under the notice that they stopped: the question again.
+AGAIN_WORDS = frozenset(
+    {"bat lai nhac nho", "bat nhac nho", "bat lai nhac", "nhac lai", "nhac nho"}
+    | {"turn reminders back on", "turn on reminders", "reminders"}
+)
 
 
 class RemindAt(Payload, prefix="rm"):
@@ -134,8 +139,12 @@ def on_typed(turn: Turn, text: str) -> bool:
     if the text is neither (a bare number is not taken: it may mean something else)."""
     if not available(turn):
         return False
-    if understand.fold(text) in STOP_WORDS:
+    said = understand.fold(text)
+    if said in STOP_WORDS:
         turn_off(turn)
+        return True
+    if said in AGAIN_WORDS:
+        ask(turn, current=True)
         return True
     if not any(mark in text.lower() for mark in ":hg."):
         return False

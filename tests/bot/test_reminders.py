@@ -279,3 +279,12 @@ async def test_a_typer_answering_the_nudge_is_shown_the_step(chat, clock, redis,
     assert "đang học dở" in await push(chat)  # the nudge: "Bấm «Học tiếp»..."
     await chat.send("hoc tiep")  # typed instead
     assert "chưa hiểu" not in chat.text and "Đúng rồi" in [b.label for b in chat.buttons]
+
+
+async def test_a_typer_turns_reminders_back_on_with_the_buttons_words(chat, clock) -> None:
+    await first_lesson(chat, clock)
+    await chat.send("/remind off")
+    await chat.send("bat lai nhac nho")  # "⏰ Bật lại nhắc nhở", typed without accents
+    assert "Mai nhắc bác lúc mấy giờ?" in chat.text and "chưa hiểu" not in chat.text
+    await chat.send("19h30")
+    assert "lúc 19:30 mỗi ngày" in chat.text
