@@ -288,3 +288,23 @@ async def test_a_typer_turns_reminders_back_on_with_the_buttons_words(chat, cloc
     assert "Mai nhắc bác lúc mấy giờ?" in chat.text and "chưa hiểu" not in chat.text
     await chat.send("19h30")
     assert "lúc 19:30 mỗi ngày" in chat.text
+
+
+async def test_a_time_is_understood_as_people_type_it(chat, clock, redis, keys) -> None:
+    await first_lesson(chat, clock)
+    for typed, stored in (
+        ("8 gio toi", "20:00"),  # "8 giờ tối" without accents
+        ("7 giờ rưỡi sáng", "07:30"),
+        ("3 gio chieu", "15:00"),
+        ("8pm", "20:00"),
+        ("19g30", "19:30"),
+    ):
+        await chat.send("/menu")
+        await chat.send(typed)
+        assert f"lúc {stored} mỗi ngày" in chat.text, typed
+        assert await redis.hget(keys.learner(chat.user), "rm") == stored
+    await chat.send("/remind 8 gio sang")
+    assert "lúc 08:00 mỗi ngày" in chat.text
+    await chat.send("/menu")
+    await chat.send("2")  # a bare number on the menu is a line of it, never a time
+    assert await redis.hget(keys.learner(chat.user), "rm") == "08:00"
