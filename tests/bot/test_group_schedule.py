@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 
+import pytest
 from redis.asyncio import Redis
 from test_groups import LEAD, Group
 from test_reminders import at
@@ -152,28 +153,37 @@ async def test_a_group_without_a_weekly_time_gets_no_reminder(engine, clock, red
     assert reminders(group) == []
 
 
-async def class_engine(store, group_store, curriculum, config, clock, facilitators) -> Engine:
-    return Engine(
-        store,
-        curriculum,
-        config,
-        clock=clock,
-        groups=group_store,
-        facilitators=facilitators,
-        group_platforms=("tg",),
-    )
+@pytest.fixture
+def lan_class(store, group_store, curriculum, config, clock, database):
+    """Chị Lan's class registered (with `schedule`, if given), and an engine that reads its
+    facilitators through `kind`: (engine, facilitators)."""
+
+    async def make(
+        schedule: str | None = None, kind: type[ClassFacilitators] = ClassFacilitators
+    ) -> tuple[Engine, ClassFacilitators]:
+        lan = "Chị Lan @chi_lan"
+        await save_class(database, CLASS, "Tổ CNS 1", facilitator=lan, schedule=schedule)
+        facilitators = kind(database, clock=clock)
+        engine = Engine(
+            store,
+            curriculum,
+            config,
+            clock=clock,
+            groups=group_store,
+            facilitators=facilitators,
+            group_platforms=("tg",),
+        )
+        return engine, facilitators
+
+    return make
 
 
 async def test_a_class_group_shares_its_class_time_both_ways(
-    store, group_store, curriculum, config, clock, database, redis, keys
+    lan_class, config, clock, database, redis, keys
 ) -> None:
     from hocso.class_cli import list_classes
 
-    await save_class(
-        database, CLASS, "Tổ CNS 1", facilitator="Chị Lan @chi_lan", schedule=parse("T7 19:00")
-    )
-    facilitators = ClassFacilitators(database, clock=clock)
-    engine = await class_engine(store, group_store, curriculum, config, clock, facilitators)
+    engine, _ = await lan_class(schedule=parse("T7 19:00"))
     clock.now = at(1, 10)
     group = Group(engine)
     lan = {"username": "chi_lan"}
@@ -214,16 +224,13 @@ async def test_a_class_group_shares_its_class_time_both_ways(
 
 
 async def test_a_class_time_not_stored_changes_nothing_and_says_so(
-    store, group_store, curriculum, config, clock, database, redis, keys
+    lan_class, clock, database, redis, keys
 ) -> None:
     class Down(ClassFacilitators):
         async def set_schedule(self, code: str, schedule: str) -> None:
             raise ConnectionError("the database is down")
 
-    await save_class(database, CLASS, "Tổ CNS 1", facilitator="@chi_lan")
-    engine = await class_engine(
-        store, group_store, curriculum, config, clock, Down(database, clock=clock)
-    )
+    engine, _ = await lan_class(kind=Down)
     clock.now = at(1, 10)
     group = Group(engine)
     lan = {"username": "chi_lan"}
@@ -257,13 +264,11 @@ async def family_group_joins_class(engine: Engine, clock) -> Group:
 
 
 async def test_a_group_keeps_its_own_time_when_it_joins_a_class_without_one(
-    store, group_store, curriculum, config, clock, database, redis, keys
+    lan_class, config, clock, database, redis, keys
 ) -> None:
     from hocso.class_cli import list_classes
 
-    await save_class(database, CLASS, "Tổ CNS 1", facilitator="Chị Lan @chi_lan")
-    facilitators = ClassFacilitators(database, clock=clock)
-    engine = await class_engine(store, group_store, curriculum, config, clock, facilitators)
+    engine, _ = await lan_class()
     group = await family_group_joins_class(engine, clock)
 
     # The group's time is now the class's: its members who study alone get the pace.
@@ -281,13 +286,9 @@ async def test_a_group_keeps_its_own_time_when_it_joins_a_class_without_one(
 
 
 async def test_a_class_time_wins_over_the_group_own_time_when_the_group_joins_it(
-    store, group_store, curriculum, config, clock, database, redis, keys
+    lan_class, clock, database, redis, keys
 ) -> None:
-    await save_class(
-        database, CLASS, "Tổ CNS 1", facilitator="Chị Lan @chi_lan", schedule=parse("CN 8:00")
-    )
-    facilitators = ClassFacilitators(database, clock=clock)
-    engine = await class_engine(store, group_store, curriculum, config, clock, facilitators)
+    engine, _ = await lan_class(schedule=parse("CN 8:00"))
     group = await family_group_joins_class(engine, clock)
 
     assert await class_schedule(database, CLASS) == "7 08:00"  # the class's, untouched
@@ -298,11 +299,9 @@ async def test_a_class_time_wins_over_the_group_own_time_when_the_group_joins_it
 
 
 async def test_a_class_time_removed_on_purpose_is_not_brought_back_by_its_group(
-    store, group_store, curriculum, config, clock, database, redis, keys
+    lan_class, clock, database, redis, keys
 ) -> None:
-    await save_class(database, CLASS, "Tổ CNS 1", facilitator="Chị Lan @chi_lan")
-    facilitators = ClassFacilitators(database, clock=clock)
-    engine = await class_engine(store, group_store, curriculum, config, clock, facilitators)
+    engine, _ = await lan_class()
     group = await family_group_joins_class(engine, clock)
     assert await class_schedule(database, CLASS) == "6 19:00"
 
@@ -320,7 +319,7 @@ async def test_a_class_time_removed_on_purpose_is_not_brought_back_by_its_group(
 
 
 async def test_a_group_time_the_class_could_not_take_stays_the_group_own_until_it_can(
-    store, group_store, curriculum, config, clock, database, redis, keys
+    lan_class, clock, database, redis, keys
 ) -> None:
     class Flaky(ClassFacilitators):
         down = True
@@ -330,9 +329,7 @@ async def test_a_group_time_the_class_could_not_take_stays_the_group_own_until_i
                 raise ConnectionError("the database is down")
             await super().set_schedule(code, schedule)
 
-    await save_class(database, CLASS, "Tổ CNS 1", facilitator="Chị Lan @chi_lan")
-    facilitators = Flaky(database, clock=clock)
-    engine = await class_engine(store, group_store, curriculum, config, clock, facilitators)
+    engine, facilitators = await lan_class(kind=Flaky)
     group = await family_group_joins_class(engine, clock)
 
     # The lesson ran all the same, and the group kept its own time.
