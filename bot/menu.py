@@ -95,10 +95,8 @@ def show_view(turn: Turn) -> None:
 
 @router.text(Stage.MENU)
 def on_text(turn: Turn, text: str) -> bool:
-    """A topic's or a lesson's name typed on the menu opens it; a time ("20:30") is when to
-    be reminded."""
-    if reminders.on_typed(turn, text):
-        return True
+    """A topic's or a lesson's name typed on the menu opens it. (A time, "20:30", is read by
+    the engine after this, on every screen: bot/reminders.py `on_typed`.)"""
     said = understand.fold(text)
     if len(said) < 3:
         return False
