@@ -83,7 +83,7 @@ class StopReminders(Payload, prefix="rmx"):
 def offer(turn: Turn) -> bool:
     """After a lesson: ask once, on the first lesson passed, when to remind the learner."""
     learner = turn.learner
-    if learner.remind or not _reachable_platform(turn.config.reminders, learner.user):
+    if learner.remind or not available(turn):
         return False
     learner.remind = ASKED
     ask(turn)
