@@ -1,0 +1,82 @@
+"""Events answered 200 and not yet processed, kept in Redis so none is lost.
+
+Zalo wants its 200 within 2 s and re-delivers otherwise; an event that was answered must be
+dealt with even if this worker dies right after. So the webhook stores the raw event before
+answering (`put`), processes it at once, and removes it when done (`done`). An event whose
+worker died stays, and when its lease runs out any worker's sweep takes it (`due`, one Lua
+step, so two workers never take the same one at once).
+
+A re-delivery of an event still waiting is stored once (`put` answers False).
+"""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from handlers.zalo_oa.keys import OAKeys, text
+
+LEASE = 30.0  # seconds an event is left to the worker that took it
+KEEP_FOR = 3 * 86400  # seconds an event never processed is kept at most
+
+# KEYS: the zset (key -> retry at, ms), the hash (key -> body). ARGV: now ms, lease ms, count.
+_DUE = """
+local keys = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+local out = {}
+for _, key in ipairs(keys) do
+  local body = redis.call('HGET', KEYS[2], key)
+  if body then
+    redis.call('ZADD', KEYS[1], 'XX', tonumber(ARGV[1]) + tonumber(ARGV[2]), key)
+    table.insert(out, key)
+    table.insert(out, body)
+  else
+    redis.call('ZREM', KEYS[1], key)
+  end
+end
+return out
+"""
+# ARGV: key, body, retry at (ms). 1 when stored now, 0 when it was there already.
+_PUT = """
+if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return 1
+"""
+
+
+class Inbox:
+    def __init__(self, redis: Redis, keys: OAKeys, lease: float = LEASE) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.lease = lease
+        self._due = redis.register_script(_DUE)
+        self._put = redis.register_script(_PUT)
+
+    async def put(self, key: str, body: bytes, now: float) -> bool:
+        """Keep the event; False when it is kept already (a re-delivery)."""
+        at = int((now + self.lease) * 1000)
+        stored = await self._put(
+            keys=[self.keys.inbox, self.keys.inbox_events],
+            args=[key, body, at, int(KEEP_FOR * 1000)],
+        )
+        return bool(stored)
+
+    async def done(self, key: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zrem(self.keys.inbox, key)
+            pipe.hdel(self.keys.inbox_events, key)
+            await pipe.execute()
+
+    async def later(self, key: str, now: float, seconds: float) -> None:
+        await self.redis.zadd(self.keys.inbox, {key: int((now + seconds) * 1000)}, xx=True)
+
+    async def due(self, now: float, count: int = 32) -> list[tuple[str, str]]:
+        """Events whose lease ran out, taken by this worker for another lease."""
+        flat = await self._due(
+            keys=[self.keys.inbox, self.keys.inbox_events],
+            args=[int(now * 1000), int(self.lease * 1000), count],
+        )
+        return [(text(flat[i]), text(flat[i + 1])) for i in range(0, len(flat), 2)]
+
+    async def waiting(self) -> int:
+        return int(await self.redis.zcard(self.keys.inbox))
