@@ -85,6 +85,7 @@ class ZaloOAAdapter:
         self.limits = limits or PushLimits.for_redis(redis, "", keys.prefix)
         self.listen, self.port = listen, port
         self.sweep_every = sweep_every
+        self.lost_recheck = LOST_RECHECK  # seconds an event waits while the grant is lost
         self.rate_pause = rate_pause
         self.clock = clock
         self.inbox = Inbox(redis, self.oa_keys, lease)
@@ -164,7 +165,7 @@ class ZaloOAAdapter:
         try:
             if self.tokens is not None and await self.tokens.lost():
                 # Nothing can be sent: the event waits for a new grant, looked at rarely.
-                await self.inbox.later(key, now, LOST_RECHECK)
+                await self.inbox.later(key, now, self.lost_recheck)
                 return
             held = await self.dedupe.take(event.key, user)
         except (RedisError, OSError) as exc:

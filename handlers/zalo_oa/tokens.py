@@ -9,7 +9,7 @@ again in a browser (research/zalo-oa.md §1.4). So:
 - a call refused for its token (-216, -220, -124) refreshes once and is tried once more;
 - when Zalo refuses the refresh token, the grant is lost: one log line says what to do,
   /health turns 503 (`health`), and no worker calls Zalo again until `hocso zalo-oa connect`
-  stores a new pair (workers look again every LOST_RECHECK seconds).
+  stores a new pair (events that came meanwhile are kept, and answered then).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ T = TypeVar("T")
 AHEAD = 300.0  # seconds before expiry a token is refreshed (it lives 25 h)
 LOCK_FOR = 30.0  # seconds a refresh may hold the lock (a worker that died lets go then)
 WAIT_STEP = 0.05  # seconds between looks while another worker refreshes
-LOST_RECHECK = 30.0  # seconds a worker trusts "the grant is lost" before looking again
+LOST_RECHECK = 30.0  # seconds an event waits while the grant is lost (adapter.py)
 CONNECT = "run `hocso zalo-oa connect` and have an OA admin consent again (docs/zalo-oa.md)"
 
 # Deletes the lock only if it is still ours (it may have expired and been taken since).
@@ -67,7 +67,6 @@ class Tokens:
         self.ahead = ahead
         self._pair: TokenPair | None = None  # as last read or stored by this worker
         self._local = asyncio.Lock()  # one refresh per process; the Redis lock for the fleet
-        self._lost_until = 0.0  # (monotonic) trusted as lost until then
         self._release = redis.register_script(_RELEASE)
 
     async def access(self) -> str:
@@ -142,7 +141,6 @@ class Tokens:
             pipe.delete(self.keys.lost)
             await pipe.execute()
         self._pair = pair
-        self._lost_until = 0.0
 
     async def _load(self) -> TokenPair | None:
         raw = await self.redis.hgetall(self.keys.tokens)  # type: ignore[misc]  # stub
@@ -176,15 +174,13 @@ class Tokens:
         # Unmarked (Redis down), this worker still stops; the others meet the refusal once.
         with contextlib.suppress(RedisError, OSError):
             await self.redis.set(self.keys.lost, why)
-        self._lost_until = time.monotonic() + LOST_RECHECK
         raise GrantLost(why)
 
     async def _check_lost(self) -> None:
-        if time.monotonic() < self._lost_until:
-            raise GrantLost("the OA's grant is lost")
+        """Raise GrantLost while the mark is set (refreshes are rare: always asked of Redis,
+        so a worker sees `connect`'s new pair at once)."""
         why = text(await self.redis.get(self.keys.lost))
         if why:
-            self._lost_until = time.monotonic() + LOST_RECHECK
             raise GrantLost(why)
 
     async def lost(self) -> str | None:
