@@ -151,8 +151,8 @@ class ZaloAdapter:
     ) -> None:
         """`media_folders`: where pictures may be served from (lessons, certificates), at
         the origin of the webhook URL; `oa_link`: the Zalo OA learners may use instead
-        (https://zalo.me/<OA id>), told to those whose messages Zalo hides from bots; `listen`/`port`: where the
-        webhook server binds when this adapter runs its own (not shared with another)."""
+        (https://zalo.me/<OA id>), told to those whose messages Zalo hides from bots;
+        `listen`/`port`: where the webhook server binds when this adapter runs its own."""
         self.settings = settings
         self.handle = handle  # the engine
         self.redis = redis
