@@ -14,6 +14,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ from bot import class_schedule
 from bot.areas import closest, matching
 from bot.certificate_image import ACCENT, INK, font
 from bot.config import USERNAME, Config, bot_username
+from bot.engine import TYPED_CODE
 from bot.onboarding import CLASS_CODE
 from hocso import report_cli
 from storage.classes import save_class
@@ -177,7 +179,7 @@ async def add_class(
         )
         if path.exists():
             print(f"The QR code drawn before is left as it was: {path}")
-        _zalo_note(config, code)
+        _zalo_note(config, code, name)
         return 0
     link = f"https://t.me/{bot}?start={code}"
     print(f"Link for learners: {link}")
@@ -187,11 +189,11 @@ async def add_class(
         print(f"hocso: could not write the QR code to {path}: {exc}", file=sys.stderr)
         return 2
     print(f"QR code of the link (print it, or send it to the group chat): {path}")
-    _zalo_note(config, code)
+    _zalo_note(config, code, name)
     return 0
 
 
-def _zalo_note(config: Config, code: str) -> None:
+def _zalo_note(config: Config, code: str, name: str) -> None:
     """Zalo's bots have no link that carries a code (none in any copy of Zalo's docs we found,
     docs/zalo.md): Zalo learners type it."""
     if config.zalo.token:
@@ -200,6 +202,32 @@ def _zalo_note(config: Config, code: str) -> None:
             "(Zalo bots have no link that carries a class code, so there is no Zalo link or QR "
             "code for it.)"
         )
+    _zalo_oa_note(config, code, name)
+
+
+def _zalo_oa_note(config: Config, code: str, name: str) -> None:
+    """An OA's link (https://zalo.me/<OA id>) and its QR code open the OA's chat, but carry
+    no code (only Mini App links take parameters, docs/zalo-oa.md): learners type the code,
+    which the tutor recognises at any step (bot/engine.py `TYPED_CODE`)."""
+    oa_id = os.environ.get("ZALO_OA_ID", "").strip()
+    if not oa_id:
+        return
+    link = f"https://zalo.me/{oa_id}"
+    typed = TYPED_CODE.match(code.upper())
+    send = code if typed else f"/start {code}"
+    print(f"On the Zalo OA: learners open {link} (or scan the QR code below) and send: {send}")
+    if not typed:
+        print(
+            "(A code with a digit or a hyphen, e.g. LOP-1A, is recognised typed alone at any "
+            "step; this one needs /start before it.)"
+        )
+    path = config.data_dir / "classes" / f"{code}-zalo-oa.png"
+    try:
+        draw_card(path, link, code, name, hint=f"Quét mã, rồi nhắn cho OA: {send}")
+    except OSError as exc:
+        print(f"hocso: could not write the OA's QR code to {path}: {exc}", file=sys.stderr)
+        return
+    print(f"QR code of the OA, with the code to send (print it): {path}")
 
 
 async def list_classes(database: Database, config: Config, out: TextIO) -> int:
@@ -226,7 +254,9 @@ async def list_classes(database: Database, config: Config, out: TextIO) -> int:
     return 0
 
 
-def draw_card(path: Path, link: str, code: str, name: str) -> Path:
+def draw_card(
+    path: Path, link: str, code: str, name: str, hint: str = "Quét mã để vào lớp trên Telegram"
+) -> Path:
     """A PNG to print or share: the link's QR code, and the class's name and code under it."""
     qr = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
     qr.add_data(link)
@@ -244,8 +274,7 @@ def draw_card(path: Path, link: str, code: str, name: str) -> Path:
         y += 64
     draw.text((CARD_WIDTH // 2, y + 6), f"Mã lớp: {code}", font=font(40, "SemiBold"),
               fill=ACCENT, anchor="mt")  # fmt: skip
-    draw.text((CARD_WIDTH // 2, y + 64), "Quét mã để vào lớp trên Telegram", font=font(30),
-              fill=INK, anchor="mt")  # fmt: skip
+    draw.text((CARD_WIDTH // 2, y + 64), hint, font=font(30), fill=INK, anchor="mt")
     draw.text((CARD_WIDTH // 2, y + 108), link, font=font(24), fill=GREY, anchor="mt")
     path.parent.mkdir(parents=True, exist_ok=True)
     card.save(path, "PNG", optimize=True)
