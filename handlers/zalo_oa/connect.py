@@ -75,7 +75,7 @@ async def connect(
     out.flush()
     code, problem = code_from(ask("4. Paste the address here (or just the code): "), state)
     if problem:
-        out.write(f"hocso: {problem}\n")
+        out.write(f"\nhocso: {problem}\n")
         return 2
     try:
         pair = await client.exchange_code(code, verifier, time.time())

@@ -83,3 +83,29 @@ def test_redis_down_at_start_up(tmp_path: Path, command: list[str]) -> None:
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
     assert run.stderr.startswith("hocso: cannot reach Redis at redis://***@127.0.0.1:1/0: ")
     assert "secret" not in run.stderr
+
+
+OA = {
+    "ZALO_OA_APP_ID": "123",
+    "ZALO_OA_APP_SECRET": "s" * 12,
+    "ZALO_OA_SECRET_KEY": "k" * 12,
+    "ZALO_OA_ID": "456",
+}
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({}, "no Zalo OA is configured"),
+        ({"ZALO_OA_APP_ID": "123"}, "ZALO_OA_APP_SECRET, ZALO_OA_SECRET_KEY, ZALO_OA_ID missing"),
+        ({**OA, "ZALO_OA_APP_ID": "app"}, "ZALO_OA_APP_ID: String should match pattern"),
+        (OA, "zalo-oa connect needs REDIS_URL"),
+    ],
+)
+def test_zalo_oa_connect_says_what_is_missing_in_one_line(env, capsys, given, said) -> None:
+    for var in ("ZALO_OA_APP_ID", "ZALO_OA_APP_SECRET", "ZALO_OA_SECRET_KEY", "ZALO_OA_ID"):
+        env.delenv(var, raising=False)
+    for var, value in given.items():
+        env.setenv(var, value)
+    assert main(["zalo-oa", "connect"]) == 2
+    assert said in one_line(capsys)
