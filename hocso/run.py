@@ -8,11 +8,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Coroutine, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Config
 from handlers import CannotServe
@@ -20,6 +21,9 @@ from handlers.webhook import HealthCheck
 from hocso.app import App, ServiceError, open_app
 from storage.db import erase_key_problem
 from storage.reporter import reporter_health
+
+if TYPE_CHECKING:
+    from handlers.zalo_oa.settings import ZaloOASettings
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +67,28 @@ def reporter_check(app: App) -> HealthCheck:
     return check
 
 
+def oa_settings() -> ZaloOASettings | None:
+    """The Zalo OA's settings (its ZALO_OA_* environment), or None when it is not set up."""
+    from handlers.zalo_oa.settings import SettingsError, from_env
+
+    try:
+        return from_env(os.environ)
+    except SettingsError as exc:
+        raise ServiceError(str(exc).splitlines()[0]) from exc
+
+
 def _token_problem(config: Config) -> str | None:
     """Why the bots cannot run (one line), or None: each token given must look right, and
     there must be at least one."""
     # Imported here: the engine and `hocso chat` do not need Telegram's library.
     from handlers import telegram, zalo
 
-    if not config.telegram.token and not config.zalo.token:
-        return f"{telegram.token_problem('')}, or ZALO_BOT_TOKEN (from Zalo Bot Manager)"
+    oa = oa_settings()
+    if not config.telegram.token and not config.zalo.token and oa is None:
+        return (
+            f"{telegram.token_problem('')}, or ZALO_BOT_TOKEN (from Zalo Bot Manager), or a "
+            "Zalo OA (ZALO_OA_APP_ID, ZALO_OA_APP_SECRET, ZALO_OA_SECRET_KEY, ZALO_OA_ID)"
+        )
     if config.telegram.token and (problem := telegram.token_problem(config.telegram.token)):
         return problem
     if config.zalo.token:
@@ -85,13 +103,16 @@ async def bots(app: App, stop: asyncio.Event) -> None:
     from handlers.telegram import TelegramAdapter
     from handlers.webhook import redis_check, serve_webhooks
     from handlers.zalo import ZaloAdapter
+    from handlers.zalo_oa.adapter import ZaloOAAdapter
 
     config = app.config
+    oa = oa_settings()
     # What the webhook's /health reports: a load balancer asks `/health?check=redis` (can this
     # worker answer learners?), monitoring asks `/health` (is reporting keeping up too?).
     checks = {"redis": redis_check(app.redis), "reporter": reporter_check(app)}
     roots = (config.lessons_dir, config.data_dir)  # the only files ever uploaded
-    adapters: list[TelegramAdapter | ZaloAdapter] = []
+    adapters: list[TelegramAdapter | ZaloAdapter | ZaloOAAdapter] = []
+    where = (config.telegram.listen, config.telegram.port)  # the one web server
     if config.telegram.token:
         adapters.append(
             TelegramAdapter(
@@ -108,9 +129,18 @@ async def bots(app: App, stop: asyncio.Event) -> None:
         )
     if config.zalo.token:
         pictures = [config.lessons_dir, config.data_dir / "certificates"]
+        # A protected user, whose messages Zalo hides from the bot, is pointed to the OA.
+        link = f"https://zalo.me/{oa.oa_id}" if oa else ""
         adapters.append(
-            ZaloAdapter(config.zalo, app.engine.handle, app.redis, app.keys, pictures, checks)
+            ZaloAdapter(
+                config.zalo, app.engine.handle, app.redis, app.keys, pictures, checks, oa_link=link
+            )
         )
+    if oa is not None:  # handlers/zalo_oa/: the OA's webhook is /zalo-oa on the same server
+        limits = PushLimits.for_redis(app.redis, config.redis.url, app.keys.prefix)
+        official = ZaloOAAdapter(oa, app.engine.handle, app.redis, app.keys, limits, checks)
+        checks["zalo_oa"] = official.health  # 503 while its grant is lost
+        adapters.append(official)
     routes = [route for adapter in adapters for route in adapter.routes()]
     listening = asyncio.Event()
 
@@ -120,7 +150,6 @@ async def bots(app: App, stop: asyncio.Event) -> None:
     try:
         async with asyncio.TaskGroup() as tasks:
             if routes:
-                where = (config.telegram.listen, config.telegram.port)
                 tasks.create_task(serve_webhooks(routes, checks, *where, stop, ready=ready))
             for adapter in adapters:
                 tasks.create_task(adapter.serve(stop, listening=listening if routes else None))
