@@ -25,6 +25,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 
 import aiohttp
 from aiohttp import web
@@ -132,12 +133,21 @@ class ZaloOAAdapter:
             return web.Response(text="ok")
         if retry := request.headers.get(RETRY):
             log.info("zalo oa re-delivered %s (num_retry %s)", event.name, retry)
+        now = self.clock()
+        wrote = event.kind != "unfollow"  # anything else opens the interaction window again
         try:
-            new = await self.inbox.put(event.key, raw, self.clock())
+            new, lost = await self.inbox.put(
+                event.key,
+                raw,
+                now,
+                event.user_id if wrote else "",
+                event.when or now,
+                self.lost_recheck,
+            )
         except (RedisError, OSError) as exc:
             log.warning("zalo oa event not kept (%s): Zalo will deliver it again", exc)
             return web.Response(status=503, text="try again later")
-        if new:
+        if new and not lost:  # while the grant is lost it waits in the inbox
             self._start(event.key, raw)
         return web.Response(text="ok")
 
@@ -154,32 +164,27 @@ class ZaloOAAdapter:
             except ValueError:
                 event = OAEvent("ignore", "")
             if event.kind == "ignore":
-                await self.inbox.done(key)
+                await self.inbox.drop(key)
                 return
             user = f"{PLATFORM}:{event.user_id}"
             async with self.order.turn((PLATFORM, event.user_id)):
                 await self._once(key, event, user)
 
     async def _once(self, key: str, event: OAEvent, user: str) -> None:
-        now = self.clock()
         try:
-            if self.tokens is not None and await self.tokens.lost():
-                # Nothing can be sent: the event waits for a new grant, looked at rarely.
-                await self.inbox.later(key, now, self.lost_recheck)
-                return
             held = await self.dedupe.take(event.key, user)
+            if held == DONE:
+                await self.inbox.drop(key)
+            elif held == BUSY:
+                await self.inbox.later(key, self.clock(), self.inbox.lease)
         except (RedisError, OSError) as exc:
             log.warning("zalo oa event left for later: %s", exc)
             return  # its lease runs out; a sweep takes it again
-        if held == DONE:
-            await self.inbox.done(key)
-            return
-        if held == BUSY:
-            await self.inbox.later(key, now, self.inbox.lease)
+        if held is not None:
             return
         self.dedupe.ride(event.key, user)  # done with the learner's save
         try:
-            await self._answer(event, user)
+            await self._answer(event, user, key)
         except Unreachable as exc:
             log.info("zalo oa learner out of reach: %s", exc)
         except GrantLost:
@@ -188,19 +193,19 @@ class ZaloOAAdapter:
             log.warning("zalo oa could not answer: %s", exc)
         except Exception:
             log.exception("zalo oa event %s failed", event.name)
-        finally:
-            await self.dedupe.finish(event.key, user)
-            with contextlib.suppress(RedisError, OSError):
-                await self.inbox.done(key)
+        # Not when cancelled (the worker is going away mid-answer): the event stays busy a
+        # lease, then another worker takes it from the inbox.
+        await self.dedupe.finish(event.key, user)
 
-    async def _answer(self, event: OAEvent, user: str) -> None:
+    async def _answer(self, event: OAEvent, user: str, key: str) -> None:
+        """Decide and show; the event leaves the inbox with the last write (send.py)."""
         assert self.sender is not None
         user_id = event.user_id
         if event.kind == "unfollow":
             await self.window.away(user_id)  # no more messages until they write again
             await self.handle(Event(user, "blocked", chat=user_id))
+            await self.inbox.drop(key)
             return
-        await self.window.saw(user_id, event.when or self.clock())
         if event.kind == "follow":
             engine_event = Event(user, "command", command="start", chat=user_id)
         elif event.kind == "other":  # a picture, a sticker, a voice note
@@ -213,7 +218,8 @@ class ZaloOAAdapter:
             engine_event = replace(to_event(event.text, user, choices, user_id), numbered=False)
         replies = await self.handle(engine_event)
         # A reply for someone else's chat (pair mode's note to a helper) is not shown here.
-        await self.sender.show(user_id, [r for r in replies if not r.to])
+        shown = [r for r in replies if not r.to]
+        await self.sender.show(user_id, shown, then=partial(self.inbox.done, key))
 
     async def serve(self, stop: asyncio.Event, listening: asyncio.Event | None = None) -> None:
         """Receive events until `stop` is set. `listening`: the process's shared web server

@@ -1,16 +1,17 @@
 """The Redis keys of a Zalo OA, all under `{prefix}:zoa:{oa_id}:` (beside storage/keys.py's).
 
-| key (after `{prefix}:zoa:{oa_id}`) | type   | holds                                            |
-|-------------------------------------|--------|--------------------------------------------------|
-| `:tok`                              | hash   | the token pair: access, refresh, exp (Unix), gen |
-| `:tok:lock`                         | string | the worker refreshing it now (expires by itself) |
-| `:lost`                             | string | why the grant is lost, until `zalo-oa connect`   |
-| `{oa_id}:in` (hash-tagged)          | zset   | events answered 200, not yet processed -> ms     |
-| `{oa_id}:in:ev` (hash-tagged)       | hash   | those events' raw bodies, by key                 |
-| `:seen:{user}`                      | string | when the learner last wrote, ms (the window)     |
-| `:away:{user}`                      | string | Zalo said they are out of reach (-230/-232)      |
-| `:att:{sha1}`                       | string | an uploaded picture's attachment_id (6 days)     |
+| key (after `{prefix}:zoa:{oa_id}`, braces kept) | type | holds                              |
+|------------------------------------------------|------|------------------------------------|
+| `:tok`                   | hash   | the token pair: access, refresh, exp (Unix s), gen          |
+| `:tok:lock`              | string | the worker refreshing it now (expires by itself)            |
+| `:lost`                  | string | why the grant is lost, until `hocso zalo-oa connect`        |
+| `:in`                    | zset   | events answered 200, not yet processed -> retry at (ms)     |
+| `:in:ev`                 | hash   | those events' raw bodies, by key                            |
+| `:seen:{user}`           | string | when the learner last wrote, ms (the interaction window)    |
+| `:away:{user}`           | string | Zalo said they are out of reach (-230/-232)                 |
+| `:att:{sha1}`            | string | an uploaded picture's attachment_id (6 days)                |
 
+All share the hash tag `{oa_id}`, so one Lua step can keep an event and note the window.
 A learner's numbered choices and update marks use storage/keys.py (`numbered`, `update`),
 with the platform "zoa" and the OA id.
 """
@@ -31,7 +32,9 @@ class OAKeys:
 
     @property
     def base(self) -> str:
-        return f"{self.keys.prefix}:zoa:{self.oa_id}"
+        # One hash tag for them all: a Lua step keeps an event and notes the window at once
+        # (Redis Cluster: one slot per OA, ample for one OA's learners).
+        return f"{self.keys.prefix}:zoa:{{{self.oa_id}}}"
 
     @property
     def tokens(self) -> str:
@@ -47,12 +50,11 @@ class OAKeys:
 
     @property
     def inbox(self) -> str:
-        # One hash tag for the inbox's two keys: its Lua steps touch both (Redis Cluster).
-        return f"{self.keys.prefix}:zoa:{{{self.oa_id}}}:in"
+        return f"{self.base}:in"
 
     @property
     def inbox_events(self) -> str:
-        return f"{self.keys.prefix}:zoa:{{{self.oa_id}}}:in:ev"
+        return f"{self.base}:in:ev"
 
     def seen(self, user_id: str) -> str:
         return f"{self.base}:seen:{user_id}"

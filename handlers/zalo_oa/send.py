@@ -28,11 +28,12 @@ import json
 import logging
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import RedisError
 
 from bot.events import Button, Media, Reply
@@ -151,29 +152,51 @@ class OASender:
             log.warning("zalo oa choices not read: %s", exc)
             return Choices()
 
-    async def _remember(self, user_id: str, replies: Sequence[Reply]) -> None:
-        if all(r.notice for r in replies):
-            return  # a note about the last action: the choices on screen stay
-        choices = choices_after(replies, Choices())
+    async def _remember(
+        self,
+        user_id: str,
+        replies: Sequence[Reply] | None,
+        then: Callable[[Pipeline], None] | None = None,
+    ) -> None:
+        """Keep the choices now on screen (None: the sends failed, what is on screen is not
+        known to have changed), with `then`'s writes, in one round trip."""
         key = self.keys.numbered(user_id)
         try:
-            if choices.buttons:
-                stored = {"p": [b.payload for b in choices.buttons], "f": int(choices.free_text)}
-                await self.redis.set(key, json.dumps(stored), ex=CHOICES_FOR)
-            else:
-                await self.redis.delete(key)
+            async with self.redis.pipeline(transaction=False) as pipe:
+                if replies is not None and not all(r.notice for r in replies):
+                    choices = choices_after(replies, Choices())  # (a notice leaves them)
+                    if choices.buttons:
+                        payloads = [b.payload for b in choices.buttons]
+                        stored = {"p": payloads, "f": int(choices.free_text)}
+                        pipe.set(key, json.dumps(stored), ex=CHOICES_FOR)
+                    else:
+                        pipe.delete(key)
+                if then is not None:
+                    then(pipe)
+                await pipe.execute()
         except (RedisError, OSError) as exc:
             log.warning("zalo oa choices not kept: %s", exc)
 
     # -- showing replies --------------------------------------------------------------------
 
-    async def show(self, user_id: str, replies: Sequence[Reply]) -> None:
-        """Send each reply in order. Raises push.Unreachable when Zalo says the learner is out
-        of the window; OAError/OAUnreachable when a message could not go."""
+    async def show(
+        self,
+        user_id: str,
+        replies: Sequence[Reply],
+        then: Callable[[Pipeline], None] | None = None,
+    ) -> None:
+        """Send each reply in order, then keep the choices they leave on screen (a learner
+        answers only once the last message is there, long after this write), with `then`'s
+        writes. Raises push.Unreachable when Zalo says the learner is out of the window;
+        OAError/OAUnreachable when a message could not go."""
         replies = joined(replies, TEXT_MAX)
-        await self._remember(user_id, replies)
-        for reply in replies:
-            await self._deliver(user_id, reply)
+        try:
+            for reply in replies:
+                await self._deliver(user_id, reply)
+        except Exception:  # (not when cancelled: the event stays for another worker)
+            await self._remember(user_id, None, then)
+            raise
+        await self._remember(user_id, replies, then)
 
     async def _deliver(self, user_id: str, reply: Reply) -> None:
         if not reply.text.strip() and not reply.buttons and reply.media is None:
