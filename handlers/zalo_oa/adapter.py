@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -28,6 +27,7 @@ from dataclasses import replace
 from functools import partial
 
 import aiohttp
+import orjson
 from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -121,14 +121,15 @@ class ZaloOAAdapter:
         if not header and probe(raw):
             return web.Response(text="ok")
         settings = self.settings
-        if not signed(raw, header, settings.app_id, settings.oa_id, settings.secret_key):
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            body = None
+        if not signed(raw, body, header, settings.app_id, settings.oa_id, settings.secret_key):
             return web.Response(status=401)
         if self.sender is None:
             return web.Response(status=503, text="starting; try again later")
-        try:
-            event = parse(json.loads(raw), settings.oa_id)
-        except ValueError:
-            return web.Response(status=400, text="not JSON")
+        event = parse(body, settings.oa_id)
         if event.kind == "ignore":
             return web.Response(text="ok")
         if retry := request.headers.get(RETRY):
@@ -148,21 +149,23 @@ class ZaloOAAdapter:
             log.warning("zalo oa event not kept (%s): Zalo will deliver it again", exc)
             return web.Response(status=503, text="try again later")
         if new and not lost:  # while the grant is lost it waits in the inbox
-            self._start(event.key, raw)
+            self._start(event.key, event)
         return web.Response(text="ok")
 
-    def _start(self, key: str, raw: bytes | str) -> None:
-        task = asyncio.create_task(self._process(key, raw))
+    def _start(self, key: str, event: OAEvent | str) -> None:
+        """Process a kept event (as parsed at once, or its body as a sweep took it)."""
+        task = asyncio.create_task(self._process(key, event))
         self.running.add(task)
         task.add_done_callback(self.running.discard)
 
-    async def _process(self, key: str, raw: bytes | str) -> None:
+    async def _process(self, key: str, event: OAEvent | str) -> None:
         """One kept event, in order per learner, once."""
         async with self.slots:
-            try:
-                event = parse(json.loads(raw), self.settings.oa_id)
-            except ValueError:
-                event = OAEvent("ignore", "")
+            if isinstance(event, str):
+                try:
+                    event = parse(orjson.loads(event), self.settings.oa_id)
+                except orjson.JSONDecodeError:
+                    event = OAEvent("ignore", "")
             if event.kind == "ignore":
                 await self.inbox.drop(key)
                 return

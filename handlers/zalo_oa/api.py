@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import orjson
 
 log = logging.getLogger(__name__)
 
@@ -237,13 +238,17 @@ class OAClient:
         form: aiohttp.FormData | None = None,
         retries: int | None = None,
     ) -> dict[str, Any]:
+        headers = {"access_token": token}
+        data: Any = form
+        if json_body is not None:  # orjson: every message a learner gets is one of these
+            data = orjson.dumps(json_body)
+            headers["Content-Type"] = "application/json"
         answer = await self._request(
             method,
             self.api_url + path,
-            headers={"access_token": token},
-            json_body=json_body,
+            headers=headers,
             params=params,
-            data=form,
+            data=data,
             retries=self.retries if retries is None else retries,
         )
         return _data(answer)
@@ -285,8 +290,8 @@ class OAClient:
                     raise OAUnreachable(str(exc) or type(exc).__name__) from exc
             else:
                 try:
-                    body = json.loads(raw)
-                except ValueError:
+                    body = orjson.loads(raw)
+                except orjson.JSONDecodeError:
                     body = None
                 if isinstance(body, dict):
                     return body
