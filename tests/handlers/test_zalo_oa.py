@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import aiohttp
+import pytest
 from fake_zalo_oa import OA_ID, FakeZaloOA, follow_event, media_event, seen_event, text_event
 from oa_phone import OAPhone, OAWorker, OAWorkers, oa_settings
 from PIL import Image
@@ -18,6 +19,7 @@ from redis.asyncio import Redis
 from bot.engine import Engine
 from bot.events import Event, Reply
 from bot.lessons import Curriculum, load_curriculum
+from handlers.push import Unreachable
 from handlers.zalo_oa.keys import OAKeys
 from handlers.zalo_oa.send import PREFIX, layout, tapped
 from handlers.zalo_oa.window import Reach
@@ -360,3 +362,23 @@ async def test_the_window_is_recorded_and_the_paid_part_needs_the_setting(
     assert await paid.may_send(oa_phone.user_id, later)
     assert await free.state(oa_phone.user_id, now + 8 * 86400) is Reach.CLOSED
     assert await free.state("never-wrote", now) is Reach.CLOSED
+
+
+@pytest.mark.parametrize("code", [-230, -232])
+async def test_a_learner_silent_for_over_7_days_is_out_of_reach_until_they_write(
+    oa_phone: OAPhone, oa_fake: FakeZaloOA, code: int
+) -> None:
+    import time
+
+    oa_fake.window_code = code  # UNKNOWN which of the two Zalo answers: both are handled
+    await oa_phone.write("/start")
+    oa_fake.users[oa_phone.user_id] = time.time() - 8 * 86400  # as Zalo sees it
+    sender = oa_phone.worker.adapter.sender
+    assert sender is not None
+    with pytest.raises(Unreachable):
+        await sender.show(oa_phone.user_id, [Reply("Bác ơi, mình học tiếp nhé?")])
+    assert len(oa_fake.refused(code)) == 1  # tried once, not again
+    window = oa_phone.worker.adapter.window
+    assert await window.state(oa_phone.user_id) is Reach.AWAY
+    assert "Chào bác" in await oa_phone.write("/start")  # they write: answered at once
+    assert await window.state(oa_phone.user_id) is Reach.FREE
