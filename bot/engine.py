@@ -1,7 +1,7 @@
 """The engine: an `Event` in, `Reply` objects out, learner state kept in storage.
 
 Each event is decided on a fresh reading of the learner's state and written back atomically
-(see storage/state.py). If another worker wrote first, the event is decided again on the
+(see storage/redis/state.py). If another worker wrote first, the event is decided again on the
 new state, so a double tap or two workers can never apply one step twice.
 """
 

@@ -1,6 +1,6 @@
 """A learner store kept in this process: for engine tests and tools that need no Redis.
 
-It keeps the same promises as the Redis store (storage/state.py): a write applies only if
+It keeps the same promises as the Redis store (storage/redis/state.py): a write applies only if
 the version is unchanged, and a learner's state and its events are written together.
 """
 
@@ -56,7 +56,7 @@ class MemoryStore:
 
 class MemoryGroupStore:
     """Group lessons kept in this process, with the Redis store's promises (see
-    storage/group_store.py): compare-and-set state, each answer counted once while open."""
+    storage/redis/groups.py): compare-and-set state, each answer counted once while open."""
 
     def __init__(self) -> None:
         self.states: dict[str, dict[str, str]] = {}

@@ -1,8 +1,8 @@
 """What the engine needs from learner storage: read a learner, write back only if unchanged.
 
-The engine depends on this interface, not on Redis: storage/state.py is the Redis
+The engine depends on this interface, not on Redis: storage/redis/state.py is the Redis
 implementation used in production, bot/memory_store.py one kept in this process. Group lessons
-add `GroupStore` (storage/group_store.py).
+add `GroupStore` (storage/redis/groups.py).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class GroupStore(Protocol):
     """What group lessons need beyond learners (bot/classroom.py): a chat's lesson state, kept
     under the chat's own hash tag, and short-lived link codes (pair mode).
 
-    storage/group_store.py is the Redis implementation, bot/memory_store.py one in this
+    storage/redis/groups.py is the Redis implementation, bot/memory_store.py one in this
     process. Every method raises StorageUnavailable when storage cannot be reached."""
 
     async def load_group(self, chat: str) -> GroupSnapshot:

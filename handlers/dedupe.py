@@ -7,7 +7,7 @@ the platform re-delivers). Without Redis an update is processed anyway: the engi
 answers the learner "busy, try again", which is kinder than silence.
 
 An update from a learner is keyed on that learner's shard, and its "done" mark rides in the
-script that saves their state (`ride`, storage/state.py `DoneMark`): one Redis round trip
+script that saves their state (`ride`, storage/redis/state.py `DoneMark`): one Redis round trip
 fewer per action, and the update is done exactly when its effect is stored, so a re-delivery
 can never apply it twice. An update that changed nothing gets its mark on its own.
 """
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from storage.state import DONE_MARK, DoneMark
+from storage.redis.state import DONE_MARK, DoneMark
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ SEEN_FOR = 86400  # seconds a finished update is remembered (Telegram re-deliver
 
 class Dedupe:
     """`key(update_id, user)` names the Redis key of one update of one bot on one platform
-    (`user`: the learner it came from, "" if none; storage/keys.py `update`).
+    (`user`: the learner it came from, "" if none; storage/redis/keys.py `update`).
 
     `single_consumer`: only this process receives the bot's updates (long polling), so an
     update held busy was left by our own dead predecessor and runs again at once. With a

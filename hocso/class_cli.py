@@ -29,10 +29,10 @@ from bot.certificate_image import ACCENT, INK, font
 from bot.config import USERNAME, Config, bot_username
 from bot.onboarding import CLASS_CODE
 from hocso import report_cli
-from storage.classes import save_class
-from storage.db import Database
-from storage.models import Class
-from storage.reports import Table, class_summaries
+from storage.sql.classes import save_class
+from storage.sql.db import Database
+from storage.sql.models import Class
+from storage.sql.reports import Table, class_summaries
 
 NAME_MAX = Class.name.type.length  # the column's size
 CARD_WIDTH = 900

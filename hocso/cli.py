@@ -113,7 +113,7 @@ def check_lessons(path: Path) -> int:
 
 async def chat_in_terminal(config: Config, user: str, script: Path | None = None) -> None:
     from handlers.console import run_console, run_script
-    from storage.reporter import background_reporter
+    from storage.sql.reporter import background_reporter
 
     # Reports from this terminal reach the database too (SQLite in data_dir by default).
     async with (
@@ -129,7 +129,7 @@ async def reminders_status(config: Config) -> None:
     import time
 
     from hocso.reminders import print_status
-    from storage.schedule import Schedule
+    from storage.redis.schedule import Schedule
 
     async with open_app(config) as app:
         schedule = Schedule(app.redis, app.keys)

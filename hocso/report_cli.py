@@ -27,8 +27,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.certificate import normalize_code, show_code
 from bot.config import Config
 from hocso.app import safe_url
-from storage.db import Database, SchemaMissing, database_problem, open_database
-from storage.reports import Labels, Report, Table, build_report, certificates
+from storage.sql.db import Database, SchemaMissing, database_problem, open_database
+from storage.sql.reports import Labels, Report, Table, build_report, certificates
 
 REPORT_HELP = """\
 Counts for officials, over a date range (local dates, both days included):

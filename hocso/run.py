@@ -18,8 +18,8 @@ from bot.config import Config
 from handlers import CannotServe
 from handlers.webhook import HealthCheck
 from hocso.app import App, ServiceError, open_app
-from storage.db import erase_key_problem
-from storage.reporter import reporter_health
+from storage.sql.db import erase_key_problem
+from storage.sql.reporter import reporter_health
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def services(config: Config, only: str) -> dict[str, Service]:
         if only == "reminders":
             if not config.redis.url:
                 raise ServiceError("reminders alone need REDIS_URL: the schedule they send from")
-            from handlers.telegram import token_problem
+            from handlers.telegram.adapter import token_problem
 
             if problem := token_problem(config.telegram.token):
                 raise ServiceError(problem)
@@ -67,7 +67,8 @@ def _token_problem(config: Config) -> str | None:
     """Why the bots cannot run (one line), or None: each token given must look right, and
     there must be at least one."""
     # Imported here: the engine and `hocso chat` do not need Telegram's library.
-    from handlers import telegram, zalo
+    from handlers.telegram import adapter as telegram
+    from handlers.zalo import adapter as zalo
 
     if not config.telegram.token and not config.zalo.token:
         return f"{telegram.token_problem('')}, or ZALO_BOT_TOKEN (from Zalo Bot Manager)"
@@ -79,12 +80,12 @@ def _token_problem(config: Config) -> str | None:
 
 
 async def bots(app: App, stop: asyncio.Event) -> None:
-    """Serve learners on every platform with a token, side by side (handlers/telegram.py,
-    handlers/zalo.py): one engine, Redis and database, and one webhook server for all."""
+    """Serve learners on every platform with a token, side by side (handlers/telegram/adapter.py,
+    handlers/zalo/adapter.py): one engine, Redis and database, and one webhook server for all."""
     from handlers.limits import PushLimits
-    from handlers.telegram import TelegramAdapter
+    from handlers.telegram.adapter import TelegramAdapter
     from handlers.webhook import redis_check, serve_webhooks
-    from handlers.zalo import ZaloAdapter
+    from handlers.zalo.adapter import ZaloAdapter
 
     config = app.config
     # What the webhook's /health reports: a load balancer asks `/health?check=redis` (can this
@@ -134,10 +135,10 @@ async def remind(app: App, stop: asyncio.Event) -> None:
 
     from bot.engine import Engine
     from handlers.limits import PushLimits
-    from handlers.telegram_push import TelegramPush
+    from handlers.telegram.push import TelegramPush
     from hocso.reminders import ReminderLoop
-    from storage.schedule import Schedule
-    from storage.state import StateStore
+    from storage.redis.schedule import Schedule
+    from storage.redis.state import StateStore
 
     config = app.config
     rate = config.telegram.broadcast_rate
@@ -172,8 +173,8 @@ def settle_heap() -> None:
 
 
 async def report(app: App, stop: asyncio.Event) -> None:
-    """Drain the Redis outboxes into the reporting database (storage/reporter.py)."""
-    from storage.reporter import run_reporter
+    """Drain the Redis outboxes into the reporting database (storage/sql/reporter.py)."""
+    from storage.sql.reporter import run_reporter
 
     await run_reporter(app.redis, app.keys, app.database, stop)
 

@@ -18,10 +18,10 @@ from bot.menu import Setting
 from bot.onboarding import Age, Area, Consent
 from bot.payloads import Payload, parse
 from bot.tutor import Answer, Next, StartLesson
-from storage.db import Database
-from storage.group_store import GroupRedisStore
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.groups import GroupRedisStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
+from storage.sql.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -25,7 +25,7 @@ from pathlib import Path
 from bot.config import Config
 from bot.lessons import LessonError, load_curriculum
 from hocso import report_cli
-from storage.db import Database
+from storage.sql.db import Database
 from web import auth, demo
 from web.app import serve
 from web.rollup import refresh

@@ -16,10 +16,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import case, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
-from storage.models import ERASED, Certificate, Class, Completion, Learner, Response
-from storage.reports import IssuedCertificate, certificates
-from storage.web_models import (
+from storage.sql.db import Database
+from storage.sql.models import ERASED, Certificate, Class, Completion, Learner, Response
+from storage.sql.reports import IssuedCertificate, certificates
+from storage.sql.web_models import (
     ALL_CLASSES,
     WebAnswer,
     WebDaily,

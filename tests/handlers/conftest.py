@@ -16,9 +16,9 @@ from zalo_phone import ZaloPhone, ZaloRunning
 
 from bot.config import Config, TelegramSettings, ZaloSettings
 from bot.engine import Engine
-from handlers.telegram import TelegramAdapter
-from handlers.zalo import ZaloAdapter
-from storage.keys import Keys
+from handlers.telegram.adapter import TelegramAdapter
+from handlers.zalo.adapter import ZaloAdapter
+from storage.redis.keys import Keys
 
 
 @pytest.fixture
@@ -180,7 +180,7 @@ def make_phone() -> type[Phone]:
     return Phone
 
 
-# --- Zalo (handlers/zalo.py): the fake Zalo Bot API, the bot polling it, a learner's phone ---
+# --- Zalo (handlers/zalo/): the fake Zalo Bot API, the bot polling it, a learner's phone ---
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from handlers.dedupe import Dedupe
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 
 def dedupe(redis: Redis, keys: Keys, single_consumer: bool = False) -> Dedupe:

@@ -15,8 +15,8 @@ from zalo_phone import ZaloPhone
 from bot.config import ZaloSettings
 from bot.texts import t
 from handlers import CannotServe
-from handlers.zalo import parse_update, updates_in
-from storage.keys import Keys
+from handlers.zalo.adapter import parse_update, updates_in
+from storage.redis.keys import Keys
 
 
 async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:
@@ -125,7 +125,7 @@ async def test_the_same_message_twice_is_answered_once(zalo_bot, zapi: FakeZaloA
 
 
 async def test_a_slow_answer_shows_typing(start_zalo, engine, zapi: FakeZaloApi, monkeypatch):
-    monkeypatch.setattr("handlers.zalo.TYPING_AFTER", 0.05)
+    monkeypatch.setattr("handlers.zalo.adapter.TYPING_AFTER", 0.05)
 
     async def slow(event):
         await asyncio.sleep(0.3)
@@ -150,7 +150,7 @@ async def test_polling_removes_a_webhook_left_from_before(zalo_bot, zapi: FakeZa
 
 
 async def test_writing_first_is_off_unless_configured(zalo_settings, engine, redis, keys) -> None:
-    from handlers.zalo import ZaloAdapter
+    from handlers.zalo.adapter import ZaloAdapter
 
     off = ZaloAdapter(zalo_settings, engine.handle, redis, keys)
     reminding = zalo_settings.model_copy(update={"reminders": True})

@@ -12,9 +12,9 @@ from redis.asyncio import Redis
 
 from bot.events import Button, Reply
 from handlers.render import as_text, units
-from handlers.zalo_api import ZaloApi
-from handlers.zalo_send import ZALO_BOT, ZaloSender
-from storage.keys import Keys
+from handlers.zalo.api import ZaloApi
+from handlers.zalo.send import ZALO_BOT, ZaloSender
+from storage.redis.keys import Keys
 
 
 @pytest.fixture

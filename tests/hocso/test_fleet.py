@@ -18,10 +18,10 @@ from fake_bot_api import TOKEN, message_update, tap_update
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from storage.db import Database
-from storage.keys import Keys
-from storage.models import Completion, Learner, Response
-from storage.reporter import Reporter
+from storage.redis.keys import Keys
+from storage.sql.db import Database
+from storage.sql.models import Completion, Learner, Response
+from storage.sql.reporter import Reporter
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from storage.db import Database
-from storage.models import Completion
+from storage.sql.db import Database
+from storage.sql.models import Completion
 
 ROOT = Path(__file__).resolve().parents[2]
 

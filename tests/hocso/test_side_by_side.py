@@ -22,8 +22,8 @@ from bot.config import Config
 from bot.engine import Engine
 from hocso.app import App
 from hocso.run import bots
-from storage.db import Database
-from storage.keys import Keys
+from storage.redis.keys import Keys
+from storage.sql.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 TG_SECRET = "tg-secret_0123456789abcdef"

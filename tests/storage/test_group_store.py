@@ -1,4 +1,4 @@
-"""Group lesson state in Redis (storage/group_store.py): ready for Redis Cluster, and an answer
+"""Group lesson state in Redis (storage/redis/groups.py): ready for Redis Cluster, and an answer
 is counted once only while its question is open."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from redis.crc import key_slot
 
 from bot.group_state import GroupLesson, to_fields
-from storage.group_store import GroupRedisStore
-from storage.keys import Keys
+from storage.redis.groups import GroupRedisStore
+from storage.redis.keys import Keys
 
 
 def test_each_group_script_touches_one_slot_and_never_a_learners() -> None:

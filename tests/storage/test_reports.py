@@ -12,8 +12,8 @@ import pytest
 
 from hocso import report_cli
 from hocso.cli import main
-from storage.ingest import parse, write_batch
-from storage.reports import Labels, build_report
+from storage.sql.ingest import parse, write_batch
+from storage.sql.reports import Labels, build_report
 
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC, 07:00 in Hà Nội
 DAY = 86_400

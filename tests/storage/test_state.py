@@ -8,8 +8,8 @@ import pytest
 
 from bot.memory_store import MemoryStore
 from bot.store import LearnerStore, Save
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 
 @pytest.fixture(params=["redis", "memory"])

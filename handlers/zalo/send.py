@@ -21,8 +21,8 @@ from bot.events import Button, Reply
 from handlers.media import MediaLinks
 from handlers.numbered import Choices, choices_after
 from handlers.render import Capabilities, as_text, discard, joined, split_text
-from handlers.zalo_api import TEXT_MAX, ZaloApi, ZaloError, ZaloTimeout, ZaloUnreachable
-from storage.keys import Keys
+from handlers.zalo.api import TEXT_MAX, ZaloApi, ZaloError, ZaloTimeout, ZaloUnreachable
+from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
 

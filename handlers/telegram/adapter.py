@@ -5,7 +5,7 @@ Usage (see docs/telegram.md):
     ... TELEGRAM_WEBHOOK_URL=https://host/telegram TELEGRAM_WEBHOOK_SECRET=... hocso run
 
 Only translation lives here: which update becomes which `Event`, and how replies are shown
-(telegram_send.py). What to teach is the engine's business. Learner state is in Redis, not in
+(send.py). What to teach is the engine's business. Learner state is in Redis, not in
 python-telegram-bot's persistence, conversations or job queue, which live in one process.
 """
 
@@ -55,12 +55,12 @@ from bot.texts import t
 from handlers import CannotServe, Handle
 from handlers.dedupe import BUSY, DONE, Dedupe
 from handlers.limits import PushLimits
-from handlers.telegram_flow import LearnerOrder, ReplyLimiter
-from handlers.telegram_group import GroupAdmins, GroupSender
-from handlers.telegram_http import AiohttpRequest
-from handlers.telegram_send import CAPABILITIES, Blocked, Defer, Sender
+from handlers.telegram.flow import LearnerOrder, ReplyLimiter
+from handlers.telegram.group import GroupAdmins, GroupSender
+from handlers.telegram.http import AiohttpRequest
+from handlers.telegram.send import CAPABILITIES, Blocked, Defer, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ class TelegramAdapter:
         # The token starts with the bot's id: known before Telegram is asked anything.
         self.bot_id = settings.token.partition(":")[0]
         self.sender = Sender(self.application.bot, redis, keys, self.bot_id, media_roots)
-        # Group lessons (handlers/telegram_group.py): every group message under the limits.
+        # Group lessons (handlers/telegram/group.py): every group message under the limits.
         limits = limits or PushLimits(MemoryStorage(), redis, keys.prefix)
         self.groups = GroupSender(self.sender, limits, redis, keys, self.bot_id, live_every)
         self.admins = GroupAdmins(self.application.bot)

@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 
 from bot.group_state import Answered, GroupSnapshot
 from bot.store import StorageUnavailable
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 VERSION = "v"
 

@@ -1,7 +1,7 @@
 """The reminder schedule in Redis: claiming what is due, exactly once across the fleet.
 
 Each shard has a sorted set of its learners' next-due times (`{sNN}:due`), written by the same
-script that saves the learner (storage/state.py), so it never disagrees with their state;
+script that saves the learner (storage/redis/state.py), so it never disagrees with their state;
 learners who opted out sit there at +inf (counted, never due). Sending goes:
 
     claimed = await schedule.claim(shard, now)   # due -> in flight, with a lease
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from storage.keys import Keys
-from storage.state import stored_fields
+from storage.redis.keys import Keys
+from storage.redis.state import stored_fields
 
 # KEYS: due zset, in-flight zset. ARGV: now (ms), lease (ms), limit, and the start of the
 # shard's learner keys. Returns the lease's end, then for each claim: user, retaken ("1"/"0")

@@ -3,7 +3,7 @@
     redis://host:6379/0              one server (or rediss:// with TLS)
     redis+cluster://host:7001        a cluster, found from any of its nodes (rediss+cluster://)
 
-Every multi-key command and script hocso sends names keys of one hash tag (storage/keys.py),
+Every multi-key command and script hocso sends names keys of one hash tag (storage/redis/keys.py),
 so the same code runs on both; the push limits (handlers/limits.py) read the same URL.
 """
 

@@ -82,7 +82,7 @@ class Keys:
     def update(self, platform: str, bot: str, update_id: int | str, user: str = "") -> str:
         """An update of one bot: update ids are counted per bot, so two bots sharing this
         Redis and prefix must not see each other's as repeats. An update from a learner sits
-        on that learner's shard, so its "done" mark can ride in their save (storage/state.py
+        on that learner's shard, so its "done" mark can ride in their save (storage/redis/state.py
         `DoneMark`)."""
         where = self._tag(self.shard(user)) if user else self.prefix
         return f"{where}:upd:{platform}:{bot}:{update_id}"

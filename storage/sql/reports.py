@@ -26,8 +26,8 @@ from typing import Any
 from sqlalchemy import SQLColumnExpression, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
-from storage.models import (
+from storage.sql.db import Database
+from storage.sql.models import (
     ERASED,
     Certificate,
     Class,

@@ -6,7 +6,7 @@ inline keyboards, row for row. `replace` edits the tapped message, so its button
 when a tap brings a new keyboard, the tapped one is removed too: only the latest keyboard is
 live. Lesson pictures and sounds are uploaded once; Telegram's file_id is kept in Redis.
 A reply offering a `poll` is sent as a quiz poll where it fits Telegram's limits (group
-lessons, handlers/telegram_group.py), else as its text and buttons.
+lessons, handlers/telegram/group.py), else as its text and buttons.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Ti
 from bot.events import Button, Media, Poll, Reply
 from handlers import render
 from handlers.render import Capabilities, units
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
 

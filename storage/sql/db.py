@@ -3,7 +3,7 @@
 An empty URL means the embedded default, a SQLite file in data_dir whose schema is created
 on first use. PostgreSQL (`postgresql://...`, driven by asyncpg) is migrated explicitly with
 `hocso db upgrade`. Either way the schema comes from the Alembic migrations in
-storage/migrations, so both databases always have the same tables.
+storage/sql/migrations, so both databases always have the same tables.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class EraseKeyMissing(Exception):
 class Database:
     """One engine and its session factory; cheap to build, connects on first use.
 
-    `erase_key`: the secret of the keyed hash of forgotten learners (storage/ingest.py).
+    `erase_key`: the secret of the keyed hash of forgotten learners (storage/sql/ingest.py).
     Empty: with SQLite, one made once and kept beside the database file (`erase.key`, only
     the owner may read it); with PostgreSQL, refused (EraseKeyMissing) when first needed,
     since each reporter would otherwise make its own and miss the others' marks."""

@@ -34,8 +34,8 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.events import Reply
 from handlers.limits import PushLimits
-from handlers.telegram_send import Blocked, Sender, quiz_fits, split_text
-from storage.keys import Keys
+from handlers.telegram.send import Blocked, Sender, quiz_fits, split_text
+from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
 

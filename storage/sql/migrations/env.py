@@ -1,9 +1,9 @@
-"""Alembic environment: migrate the connection storage/db.py hands over.
+"""Alembic environment: migrate the connection storage/sql/db.py hands over.
 
 `hocso db upgrade` (and the embedded SQLite on first use) opens an async connection and runs
 the migrations on it; the `alembic` command line is not needed. For `alembic revision
 --autogenerate` during development, set `sqlalchemy.url` (a sync or async URL) on the command
-line: `alembic -c storage/migrations/alembic.ini -x url=sqlite:///dev.db revision ...`.
+line: `alembic -c storage/sql/migrations/alembic.ini -x url=sqlite:///dev.db revision ...`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import storage.web_models  # noqa: F401  (its tables join Base.metadata)
-from storage.models import Base
+import storage.sql.web_models  # noqa: F401  (its tables join Base.metadata)
+from storage.sql.models import Base
 
 config = context.config
 target_metadata = Base.metadata

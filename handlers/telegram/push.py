@@ -1,6 +1,6 @@
 """Reminders to Telegram learners: the `PushSender` (handlers/push.py) of the Telegram adapter.
 
-Replies are rendered exactly as answers are (telegram_send.py). This bot client has no rate
+Replies are rendered exactly as answers are (send.py). This bot client has no rate
 limiter of its own: pushed messages wait in the fleet-wide one (handlers/limits.py), and a 429
 pauses every process (`SlowDown`), not only this one.
 """
@@ -21,9 +21,9 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.config import TelegramSettings
 from bot.events import Reply
 from handlers.push import SlowDown, TryLater, Unreachable
-from handlers.telegram_http import AiohttpRequest
-from handlers.telegram_send import Blocked, Sender
-from storage.keys import Keys
+from handlers.telegram.http import AiohttpRequest
+from handlers.telegram.send import Blocked, Sender
+from storage.redis.keys import Keys
 
 
 class TelegramPush:

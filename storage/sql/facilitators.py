@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from storage.classes import set_class_schedule
-from storage.db import Database
-from storage.models import Class
+from storage.sql.classes import set_class_schedule
+from storage.sql.db import Database
+from storage.sql.models import Class
 
 # "@username" (not the middle of an e-mail address), or a platform id such as "tg:123456".
 HANDLE = re.compile(r"(?<![\w.])@([A-Za-z][A-Za-z0-9_]{4,31})(?!\w|\.\w)|\b([a-z]+:\d+)\b")

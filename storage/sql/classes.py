@@ -1,6 +1,7 @@
 """Classes a facilitator registers (`hocso class add`): one `classes` row per code.
 
-Their learners' numbers are counted with the reports, in storage/reports.py (`class_summaries`).
+Their learners' numbers are counted with the reports, in storage/sql/reports.py
+(`class_summaries`).
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import Database
-from storage.models import Class
+from storage.sql.db import Database
+from storage.sql.models import Class
 
 
 async def save_class(

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, UTCDateTime
+from storage.sql.models import Base, UTCDateTime
 
 ALL_CLASSES = "*"  # never a class code: codes are A-Z 0-9 _ -
 ROLES = ("official", "facilitator")

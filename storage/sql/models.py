@@ -4,7 +4,7 @@ Only what officials' reports need is kept: no phone numbers, no display names (e
 name a learner asked to have printed on their certificate). Times are UTC. When a learner
 asks to be forgotten, their `learners` row stays but is made anonymous, with their lessons and
 answers, so campaign totals do not shrink; their certificate stays as a count only, its code,
-name and link to the row gone (storage/ingest.py `_on_forget`).
+name and link to the row gone (storage/sql/ingest.py `_on_forget`).
 """
 
 from __future__ import annotations

@@ -41,8 +41,8 @@ from sqlalchemy import CursorResult, Table, bindparam, delete, select, text, tup
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.db import Database
-from storage.models import (
+from storage.sql.db import Database
+from storage.sql.models import (
     ERASED,
     Certificate,
     Class,

@@ -23,7 +23,7 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
 from bot.store import REMOVE, Save, StorageUnavailable
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 VERSION = "v"
 CACHE = 10_000  # learners whose last known state this process keeps
@@ -99,7 +99,7 @@ class _Write:
 class DoneMark:
     """An update's "done" mark (handlers/dedupe.py), to be written by the script that saves
     its learner's state: one round trip for both, and the update counts as done exactly when
-    its effect is stored. `key` must be on the learner's shard (storage/keys.py `update`)."""
+    its effect is stored. `key` must be on the learner's shard (storage/redis/keys.py `update`)."""
 
     learner: str
     key: str

@@ -41,9 +41,9 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from storage.db import Database
-from storage.ingest import OutboxEvent, parse, prune_erasures, write_batch
-from storage.keys import Keys
+from storage.redis.keys import Keys
+from storage.sql.db import Database
+from storage.sql.ingest import OutboxEvent, parse, prune_erasures, write_batch
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ Usage (see docs/zalo.md):
 
 Only translation lives here: which update becomes which `Event` (a Zalo learner is
 "zalo:<id>", a different learner from any "tg:<id>"), and how replies are shown
-(zalo_send.py). A bare number typed after numbered choices picks that choice, as in the
+(send.py). A bare number typed after numbered choices picks that choice, as in the
 console; any other text goes to the engine as it is.
 """
 
@@ -37,9 +37,9 @@ from handlers.numbered import Choices, to_event
 from handlers.ordering import Ordering
 from handlers.render import Capabilities
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
-from handlers.zalo_api import ZaloApi, ZaloError, ZaloTimeout, ZaloUnreachable
-from handlers.zalo_send import ZALO_BOT, ZaloSender
-from storage.keys import Keys
+from handlers.zalo.api import ZaloApi, ZaloError, ZaloTimeout, ZaloUnreachable
+from handlers.zalo.send import ZALO_BOT, ZaloSender
+from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
 
