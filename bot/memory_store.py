@@ -10,6 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.events import DoneMark
 from bot.group_state import Answered, GroupSnapshot
 from bot.store import REMOVE, Save
 
@@ -32,6 +33,7 @@ class MemoryStore:
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
         due: float | None = None,
+        done: DoneMark | None = None,  # left to the adapter: no update marks in memory
     ) -> bool:
         if self.versions.get(key, 0) != version:
             return False

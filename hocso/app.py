@@ -17,6 +17,8 @@ from redis.exceptions import RedisError
 from bot.config import Config, RedisSettings
 from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
+from handlers.platforms import PLATFORMS
+from hocso.errors import ServiceError
 from storage.redis.embedded import open_embedded, save_snapshot
 from storage.redis.groups import GroupRedisStore
 from storage.redis.keys import Keys
@@ -27,10 +29,6 @@ from storage.sql.db import Database, open_database
 from storage.sql.facilitators import ClassFacilitators
 
 STARTUP_PING = 5.0  # seconds Redis has to answer at start-up
-
-
-class ServiceError(Exception):
-    """hocso cannot start or run, for a reason the operator can fix (said in one line)."""
 
 
 @dataclass
@@ -62,8 +60,8 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
         classes=classes,
         groups=GroupRedisStore(redis, keys),  # group lessons and pair mode
         facilitators=ClassFacilitators(database),  # who may lead one: `hocso class add`
-        # the adapters that show group lessons (handlers/telegram/group.py)
-        group_platforms=("tg",),
+        # the platforms that show group lessons (handlers/platforms.py)
+        group_platforms=tuple(p.id for p in PLATFORMS if p.groups),
         class_times=partial(class_schedule, database),  # class members' reminder pace
     )
     try:

@@ -340,25 +340,3 @@ async def last_event(s: AsyncSession) -> datetime | None:
 async def certificate(db: Database, code: str) -> IssuedCertificate | None:
     found = await certificates(db, code) if code else []
     return found[0] if found else None
-
-
-def group_sum(rows: dict[str, Group]) -> Group:
-    total = Group("")
-    for g in rows.values():
-        total.started += g.started
-        total.lessons += g.lessons
-        total.certified += g.certified
-        total.active += g.active
-        total.stuck += g.stuck
-    return total
-
-
-def cumulative(days_: list[Day]) -> list[tuple[date, int, int]]:
-    """(day, learners started so far, certified so far)."""
-    started = certified = 0
-    out = []
-    for d in days_:
-        started += d.started
-        certified += d.certified
-        out.append((d.day, started, certified))
-    return out

@@ -14,9 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
 from functools import partial
@@ -50,21 +49,22 @@ from telegram.ext import (
 )
 
 from bot.config import TelegramSettings
-from bot.events import Event, Reply
+from bot.events import DoneMark, Event, Reply
 from bot.texts import t
 from handlers import CannotServe, Handle
 from handlers.dedupe import BUSY, DONE, Dedupe
 from handlers.limits import PushLimits
+from handlers.platform import Ticks
+from handlers.telegram.capabilities import CAPABILITIES
 from handlers.telegram.flow import LearnerOrder, ReplyLimiter
 from handlers.telegram.group import GroupAdmins, GroupSender
 from handlers.telegram.http import AiohttpRequest
-from handlers.telegram.send import CAPABILITIES, Blocked, Defer, Sender
+from handlers.telegram.send import Blocked, Defer, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
 
-TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 COMMANDS = (
     "start", "continue", "progress", "review", "settings", "remind", "certificate", "helper",
     "help", "stop",
@@ -75,8 +75,6 @@ GROUP_COMMANDS = {"lesson": "cmd_lesson", "class_report": "cmd_class_report",
 TICK_EVERY = 1.0  # seconds between looks for group lessons whose time is up
 STOP_GRACE = 5.0  # seconds a stop waits for group messages being shown
 TICK_CHATS = 16  # group chats shown their next step at once (each waits for its own budget)
-# The engine's timer: group lessons of a platform that move on by themselves, (chat, replies).
-Ticks = Callable[[str], Awaitable[list[tuple[str, list[Reply]]]]]
 BACKOFF = 1.0  # seconds before the first retry of a failed request; doubles each time
 ANSWER_WITHIN = 2.0  # seconds to wait for the engine's toast before stopping the spinner bare
 TOAST_MAX = 200
@@ -105,15 +103,6 @@ class WebhookAnswer:
 
 # Set while a webhook request is being processed (the update's handlers run in its task).
 _answer: ContextVar[WebhookAnswer | None] = ContextVar("webhook_answer", default=None)
-
-
-def token_problem(token: str) -> str | None:
-    """Why this bot token cannot work, in one line; None when it looks right."""
-    if not token:
-        return "no Telegram bot token: set TELEGRAM_BOT_TOKEN (from @BotFather)"
-    if not TOKEN.match(token):
-        return "TELEGRAM_BOT_TOKEN is malformed: expected digits, ':' and 30+ letters"
-    return None
 
 
 def message_event(message: Message, bot_username: str) -> Event | None:
@@ -205,6 +194,8 @@ class TelegramAdapter:
         self.dedupe = Dedupe(
             redis, partial(keys.update, "tg", self.bot_id), single_consumer=self.polling
         )
+        # update_id -> its done mark, from `skip_repeats` to the event and to `mark_done`
+        self.marks: dict[int, DoneMark] = {}
         add = self.application.add_handler
         add(TypeHandler(Update, self.skip_repeats), group=-1)
         add(TypeHandler(Update, self.mark_done), group=1)
@@ -223,11 +214,13 @@ class TelegramAdapter:
         user = _sender(update)
         if self.polling and not await self.dedupe.claim(update.update_id, user):
             raise ApplicationHandlerStop
-        self.dedupe.ride(update.update_id, user)
+        if mark := self.dedupe.ride(update.update_id, user):
+            self.marks[update.update_id] = mark  # for the event the handlers make of it
 
     async def mark_done(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Runs after the handlers: this update_id is finished."""
-        await self.dedupe.finish(update.update_id, _sender(update))
+        mark = self.marks.pop(update.update_id, None)
+        await self.dedupe.finish(update.update_id, _sender(update), mark)
 
     async def receive(self, request: web.Request) -> web.Response:
         """Webhook mode: Telegram POSTs an update. Refused (403) without the secret token;
@@ -263,6 +256,8 @@ class TelegramAdapter:
         message = update.message
         assert message is not None
         event = message_event(message, context.bot.username)
+        if event is not None:
+            event = replace(event, done=self.marks.get(update.update_id))
         if event is not None and event.group and event.kind == "command" and message.from_user:
             admin = await self.admins.is_admin(message.chat.id, message.from_user.id)
             event = replace(event, admin=admin)  # may they lead a group lesson?
@@ -289,6 +284,7 @@ class TelegramAdapter:
             name=query.from_user.first_name or "",
             lang=query.from_user.language_code or "",
             username=query.from_user.username or "",
+            done=self.marks.get(update.update_id),
         )
 
         async def decide() -> list[Reply]:
@@ -370,6 +366,7 @@ class TelegramAdapter:
             name=answer.user.first_name or "",
             poll=answer.poll_id,
             options=tuple(answer.option_ids),
+            done=self.marks.get(update.update_id),
         )
         await self.show(event, await self.handle(event), chat_id)
 

@@ -29,20 +29,12 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Ti
 
 from bot.events import Button, Media, Poll, Reply
 from handlers import render
-from handlers.render import Capabilities, units
+from handlers.render import units
+from handlers.telegram.capabilities import CAPABILITIES
 from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
 
-# What Telegram shows (handlers/render.py): buttons, edits, photos up to 10 MB, and bots may
-# write first to anyone who started them.
-CAPABILITIES = Capabilities(
-    buttons=True,
-    text_max=MessageLimit.MAX_TEXT_LENGTH,  # 4096, counted after HTML is parsed
-    can_edit=True,
-    picture_max=10 * 1024**2,
-    may_send_first=True,
-)
 TEXT_MAX = CAPABILITIES.text_max
 CAPTION_MAX = MessageLimit.CAPTION_LENGTH  # 1024
 VOICE_SUFFIXES = {".ogg", ".oga", ".opus"}  # Telegram plays these as voice notes

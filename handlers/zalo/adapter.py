@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import secrets
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -29,7 +28,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.config import ZaloSettings
-from bot.events import Event, Reply
+from bot.events import DoneMark, Event, Reply
 from handlers import CannotServe, Handle
 from handlers.dedupe import Dedupe
 from handlers.media import MediaLinks, media_key
@@ -44,22 +43,11 @@ from storage.redis.keys import Keys
 log = logging.getLogger(__name__)
 
 PLATFORM = "zalo"
-TOKEN = re.compile(r"^\d+:\S{8,}$")  # "{bot_id}:{secret}", as Zalo Bot Manager gives it
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 POLL_TIMEOUT = 30  # seconds a long poll waits for an update (Zalo's default)
 BACKOFF = 1.0  # seconds before polling again after a failure; doubles, up to a minute
 TYPING_AFTER = 0.5  # seconds of deciding before the learner sees "typing..."
 IN_FLIGHT = 256  # updates processed at once by one polling process
-
-
-def token_problem(token: str) -> str | None:
-    """Why this bot token cannot work, in one line; None when it looks right."""
-    if not TOKEN.match(token):
-        return (
-            "ZALO_BOT_TOKEN is malformed: expected the bot's id (digits), ':' and its secret, "
-            "as Zalo Bot Manager gave it"
-        )
-    return None
 
 
 @dataclass(frozen=True)
@@ -207,28 +195,27 @@ class ZaloAdapter:
         async with self.order.turn((PLATFORM, incoming.chat)):
             if incoming.id and not await self.dedupe.claim(incoming.id, incoming.user):
                 return
-            if incoming.id:
-                self.dedupe.ride(incoming.id, incoming.user)  # done with the learner's save
+            # done with the learner's save: the mark travels in the event
+            mark = self.dedupe.ride(incoming.id, incoming.user) if incoming.id else None
             try:
-                await self._answer(incoming)
+                await self._answer(incoming, mark)
             except (ZaloError, ZaloUnreachable) as exc:
                 log.warning("could not answer %s: %s", incoming.user, exc)
             except Exception:
                 log.exception("zalo update %s failed", incoming.id)
             finally:
                 if incoming.id:
-                    await self.dedupe.finish(incoming.id, incoming.user)
+                    await self.dedupe.finish(incoming.id, incoming.user, mark)
 
-    async def _answer(self, incoming: Incoming) -> None:
+    async def _answer(self, incoming: Incoming, mark: DoneMark | None = None) -> None:
         assert self.sender is not None
         chat, name, group = incoming.chat, incoming.name, incoming.group
         if incoming.text is None:  # a picture, a sticker...
             event = Event(incoming.user, "other", chat=chat, name=name, group=group, numbered=True)
         else:
-            number = incoming.text.strip().isdecimal() and not group
-            choices = await self.sender.choices(chat) if number else Choices()
-            event = to_event(incoming.text, incoming.user, choices, chat, name, group)
-        replies = await self._decide(event, incoming.chat)
+            # A typed number stays text: the engine reads it against the buttons on screen.
+            event = to_event(incoming.text, incoming.user, Choices(), chat, name, group)
+        replies = await self._decide(replace(event, done=mark), incoming.chat)
         # A reply for someone else's private chat (pair mode's note to a helper) is not shown
         # here: this adapter answers in the chat that wrote.
         await self.sender.show(incoming.chat, [r for r in replies if not r.to])
@@ -253,9 +240,7 @@ class ZaloAdapter:
             api = ZaloApi(session, settings.token, settings.base_url, backoff=self.backoff)
             me = await self._check_token(api)
             self.api = api
-            self.sender = ZaloSender(
-                api, self.redis, self.keys, self.bot_id, self.capabilities, self.media
-            )
+            self.sender = ZaloSender(api, self.capabilities, self.media)
             name = me.get("account_name") or me.get("id") or self.bot_id
             if self.polling:
                 # getUpdates does not work while a webhook is set

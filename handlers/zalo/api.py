@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 
 NO_UPDATES = 408  # the error code of a long poll that found nothing
 SENDS = {"sendMessage", "sendPhoto", "sendSticker"}  # a repeat would show the learner twice
-TEXT_MAX = 2000  # characters of sendMessage's text and sendPhoto's caption
 
 
 class ZaloError(Exception):

@@ -87,11 +87,6 @@ class Keys:
         where = self._tag(self.shard(user)) if user else self.prefix
         return f"{where}:upd:{platform}:{bot}:{update_id}"
 
-    def numbered(self, platform: str, bot: str, chat: str) -> str:
-        """The choices last shown as numbered lines in one chat of a bot without buttons, so a
-        number the learner types picks one on whichever worker receives it."""
-        return f"{self.prefix}:num:{platform}:{bot}:{chat}"
-
     def telegram_file(self, bot: str, digest: str) -> str:
         """`digest`: sha1 of the file's path and modification time, so an edited file is sent
         again. A file_id is valid for the bot that uploaded it only."""

@@ -14,7 +14,6 @@ import math
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import cast
 
@@ -22,6 +21,7 @@ import orjson
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
+from bot.events import DoneMark
 from bot.store import REMOVE, Save, StorageUnavailable
 from storage.redis.keys import Keys
 
@@ -95,22 +95,6 @@ class _Write:
     item: list[object]  # its entry in the script's JSON
 
 
-@dataclass
-class DoneMark:
-    """An update's "done" mark (handlers/dedupe.py), to be written by the script that saves
-    its learner's state: one round trip for both, and the update counts as done exactly when
-    its effect is stored. `key` must be on the learner's shard (storage/redis/keys.py `update`)."""
-
-    learner: str
-    key: str
-    seconds: int
-    written: bool = False
-
-
-# Set by the adapter around one update; taken by the first save of that learner that lands.
-DONE_MARK: ContextVar[DoneMark | None] = ContextVar("done_mark", default=None)
-
-
 class StateStore:
     """The LearnerStore on Redis; a learner's key is the engine's conversation key.
 
@@ -151,13 +135,15 @@ class StateStore:
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
         due: float | None = None,
+        done: DoneMark | None = None,
     ) -> bool:
         """Write `new` (None erases the learner) if the stored version is still `version`,
-        and move the learner in the reminder schedule (`due`, see bot/store.py).
+        and move the learner in the reminder schedule (`due`, see bot/store.py); the event's
+        `done` mark goes in the same script.
 
         Returns False on a conflict; the caller reloads and tries again.
         """
-        mark = DONE_MARK.get()
+        mark = done
         if mark is not None and (mark.written or mark.learner != key):
             mark = None
         write = self._request(Save(key, version, old, new, events, due), mark)

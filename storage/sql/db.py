@@ -8,13 +8,17 @@ storage/sql/migrations, so both databases always have the same tables.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
+import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -52,6 +56,27 @@ def open_database(settings: object, data_dir: Path, erase_key: str = "") -> Data
         connect_timeout=getattr(settings, "connect_timeout", CONNECT_TIMEOUT),
         statement_timeout=getattr(settings, "statement_timeout", STATEMENT_TIMEOUT),
     )
+
+
+def with_database(
+    settings: object, data_dir: Path, work: Callable[[Database], Awaitable[int]]
+) -> int:
+    """Run `work` on the configured reporting database (a command's whole run); its exit
+    status, or 2 with one line on stderr when the database is not available."""
+
+    async def run() -> int:
+        database = open_database(settings, data_dir)
+        try:
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(run())
+    except (SQLAlchemyError, OSError, SchemaMissing) as exc:
+        first = database_problem(exc)
+        print(f"hocso: the reporting database is not available: {first}", file=sys.stderr)
+        return 2
 
 
 def database_problem(exc: BaseException) -> str:

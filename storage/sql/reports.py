@@ -17,11 +17,13 @@ limited to a platform (then without the forgotten, whose platform is no longer k
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import SQLColumnExpression, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,7 +40,6 @@ from storage.sql.models import (
 )
 
 NOT_GIVEN = "(not given)"
-PLATFORMS = {"tg": "Telegram", "zalo": "Zalo", "console": "Console"}
 
 
 @dataclass
@@ -67,6 +68,8 @@ class Labels:
     age_bands: Mapping[str, str] = field(default_factory=dict)
     first_lesson: str = ""
     first_module: str = ""
+    # learner-id prefix -> the platform's name (handlers/platforms.py `platform_names`)
+    platforms: Mapping[str, str] = field(default_factory=dict)
 
 
 async def build_report(
@@ -89,7 +92,7 @@ async def build_report(
             await by("by_area", "By ward/commune", Learner.area, labels.areas),
             await by("by_age", "By age band", Learner.age_band, labels.age_bands),
             await by("by_class", "By class", Learner.class_code, classes),
-            await by("by_platform", "By platform", Learner.platform, PLATFORMS),
+            await by("by_platform", "By platform", Learner.platform, labels.platforms),
             await _by_module(s, start, end, on),
             await _funnel(s, start, end, labels, on),
             await _target(s, end, target, on),
@@ -348,3 +351,26 @@ async def class_summaries(db: Database) -> list[ClassSummary]:
             ClassSummary(code, name, facilitator, area, started, lessons, certified, schedule)
         )
     return summaries
+
+
+async def export_certificates(
+    db: Database,
+    out: TextIO,
+    zone: ZoneInfo,
+    wards: Mapping[str, str],
+    show: Callable[[str], str] = str,
+) -> None:
+    """Every certificate as CSV rows (code, name, issued, ward, age band, class): `hocso
+    certificate export` and the web page's download. `show`: how a code is written."""
+    await db.ensure_schema()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code", "name", "issued", "ward", "age_band", "class"])
+    for c in await certificates(db):
+        day = c.issued_at.astimezone(zone).date().isoformat()
+        ward = wards.get(c.area, c.area)
+        writer.writerow([show(c.code), no_formula(c.name), day, ward, c.age_band, c.class_code])
+
+
+def no_formula(text: str) -> str:
+    """A learner-typed name must not run as a formula when the CSV opens in a spreadsheet."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -4,7 +4,6 @@ learner's phone."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,14 +18,6 @@ from bot.engine import Engine
 from handlers.telegram.adapter import TelegramAdapter
 from handlers.zalo.adapter import ZaloAdapter
 from storage.redis.keys import Keys
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 @pytest.fixture
@@ -181,14 +172,6 @@ def make_phone() -> type[Phone]:
 
 
 # --- Zalo (handlers/zalo/): the fake Zalo Bot API, the bot polling it, a learner's phone ---
-
-
-@pytest.fixture
-async def zapi() -> AsyncIterator[FakeZaloApi]:
-    fake = FakeZaloApi()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 @pytest.fixture

@@ -116,11 +116,11 @@ async def test_an_updates_done_mark_rides_in_its_learners_save_on_the_cluster(cl
     store = StateStore(client, keys)
     workers = Dedupe(client, lambda u, user: keys.update("tg", "1", u, user), False)
     assert await workers.claim(6, "tg:78")
-    workers.ride(6, "tg:78")
+    mark = workers.ride(6, "tg:78")
     fields, version = await store.load("tg:78")
-    assert await store.save("tg:78", version, fields, {"st": "lesson"})  # one slot, one script
+    assert await store.save("tg:78", version, fields, {"st": "lesson"}, done=mark)  # one script
     assert await client.get(keys.update("tg", "1", 6, "tg:78")) in ("done", b"done")
-    await workers.finish(6, "tg:78")
+    await workers.finish(6, "tg:78", mark)
     assert not await workers.claim(6, "tg:78")
 
 
