@@ -24,7 +24,6 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from functools import partial
 
 import aiohttp
 import orjson
@@ -32,7 +31,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.events import Event
+from bot.events import DoneMark, Event
 from handlers import Handle
 from handlers.dedupe import BUSY, DONE, Dedupe
 from handlers.limits import PushLimits
@@ -42,14 +41,15 @@ from handlers.push import Unreachable
 from handlers.render import Capabilities
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from handlers.zalo_oa.api import OAClient, OAError, OAUnreachable
+from handlers.zalo_oa.capabilities import OA
 from handlers.zalo_oa.inbox import LEASE, Inbox
 from handlers.zalo_oa.keys import PLATFORM, OAKeys
-from handlers.zalo_oa.send import OA, RATE_PAUSE, FleetPause, OASender, tapped
+from handlers.zalo_oa.send import RATE_PAUSE, FleetPause, OASender, tapped
 from handlers.zalo_oa.settings import PATH, ZaloOASettings
 from handlers.zalo_oa.tokens import CONNECT, LOST_RECHECK, GrantLost, Tokens
 from handlers.zalo_oa.webhook import RETRY, SIGNATURE, OAEvent, parse, probe, signed
 from handlers.zalo_oa.window import Window
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ class ZaloOAAdapter:
                 except orjson.JSONDecodeError:
                     event = OAEvent("ignore", "")
             if event.kind == "ignore":
-                await self.inbox.drop(key)
+                await self.inbox.done(key)
                 return
             user = f"{PLATFORM}:{event.user_id}"
             async with self.order.turn((PLATFORM, event.user_id)):
@@ -177,7 +177,7 @@ class ZaloOAAdapter:
         try:
             held = await self.dedupe.take(event.key, user)
             if held == DONE:
-                await self.inbox.drop(key)
+                await self.inbox.done(key)
             elif held == BUSY:
                 await self.inbox.later(key, self.clock(), self.inbox.lease)
         except (RedisError, OSError) as exc:
@@ -185,9 +185,9 @@ class ZaloOAAdapter:
             return  # its lease runs out; a sweep takes it again
         if held is not None:
             return
-        self.dedupe.ride(event.key, user)  # done with the learner's save
+        mark = self.dedupe.ride(event.key, user)  # done with the learner's save
         try:
-            await self._answer(event, user, key)
+            await self._answer(event, user, mark)
         except Unreachable as exc:
             log.info("zalo oa learner out of reach: %s", exc)
         except GrantLost:
@@ -198,16 +198,16 @@ class ZaloOAAdapter:
             log.exception("zalo oa event %s failed", event.name)
         # Not when cancelled (the worker is going away mid-answer): the event stays busy a
         # lease, then another worker takes it from the inbox.
-        await self.dedupe.finish(event.key, user)
+        await self.dedupe.finish(event.key, user, mark)
+        with contextlib.suppress(RedisError, OSError):  # else its lease ends: taken again
+            await self.inbox.done(key)
 
-    async def _answer(self, event: OAEvent, user: str, key: str) -> None:
-        """Decide and show; the event leaves the inbox with the last write (send.py)."""
+    async def _answer(self, event: OAEvent, user: str, mark: DoneMark | None) -> None:
         assert self.sender is not None
         user_id = event.user_id
         if event.kind == "unfollow":
             await self.window.away(user_id)  # no more messages until they write again
-            await self.handle(Event(user, "blocked", chat=user_id))
-            await self.inbox.drop(key)
+            await self.handle(Event(user, "blocked", chat=user_id, done=mark))
             return
         if event.kind == "follow":
             engine_event = Event(user, "command", command="start", chat=user_id)
@@ -216,13 +216,13 @@ class ZaloOAAdapter:
         elif (payload := tapped(event.text)) is not None:
             engine_event = Event(user, "button", payload=payload, chat=user_id)
         else:
-            number = event.text.strip().isdecimal()
-            choices = await self.sender.choices(user_id) if number else Choices()
-            engine_event = replace(to_event(event.text, user, choices, user_id), numbered=False)
-        replies = await self.handle(engine_event)
+            # A typed number stays text: the engine reads it against the choices on screen,
+            # and where they were numbered lines that number counts as the tap.
+            typed = to_event(event.text, user, Choices(), user_id)
+            engine_event = replace(typed, numbered=event.text.strip().isdecimal())
+        replies = await self.handle(replace(engine_event, done=mark))
         # A reply for someone else's chat (pair mode's note to a helper) is not shown here.
-        shown = [r for r in replies if not r.to]
-        await self.sender.show(user_id, shown, then=partial(self.inbox.done, key))
+        await self.sender.show(user_id, [r for r in replies if not r.to])
 
     async def serve(self, stop: asyncio.Event, listening: asyncio.Event | None = None) -> None:
         """Receive events until `stop` is set. `listening`: the process's shared web server

@@ -14,7 +14,6 @@ A re-delivery of an event still waiting is stored once (`put` answers False).
 from __future__ import annotations
 
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
 
 from handlers.zalo_oa.keys import OAKeys, text
 from handlers.zalo_oa.window import OPEN_FOR
@@ -95,14 +94,11 @@ class Inbox:
         )
         return bool(stored), bool(lost)
 
-    def done(self, key: str, pipe: Pipeline) -> None:
-        """Forget the event, in `pipe` (sent with the learner's choices, send.py)."""
-        pipe.zrem(self.keys.inbox, key)
-        pipe.hdel(self.keys.inbox_events, key)
-
-    async def drop(self, key: str) -> None:
+    async def done(self, key: str) -> None:
+        """The event is dealt with: forgotten."""
         async with self.redis.pipeline(transaction=False) as pipe:
-            self.done(key, pipe)
+            pipe.zrem(self.keys.inbox, key)
+            pipe.hdel(self.keys.inbox_events, key)
             await pipe.execute()
 
     async def later(self, key: str, now: float, seconds: float) -> None:

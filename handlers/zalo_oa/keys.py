@@ -1,4 +1,4 @@
-"""The Redis keys of a Zalo OA, all under `{prefix}:zoa:{oa_id}:` (beside storage/keys.py's).
+"""The Redis keys of a Zalo OA, all under `{prefix}:zoa:{oa_id}:` (beside storage/redis/keys.py's).
 
 | key (after `{prefix}:zoa:{oa_id}`, braces kept) | type | holds                              |
 |------------------------------------------------|------|------------------------------------|
@@ -12,15 +12,15 @@
 | `:att:{sha1}`            | string | an uploaded picture's attachment_id (6 days)                |
 
 All share the hash tag `{oa_id}`, so one Lua step can keep an event and note the window.
-A learner's numbered choices and update marks use storage/keys.py (`numbered`, `update`),
-with the platform "zoa" and the OA id.
+A learner's update marks use storage/redis/keys.py (`update`), with the platform "zoa" and
+the OA id.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 PLATFORM = "zoa"  # learners are "zoa:<the OA-scoped user id>"
 
@@ -64,9 +64,6 @@ class OAKeys:
 
     def attachment(self, digest: str) -> str:
         return f"{self.base}:att:{digest}"
-
-    def numbered(self, user_id: str) -> str:
-        return self.keys.numbered(PLATFORM, self.oa_id, user_id)
 
     def update(self, msg_id: int | str, user: str) -> str:
         return self.keys.update(PLATFORM, self.oa_id, msg_id, user)

@@ -7,7 +7,8 @@
   payload (bot/payloads.py: versioned, refused when forged or stale, safe to replay), and
   `tapped()` reads it back. More than 5 choices, or labels too long for a button, become
   numbered lines in the text (a typed number picks one, as on the Zalo Bot), with buttons for
-  what fits: the first ones and the last ones (a page's "more" and "skip").
+  what fits: the first ones and the last ones (a page's "more" and "skip"). A typed number
+  goes to the engine, which reads it against the choices on screen.
 - Text is at most 2,000 characters (longer is refused with -210, not cut): split at line
   breaks, NFC first, as Zalo counts.
 - Pictures are uploaded (jpg/png, at most 1 MB: shrunk with Pillow when bigger); the
@@ -24,24 +25,23 @@ import asyncio
 import contextlib
 import hashlib
 import io
-import json
 import logging
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
 from redis.exceptions import RedisError
 
 from bot.events import Button, Media, Reply
 from handlers.limits import PushLimits
-from handlers.numbered import Choices, choices_after, flat, numbered
+from handlers.numbered import flat, numbered
 from handlers.push import Unreachable
-from handlers.render import Capabilities, discard, joined, split_text
+from handlers.render import discard, joined, split_text
 from handlers.zalo_oa.api import Kind, OAClient, OAError
+from handlers.zalo_oa.capabilities import PICTURE_MAX, TEXT_MAX
 from handlers.zalo_oa.keys import OAKeys, text
 from handlers.zalo_oa.tokens import Tokens
 from handlers.zalo_oa.window import Window
@@ -52,12 +52,6 @@ PREFIX = "#hs:"  # what a button's payload starts with; nothing else a learner t
 PAYLOAD_MAX = 200  # characters of a payload we accept back (the engine's are under 64 bytes)
 BUTTONS_MAX = 5
 TITLE_MAX = 20  # characters of a button title that shows on one line
-TEXT_MAX = 2000
-PICTURE_MAX = 1024**2  # bytes of an uploaded picture
-OA = Capabilities(
-    buttons=True, text_max=TEXT_MAX, can_edit=False, picture_max=PICTURE_MAX, may_send_first=False
-)
-CHOICES_FOR = 7 * 86400  # seconds a typed number still picks from the choices last shown
 ATTACHMENT_FOR = 6 * 86400  # seconds an attachment_id is reused (Zalo keeps it 7 days)
 RATE_PAUSE = 5.0  # seconds every worker waits after -32
 RATE_TRIES = 3  # sends of one message through -32 pauses before giving up
@@ -138,65 +132,13 @@ class OASender:
         self.pause = pause
         self.rate_pause = rate_pause
 
-    # -- choices a typed number picks ------------------------------------------------------
-
-    async def choices(self, user_id: str) -> Choices:
-        """The choices last shown to this learner (none if unknown or Redis is down)."""
-        try:
-            raw = await self.redis.get(self.keys.numbered(user_id))
-            stored = json.loads(raw) if raw else None
-            if not stored:
-                return Choices()
-            return Choices(tuple(Button("", str(p)) for p in stored["p"]), bool(stored.get("f")))
-        except (RedisError, OSError, ValueError, KeyError, TypeError) as exc:
-            log.warning("zalo oa choices not read: %s", exc)
-            return Choices()
-
-    async def _remember(
-        self,
-        user_id: str,
-        replies: Sequence[Reply] | None,
-        then: Callable[[Pipeline], None] | None = None,
-    ) -> None:
-        """Keep the choices now on screen (None: the sends failed, what is on screen is not
-        known to have changed), with `then`'s writes, in one round trip."""
-        key = self.keys.numbered(user_id)
-        try:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                if replies is not None and not all(r.notice for r in replies):
-                    choices = choices_after(replies, Choices())  # (a notice leaves them)
-                    if choices.buttons:
-                        payloads = [b.payload for b in choices.buttons]
-                        stored = {"p": payloads, "f": int(choices.free_text)}
-                        pipe.set(key, json.dumps(stored), ex=CHOICES_FOR)
-                    else:
-                        pipe.delete(key)
-                if then is not None:
-                    then(pipe)
-                await pipe.execute()
-        except (RedisError, OSError) as exc:
-            log.warning("zalo oa choices not kept: %s", exc)
-
     # -- showing replies --------------------------------------------------------------------
 
-    async def show(
-        self,
-        user_id: str,
-        replies: Sequence[Reply],
-        then: Callable[[Pipeline], None] | None = None,
-    ) -> None:
-        """Send each reply in order, then keep the choices they leave on screen (a learner
-        answers only once the last message is there, long after this write), with `then`'s
-        writes. Raises push.Unreachable when Zalo says the learner is out of the window;
-        OAError/OAUnreachable when a message could not go."""
-        replies = joined(replies, TEXT_MAX)
-        try:
-            for reply in replies:
-                await self._deliver(user_id, reply)
-        except Exception:  # (not when cancelled: the event stays for another worker)
-            await self._remember(user_id, None, then)
-            raise
-        await self._remember(user_id, replies, then)
+    async def show(self, user_id: str, replies: Sequence[Reply]) -> None:
+        """Send each reply in order. Raises push.Unreachable when Zalo says the learner is out
+        of the window; OAError/OAUnreachable when a message could not go."""
+        for reply in joined(replies, TEXT_MAX):
+            await self._deliver(user_id, reply)
 
     async def _deliver(self, user_id: str, reply: Reply) -> None:
         if not reply.text.strip() and not reply.buttons and reply.media is None:

@@ -28,7 +28,7 @@ from handlers.limits import PushLimits
 from handlers.zalo_oa.adapter import ZaloOAAdapter
 from handlers.zalo_oa.send import PREFIX
 from handlers.zalo_oa.settings import PATH, ZaloOASettings
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 

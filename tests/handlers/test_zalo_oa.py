@@ -23,7 +23,7 @@ from handlers.push import Unreachable
 from handlers.zalo_oa.keys import OAKeys
 from handlers.zalo_oa.send import PREFIX, layout, tapped
 from handlers.zalo_oa.window import Reach
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 
 async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:

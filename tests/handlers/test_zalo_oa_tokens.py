@@ -19,7 +19,7 @@ from handlers.zalo_oa.api import OAClient, TokenPair
 from handlers.zalo_oa.connect import connect
 from handlers.zalo_oa.keys import OAKeys
 from handlers.zalo_oa.tokens import Tokens
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 
 def client_for(fake: FakeZaloOA, session: aiohttp.ClientSession) -> OAClient:

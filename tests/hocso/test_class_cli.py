@@ -14,8 +14,8 @@ import zxingcpp
 from PIL import Image
 
 from hocso.cli import main
-from storage.db import Database
-from storage.ingest import parse, write_batch
+from storage.sql.db import Database
+from storage.sql.ingest import parse, write_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
@@ -246,18 +246,13 @@ def test_a_schedule_that_is_no_weekly_time_is_one_line(monkeypatch, capsys, tmp_
     assert not (tmp_path / "data").exists()
 
 
-def test_with_a_zalo_oa_the_code_to_type_and_a_qr_code_of_the_oa_are_given(
-    hocso, monkeypatch, tmp_path
-):
+def test_with_a_zalo_oa_the_code_to_type_is_given(hocso, monkeypatch):
     monkeypatch.setenv("ZALO_OA_ID", "1646843870823903717")
     status, out, _ = hocso("class", "add", "LOP-1A", "--name", "Lớp 1")
     assert status == 0
     link = "https://zalo.me/1646843870823903717"
     assert (
-        f"On the Zalo OA: learners open {link} (or scan the QR code below) and send: LOP-1A" in out
+        f"On the Zalo OA: learners open {link} (or scan the OA's QR code) and send: LOP-1A" in out
     )
-    card = next(line for line in out.splitlines() if "QR code of the OA" in line)
-    decoded = zxingcpp.read_barcodes(Image.open(card.split(": ", 1)[1]))
-    assert [b.text for b in decoded] == [link]
     status, out, _ = hocso("class", "add", "NINHKIEU", "--name", "Lớp 2")
     assert "send: /start NINHKIEU" in out  # a plain word is not looked up when typed alone
