@@ -382,3 +382,28 @@ async def test_a_learner_silent_for_over_7_days_is_out_of_reach_until_they_write
     assert await window.state(oa_phone.user_id) is Reach.AWAY
     assert "Chào bác" in await oa_phone.write("/start")  # they write: answered at once
     assert await window.state(oa_phone.user_id) is Reach.FREE
+
+
+@pytest.mark.parametrize("who", ["tapper", "typer"])
+async def test_the_shipped_course_offers_a_way_on_at_every_step(
+    oa_fake: FakeZaloOA, oa_workers: OAWorkers, engine: Engine, who: str
+) -> None:
+    """A learner who only taps (the first button) or only types (a number, or words at a
+    typed question) goes through the real lessons: every message leaves something to tap."""
+    engine.curriculum = load_curriculum(Path(__file__).resolve().parents[2] / "lessons")
+    _, refresh = oa_fake.grant()
+    worker = await oa_workers.start(oa_settings(oa_fake, refresh))
+    phone = OAPhone(oa_fake, worker, f"80{len(who)}")
+    await phone.write("xin chao")
+    finished = 0
+    for _ in range(40):
+        latest = phone.received()[-1]
+        assert latest.buttons, f"nothing to tap under:\n{latest.text}"
+        if "✍️" in latest.text:
+            await phone.write("khong biet")  # a typed question: words, as anyone types them
+        elif who == "tapper":
+            await phone.write(latest.buttons[0]["payload"])
+        else:
+            await phone.write("1")
+        finished += "🎉" in phone.received()[-1].text
+    assert finished >= 1  # a lesson was completed on the way
