@@ -107,3 +107,60 @@ def test_the_android_tv_source_is_gone() -> None:
     assert "S60" not in ALLOW["sources"]
     voice = (LESSONS / "08-doi-song-so" / "01-go-giong-noi.yaml").read_text(encoding="utf-8")
     assert "S60" not in voice and "S61" in voice
+
+
+# -- wrong: WHO's one hour is for ages 2-4; watching together is the AAP's advice ------------
+
+
+def test_who_screen_limit_is_for_two_to_four(course: Curriculum) -> None:
+    screens = lesson(course, "tre-va-man-hinh")
+    text = vi_text(screens)
+    assert "2 đến 5 tuổi" not in text and "2 đến 4 tuổi" in text
+    assert "càng ít càng tốt" in text
+    who_card = next(c for c in cards(screens) if "(who)" in c)
+    assert "ngồi cùng" not in who_card  # that advice is the AAP's
+    assert any("aap" in c and "xem cùng" in c for c in cards(screens))
+    typed = question(screens, "mot-gio-moi-ngay")
+    assert "2 đến 4 tuổi" in typed.prompt.vi and "ngồi cùng" not in typed.explanation.vi
+    assert any(s.startswith("S65") for s in screens.sources)
+
+
+# -- outdated: 112 for disasters and help; 114 is also for rescue ----------------------------
+
+
+def test_112_is_taught_and_listed(course: Curriculum) -> None:
+    emergency = lesson(course, "so-khan-cap")
+    assert "112" in phone_numbers(all_text(emergency))
+    assert any("112" in c and "miễn phí" in c and "lũ" in c for c in cards(emergency))
+    assert any("gộp" in c for c in cards(emergency))  # the numbers may be merged
+    assert correct(question(emergency, "lu-len-nhanh")) == "112"
+    assert "2023/QĐ-TTg" in allowed_phone("112")["what"]
+
+
+def test_114_is_fire_and_rescue(course: Curriculum) -> None:
+    emergency = lesson(course, "so-khan-cap")
+    assert any("114" in c and "cứu nạn" in c and "đuối nước" in c for c in cards(emergency))
+    assert "rescue" in allowed_phone("114")["what"]
+
+
+# -- outdated: the counter is the commune's public administration service centre -------------
+
+
+@pytest.mark.parametrize("lesson_id", ["dvc-tai-khoan", "dvc-an-toan", "dvc-nop-phi"])
+def test_the_one_stop_desk_is_now_the_service_centre(course: Curriculum, lesson_id: str) -> None:
+    text = vi_text(lesson(course, lesson_id))
+    assert "bộ phận một cửa" not in text and "ra một cửa" not in text
+    assert "trung tâm phục vụ hành chính công" in text
+
+
+def test_fines_are_checked_in_official_places_and_never_paid_to_a_person(
+    course: Curriculum,
+) -> None:
+    fines = lesson(course, "dvc-nop-phi")
+    shown = web_addresses(all_text(fines))
+    assert {"csgt.bocongan.gov.vn", "dichvucong.gov.vn"} <= set(shown)
+    assert "vnetraffic" in vi_text(fines)
+    assert any("kho bạc" in c and "tài khoản cá nhân" in c for c in cards(fines))
+    assert "chỉ nộp trong cổng chính thức" not in vi_text(
+        fines
+    )  # too strong: the decision names a Treasury account
