@@ -10,6 +10,7 @@ before the review.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,101 @@ def test_fines_are_checked_in_official_places_and_never_paid_to_a_person(
     assert "chỉ nộp trong cổng chính thức" not in vi_text(
         fines
     )  # too strong: the decision names a Treasury account
+
+
+# -- unclear: what a learner needs to act on ---------------------------------------------------
+
+
+def test_bullying_lesson_gives_111_and_reporting_to_the_app(course: Curriculum) -> None:
+    bully = lesson(course, "bat-nat-tren-mang")
+    assert "111" in phone_numbers(all_text(bully))
+    assert any(
+        "111" in c and "miễn phí" in c and "báo cho chính ứng dụng" in c for c in cards(bully)
+    )
+    assert question(bully, "tong-dai-111").accept.vi[0] == "111"  # type: ignore[union-attr]
+    assert "free" in allowed_phone("111")["what"]
+
+
+def test_the_real_biometric_update_is_mandatory_and_done_by_yourself(course: Curriculum) -> None:
+    face = lesson(course, "sinh-trac-otp")
+    assert any(
+        "bắt buộc" in c and "thông tư 17/2024" in c and "không bao giờ làm qua người gọi" in c
+        for c in cards(face)
+    )
+
+
+def test_getting_scammed_money_back_is_a_chance_not_a_promise(course: Curriculum) -> None:
+    report = lesson(course, "bao-cao-lua-dao")
+    text = vi_text(report)
+    assert "tìm cách giữ tiền" in text and "không chắc" in text
+    assert "tra soát, giữ tiền lại" not in text
+
+
+def test_vneid_lesson_names_level_2_and_common_services(course: Curriculum) -> None:
+    vneid = lesson(course, "vneid-tien-ich")
+    assert any("tố giác" in c and "mức 2" in c for c in cards(vneid))
+    services = next(c for c in cards(vneid) if "thủ tục hành chính" in c)
+    for service in ("tạm trú", "thông báo lưu trú", "thông tin cư trú"):
+        assert service in services, service
+    assert "tên mục có thể đổi" in services
+    assert correct(question(vneid, "luu-tru-tren-vneid")) == "Thông báo lưu trú"
+    # A question on how a website unlocks lessons tests the site of the day, not a skill.
+    assert "bai-mo-thu-tu" not in {q.id for q in vneid.questions}
+
+
+def test_a_lost_phone_lesson_says_what_to_do_today(course: Curriculum) -> None:
+    lost = lesson(course, "mat-dien-thoai")
+    today = next(c for c in cards(lost) if "ngay hôm nay" in c and "pin" in c)
+    assert "tìm iphone" in today and "tìm thiết bị" in today and "sim" in today
+    assert any("bạn bè" in c and "mượn tiền" in c for c in cards(lost))
+    assert any("mặt sau thẻ" in c for c in cards(lost))
+
+
+def test_screen_lock_names_the_iphone_setting_and_six_digits(course: Curriculum) -> None:
+    lock = vi_text(lesson(course, "khoa-man-hinh"))
+    assert "face id & mật mã" in lock and "ít nhất 6 số" in lock
+
+
+def test_a_hijacked_zalo_is_the_friends_account(course: Curriculum) -> None:
+    zalo = vi_text(lesson(course, "zalo-hang-ngay"))
+    assert "tài khoản zalo của bạn có thể" not in zalo  # read as "your account"
+    assert "tài khoản zalo của người bạn đó" in zalo
+
+
+def test_ward_police_is_commune_or_ward_police(course: Curriculum) -> None:
+    # Most of Cần Thơ's 103 units are communes (72 communes, 31 wards).
+    for item in course.lessons:
+        text = re.sub(r'"[^"\n]*"', "", vi_text(item))  # a scammer's words, quoted, stay
+        assert "công an phường" not in text, item.id
+
+
+def test_ba_bay_only_thought_her_daughter_ordered_it(course: Curriculum) -> None:
+    story = cards(lesson(course, "shipper-gia"))[0]
+    assert "tưởng con gái" in story and "đang chờ món hàng con gái đặt" not in story
+
+
+def test_cod_is_paid_back_by_the_delivery_company(course: Curriculum) -> None:
+    sell = lesson(course, "ban-hang-online")
+    assert "công ty giao hàng chuyển trả" in cards(sell)[0]
+
+
+# -- language ----------------------------------------------------------------------------------
+
+
+def test_southern_wording(course: Curriculum) -> None:
+    for item in course.lessons:
+        text = vi_text(item)
+        assert "nghìn" not in text, item.id  # Southern readers say "ngàn"
+        assert "chiêu mới" not in text, item.id  # the tricks date from 2024
+        assert "mất luôn tài khoản ngân hàng" not in text, item.id
+    assert "10 ngàn" in vi_text(lesson(course, "shipper-gia"))
+
+
+def test_ai_lesson_wording(course: Curriculum) -> None:
+    ai = lesson(course, "ai-la-gi")
+    text = vi_text(ai)
+    assert "làm hình" not in text and "vẽ hình" in text
+    assert "đã từng làm lộ" not in text and "có thể làm lộ" in text
+    money = next(c for c in cards(ai) if "tiền bạc" in c)
+    assert "ngân hàng" in money and "người nhà" in money
+    assert "bác sĩ" not in money.split("tiền bạc")[1]  # money questions do not go to a doctor
