@@ -106,7 +106,7 @@ def test_voice_typing_warns_against_dictating_secrets(course: Curriculum) -> Non
 
 def test_the_android_tv_source_is_gone() -> None:
     assert "S60" not in ALLOW["sources"]
-    voice = (LESSONS / "08-doi-song-so" / "01-go-giong-noi.yaml").read_text(encoding="utf-8")
+    voice = (LESSONS / "09-doi-song-so" / "01-go-giong-noi.yaml").read_text(encoding="utf-8")
     assert "S60" not in voice and "S61" in voice
 
 
@@ -263,3 +263,20 @@ def test_ai_lesson_wording(course: Curriculum) -> None:
     money = next(c for c in cards(ai) if "tiền bạc" in c)
     assert "ngân hàng" in money and "người nhà" in money
     assert "bác sĩ" not in money.split("tiền bạc")[1]  # money questions do not go to a doctor
+
+
+# -- section 3: the step from hocso to confirmation on the national platform ------------------
+
+
+def test_the_platform_lesson_walks_the_learner_there(course: Curriculum) -> None:
+    bridge = lesson(course, "len-nen-tang-quoc-gia")
+    text = vi_text(bridge)
+    assert "binhdanhocvuso.gov.vn" in web_addresses(text)
+    ready = next(c for c in cards(bridge) if "chuẩn bị" in c)
+    assert "vneid" in ready and "mức 2" in ready and "dữ liệu di động" in ready
+    assert any("tự gõ binhdanhocvuso.gov.vn" in c and "đăng nhập" in c for c in cards(bridge))
+    assert any("người dân" in c and "video" in c and "câu hỏi" in c for c in cards(bridge))
+    assert "tổ công nghệ số cộng đồng" in text and "hỏi cán bộ" in text
+    assert "xác nhận trên vneid" in text and "không xác nhận thay được" in text
+    assert question(bridge, "huong-dan-biet-mat-khau").answer is False  # type: ignore[union-attr]
+    assert "Tổ công nghệ số" in correct(question(bridge, "bi-ket-hoi-ai"))
