@@ -31,9 +31,9 @@ from _results import default_path, write_results
 from _servers import private_redis
 
 from bot.config import load_config
+from bot.content.lessons import load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
-from bot.lessons import load_curriculum
 from storage.keys import Keys
 from storage.state import StateStore
 

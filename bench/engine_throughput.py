@@ -19,9 +19,9 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from bot.config import load_config
+from bot.content.lessons import load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
-from bot.lessons import load_curriculum
 from storage.keys import Keys
 from storage.state import StateStore
 

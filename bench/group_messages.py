@@ -32,8 +32,8 @@ from fake_bot_api import (  # noqa: E402
 )
 
 from bot.config import load_config  # noqa: E402
+from bot.content.lessons import load_curriculum  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.lessons import load_curriculum  # noqa: E402
 from handlers.limits import PushLimits  # noqa: E402
 from handlers.telegram import TelegramAdapter  # noqa: E402
 from storage.embedded import open_embedded  # noqa: E402

@@ -35,10 +35,10 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.config import Config, load_config
+from bot.content.lessons import load_curriculum
 from bot.engine import Engine
 from bot.events import Reply
 from bot.learner import Learner, Stage, to_fields
-from bot.lessons import load_curriculum
 from handlers.limits import PushLimits
 from hocso.reminders import ReminderLoop
 from hocso.run import settle_heap

@@ -16,15 +16,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
-from bot import pairs, reminders, understand
-from bot.class_schedule import ClassTimes, ScheduleLookup
-from bot.classroom import Classroom, Facilitators
+from bot import understand
 from bot.config import Config
+from bot.content.lessons import Curriculum
 from bot.events import Event, Reply
 from bot.features import all_routes
+from bot.groups.chats import Classroom, Facilitators
+from bot.groups.class_schedule import ClassTimes, ScheduleLookup
 from bot.learner import Learner, Stage, from_fields, to_fields
-from bot.lessons import Curriculum
+from bot.pairs import routes as pairs
 from bot.payloads import parse
+from bot.reminders import routes as reminders
 from bot.router import Route, Router, Routes
 from bot.store import GroupStore, LearnerStore, Save, StorageUnavailable
 from bot.texts import t
@@ -81,7 +83,7 @@ class Engine:
         self.config = config
         self.clock = clock
         self.zone = ZoneInfo(config.timezone)
-        # Group lessons (bot/classroom.py) and pair mode (bot/pairs.py) work on more than
+        # Group lessons (bot/groups/chats.py) and pair mode (bot/pairs/routes.py) work on more than
         # one conversation's state, so they run their own turns.
         self.classroom: Classroom | None = None
         self.pairs: pairs.Pairs | None = None
@@ -220,7 +222,7 @@ class Engine:
             await self.pairs.forget(user, fields)
 
     async def _class_time(self, code: str) -> tuple[int, int] | None:
-        """The weekly time of class `code` (bot/class_schedule.py), if it has one."""
+        """The weekly time of class `code` (bot/groups/class_schedule.py), if it has one."""
         return await self.class_times.get(code) if self.class_times and code else None
 
     async def _class_info(self, event: Event) -> tuple[str, str] | None:

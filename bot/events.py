@@ -30,7 +30,7 @@ class Event:
     chat: str = ""  # where to answer; defaults to the user's private chat
     group: bool = False
     name: str = ""  # display name as the platform gives it (used for certificates only)
-    # Group lessons (bot/groups.py). `admin`: the platform says this user administers the
+    # Group lessons (bot/groups/routes.py). `admin`: the platform says this user administers the
     # group; `username`: their handle there, only to match a registered facilitator (never
     # stored); a poll answer's `poll` id and chosen `options` (its `payload` is the poll's tag).
     admin: bool = False

@@ -3,7 +3,11 @@ its buttons, commands and texts are declared in the module itself (see bot/route
 
 from __future__ import annotations
 
-from bot import certificate, menu, onboarding, reminders, tutor
+from bot.certificate import routes as certificate
+from bot.lesson import tutor
+from bot.menu import routes as menu
+from bot.onboarding import routes as onboarding
+from bot.reminders import routes as reminders
 from bot.router import Router, Routes
 
 ROUTERS: tuple[Router, ...] = (

@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.group_state import Answered, GroupSnapshot
+from bot.groups.state import Answered, GroupSnapshot
 from bot.store import REMOVE, Save
 
 

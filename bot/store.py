@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.group_state import Answered, GroupSnapshot
+from bot.groups.state import Answered, GroupSnapshot
 
 # `save(..., due=REMOVE)`: the learner leaves the reminder schedule.
 REMOVE = 0.0
@@ -68,7 +68,7 @@ class LearnerStore(Protocol):
 
 
 class GroupStore(Protocol):
-    """What group lessons need beyond learners (bot/classroom.py): a chat's lesson state, kept
+    """What group lessons need beyond learners (bot/groups/chats.py): a chat's lesson state, kept
     under the chat's own hash tag, and short-lived link codes (pair mode).
 
     storage/group_store.py is the Redis implementation, bot/memory_store.py one in this

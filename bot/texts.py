@@ -435,7 +435,7 @@ TEXTS["oops"] = {
 }
 
 
-# Certificates (bot/certificate.py).
+# Certificates (bot/certificate/routes.py).
 TEXTS.update(
     {
         "cert_ask_name": {
@@ -524,7 +524,7 @@ WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Reminders (bot/reminders.py): short, kind, never a reproach.
+# Reminders (bot/reminders/routes.py): short, kind, never a reproach.
 TEXTS.update(
     {
         "remind_ask": {

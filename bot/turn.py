@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.config import Config
+from bot.content.lessons import Curriculum
 from bot.events import Button, Event, Outcome, Reply
 from bot.learner import Learner
-from bot.lessons import Curriculum
 from bot.payloads import Payload
 from bot.texts import t
 
@@ -37,7 +37,7 @@ class Turn:
     # so a decision that is tried again after a conflicting write leaves nothing behind.
     after: list[Callable[[], None]] = field(default_factory=list)
     class_info: tuple[str, str] | None = None  # the class a /start CODE names, if registered
-    # The weekly time (ISO weekday, minute) of the learner's class (bot/class_schedule.py)
+    # The weekly time (ISO weekday, minute) of the learner's class (bot/groups/class_schedule.py)
     class_time: tuple[int, int] | None = None
 
     @property

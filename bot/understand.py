@@ -15,9 +15,9 @@ import re
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.content.lessons import normalize_answer
 from bot.events import Button, Outcome
 from bot.learner import copy
-from bot.lessons import normalize_answer
 from bot.texts import TEXTS, WORDS
 from bot.turn import Turn
 

@@ -15,8 +15,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from bot.config import Config, RedisSettings
+from bot.content.lessons import Curriculum, load_curriculum
 from bot.engine import Engine
-from bot.lessons import Curriculum, load_curriculum
 from storage.classes import class_schedule, find_class
 from storage.db import Database, open_database
 from storage.embedded import open_embedded, save_snapshot

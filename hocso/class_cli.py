@@ -23,11 +23,11 @@ import qrcode
 from PIL import Image, ImageDraw
 from PIL.ImageFont import FreeTypeFont
 
-from bot import class_schedule
-from bot.areas import closest, matching
-from bot.certificate_image import ACCENT, INK, font
+from bot.certificate.image import ACCENT, INK, font
 from bot.config import USERNAME, Config, bot_username
-from bot.onboarding import CLASS_CODE
+from bot.content.areas import closest, matching
+from bot.groups import class_schedule
+from bot.onboarding.routes import CLASS_CODE
 from hocso import report_cli
 from storage.classes import save_class
 from storage.db import Database

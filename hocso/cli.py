@@ -21,8 +21,8 @@ import sys
 from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
-from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
-from bot.lessons import LessonError, load_curriculum
+from bot.content.facts import ALLOWLIST, Allowlist, check_facts
+from bot.content.lessons import LessonError, load_curriculum
 from hocso import class_cli, report_cli
 from hocso.app import ServiceError, open_app
 from web import cli as web_cli

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.certificate import normalize_code, show_code
+from bot.certificate.routes import normalize_code, show_code
 from bot.config import Config
 from hocso.app import safe_url
 from storage.db import Database, SchemaMissing, database_problem, open_database
@@ -137,7 +137,7 @@ async def report(database: Database, config: Config, args: argparse.Namespace) -
 
 
 def labels(config: Config) -> Labels:
-    from bot.lessons import LessonError, load_curriculum
+    from bot.content.lessons import LessonError, load_curriculum
 
     first_lesson = first_module = ""
     try:

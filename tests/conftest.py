@@ -11,13 +11,13 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.config import Config, load_config
+from bot.content.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
 from bot.engine import Engine
 from bot.events import Button, Event, Reply
-from bot.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
-from bot.menu import Setting
-from bot.onboarding import Age, Area, Consent
+from bot.lesson.tutor import Answer, Next, StartLesson
+from bot.menu.routes import Setting
+from bot.onboarding.routes import Age, Area, Consent
 from bot.payloads import Payload, parse
-from bot.tutor import Answer, Next, StartLesson
 from storage.db import Database
 from storage.group_store import GroupRedisStore
 from storage.keys import Keys

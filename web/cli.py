@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from bot.config import Config
-from bot.lessons import LessonError, load_curriculum
+from bot.content.lessons import LessonError, load_curriculum
 from hocso import report_cli
 from storage.db import Database
 from web import auth, demo

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.onboarding import CLASS_CODE
+from bot.onboarding.routes import CLASS_CODE
 from hocso.class_cli import draw_card
 from web import charts
 from web import queries as q

@@ -10,8 +10,8 @@ import pytest
 from redis.asyncio import Redis
 from vietnam_provinces import ProvinceCode, Ward
 
-from bot.areas import closest, matching, official_wards
 from bot.config import OTHER_AREA, Areas, Choice, Config, load_config
+from bot.content.areas import closest, matching, official_wards
 from bot.engine import Engine
 from storage.keys import Keys
 from storage.state import StateStore

@@ -11,7 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from bot import learner as st
-from bot.certificate import clean_name, normalize_code, show_code
+from bot.certificate.routes import clean_name, normalize_code, show_code
 from bot.events import Event
 from hocso import report_cli
 from storage.reporter import Reporter
@@ -154,12 +154,12 @@ async def test_the_picture_is_drawn_for_its_message_and_forget_leaves_none(
 async def test_a_failed_drawing_keeps_the_certificate_and_says_so(
     player, engine, config, tmp_path, make_chat, monkeypatch, store
 ):
-    import bot.certificate_image
+    import bot.certificate.image
 
     def broken(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(bot.certificate_image, "render", broken)
+    monkeypatch.setattr(bot.certificate.image, "render", broken)
     config.data_dir = tmp_path
     chat = await certified_chat(player, engine, make_chat, "tg:10")
     await chat.send("/certificate")  # the name question again, with its buttons
@@ -189,8 +189,8 @@ def test_the_certificate_prints_every_core_topic_fitted(tmp_path):
     from datetime import date
     from pathlib import Path
 
-    from bot.certificate_image import QR_BOX, SIZE, CertificateText, render
-    from bot.lessons import load_curriculum
+    from bot.certificate.image import QR_BOX, SIZE, CertificateText, render
+    from bot.content.lessons import load_curriculum
 
     course = load_curriculum(Path(__file__).resolve().parents[2] / "lessons")
     core = tuple(m.info.title.get("vi") for m in course.modules if m.info.core)

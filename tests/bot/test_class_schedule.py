@@ -8,8 +8,8 @@ from functools import partial
 import pytest
 from test_reminders import at, due, push
 
-from bot.class_schedule import ClassTimes, parse, shown
 from bot.engine import Engine
+from bot.groups.class_schedule import ClassTimes, parse, shown
 from storage.classes import class_schedule, save_class
 
 

@@ -10,11 +10,11 @@ from collections import deque
 from pathlib import Path
 
 from bot.config import Config
+from bot.content.lessons import Curriculum, Typed
 from bot.engine import route
 from bot.events import Event, Reply
 from bot.features import all_routes
 from bot.learner import Learner, Stage, copy
-from bot.lessons import Curriculum, Typed
 from bot.payloads import parse
 from bot.turn import Turn
 

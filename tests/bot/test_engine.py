@@ -380,7 +380,7 @@ async def test_typed_text_after_a_lesson_update_shows_the_lesson_once(chat, engi
 async def test_a_card_shows_its_picture_and_its_voice_and_a_question_its_picture(
     chat, engine, tmp_path
 ):
-    from bot.lessons import load_curriculum
+    from bot.content.lessons import load_curriculum
 
     module = tmp_path / "m"
     module.mkdir()

@@ -12,8 +12,8 @@ from redis.asyncio import Redis
 from test_groups import LEAD, Group
 from test_reminders import at
 
-from bot.class_schedule import parse
 from bot.engine import Engine
+from bot.groups.class_schedule import parse
 from storage.classes import class_schedule, save_class
 from storage.facilitators import ClassFacilitators
 from storage.keys import Keys

@@ -1,4 +1,4 @@
-"""Group lessons through the real engine on real Redis (bot/groups.py, bot/classroom.py): what
+"""Group lessons through the real engine on real Redis (bot/groups/): what
 the group sees, who may lead, how answers are counted, and each member's credit."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import json
 
 from redis.asyncio import Redis
 
-from bot.classroom import NoFacilitators
 from bot.engine import Engine
 from bot.events import Event, Reply
-from bot.groups import GroupAnswer, GroupJoin, GroupPoll
+from bot.groups.chats import NoFacilitators
+from bot.groups.routes import GroupAnswer, GroupJoin, GroupPoll
 from bot.learner import from_fields
 from bot.payloads import parse
 from storage.keys import Keys
@@ -425,7 +425,7 @@ async def test_credit_is_applied_once_even_when_ending_is_repeated(engine, redis
 
 
 async def _group(engine: Engine):
-    from bot.group_state import from_fields
+    from bot.groups.state import from_fields
 
     assert engine.classroom is not None
     snap = await engine.classroom.store.load_group(f"tg:{CHAT}")
@@ -536,7 +536,7 @@ async def _snapshot(engine: Engine):
 async def test_a_question_with_a_picture_shows_it_before_the_question(
     store, group_store, config, clock, tmp_path
 ) -> None:
-    from bot.lessons import load_curriculum
+    from bot.content.lessons import load_curriculum
 
     module = tmp_path / "m"
     module.mkdir()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.lessons import LessonError, load_curriculum, normalize_answer
+from bot.content.lessons import LessonError, load_curriculum, normalize_answer
 from hocso.cli import main
 
 GOOD = {

@@ -218,8 +218,8 @@ async def test_the_optional_step_can_be_left_with_any_command(chat):
 
 
 def test_short_cards_share_a_message_and_authors_can_join_longer_ones():
-    from bot.lessons import Lesson
-    from bot.plan import card_group
+    from bot.content.lessons import Lesson
+    from bot.content.plan import card_group
 
     def lesson(*cards: dict) -> Lesson:
         question = {"type": "truefalse", "id": "q", "prompt": "Đúng?", "answer": True}

@@ -1,4 +1,4 @@
-"""Pair mode for "Gia đình số" (bot/pairs.py): a grandchild links to a grandparent's account in
+"""Pair mode for "Gia đình số" (bot/pairs/): a grandchild links to a grandparent's account in
 private chat, sees their progress, hears when they are stuck; the answers stay the elder's."""
 
 from __future__ import annotations

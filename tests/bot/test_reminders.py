@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 
 from bot.engine import Engine
 from bot.events import Event
-from bot.reminders import FRESH
+from bot.reminders.routes import FRESH
 from storage.keys import Keys
 from storage.state import StateStore
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Config
+from bot.content.lessons import Curriculum
 from bot.engine import Engine
 from bot.events import Event
 from bot.learner import Stage
-from bot.lessons import Curriculum
 from bot.payloads import Payload
 from bot.router import Router, Routes
 from bot.turn import Turn

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.lessons import Card, Curriculum, Lesson, SingleChoice, TrueFalse, load_curriculum
-from bot.plan import card_group
+from bot.content.lessons import Card, Curriculum, Lesson, SingleChoice, TrueFalse, load_curriculum
+from bot.content.plan import card_group
 from bot.understand import fold
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,8 +11,8 @@ import pytest
 from fake_bot_api import FakeBotApi, blocked_update, message_update, tap_update
 from redis.asyncio import Redis
 
+from bot.content.lessons import Curriculum, load_curriculum
 from bot.engine import Engine
-from bot.lessons import Curriculum, load_curriculum
 from bot.texts import t
 from handlers import CannotServe
 from storage.keys import Keys

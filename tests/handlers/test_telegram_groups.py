@@ -23,8 +23,8 @@ from fake_bot_api import (
 )
 from limits import RateLimitItemPerSecond
 
+from bot.content.lessons import load_curriculum
 from bot.engine import Engine
-from bot.lessons import load_curriculum
 from handlers.limits import PushLimits
 
 GROUP = -100700

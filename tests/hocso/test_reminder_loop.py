@@ -16,9 +16,9 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
 from bot.config import Config
+from bot.content.lessons import Curriculum
 from bot.engine import Engine
 from bot.events import Reply
-from bot.lessons import Curriculum
 from handlers.limits import PushLimits
 from handlers.telegram_push import TelegramPush
 from hocso.reminders import ReminderLoop, print_status

@@ -15,8 +15,8 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 
 from bot.config import Config
+from bot.content.lessons import Curriculum
 from bot.engine import Engine
-from bot.lessons import Curriculum
 from handlers.dedupe import Dedupe
 from handlers.limits import PushLimits
 from storage.db import Database
@@ -146,7 +146,7 @@ async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_n
     import json
 
     from bot.events import Event
-    from bot.groups import GroupAnswer
+    from bot.groups.routes import GroupAnswer
     from bot.payloads import parse
     from storage.group_store import GroupRedisStore
 
@@ -200,7 +200,7 @@ async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_n
 
 
 async def test_a_group_moves_to_its_supergroup_id_across_nodes(cluster) -> None:
-    from bot.group_state import GroupLesson, to_fields
+    from bot.groups.state import GroupLesson, to_fields
     from storage.group_store import GroupRedisStore
 
     client, keys = cluster

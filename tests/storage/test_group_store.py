@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from redis.crc import key_slot
 
-from bot.group_state import GroupLesson, to_fields
+from bot.groups.state import GroupLesson, to_fields
 from storage.group_store import GroupRedisStore
 from storage.keys import Keys
 

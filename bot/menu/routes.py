@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import certificate, onboarding, reminders, review, tutor, understand
 from bot import learner as st
+from bot import understand
+from bot.certificate import routes as certificate
 from bot.events import Button
 from bot.learner import Stage
+from bot.lesson import review, tutor
+from bot.onboarding import routes as onboarding
 from bot.payloads import Payload
+from bot.reminders import routes as reminders
 from bot.router import Router
 from bot.turn import Turn
 
@@ -96,7 +100,7 @@ def show_view(turn: Turn) -> None:
 @router.text(Stage.MENU)
 def on_text(turn: Turn, text: str) -> bool:
     """A topic's or a lesson's name typed on the menu opens it. (A time, "20:30", is read by
-    the engine after this, on every screen: bot/reminders.py `on_typed`.)"""
+    the engine after this, on every screen: bot/reminders/routes.py `on_typed`.)"""
     said = understand.fold(text)
     if len(said) < 3:
         return False

@@ -33,7 +33,7 @@ class GroupLesson:
     class_code: str = ""  # the class of the facilitator who started it, if registered
     stopped: bool = False  # ended before its last step (stopped, or the bot was removed)
     quiet: bool = False  # the bot was removed: nothing more is sent to this chat
-    # The group's weekly class time ("6 19:00", bot/class_schedule.py): its class's, or its own
+    # The group's weekly class time ("6 19:00", groups/class_schedule.py): its class's, or its own
     # (`/schedule` in a family group); the reminder an hour before it is due at `call_at`.
     schedule: str = ""
     call_at: int = 0  # epoch seconds; 0: none planned

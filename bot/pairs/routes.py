@@ -17,12 +17,12 @@ import secrets
 from collections.abc import Callable
 from datetime import date
 
-from bot import group_texts  # noqa: F401  (registers the texts)
-from bot.certificate import ALPHABET
+from bot.certificate.routes import ALPHABET
+from bot.content.lessons import Curriculum
 from bot.events import Button, Event, Reply
+from bot.groups import texts as group_texts  # noqa: F401  (registers the texts)
 from bot.learner import Learner, Stage, from_fields, to_fields
 from bot.learner import copy as copy_learner
-from bot.lessons import Curriculum
 from bot.payloads import Payload, parse
 from bot.store import GroupStore, LearnerStore
 from bot.texts import t

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from bot.lessons import Card, Lesson, Question, SingleChoice
+from bot.content.lessons import Card, Lesson, Question, SingleChoice
 from bot.understand import fold
 
 # Words too common to tell which card a question comes from.

@@ -1,5 +1,6 @@
 """A class's weekly time ("thứ Bảy 19:00"), set by its facilitator with `hocso class add
---schedule`: its members who chose no daily reminder time are reminded then (bot/reminders.py).
+--schedule`: its members who chose no daily reminder time are reminded then
+(bot/reminders/routes.py).
 
 Stored as "D HH:MM", D the ISO weekday (1 Monday ... 7 Sunday). The engine gets it through a
 lookup it is given (storage/classes.py `class_schedule`), cached here for a few minutes so a

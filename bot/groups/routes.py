@@ -1,8 +1,8 @@
 """Group lessons: a facilitator runs a lesson in a family or village chat (docs/groups.md).
 
 This module decides what the group sees, one `GroupTurn` at a time, on a working copy of the
-chat's state (bot/group_state.py): the lesson menu, each card, each question (a quiz poll or
-buttons) and its reveal, and the summary. bot/classroom.py loads and stores that state, counts
+chat's state (bot/groups/state.py): the lesson menu, each card, each question (a quiz poll or
+buttons) and its reveal, and the summary. bot/groups/chats.py loads and stores that state, counts
 answers, and credits each member who joined with their own progress.
 
 Only the facilitator (a group admin, or someone registered with `hocso class add
@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from bot import group_texts  # noqa: F401  (registers the texts below)
 from bot.config import Config
+from bot.content.lessons import Card, Curriculum, Lesson, Question, SingleChoice, TrueFalse, Typed
 from bot.events import Button, Event, Media, Poll, Reply
-from bot.group_state import ASK, CARD, END, IDLE, INTRO, SHOWN, GroupLesson, GroupSnapshot, mark
-from bot.lessons import Card, Curriculum, Lesson, Question, SingleChoice, TrueFalse, Typed
+from bot.groups import texts as group_texts  # noqa: F401  (registers the texts below)
+from bot.groups.state import ASK, CARD, END, IDLE, INTRO, SHOWN, GroupLesson, GroupSnapshot, mark
 from bot.payloads import Payload, parse
 from bot.router import Router
 from bot.texts import t
@@ -89,7 +89,7 @@ class GroupTurn:
     lead_class: str = ""  # their class, if registered with `hocso class add`
     members: dict[str, list[str]] = field(default_factory=dict)  # /class_report: done lessons
     # The weekly time registered for a class, (code, "6 19:00"), when classroom.py looked it
-    # up; and one `/schedule` asks to register for the group's class (bot/group_schedule.py).
+    # up; and one `/schedule` asks to register for the group's class (bot/groups/schedule.py).
     class_time: tuple[str, str] | None = None
     class_schedule: str | None = None
     class_joined: bool = False  # that one is the group's own time, brought to its new class

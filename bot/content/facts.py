@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from bot.lessons import Accepted, Curriculum, Problem, Text
+from bot.content.lessons import Accepted, Curriculum, Problem, Text
 
 ALLOWLIST = "allowlist.yaml"
 _SOURCE = re.compile(r"^(S\d+)[a-z]?: \S")  # "S9d: ..." is item d of source S9

@@ -9,11 +9,24 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from bot import certificate, menu, onboarding, plan, review, understand
 from bot import learner as st
+from bot import understand
+from bot.certificate import routes as certificate
+from bot.content import plan
+from bot.content.lessons import (
+    Card,
+    Lesson,
+    Question,
+    SingleChoice,
+    TrueFalse,
+    Typed,
+    normalize_answer,
+)
 from bot.events import Button, Media, Reply
 from bot.learner import Stage
-from bot.lessons import Card, Lesson, Question, SingleChoice, TrueFalse, Typed, normalize_answer
+from bot.lesson import review
+from bot.menu import routes as menu
+from bot.onboarding import routes as onboarding
 from bot.payloads import Payload
 from bot.router import Router
 from bot.turn import Turn

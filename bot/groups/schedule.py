@@ -2,7 +2,7 @@
 
 `/schedule thứ Bảy 19:00` in the group (the facilitator only) sets the time, `/schedule` shows
 it, `/schedule off` removes it. A group that belongs to a class (its registered facilitator
-led a lesson there) shares the class's time: `/schedule` also asks bot/classroom.py to store
+led a lesson there) shares the class's time: `/schedule` also asks bot/groups/chats.py to store
 it on the class (`class_schedule`), so members who study alone get the class's pace, and a
 time set with `hocso class add --schedule` reaches the group (`class_time`, looked up by
 classroom.py when the facilitator acts there and when a reminder is due). A family group
@@ -21,9 +21,9 @@ from __future__ import annotations
 import logging
 from zoneinfo import ZoneInfo
 
-from bot import class_schedule
-from bot.group_state import from_fields
-from bot.groups import GroupLessonPick, GroupMenu, GroupTurn, refuse, router
+from bot.groups import class_schedule
+from bot.groups.routes import GroupLessonPick, GroupMenu, GroupTurn, refuse, router
+from bot.groups.state import from_fields
 from bot.payloads import Payload
 
 log = logging.getLogger(__name__)

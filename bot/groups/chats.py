@@ -1,4 +1,4 @@
-"""Running group lessons: load a chat's state, decide (bot/groups.py), store it, credit members.
+"""Running group lessons: load a chat's state, decide (groups/routes.py), store it, credit members.
 
 Three paths, each safe with several workers and a double tap:
 - an answer (a tapped option or a quiz poll vote) is counted once by one atomic storage step on
@@ -24,10 +24,13 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot import group_schedule, groups, onboarding, review
 from bot.config import Config
+from bot.content.lessons import Card, Curriculum, Lesson, Question, Typed
 from bot.events import Event, Reply
-from bot.group_state import (
+from bot.groups import routes as groups
+from bot.groups import schedule as group_schedule
+from bot.groups.routes import GroupAnswer, GroupJoin, GroupPoll, GroupTurn, correct_choice
+from bot.groups.state import (
     END,
     INTRO,
     RUN_FIELDS,
@@ -38,11 +41,11 @@ from bot.group_state import (
     mark,
     to_fields,
 )
-from bot.groups import GroupAnswer, GroupJoin, GroupPoll, GroupTurn, correct_choice
 from bot.learner import copy as copy_learner
 from bot.learner import from_fields as learner_from_fields
 from bot.learner import to_fields as learner_to_fields
-from bot.lessons import Card, Curriculum, Lesson, Question, Typed
+from bot.lesson import review
+from bot.onboarding import routes as onboarding
 from bot.payloads import parse
 from bot.router import Routes
 from bot.store import GroupStore, LearnerStore, StorageUnavailable

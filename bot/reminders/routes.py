@@ -8,7 +8,7 @@
 - The review reminder, when spaced-review questions are due and no lesson is open: at the
   daily time, or in the evening for a learner who chose none.
 - A class member with no daily time of their own follows the class's pace: reminded at the
-  class's weekly time (`hocso class add --schedule`, bot/class_schedule.py).
+  class's weekly time (`hocso class add --schedule`, bot/groups/class_schedule.py).
 - Nothing in quiet hours (it moves to their end), nothing after /stop, /forget or a block.
   After 3 reminders in a row with no answer they come less often; after 5 the tutor says once
   that it stops, and how to turn them back on.
@@ -30,10 +30,11 @@ import zlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot import review, tutor, understand
+from bot import understand
 from bot.config import ReminderSettings, clock_time
 from bot.events import Button, Reply
 from bot.learner import Learner, Stage
+from bot.lesson import review, tutor
 from bot.payloads import Payload
 from bot.router import Router
 from bot.store import REMOVE

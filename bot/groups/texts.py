@@ -1,5 +1,5 @@
-"""What the tutor says in group lessons (bot/groups.py, bot/classroom.py) and pair mode
-(bot/pairs.py), Vietnamese first. Kept beside bot/texts.py, into whose table they go, so the
+"""What the tutor says in group lessons (bot/groups/routes.py, bot/groups/chats.py) and pair mode
+(bot/pairs/routes.py), Vietnamese first. Kept beside bot/texts.py, into whose table they go, so the
 private conversation's texts and these can change without touching each other."""
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ TEXTS.update(
     }
 )
 
-# A group's weekly class time and its reminder (bot/group_schedule.py).
+# A group's weekly class time and its reminder (bot/groups/schedule.py).
 TEXTS.update(
     {
         "group_schedule_is": {
@@ -261,7 +261,7 @@ TEXTS.update(
     }
 )
 
-# Pair mode (bot/pairs.py).
+# Pair mode (bot/pairs/routes.py).
 TEXTS.update(
     {
         "pair_start_first": {

@@ -10,12 +10,13 @@ import re
 from collections.abc import Callable
 
 from bot import learner as st
-from bot import menu, tutor
-from bot.areas import closest, matching
 from bot.config import OTHER_AREA, Choice
+from bot.content.areas import closest, matching
+from bot.content.lessons import normalize_answer
 from bot.events import Button
 from bot.learner import Stage
-from bot.lessons import normalize_answer
+from bot.lesson import tutor
+from bot.menu import routes as menu
 from bot.payloads import Payload
 from bot.router import Router
 from bot.turn import Turn

@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar
 
 from vietnam_provinces import Province, Ward
 
-from bot.lessons import normalize_answer
+from bot.content.lessons import normalize_answer
 
 # Words in front of a name that say what kind of place it is; typed names often leave them out.
 _KINDS = re.compile(r"^(thanh pho|tinh|phuong|xa|dac khu|thi tran)\s+")

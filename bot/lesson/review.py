@@ -10,8 +10,8 @@ from __future__ import annotations
 import secrets
 
 from bot import learner as st
+from bot.content.lessons import Question
 from bot.learner import ReviewItem
-from bot.lessons import Question
 from bot.turn import Turn
 
 INTERVALS = (1, 3, 7, 21)  # days until the next review, by box

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
-from bot import menu
 from bot.events import Media, Reply
 from bot.learner import Stage
+from bot.menu import routes as menu
 from bot.payloads import Payload
 from bot.router import Router
 from bot.turn import Turn
 
 if TYPE_CHECKING:  # the drawing code (Pillow, qrcode) is imported only to draw
-    from bot.certificate_image import CertificateText
+    from bot.certificate.image import CertificateText
 
 # No 0/O or 1/I: a code read aloud or typed from paper is hard to get wrong.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -150,7 +150,7 @@ def erase_image(turn: Turn) -> None:
 def send(turn: Turn) -> None:
     """The certificate message with its picture, drawn for this message only: it holds the
     learner's name, so no copy is kept where an erasure could miss it."""
-    from bot.certificate_image import render
+    from bot.certificate.image import render
 
     code = turn.learner.certificate
     path = image_path(turn.config.data_dir, f"{code}-{secrets.token_hex(4)}")
@@ -191,7 +191,7 @@ def image_path(data_dir: Path, code: str) -> Path:
 
 
 def certificate_text(turn: Turn) -> CertificateText:
-    from bot.certificate_image import CertificateText
+    from bot.certificate.image import CertificateText
 
     config, learner = turn.config, turn.learner
     code = learner.certificate
