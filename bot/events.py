@@ -106,3 +106,16 @@ class Outcome:
 
     replies: list[Reply] = field(default_factory=list)
     events: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How learners find the tutor on one platform, given to the engine by platform prefix
+    ("tg") from that platform's settings, so no feature reads a platform's settings: features
+    read it as `turn.reach`. Empty where the platform has no public name or link."""
+
+    handle: str = ""  # the tutor's one official account name there ("hocso_cantho_bot")
+    link: str = ""  # opens a private chat with the tutor ("https://t.me/hocso_cantho_bot")
+    join: str = (
+        ""  # the same, joining class "{code}" ("https://t.me/hocso_cantho_bot?start={code}")
+    )

@@ -17,6 +17,8 @@ from redis.exceptions import RedisError
 from bot.config import Config, RedisSettings
 from bot.content.lessons import Curriculum, load_curriculum
 from bot.engine import Engine
+from bot.events import Reach
+from bot.features import build_engine
 from storage.classes import class_schedule, find_class
 from storage.db import Database, open_database
 from storage.embedded import open_embedded, save_snapshot
@@ -27,6 +29,17 @@ from storage.redis_url import is_cluster, open_redis
 from storage.state import StateStore
 
 STARTUP_PING = 5.0  # seconds Redis has to answer at start-up
+
+
+def reach(config: Config) -> dict[str, Reach]:
+    """How learners find the tutor on each platform, from that platform's settings: features
+    read it (`turn.reach`), never the settings. Telegram's username names the one official
+    bot and makes its links (a class's link carries its code: /start CODE)."""
+    name = config.telegram.username
+    if not name:
+        return {}
+    link = f"https://t.me/{name}"
+    return {"tg": Reach(handle=name, link=link, join=f"{link}?start={{code}}")}
 
 
 class ServiceError(Exception):
@@ -55,7 +68,7 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
         await _reachable(redis, config.redis.url)
     database = open_database(config.database, config.data_dir, config.privacy.erase_key)
     classes = partial(find_class, database)  # names the class a learner joins
-    engine = Engine(
+    engine = build_engine(
         StateStore(redis, keys),
         curriculum,
         config,
@@ -64,6 +77,7 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
         facilitators=ClassFacilitators(database),  # who may lead one: `hocso class add`
         group_platforms=("tg",),  # the adapters that show group lessons (handlers/telegram.py)
         class_times=partial(class_schedule, database),  # class members' reminder pace
+        reach=reach(config),  # the official handle and links that features may show
     )
     try:
         yield App(config, curriculum, redis, keys, engine, database)

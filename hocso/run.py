@@ -132,7 +132,7 @@ async def remind(app: App, stop: asyncio.Event) -> None:
     """Send due reminders (hocso/reminders.py), through the fleet-wide flood limits."""
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.engine import Engine
+    from bot.features import build_engine
     from handlers.limits import PushLimits
     from handlers.telegram_push import TelegramPush
     from hocso.reminders import ReminderLoop
@@ -144,7 +144,7 @@ async def remind(app: App, stop: asyncio.Event) -> None:
     limits = PushLimits.for_redis(app.redis, config.redis.url, app.keys.prefix, rate=rate)
     try:
         async with TelegramPush(config.telegram, app.redis, app.keys) as telegram:
-            engine = Engine(StateStore(app.redis, app.keys), app.curriculum, config)
+            engine = build_engine(StateStore(app.redis, app.keys), app.curriculum, config)
             loop = ReminderLoop(
                 engine,
                 Schedule(app.redis, app.keys),

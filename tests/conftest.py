@@ -14,6 +14,7 @@ from bot.config import Config, load_config
 from bot.content.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
 from bot.engine import Engine
 from bot.events import Button, Event, Reply
+from bot.features import build_engine
 from bot.lesson.tutor import Answer, Next, StartLesson
 from bot.menu.routes import Setting
 from bot.onboarding.routes import Age, Area, Consent
@@ -111,7 +112,7 @@ def engine(
     config: Config,
     clock: Clock,
 ) -> Engine:
-    return Engine(
+    return build_engine(
         store, curriculum, config, clock=clock, groups=group_store, group_platforms=("tg",)
     )
 
@@ -189,7 +190,7 @@ async def worker(keys: Keys, curriculum: Curriculum, config: Config, clock: Cloc
         client = Redis.from_url(REDIS_URL, decode_responses=True)
         clients.append(client)
         groups = GroupRedisStore(client, keys)
-        return Engine(
+        return build_engine(
             StateStore(client, keys),
             curriculum,
             config,

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
+from bot.content.progress import certificate_earned, core_progress
 from bot.events import Media, Reply
 from bot.learner import Stage
-from bot.menu import routes as menu
 from bot.payloads import Payload
-from bot.router import Router
+from bot.router import Router, Screen
 from bot.turn import Turn
 
 if TYPE_CHECKING:  # the drawing code (Pillow, qrcode) is imported only to draw
@@ -76,9 +76,10 @@ def _allowed(c: str) -> bool:
     return c.isalpha() or c in " .'-" or unicodedata.category(c) == "Mn"
 
 
-def offer(turn: Turn) -> bool:
+@router.after_lesson(rank=10)
+def offer(turn: Turn, passed: bool) -> bool:
     """After a lesson: if this one completed every core module, ask for the name to print."""
-    if turn.learner.certificate or not menu.certificate_earned(turn):
+    if not passed or turn.learner.certificate or not earned(turn):
         return False
     ask_name(turn)
     return True
@@ -130,9 +131,14 @@ def issue(turn: Turn, name: str) -> None:
     day = datetime.fromtimestamp(turn.now, ZoneInfo(turn.config.timezone)).date()
     turn.emit("certificate", code=learner.certificate, name=name, date=day.isoformat())
     send(turn)
-    menu.show_menu(turn)
+    turn.show(Screen.MENU)
 
 
+def earned(turn: Turn) -> bool:
+    return certificate_earned(turn.curriculum, turn.learner.done)
+
+
+@router.erasing()
 def erase_image(turn: Turn) -> None:
     """/forget: pictures are drawn per message and deleted once sent (`Media.temporary`), so
     no worker keeps one; this removes what this machine may still hold (the console keeps its
@@ -171,10 +177,10 @@ def show(turn: Turn, _: object = None) -> None:
     """/certificate: send it again, offer it, or say what is left to earn it."""
     if turn.learner.certificate:
         send(turn)
-        return menu.show_menu(turn)
-    if menu.certificate_earned(turn):
+        return turn.show(Screen.MENU)
+    if earned(turn):
         return ask_name(turn)
-    finished, total = menu.core_progress(turn)
+    finished, total = core_progress(turn.curriculum, turn.learner.done)
     lines = [turn.t("cert_not_yet", done=finished, total=total), ""]
     done = set(turn.learner.done)
     for module in (m for m in turn.curriculum.modules if m.info.core):
@@ -183,7 +189,7 @@ def show(turn: Turn, _: object = None) -> None:
         key = "cert_topic_left" if left else "cert_topic_done"
         lines.append(turn.t(key, title=title, left=left))
     turn.say("\n".join(lines))
-    menu.show_menu(turn)
+    turn.show(Screen.MENU)
 
 
 def image_path(data_dir: Path, code: str) -> Path:

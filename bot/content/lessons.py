@@ -457,3 +457,9 @@ def normalize_answer(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", bare).strip().casefold()
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no emoji or punctuation: "✅ Đồng ý!" -> "dong y"."""
+    bare = normalize_answer(text)
+    return " ".join(re.sub(r"[^\w\s?]|_", " ", bare).split())

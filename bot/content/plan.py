@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import random
 
-from bot.content.lessons import Card, Lesson, Question, SingleChoice
-from bot.understand import fold
+from bot.content.lessons import Card, Lesson, Question, SingleChoice, fold
 
 # Words too common to tell which card a question comes from.
 _COMMON = set(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.content.lessons import Card, Curriculum, Lesson, Question, Typed
-from bot.events import Event, Reply
+from bot.engine import Side
+from bot.events import Event, Reach, Reply
 from bot.groups import routes as groups
 from bot.groups import schedule as group_schedule
 from bot.groups.routes import GroupAnswer, GroupJoin, GroupPoll, GroupTurn, correct_choice
@@ -41,6 +42,7 @@ from bot.groups.state import (
     mark,
     to_fields,
 )
+from bot.groups.store import GroupStore
 from bot.learner import copy as copy_learner
 from bot.learner import from_fields as learner_from_fields
 from bot.learner import to_fields as learner_to_fields
@@ -48,7 +50,7 @@ from bot.lesson import review
 from bot.onboarding import routes as onboarding
 from bot.payloads import parse
 from bot.router import Routes
-from bot.store import GroupStore, LearnerStore, StorageUnavailable
+from bot.store import LearnerStore, StorageUnavailable
 from bot.texts import t
 from bot.turn import Turn
 
@@ -97,7 +99,10 @@ class Credit:
     apply: Callable[[Turn], None]
 
 
-class Classroom:
+class GroupChats(Side):
+    """Group lessons as the engine's side: the group chats of `platforms` (the adapters that
+    show quiz polls, edits and the timer), and the poll answers from them."""
+
     def __init__(
         self,
         learners: LearnerStore,
@@ -107,6 +112,8 @@ class Classroom:
         clock: Callable[[], float],
         routes: Routes,
         facilitators: Facilitators | None = None,
+        platforms: Collection[str] = (),
+        reach: Mapping[str, Reach] | None = None,
     ) -> None:
         self.learners = learners
         self.store = store
@@ -115,9 +122,16 @@ class Classroom:
         self.clock = clock
         self.routes = routes
         self.facilitators = facilitators or NoFacilitators()
+        self.platforms = frozenset(platforms)
+        self.reach = dict(reach or {})
         self.zone = ZoneInfo(config.timezone)
 
     # --- entry points ----------------------------------------------------------------------
+
+    def takes(self, event: Event) -> bool:
+        """A group's event, or a poll answer, on a platform that shows group lessons."""
+        platform = (event.user or event.chat).partition(":")[0]
+        return (event.group or event.kind == "poll") and platform in self.platforms
 
     async def handle(self, event: Event) -> list[Reply]:
         """One group event (or a poll answer); never raises to the adapter."""
@@ -145,6 +159,8 @@ class Classroom:
 
     async def tick(self, platform: str) -> list[tuple[str, list[Reply]]]:
         """Move on every lesson of `platform` whose time is up: (chat, replies) for each."""
+        if platform not in self.platforms:
+            return []
         now = int(self.clock())
         try:
             chats = await self.store.due_chats(now, platform)
@@ -273,7 +289,9 @@ class Classroom:
         lead_class: str = "",
     ) -> GroupTurn:
         now = int(self.clock())
-        return GroupTurn(event, group, snap, self.curriculum, self.config, now, lead, lead_class)
+        turn = GroupTurn(event, group, snap, self.curriculum, self.config, now, lead, lead_class)
+        turn.reach = self.reach.get(chat_key(event).partition(":")[0], Reach())
+        return turn
 
     async def _lead(self, event: Event) -> tuple[bool, str]:
         """May this person lead the group: an admin of it, or a registered facilitator."""

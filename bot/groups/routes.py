@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 
 from bot.config import Config
 from bot.content.lessons import Card, Curriculum, Lesson, Question, SingleChoice, TrueFalse, Typed
-from bot.events import Button, Event, Media, Poll, Reply
+from bot.events import Button, Event, Media, Poll, Reach, Reply
 from bot.groups import texts as group_texts  # noqa: F401  (registers the texts below)
-from bot.groups.state import ASK, CARD, END, IDLE, INTRO, SHOWN, GroupLesson, GroupSnapshot, mark
+from bot.groups.state import ASK, CARD, END, INTRO, SHOWN, GroupLesson, GroupSnapshot, mark
 from bot.payloads import Payload, parse
 from bot.router import Router
 from bot.texts import t
@@ -93,6 +93,7 @@ class GroupTurn:
     class_time: tuple[str, str] | None = None
     class_schedule: str | None = None
     class_joined: bool = False  # that one is the group's own time, brought to its new class
+    reach: Reach = field(default_factory=Reach)  # how learners find the tutor on this platform
     replies: list[Reply] = field(default_factory=list)
     credit_steps: list[int] = field(default_factory=list)  # credit these steps' answers
     end: bool = False  # the run ends: credit everything, then clear it
@@ -597,12 +598,10 @@ def praise(turn: GroupTurn, people: list[Result], total: int) -> list[str]:
 
 def invite(turn: GroupTurn) -> str:
     """Keep going alone: the group's progress is already theirs."""
-    username = turn.config.telegram.username
-    if not username or not turn.group.chat.startswith("tg:"):
+    reach, code = turn.reach, turn.group.class_code
+    link = reach.join.format(code=code) if code and reach.join else reach.link
+    if not link:
         return turn.t("group_invite_plain")
-    link = f"https://t.me/{username}"
-    if turn.group.class_code:
-        link += f"?start={turn.group.class_code}"
     return turn.t("group_invite", link=link)
 
 
@@ -692,7 +691,3 @@ def clean_name(name: str) -> str:
     """A first name to show in the group's summaries: printable, short."""
     text = "".join(c for c in name if c.isprintable())
     return " ".join(text.split())[:NAME_MAX]
-
-
-def is_idle(group: GroupLesson) -> bool:
-    return group.phase == IDLE

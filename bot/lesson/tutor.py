@@ -11,7 +11,6 @@ import secrets
 
 from bot import learner as st
 from bot import understand
-from bot.certificate import routes as certificate
 from bot.content import plan
 from bot.content.lessons import (
     Card,
@@ -24,19 +23,15 @@ from bot.content.lessons import (
 )
 from bot.events import Button, Media, Reply
 from bot.learner import Stage
-from bot.lesson import review
-from bot.menu import routes as menu
-from bot.onboarding import routes as onboarding
+from bot.lesson import grading, review
 from bot.payloads import Payload
-from bot.router import Router
+from bot.router import Router, Screen
 from bot.turn import Turn
 
-TRUE_WORDS = {"dung", "d", "co", "true", "t", "yes", "y"}
 # Typed under a typed question, these ask for something; they are never graded as answers.
 SKIP_WORDS = {"khong biet", "bo qua", "skip", "chiu", "pass", "i don't know", "dont know"}
 HINT_WORDS = {"goi y", "hint", "help", "giup", "tro giup", "?"}
 NEXT_WORDS = {"tiep", "tiep tuc", "next", "continue", "ok", "xong", "roi"}
-FALSE_WORDS = {"sai", "s", "khong", "false", "f", "no", "n"}
 IN_LESSON = {Stage.LESSON, Stage.REVIEW}
 GIVE_A_BREAK = 3  # failures of one lesson before another lesson is suggested
 
@@ -91,7 +86,7 @@ class StartReview(Payload, prefix="rev"):
 @router.button(StartLesson)
 def on_start_lesson(turn: Turn, tap: StartLesson) -> None:
     lesson = turn.curriculum.lesson(tap.lesson)
-    start_lesson(turn, lesson) if lesson else menu.show_modules(turn)
+    start_lesson(turn, lesson) if lesson else turn.show(Screen.MODULES)
 
 
 @router.command("review")
@@ -101,7 +96,7 @@ def start_review(turn: Turn, _: object = None) -> None:
         show_step(turn)
     else:
         turn.say(turn.t("review_none"))
-        menu.show_menu(turn)
+        turn.show(Screen.MENU)
 
 
 def start_lesson(turn: Turn, lesson: Lesson, steps: list[int] | None = None) -> None:
@@ -130,7 +125,7 @@ def start_lesson(turn: Turn, lesson: Lesson, steps: list[int] | None = None) -> 
 @router.button(Retry)
 def on_retry(turn: Turn, tap: Retry) -> None:
     lesson = turn.curriculum.lesson(tap.lesson)
-    retry_lesson(turn, lesson) if lesson else menu.show_modules(turn)
+    retry_lesson(turn, lesson) if lesson else turn.show(Screen.MODULES)
 
 
 def retry_lesson(turn: Turn, lesson: Lesson) -> None:
@@ -155,7 +150,7 @@ def current_lesson(turn: Turn) -> Lesson | None:
         learner.lesson = ""
         learner.stage = st.MENU
         turn.say(turn.t("lesson_gone"))
-        menu.show_menu(turn)
+        turn.show(Screen.MENU)
         return None
     if lesson.version != learner.lesson_version or learner.step >= len(sequence(turn, lesson)):
         turn.say(turn.t("lesson_updated"))
@@ -173,7 +168,7 @@ def show_step(turn: Turn) -> None:
             _ask(turn, question, learner.review_step, len(learner.review_queue))
         else:  # its remaining questions were taken out of the course
             review.finish(turn)
-            menu.show_menu(turn)
+            turn.show(Screen.MENU)
         return
     lesson = turn.curriculum.lesson(learner.lesson)
     if lesson is None:
@@ -353,7 +348,7 @@ def _on_typed(turn: Turn, question: Typed, text: str) -> bool:
     or for the menu: those are never counted as a wrong answer. False: not an answer (the
     engine reads it as a common word)."""
     typed = normalize_answer(text)
-    if understand.is_accepted(text, accepted(turn, question)):
+    if grading.is_accepted(text, accepted(turn, question)):
         _answer(turn, question, text.strip())
     elif typed in ("1", "2"):  # the buttons' numbers, as a console shows them
         give_hint(turn, question) if typed == "1" else _answer(turn, question, None)
@@ -426,7 +421,7 @@ def _answer(turn: Turn, question: Question, given: int | str | None) -> None:
         correct_text = turn.t("btn_true" if question.answer else "btn_false")
     else:
         answers = accepted(turn, question)
-        right = understand.is_accepted(str(given), answers)
+        right = grading.is_accepted(str(given), answers)
         shown, extra, correct_text = str(given), None, answers[0]
     if turn.event.kind == "button":  # the question's buttons give way to the chosen answer
         prompt = question.prompt.get(lang)
@@ -446,7 +441,7 @@ def _answer(turn: Turn, question: Question, given: int | str | None) -> None:
         if review.current_question(turn):
             return show_step(turn)
         review.finish(turn)
-        return menu.show_menu(turn)
+        return turn.show(Screen.MENU)
     learner.score += right
     if not right:
         learner.wrong.append(question.id)
@@ -518,7 +513,7 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
     if newly_done and module and all(x.id in learner.done for x in module.lessons):
         turn.say(turn.t("module_done", module=module.info.title.get(turn.lang)))
         pointer = [turn.t("national_platform")]
-        if handle := turn.config.telegram.username:  # configured, never guessed
+        if handle := turn.reach.handle:  # configured, never guessed
             pointer.append(turn.t("official_handle", handle=handle))
         turn.say("\n".join(pointer))
         turn.emit("module", module=module.id)
@@ -528,11 +523,10 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
     learner.plan, learner.wrong = [], []
     if turn.curriculum.next_lesson(set(learner.done)) is None and newly_done:
         turn.say(turn.t("course_done"))
-    if newly_done and certificate.offer(turn):
-        return  # the certificate question comes instead of the menu
-    if onboarding.offer_profile(turn):
-        return  # once, after the first lesson: ward and age (optional)
-    menu.show_after_lesson(turn)
+    # What comes next, a chain the features declare (`router.after_lesson`): the certificate
+    # question, once every core module is done; once, after the first lesson, ward and age;
+    # else the menu's "what next".
+    turn.lesson_ended(newly_done)
 
 
 @router.shows(Stage.LESSON, Stage.REVIEW)
@@ -550,6 +544,7 @@ def show_current(turn: Turn) -> None:
 
 @router.command("continue", "learn")
 @router.button(Resume)
+@router.screen(Screen.LESSON)
 def resume(turn: Turn, _: object = None) -> None:
     """Continue exactly where the learner left off, or begin the next lesson."""
     learner = turn.learner
@@ -571,6 +566,6 @@ def resume(turn: Turn, _: object = None) -> None:
     nxt = turn.curriculum.next_lesson(set(learner.done))
     if nxt is None:
         turn.say(turn.t("course_done"))
-        menu.show_menu(turn)
+        turn.show(Screen.MENU)
         return
     retry_lesson(turn, nxt) if nxt.id == learner.retry else start_lesson(turn, nxt)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bot import learner as st
-from bot import understand
-from bot.certificate import routes as certificate
+from bot.certificate.routes import ShowCertificate
+from bot.content.lessons import fold
+from bot.content.progress import certificate_earned
 from bot.events import Button
 from bot.learner import Stage
 from bot.lesson import review, tutor
-from bot.onboarding import routes as onboarding
 from bot.payloads import Payload
-from bot.reminders import routes as reminders
-from bot.router import Router
+from bot.reminders.routes import RemindMenu
+from bot.router import Router, Screen
 from bot.turn import Turn
 
 router = Router("menu")
@@ -61,8 +59,8 @@ def menu_buttons(turn: Turn) -> list[list[Button]]:
     if due:
         second.append(turn.button("btn_review", tutor.StartReview(), n=due))
     rows.append(second)
-    if turn.learner.certificate or certificate_earned(turn):
-        rows.append([turn.button("btn_certificate", certificate.ShowCertificate())])
+    if turn.learner.certificate or certificate_earned(turn.curriculum, turn.learner.done):
+        rows.append([turn.button("btn_certificate", ShowCertificate())])
     rows.append([turn.button("btn_settings", Settings()), turn.button("btn_help", Help())])
     return rows
 
@@ -77,6 +75,7 @@ def screen(turn: Turn, view: str) -> None:
 
 @router.command("menu")
 @router.button(ShowMenu)
+@router.screen(Screen.MENU)
 def show_menu(turn: Turn, _: object = None) -> None:
     screen(turn, "")
     turn.say(turn.t("menu"), *menu_buttons(turn))
@@ -93,7 +92,7 @@ def show_view(turn: Turn) -> None:
     if view == "set":
         return show_settings(turn)
     if view == "end":
-        return show_after_lesson(turn)
+        return turn.show(Screen.AFTER_LESSON)
     show_menu(turn)
 
 
@@ -101,18 +100,16 @@ def show_view(turn: Turn) -> None:
 def on_text(turn: Turn, text: str) -> bool:
     """A topic's or a lesson's name typed on the menu opens it. (A time, "20:30", is read by
     the engine after this, on every screen: bot/reminders/routes.py `on_typed`.)"""
-    said = understand.fold(text)
+    said = fold(text)
     if len(said) < 3:
         return False
-    modules = [m for m in turn.curriculum.modules if said in understand.fold(_title(turn, m))]
+    modules = [m for m in turn.curriculum.modules if said in fold(_title(turn, m))]
     if len(modules) == 1:
         show_module(turn, Module(modules[0].id))
         return True
-    lessons = [
-        x for x in turn.curriculum.lessons if said in understand.fold(x.title.get(turn.lang))
-    ]
+    lessons = [x for x in turn.curriculum.lessons if said in fold(x.title.get(turn.lang))]
     if len(lessons) == 1:
-        tutor.on_start_lesson(turn, tutor.StartLesson(lessons[0].id))
+        turn.tap(tutor.StartLesson(lessons[0].id))
         return True
     return False
 
@@ -121,9 +118,17 @@ def _title(turn: Turn, module: object) -> str:
     return module.info.title.get(turn.lang)  # type: ignore[attr-defined]
 
 
-def show_after_lesson(turn: Turn, _: object = None) -> None:
+@router.after_lesson(rank=100)
+def after_lesson(turn: Turn, passed: bool) -> bool:
+    """Last in the chain after a lesson (bot/lesson/tutor.py): what next, on the menu."""
+    turn.show(Screen.AFTER_LESSON)
+    return True
+
+
+@router.screen(Screen.AFTER_LESSON)
+def show_after_lesson(turn: Turn) -> None:
     """After a lesson: try the failed one again (or, after a few tries, another one first),
-    or the next lesson; then the rest of the menu."""
+    or the next lesson; then the rest of the menu (and what features add: bot/reminders/)."""
     screen(turn, "end")
     learner = turn.learner
     retry = turn.curriculum.lesson(learner.retry) if learner.retry else None
@@ -137,11 +142,10 @@ def show_after_lesson(turn: Turn, _: object = None) -> None:
     else:
         rows.append([turn.button("btn_next_lesson", tutor.Resume())])
     turn.say(turn.t("menu"), *rows, *menu_buttons(turn)[1:])
-    if learner.done:
-        reminders.offer(turn)  # after the first lesson passed: when to remind, asked once
 
 
 @router.button(Modules)
+@router.screen(Screen.MODULES)
 def show_modules(turn: Turn, _: object = None) -> None:
     screen(turn, "mods")
     done = set(turn.learner.done)
@@ -227,6 +231,7 @@ def where(turn: Turn) -> str:
 
 
 @router.push("returning")
+@router.screen(Screen.WELCOME_BACK)
 def welcome_back(turn: Turn) -> None:
     """A learner back after some days: where they are, in one line."""
     place = where(turn)
@@ -241,8 +246,8 @@ def show_settings(turn: Turn, _: object = None) -> None:
         [turn.button("btn_lang", Setting("lang")), turn.button("btn_area", Setting("area"))],
         [turn.button("btn_age", Setting("age")), turn.button("btn_forget", Setting("forget"))],
     ]
-    if reminders.available(turn):  # (no reminders on the console, nor yet on Zalo)
-        rows.append([turn.button("btn_remind_settings", reminders.RemindMenu())])
+    if turn.can_push:  # (no reminders on the console, nor yet on Zalo)
+        rows.append([turn.button("btn_remind_settings", RemindMenu())])
     turn.say(turn.t("settings"), *rows, [turn.button("btn_menu", ShowMenu())])
 
 
@@ -251,17 +256,13 @@ def on_setting(turn: Turn, tap: Setting) -> None:
     """Change one profile setting: a detour through that onboarding question."""
     if tap.which == "forget":
         return ask_forget(turn)
-    asks: dict[str, tuple[Stage, Callable[[Turn], None]]] = {
-        "lang": (Stage.LANG, onboarding.ask_language),
-        "area": (Stage.AREA, onboarding.ask_area),
-        "age": (Stage.AGE, onboarding.ask_age),
-    }
+    asks = {"lang": Stage.LANG, "area": Stage.AREA, "age": Stage.AGE}
     if tap.which not in asks:
         return turn.notice("stale_button")
-    stage, ask = asks[tap.which]
-    st.detour(turn.learner, stage)
+    st.detour(turn.learner, asks[tap.which])
     turn.learner.settings_only = True
-    ask(turn)
+    turn.learner.area_page = 0  # a fresh question: the wards from the first page
+    turn.reshow()  # that stage's question (bot/onboarding/)
 
 
 @router.command("help", anywhere=True)
@@ -306,24 +307,10 @@ def ask_forget(turn: Turn, _: object = None) -> None:
 @router.button(Forget, stages={Stage.FORGET})
 def on_forget(turn: Turn, tap: Forget) -> None:
     if tap.answer == "yes":
-        certificate.erase_image(turn)
-        turn.erase = True
+        turn.erase = True  # what features keep besides the state goes too (`router.erasing`)
         turn.emit("forget")
         turn.say(turn.t("forgotten"))
         return
     st.come_back(turn.learner)
     turn.say(turn.t("kept"))
     turn.reshow()
-
-
-def core_progress(turn: Turn) -> tuple[int, int]:
-    """(core modules finished, core modules): the certificate needs them all."""
-    core = [m for m in turn.curriculum.modules if m.info.core]
-    done = set(turn.learner.done)
-    return sum(all(x.id in done for x in m.lessons) for m in core), len(core)
-
-
-def certificate_earned(turn: Turn) -> bool:
-    """Every core module done: the certificate is the learner's to take."""
-    finished, total = core_progress(turn)
-    return total > 0 and finished == total

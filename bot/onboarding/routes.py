@@ -15,10 +15,8 @@ from bot.content.areas import closest, matching
 from bot.content.lessons import normalize_answer
 from bot.events import Button
 from bot.learner import Stage
-from bot.lesson import tutor
-from bot.menu import routes as menu
 from bot.payloads import Payload
-from bot.router import Router
+from bot.router import Router, Screen
 from bot.turn import Turn
 
 AREAS_PER_PAGE = 6
@@ -64,8 +62,8 @@ def on_start(turn: Turn) -> None:
         return greet(turn)  # a fresh start: the privacy note in full again
     if learner.stage in st.DETOURS:
         st.come_back(learner)
-    menu.welcome_back(turn)
-    menu.show_menu(turn)
+    turn.show(Screen.WELCOME_BACK)
+    turn.show(Screen.MENU)
 
 
 def join_class(turn: Turn, code: str) -> None:
@@ -131,7 +129,7 @@ def on_consent(turn: Turn, tap: Consent) -> None:
         learner.consent_at = learner.consent_at or turn.now
         report_profile(turn)
         turn.say(turn.t("lets_start"))
-        tutor.resume(turn)  # the first lesson, at once
+        turn.show(Screen.LESSON)  # the first lesson, at once
 
 
 @router.shows(Stage.LANG)
@@ -148,7 +146,8 @@ def on_language(turn: Turn, tap: Language) -> None:
     finish_setting(turn)
 
 
-def offer_profile(turn: Turn) -> bool:
+@router.after_lesson(rank=20)
+def offer_profile(turn: Turn, passed: bool) -> bool:
     """After the first lesson, once: ward and age, to help the learner's ward count."""
     learner = turn.learner
     if learner.asked or learner.area or learner.age:
@@ -264,14 +263,14 @@ def finish_profile(turn: Turn) -> None:
     report_profile(turn)
     st.come_back(turn.learner)
     turn.say(turn.t("profile_done"))
-    menu.show_after_lesson(turn)
+    turn.show(Screen.AFTER_LESSON)
 
 
 def finish_setting(turn: Turn) -> None:
     report_profile(turn)
     st.come_back(turn.learner)
     turn.say(turn.t("saved"))
-    menu.show_menu(turn)
+    turn.show(Screen.MENU)
 
 
 def report_profile(turn: Turn) -> None:

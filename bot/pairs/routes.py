@@ -19,12 +19,15 @@ from datetime import date
 
 from bot.certificate.routes import ALPHABET
 from bot.content.lessons import Curriculum
+from bot.engine import Side
 from bot.events import Button, Event, Reply
 from bot.groups import texts as group_texts  # noqa: F401  (registers the texts)
+from bot.groups.store import GroupStore
 from bot.learner import Learner, Stage, from_fields, to_fields
 from bot.learner import copy as copy_learner
 from bot.payloads import Payload, parse
-from bot.store import GroupStore, LearnerStore
+from bot.router import Router
+from bot.store import LearnerStore
 from bot.texts import t
 from bot.turn import Turn
 
@@ -54,7 +57,12 @@ def takes(event: Event) -> bool:
     return event.kind == "button" and isinstance(parse(event.payload), PairAnswer | PairStop)
 
 
-class Pairs:
+router = Router("pairs")
+
+
+class Pairs(Side):
+    """Pair mode's own turns: it writes both learners' states, the helper's and the elder's."""
+
     def __init__(
         self,
         learners: LearnerStore,
@@ -66,6 +74,9 @@ class Pairs:
         self.codes = codes
         self.curriculum = curriculum
         self.clock = clock
+
+    def takes(self, event: Event) -> bool:
+        return takes(event)
 
     async def handle(self, event: Event) -> list[Reply]:
         me = await self._load(event.user)
@@ -222,6 +233,7 @@ def _name(name: str) -> str:
     return " ".join(text.split())[:NAME_MAX]
 
 
+@router.after_turn()
 def watch(turn: Turn) -> None:
     """After a learner's private turn: a helper hears when their elder failed a lesson (once a
     lesson a day). The note names the lesson and the score, nothing the elder answered."""

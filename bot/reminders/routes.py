@@ -13,9 +13,9 @@
   After 3 reminders in a row with no answer they come less often; after 5 the tutor says once
   that it stops, and how to turn them back on.
 
-After every turn the engine calls `plan`: it decides when the next reminder is due and what
-it is (`remind_due`, `remind_kind` in the learner's state); `schedule_change` gives the store
-the learner's place in its shard's schedule, written by the same atomic script as the state
+After every turn `plan` (an after-turn hook, bot/router.py) decides when the next reminder is
+due and what it is (`remind_due`, `remind_kind` in the learner's state); `schedule` gives the
+store the learner's place in its shard's schedule, written by the same atomic script as the state
 (storage/state.py). The loop in hocso/reminders.py claims what is due and starts a pushed turn:
 `on_push` below decides what to say. Every reminder carries "▶️ Học tiếp" (resuming exactly
 where the learner is) and "🔕 Tắt nhắc nhở".
@@ -30,14 +30,13 @@ import zlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot import understand
-from bot.config import ReminderSettings, clock_time
+from bot.config import Config, ReminderSettings, clock_time
+from bot.content.lessons import fold
 from bot.events import Button, Reply
 from bot.learner import Learner, Stage
 from bot.lesson import review, tutor
 from bot.payloads import Payload
-from bot.router import Router
-from bot.store import REMOVE
+from bot.router import Router, Screen
 from bot.texts import t
 from bot.turn import Turn
 
@@ -81,10 +80,11 @@ class StopReminders(Payload, prefix="rmx"):
 # -- choosing -------------------------------------------------------------------------------
 
 
+@router.follows(Screen.AFTER_LESSON)
 def offer(turn: Turn) -> bool:
     """After a lesson: ask once, on the first lesson passed, when to remind the learner."""
     learner = turn.learner
-    if learner.remind or not available(turn):
+    if not learner.done or learner.remind or not turn.can_push:
         return False
     learner.remind = ASKED
     ask(turn)
@@ -94,7 +94,7 @@ def offer(turn: Turn) -> bool:
 @router.command("remind")
 def on_remind(turn: Turn) -> None:
     """/remind shows the choice; /remind 19:30 sets the time; /remind off turns them off."""
-    if not available(turn):
+    if not turn.can_push:
         return _unavailable(turn)
     given = turn.event.text.strip()
     if not given:
@@ -110,14 +110,14 @@ def on_remind(turn: Turn) -> None:
 
 @router.button(RemindMenu)
 def on_menu(turn: Turn, _: object = None) -> None:
-    if not available(turn):
+    if not turn.can_push:
         return _unavailable(turn)
     ask(turn, current=True)
 
 
 @router.button(RemindAt)
 def on_choice(turn: Turn, tap: RemindAt) -> None:
-    if not available(turn):
+    if not turn.can_push:
         return _unavailable(turn)
     if tap.time == OFF:
         return turn_off(turn)
@@ -135,12 +135,13 @@ def on_stop_button(turn: Turn, _: object = None) -> None:
     turn.say(turn.t("remind_off_done"), replace=True)
 
 
+@router.typed()
 def on_typed(turn: Turn, text: str) -> bool:
     """A time typed ("20:30", "20h"): the daily reminder's time; "tat nhac nho": none. False
     if the text is neither (a bare number is not taken: it may mean something else)."""
-    if not available(turn):
+    if not turn.can_push:
         return False
-    said = understand.fold(text)
+    said = fold(text)
     if said in STOP_WORDS:
         turn_off(turn)
         return True
@@ -167,7 +168,7 @@ def spoken_time(text: str, bare: bool = True) -> int | None:
     """Minutes after midnight of a typed time, or None. `bare`: a number alone ("20") counts;
     not where a bare number may mean something else (a line of the menu)."""
     # (folding drops punctuation: "19:30" and "7.30" are read as "19h30", "7h30")
-    found = _SPOKEN.fullmatch(understand.fold(text.replace(":", "h").replace(".", "h")))
+    found = _SPOKEN.fullmatch(fold(text.replace(":", "h").replace(".", "h")))
     if not found:
         return None
     hour, mark, minutes, part = found.groups()
@@ -181,12 +182,6 @@ def spoken_time(text: str, bare: bool = True) -> int | None:
     if hour > 23 or minute > 59:
         return None
     return hour * 60 + minute
-
-
-def available(turn: Turn) -> bool:
-    """Can this learner get reminders at all: the loop sends on their platform
-    (`reminders.platforms`; the console and, for now, Zalo cannot)."""
-    return _reachable_platform(turn.config.reminders, turn.learner.user)
 
 
 def _unavailable(turn: Turn) -> None:
@@ -233,6 +228,7 @@ def turn_off(turn: Turn) -> None:
 # -- planning -------------------------------------------------------------------------------
 
 
+@router.after_turn()
 def plan(turn: Turn) -> None:
     """After a turn: when the next reminder is due, and what it is (`remind_due`/`_kind`)."""
     learner = turn.learner
@@ -253,9 +249,12 @@ def plan(turn: Turn) -> None:
     learner.remind_due, learner.remind_kind = min(options) if options else (0, "")
 
 
-def schedule_score(learner: Learner, settings: ReminderSettings) -> float | None:
-    """The learner's place in the schedule: when the next reminder is due, infinity for one who
-    opted out (counted by `hocso reminders status`, never due), None for none at all."""
+@router.schedule()
+def schedule(learner: Learner, config: Config) -> float | None:
+    """The learner's place in the store's schedule (bot/store.py `due`): when the next
+    reminder is due, infinity for one who opted out (counted by `hocso reminders status`, never
+    due), None for none at all. The engine writes it when it changed."""
+    settings = config.reminders
     if learner.stage == Stage.NEW or not learner.consent_at or learner.inactive:
         return None
     if not _reachable_platform(settings, learner.user):
@@ -263,17 +262,6 @@ def schedule_score(learner: Learner, settings: ReminderSettings) -> float | None
     if learner.paused or learner.remind == OFF:
         return math.inf
     return float(learner.remind_due) if learner.remind_due else None
-
-
-def schedule_change(
-    old: float | None, after: Learner | None, settings: ReminderSettings
-) -> float | None:
-    """What the store writes to the schedule (bot/store.py `due`), given the learner's place
-    before the turn (`schedule_score`): None when nothing changed."""
-    new = schedule_score(after, settings) if after is not None else None
-    if new == old:
-        return None
-    return REMOVE if new is None else new
 
 
 def _wanted(settings: ReminderSettings, learner: Learner) -> bool:

@@ -12,7 +12,7 @@ from vietnam_provinces import ProvinceCode, Ward
 
 from bot.config import OTHER_AREA, Areas, Choice, Config, load_config
 from bot.content.areas import closest, matching, official_wards
-from bot.engine import Engine
+from bot.features import build_engine
 from storage.keys import Keys
 from storage.state import StateStore
 
@@ -96,7 +96,7 @@ def test_a_slip_of_the_finger_still_finds_the_closest(can_tho):
 
 @pytest.fixture
 def official_chat(store: StateStore, curriculum, shipped: Config, clock, make_chat):
-    return make_chat(Engine(store, curriculum, shipped, clock=clock))
+    return make_chat(build_engine(store, curriculum, shipped, clock=clock))
 
 
 async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:

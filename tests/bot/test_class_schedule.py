@@ -9,6 +9,7 @@ import pytest
 from test_reminders import at, due, push
 
 from bot.engine import Engine
+from bot.features import build_engine
 from bot.groups.class_schedule import ClassTimes, parse, shown
 from storage.classes import class_schedule, save_class
 
@@ -62,7 +63,7 @@ async def class_learner(chat, clock) -> None:
 @pytest.fixture
 async def class_engine(store, curriculum, config, clock, database) -> Engine:
     await save_class(database, "LOP-1A", "Lớp 1A", schedule=parse("thứ Bảy 19:00"))
-    return Engine(
+    return build_engine(
         store, curriculum, config, clock=clock, class_times=partial(class_schedule, database)
     )
 
@@ -95,7 +96,7 @@ async def test_a_class_without_a_schedule_changes_nothing(
     store, curriculum, config, clock, database, make_chat, redis, keys
 ) -> None:
     await save_class(database, "LOP-1A", "Lớp 1A")
-    engine = Engine(
+    engine = build_engine(
         store, curriculum, config, clock=clock, class_times=partial(class_schedule, database)
     )
     chat = make_chat(engine)

@@ -13,6 +13,7 @@ from test_groups import LEAD, Group
 from test_reminders import at
 
 from bot.engine import Engine
+from bot.features import build_engine
 from bot.groups.class_schedule import parse
 from storage.classes import class_schedule, save_class
 from storage.facilitators import ClassFacilitators
@@ -164,7 +165,7 @@ def lan_class(store, group_store, curriculum, config, clock, database):
         lan = "Chị Lan @chi_lan"
         await save_class(database, CLASS, "Tổ CNS 1", facilitator=lan, schedule=schedule)
         facilitators = kind(database, clock=clock)
-        engine = Engine(
+        engine = build_engine(
             store,
             curriculum,
             config,

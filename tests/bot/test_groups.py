@@ -10,7 +10,8 @@ from redis.asyncio import Redis
 
 from bot.engine import Engine
 from bot.events import Event, Reply
-from bot.groups.chats import NoFacilitators
+from bot.features import build_engine
+from bot.groups.chats import GroupChats, NoFacilitators
 from bot.groups.routes import GroupAnswer, GroupJoin, GroupPoll
 from bot.learner import from_fields
 from bot.payloads import parse
@@ -224,7 +225,7 @@ async def test_a_registered_facilitator_leads_without_being_an_admin(
         async def class_of(self, user: str, username: str) -> str | None:
             return "TOCNS-1" if username == "chi_lan" else None
 
-    engine = Engine(
+    engine = build_engine(
         store,
         curriculum,
         config,
@@ -399,7 +400,7 @@ async def test_credit_is_applied_once_even_when_ending_is_repeated(engine, redis
     await group.press("tg:2", group.answer("tg:2", 1))
     await group.tap(LEAD, "Tiếp tục", admin=True)
     # A crash between storing the end and crediting: the chat is left "ending".
-    classroom = engine.classroom
+    classroom = group_chats(engine)
     assert classroom is not None
     settle = classroom._settle
 
@@ -427,8 +428,7 @@ async def test_credit_is_applied_once_even_when_ending_is_repeated(engine, redis
 async def _group(engine: Engine):
     from bot.groups.state import from_fields
 
-    assert engine.classroom is not None
-    snap = await engine.classroom.store.load_group(f"tg:{CHAT}")
+    snap = await group_chats(engine).store.load_group(f"tg:{CHAT}")
     return from_fields(f"tg:{CHAT}", snap.fields)
 
 
@@ -508,10 +508,9 @@ async def test_credit_reaches_the_reporting_database_once_per_person(
     before_end, snap = await _group(engine), await _snapshot(engine)
     await group.tap(LEAD, "Tiếp tục", admin=True)
     # The same credits offered again (a second worker finishing the same run): no change.
-    assert engine.classroom is not None
     lesson = engine.curriculum.lesson("l1")
     assert lesson is not None
-    await engine.classroom._credit(before_end, lesson, snap, [1, 2], complete=True)
+    await group_chats(engine)._credit(before_end, lesson, snap, [1, 2], complete=True)
     reporter = Reporter(redis, keys, database, block=0.05)
     while await reporter.step():
         pass
@@ -529,8 +528,7 @@ async def test_credit_reaches_the_reporting_database_once_per_person(
 
 
 async def _snapshot(engine: Engine):
-    assert engine.classroom is not None
-    return await engine.classroom.store.load_group(f"tg:{CHAT}")
+    return await group_chats(engine).store.load_group(f"tg:{CHAT}")
 
 
 async def test_a_question_with_a_picture_shows_it_before_the_question(
@@ -548,7 +546,7 @@ async def test_a_question_with_a_picture_shows_it_before_the_question(
         "  - type: truefalse\n    id: q\n    prompt: Mã này thật?\n    answer: false\n"
         "    explanation: Vì vậy.\n    image: qr.png\n"
     )
-    engine = Engine(
+    engine = build_engine(
         store,
         load_curriculum(tmp_path),
         config,
@@ -562,3 +560,8 @@ async def test_a_question_with_a_picture_shows_it_before_the_question(
     picture, question = group.seen[-2:]
     assert picture.media is not None and picture.media.path.endswith("qr.png")
     assert question.poll is not None and question.text.startswith("❓ Mã này thật?")
+
+
+def group_chats(engine: Engine) -> GroupChats:
+    """The engine's side that runs group lessons."""
+    return next(side for side in engine.sides if isinstance(side, GroupChats))

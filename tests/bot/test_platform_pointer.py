@@ -4,6 +4,8 @@ from fakes (issue 11)."""
 
 from __future__ import annotations
 
+from hocso.app import reach
+
 
 async def finish_first_topic(chat) -> None:
     await chat.first_question()
@@ -22,8 +24,10 @@ async def test_a_finished_topic_points_to_the_national_platform(chat):
     assert "@" not in chat.text  # no handle configured: none is made up
 
 
-async def test_the_official_handle_comes_from_config(chat, config):
+async def test_the_official_handle_comes_from_config(engine, config, make_chat):
     config.telegram = config.telegram.model_copy(update={"username": "hocso_cantho_bot"})
+    engine.reach.update(reach(config))  # as hocso/app.py wires it
+    chat = make_chat(engine)
     await finish_first_topic(chat)
     assert "@hocso_cantho_bot" in chat.text and "giả" in chat.text
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
-from bot.engine import Engine
 from bot.events import Event
+from bot.features import build_engine
 from bot.reminders.routes import FRESH
 from storage.keys import Keys
 from storage.state import StateStore
@@ -64,7 +64,7 @@ async def test_after_the_first_lesson_the_time_is_asked_once(chat, clock, redis,
 
 async def test_the_time_zone_comes_from_config(store, curriculum, config, clock, make_chat):
     config.timezone = "Europe/Paris"
-    chat = make_chat(Engine(store, curriculum, config, clock=clock))
+    chat = make_chat(build_engine(store, curriculum, config, clock=clock))
     paris = ZoneInfo("Europe/Paris")
     await first_lesson(chat, clock, zone=paris)
     await chat.send("/remind 19:30")
@@ -218,7 +218,7 @@ async def test_a_reminder_hours_late_waits_for_its_next_slot(chat, clock, redis,
 
 
 async def test_console_learners_are_not_asked(store, curriculum, config, clock, make_chat):
-    chat = make_chat(Engine(store, curriculum, config, clock=clock), user="console:local")
+    chat = make_chat(build_engine(store, curriculum, config, clock=clock), user="console:local")
     await first_lesson(chat, clock)
     assert "Mai nhắc" not in chat.text
 
@@ -250,7 +250,7 @@ async def test_where_no_reminder_can_come_none_is_promised(
     store, curriculum, config, clock, make_chat
 ):
     """The console (and, for now, Zalo) gets no reminders: /remind says so kindly."""
-    chat = make_chat(Engine(store, curriculum, config, clock=clock), user="console:local")
+    chat = make_chat(build_engine(store, curriculum, config, clock=clock), user="console:local")
     await chat.onboard()
     await chat.send("/remind 19:30")
     assert "chưa tự nhắn nhắc học được" in chat.text and "Mình sẽ nhắc" not in chat.text

@@ -8,6 +8,7 @@ from bot.config import Config
 from bot.content.lessons import Curriculum
 from bot.engine import Engine
 from bot.events import Event
+from bot.features import build_engine
 from bot.learner import Stage
 from bot.payloads import Payload
 from bot.router import Router, Routes
@@ -40,7 +41,7 @@ def wave_reminder(turn: Turn) -> None:
 
 @pytest.fixture
 def waving_engine(store: StateStore, curriculum: Curriculum, config: Config) -> Engine:
-    return Engine(store, curriculum, config, routers=(waving,))
+    return build_engine(store, curriculum, config, routers=(waving,))
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from bot.config import Config
 from bot.content.lessons import Curriculum
-from bot.engine import Engine
+from bot.features import build_engine
 from handlers.dedupe import Dedupe
 from handlers.limits import PushLimits
 from storage.db import Database
@@ -55,7 +55,7 @@ async def test_learners_progress_and_the_reporter_stores_it_once_across_the_node
     cluster, curriculum: Curriculum, config: Config, make_player, tmp_path: Path
 ) -> None:
     client, keys = cluster
-    engine = Engine(StateStore(client, keys), curriculum, config)
+    engine = build_engine(StateStore(client, keys), curriculum, config)
     player = make_player(engine, curriculum)
     users = [f"tg:{4000 + i}" for i in range(12)]
     for user in users:
@@ -151,7 +151,7 @@ async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_n
     from storage.group_store import GroupRedisStore
 
     client, keys = cluster
-    engine = Engine(
+    engine = build_engine(
         StateStore(client, keys),
         curriculum,
         config,
