@@ -62,13 +62,15 @@ async def test_after_the_first_lesson_the_time_is_asked_once(chat, clock, redis,
     assert "Mai nhắc" not in chat.text
 
 
-async def test_the_time_zone_comes_from_config(store, curriculum, config, clock, make_chat):
+async def test_the_time_zone_comes_from_config(
+    store, redis, keys, curriculum, config, clock, make_chat
+):
     config.timezone = "Europe/Paris"
     chat = make_chat(build_engine(store, curriculum, config, clock=clock))
     paris = ZoneInfo("Europe/Paris")
     await first_lesson(chat, clock, zone=paris)
     await chat.send("/remind 19:30")
-    assert await due(store.redis, store.keys, chat.user) == at(2, 19, 30, paris)
+    assert await due(redis, keys, chat.user) == at(2, 19, 30, paris)
 
 
 async def test_the_daily_reminder_says_where_and_resumes_there(chat, clock, redis, keys) -> None:
@@ -223,15 +225,17 @@ async def test_console_learners_are_not_asked(store, curriculum, config, clock, 
     assert "Mai nhắc" not in chat.text
 
 
-async def test_the_redis_schedule_and_state_are_written_together(store: StateStore) -> None:
+async def test_the_redis_schedule_and_state_are_written_together(
+    store: StateStore, redis: Redis, keys: Keys
+) -> None:
     """A conflicting write changes neither the learner nor the schedule."""
     user = "tg:5"
     assert await store.save(user, 0, {}, {"st": "menu"}, due=100.0)
     _, version = await store.load(user)
     assert not await store.save(user, version + 1, {}, {"st": "lesson"}, due=200.0)  # stale
-    assert await store.redis.zscore(store.keys.schedule_of(user), user) == 100.0
+    assert await redis.zscore(keys.schedule_of(user), user) == 100.0
     assert await store.save(user, version, {"st": "menu"}, None)  # erased
-    assert await store.redis.zscore(store.keys.schedule_of(user), user) is None
+    assert await redis.zscore(keys.schedule_of(user), user) is None
 
 
 async def test_a_time_typed_after_remind_mid_lesson_is_taken(chat, clock, redis, keys) -> None:
