@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from redis.asyncio import Redis
 from test_groups import LEAD, Group
-from test_reminders import at
 
 from bot.engine import Engine
 from bot.features import build_engine
@@ -20,6 +21,12 @@ from storage.facilitators import ClassFacilitators
 from storage.keys import Keys
 
 CLASS = "TOCNS-1"
+ICT = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(day: int, hour: int, minute: int = 0) -> float:
+    """Epoch seconds of January `day`, 2026, at hour:minute in Vietnam."""
+    return datetime(2026, 1, day, hour, minute, tzinfo=ICT).timestamp()
 
 
 async def indexed(redis: Redis, keys: Keys, group: Group) -> float | None:

@@ -192,7 +192,7 @@ def test_the_certificate_prints_every_core_topic_fitted(tmp_path):
     from bot.certificate.image import QR_BOX, SIZE, CertificateText, render
     from bot.content.lessons import load_curriculum
 
-    course = load_curriculum(Path(__file__).resolve().parents[2] / "lessons")
+    course = load_curriculum(Path(__file__).resolve().parents[3] / "lessons")
     core = tuple(m.info.title.get("vi") for m in course.modules if m.info.core)
     assert len(core) == 6  # the shipped course's core topics
     many = (*core, *(f"Chủ đề thêm số {i} với một cái tên khá là dài dòng" for i in range(7)))

@@ -174,7 +174,7 @@ def test_check_command_exit_codes(tmp_path, capsys):
 
 
 def test_shipped_lessons_pass_the_check(capsys):
-    assert main(["lessons", "check", str(Path(__file__).parents[2] / "lessons")]) == 0
+    assert main(["lessons", "check", str(Path(__file__).parents[3] / "lessons")]) == 0
 
 
 @pytest.mark.parametrize(

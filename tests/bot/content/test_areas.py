@@ -16,7 +16,7 @@ from bot.features import build_engine
 from storage.keys import Keys
 from storage.state import StateStore
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
