@@ -10,6 +10,7 @@ punctuation.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 from rapidfuzz import fuzz, process
@@ -32,17 +33,16 @@ _NUMBER = re.compile(r"^(?:so|cau|nut|chon|number|no)?\s*(\d{1,2})$")
 FUZZY_MIN = 85  # rapidfuzz ratio (0-100) for a typo to still pick a button
 
 
+@functools.cache
 def _words_by_label() -> dict[str, frozenset[str]]:
-    """Each translated label of a keyed text (a button), with the words that also mean it."""
+    """Each translated label of a keyed text (a button), with the words that also mean it.
+    Read once, at the first typed text: by then every feature has put its texts in."""
     table: dict[str, set[str]] = {}
     for key, words in WORDS.items():
         for text in TEXTS[key].values():
             text = re.sub(r"\{\w+\}", "", text)  # "Ôn tập ({n})": the words, not the count
             table.setdefault(fold(text), set()).update(fold(w) for w in (*words, text))
     return {label: frozenset(words) for label, words in table.items()}
-
-
-_SYNONYMS = _words_by_label()
 
 
 def intent(text: str) -> str | None:
@@ -85,7 +85,8 @@ def _same(said: str, label: str) -> bool:
 
 
 def _synonym(said: str, label: str) -> bool:
-    return said in _SYNONYMS.get(label, ()) or said in _SYNONYMS.get(_no_count(label), ())
+    words = _words_by_label()
+    return said in words.get(label, ()) or said in words.get(_no_count(label), ())
 
 
 def _part_of_label(said: str, label: str) -> bool:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
+from bot.certificate import texts  # noqa: F401  (registers the texts)
 from bot.content.progress import certificate_earned, core_progress
 from bot.events import Media, Reply
 from bot.learner import Stage

@@ -23,7 +23,11 @@ from bot.content.lessons import (
 )
 from bot.events import Button, Media, Reply
 from bot.learner import Stage
-from bot.lesson import grading, review
+from bot.lesson import (
+    grading,
+    review,
+    texts,  # noqa: F401  (registers the texts)
+)
 from bot.payloads import Payload
 from bot.router import Router, Screen
 from bot.turn import Turn

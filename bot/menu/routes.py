@@ -9,6 +9,7 @@ from bot.content.progress import certificate_earned
 from bot.events import Button
 from bot.learner import Stage
 from bot.lesson import review, tutor
+from bot.menu import texts  # noqa: F401  (registers the texts)
 from bot.payloads import Payload
 from bot.reminders.routes import RemindMenu
 from bot.router import Router, Screen

@@ -15,6 +15,7 @@ from bot.content.areas import closest, matching
 from bot.content.lessons import normalize_answer
 from bot.events import Button
 from bot.learner import Stage
+from bot.onboarding import texts  # noqa: F401  (registers the texts)
 from bot.payloads import Payload
 from bot.router import Router, Screen
 from bot.turn import Turn

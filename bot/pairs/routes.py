@@ -21,10 +21,10 @@ from bot.certificate.routes import ALPHABET
 from bot.content.lessons import Curriculum
 from bot.engine import Side
 from bot.events import Button, Event, Reply
-from bot.groups import texts as group_texts  # noqa: F401  (registers the texts)
 from bot.groups.store import GroupStore
 from bot.learner import Learner, Stage, from_fields, to_fields
 from bot.learner import copy as copy_learner
+from bot.pairs import texts  # noqa: F401  (registers the texts)
 from bot.payloads import Payload, parse
 from bot.router import Router
 from bot.store import LearnerStore

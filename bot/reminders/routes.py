@@ -36,6 +36,7 @@ from bot.events import Button, Reply
 from bot.learner import Learner, Stage
 from bot.lesson import review, tutor
 from bot.payloads import Payload
+from bot.reminders import texts  # noqa: F401  (registers the texts)
 from bot.router import Router, Screen
 from bot.texts import t
 from bot.turn import Turn
