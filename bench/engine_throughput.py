@@ -23,8 +23,8 @@ from bot.content.lessons import load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
 from bot.features import build_engine
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 

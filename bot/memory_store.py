@@ -1,6 +1,6 @@
 """A learner store kept in this process: for engine tests and tools that need no Redis.
 
-It keeps the same promises as the Redis store (storage/state.py): a write applies only if
+It keeps the same promises as the Redis store (storage/redis/state.py): a write applies only if
 the version is unchanged, and a learner's state and its events are written together.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.events import DoneMark
 from bot.store import REMOVE, Save
 
 
@@ -29,6 +30,7 @@ class MemoryStore:
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
         due: float | None = None,
+        done: DoneMark | None = None,  # left to the adapter: no update marks in memory
     ) -> bool:
         if self.versions.get(key, 0) != version:
             return False

@@ -1,6 +1,6 @@
 """What the engine needs from learner storage: read a learner, write back only if unchanged.
 
-The engine depends on this interface, not on Redis: storage/state.py is the Redis
+The engine depends on this interface, not on Redis: storage/redis/state.py is the Redis
 implementation used in production, bot/memory_store.py one kept in this process. Group lessons
 add their own (bot/groups/store.py).
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from bot.events import DoneMark
 
 # `save(..., due=REMOVE)`: the learner leaves the reminder schedule.
 REMOVE = 0.0
@@ -45,6 +47,7 @@ class LearnerStore(Protocol):
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
         due: float | None = None,
+        done: DoneMark | None = None,
     ) -> bool:
         """Write `new` (None erases the learner) and append its reporting `events`, in one
         atomic step, if the stored version is still `version`; `old` is what `load` gave,
@@ -54,7 +57,11 @@ class LearnerStore(Protocol):
 
         `due` moves the learner in the reminder schedule in the same step: None leaves it,
         a time (epoch seconds; infinity for "opted out") sets it, REMOVE takes the learner
-        off. Erasing a learner always takes them off."""
+        off. Erasing a learner always takes them off.
+
+        `done`: the event's update mark (bot/events.py `DoneMark`), written with this save
+        when it is the mark's learner's and the save lands; a store may leave it (the
+        adapter then writes it on its own)."""
         ...
 
     async def save_many(self, saves: Sequence[Save]) -> list[bool]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from bot.router import Routes, Screen
 
 # A class code -> (its name, its facilitator), or None: how the engine learns about classes
-# registered in the reporting database without importing it (see storage/classes.py).
+# registered in the reporting database without importing it (see storage/sql/classes.py).
 ClassLookup = Callable[[str], Awaitable[tuple[str, str] | None]]
 # A class code -> its weekly time (ISO weekday, minute), or None (bot/groups/class_schedule.py).
 ClassTimeLookup = Callable[[str], Awaitable[tuple[int, int] | None]]

@@ -12,7 +12,7 @@ from bot.groups.state import Answered, GroupSnapshot
 
 class MemoryGroupStore:
     """Group lessons kept in this process, with the Redis store's promises (see
-    storage/group_store.py): compare-and-set state, each answer counted once while open."""
+    storage/redis/groups.py): compare-and-set state, each answer counted once while open."""
 
     def __init__(self) -> None:
         self.states: dict[str, dict[str, str]] = {}

@@ -12,7 +12,7 @@ class GroupStore(Protocol):
     """What group lessons need beyond learners (bot/groups/chats.py): a chat's lesson state, kept
     under the chat's own hash tag, and short-lived link codes (pair mode).
 
-    storage/group_store.py is the Redis implementation, bot/groups/memory_store.py one in this
+    storage/redis/groups.py is the Redis implementation, bot/groups/memory_store.py one in this
     process. Every method raises StorageUnavailable when storage cannot be reached."""
 
     async def load_group(self, chat: str) -> GroupSnapshot:

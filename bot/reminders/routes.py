@@ -16,9 +16,9 @@
 After every turn `plan` (an after-turn hook, bot/router.py) decides when the next reminder is
 due and what it is (`remind_due`, `remind_kind` in the learner's state); `schedule` gives the
 store the learner's place in its shard's schedule, written by the same atomic script as the state
-(storage/state.py). The loop in hocso/reminders.py claims what is due and starts a pushed turn:
-`on_push` below decides what to say. Every reminder carries "▶️ Học tiếp" (resuming exactly
-where the learner is) and "🔕 Tắt nhắc nhở".
+(storage/redis/state.py). The loop in hocso/reminders.py claims what is due and starts a pushed
+turn: `on_push` below decides what to say. Every reminder carries "▶️ Học tiếp" (resuming
+exactly where the learner is) and "🔕 Tắt nhắc nhở".
 """
 
 from __future__ import annotations

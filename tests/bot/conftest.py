@@ -11,8 +11,8 @@ from bot.groups.memory_store import MemoryGroupStore
 from bot.groups.store import GroupStore
 from bot.memory_store import MemoryStore
 from bot.store import LearnerStore
-from storage.group_store import GroupRedisStore
-from storage.state import StateStore
+from storage.redis.groups import GroupRedisStore
+from storage.redis.state import StateStore
 
 REAL = ("redis", "keys", "worker")
 

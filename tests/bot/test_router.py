@@ -13,7 +13,7 @@ from bot.learner import Stage
 from bot.payloads import Payload
 from bot.router import Router, Routes, Screen
 from bot.turn import Turn
-from storage.state import StateStore
+from storage.redis.state import StateStore
 
 # A whole feature in a few lines, as a new module would declare it.
 waving = Router("waving")

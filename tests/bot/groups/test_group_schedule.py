@@ -16,9 +16,9 @@ from test_groups import LEAD, Group
 from bot.engine import Engine
 from bot.features import build_engine
 from bot.groups.class_schedule import parse
-from storage.classes import class_schedule, save_class
-from storage.facilitators import ClassFacilitators
-from storage.keys import Keys
+from storage.redis.keys import Keys
+from storage.sql.classes import class_schedule, save_class
+from storage.sql.facilitators import ClassFacilitators
 
 CLASS = "TOCNS-1"
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")

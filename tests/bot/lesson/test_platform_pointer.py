@@ -4,7 +4,7 @@ from fakes (issue 11)."""
 
 from __future__ import annotations
 
-from hocso.app import reach
+from handlers.telegram.spec import TELEGRAM
 
 
 async def finish_first_topic(chat) -> None:
@@ -26,7 +26,7 @@ async def test_a_finished_topic_points_to_the_national_platform(chat):
 
 async def test_the_official_handle_comes_from_config(engine, config, make_chat):
     config.telegram = config.telegram.model_copy(update={"username": "hocso_cantho_bot"})
-    engine.reach.update(reach(config))  # as hocso/app.py wires it
+    engine.reach["tg"] = TELEGRAM.reach(config)  # as hocso/app.py wires it
     chat = make_chat(engine)
     await finish_first_topic(chat)
     assert "@hocso_cantho_bot" in chat.text and "giả" in chat.text

@@ -11,7 +11,7 @@ from test_reminders import at, due, push
 from bot.engine import Engine
 from bot.features import build_engine
 from bot.groups.class_schedule import ClassTimes, parse, shown
-from storage.classes import class_schedule, save_class
+from storage.sql.classes import class_schedule, save_class
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from redis.asyncio import Redis
 from bot.events import Event
 from bot.features import build_engine
 from bot.reminders.routes import FRESH
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")  # config.yaml's time zone
 
