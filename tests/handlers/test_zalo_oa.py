@@ -16,9 +16,9 @@ from oa_phone import OAPhone, OAWorker, OAWorkers, oa_settings
 from PIL import Image
 from redis.asyncio import Redis
 
+from bot.content.lessons import Curriculum, load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
-from bot.lessons import Curriculum, load_curriculum
 from handlers.push import Unreachable
 from handlers.zalo_oa.keys import OAKeys
 from handlers.zalo_oa.send import PREFIX, layout, tapped
