@@ -282,7 +282,7 @@ def seconds(value: object) -> int:
 
 
 # The platforms a reminder can be sent on: those with a `PushSender` (hocso/run.py `remind`).
-PUSHABLE = ("tg",)
+PUSHABLE = ("tg", "zoa")
 
 
 class ReminderSettings(Section):
@@ -307,8 +307,8 @@ class ReminderSettings(Section):
         # Learners of another platform would be scheduled and claimed, then never sent.
         if unknown := [p for p in value if p not in PUSHABLE]:
             raise ValueError(
-                f"{', '.join(unknown)}: only Telegram learners (tg) can be reminded so far; "
-                "Zalo waits for its rules on bots writing first (docs/reminders.md)"
+                f"{', '.join(unknown)}: only Telegram (tg) and Zalo OA (zoa) learners can be "
+                "reminded; the Zalo Bot waits for its rules on writing first (docs/reminders.md)"
             )
         return value
 

@@ -113,6 +113,10 @@ class Platform:
     groups: bool = False
     """Whether it shows group lessons (a facilitator's class in a group chat)."""
 
+    status: Callable[[Config, Redis, Keys, float], Awaitable[list[str]]] | None = None
+    """Its own lines for `hocso reminders status` (the Zalo OA: reminders by how they went,
+    and their estimated cost), or None."""
+
     reach: Callable[[Config], Reach] = lambda config: Reach()
     """How learners find the tutor there (bot/events.py `Reach`): its official handle and the
     links to a private chat with it, from its settings; features show them (`turn.reach`)

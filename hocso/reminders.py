@@ -34,7 +34,7 @@ from bot.engine import Engine, Push
 from bot.events import Event, Reply
 from bot.reminders.routes import FRESH, RETAKEN
 from bot.store import StorageUnavailable
-from handlers.push import PushSender, SlowDown, TryLater, Unreachable
+from handlers.push import PushSender, Skipped, SlowDown, TryLater, Unreachable
 from storage.redis.schedule import Claim, Schedule
 
 log = logging.getLogger(__name__)
@@ -187,6 +187,9 @@ class ReminderLoop:
                 await self.limits.pause(exc.retry_after)
             except Unreachable:
                 await self.engine.handle(Event(claim.user, "blocked"))
+                return False
+            except Skipped as exc:
+                log.debug("reminders: %s skipped: %s", claim.user, exc)
                 return False
             except TryLater as exc:
                 log.info("reminders: %s not reached (%s); after the lease", claim.user, exc)

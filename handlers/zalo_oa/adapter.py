@@ -31,7 +31,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.events import DoneMark, Event
+from bot.events import DoneMark, Event, Reply
 from handlers import Handle
 from handlers.dedupe import BUSY, DONE, Dedupe
 from handlers.limits import PushLimits
@@ -41,9 +41,11 @@ from handlers.push import Unreachable
 from handlers.render import Capabilities
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from handlers.zalo_oa.api import OAClient, OAError, OAUnreachable
+from handlers.zalo_oa.ask import NO_NUMBER, THANKS, card, needs_number
 from handlers.zalo_oa.capabilities import OA
 from handlers.zalo_oa.inbox import LEASE, Inbox
 from handlers.zalo_oa.keys import PLATFORM, OAKeys
+from handlers.zalo_oa.reach import Contacts, Ledger, TemplatePause
 from handlers.zalo_oa.send import RATE_PAUSE, FleetPause, OASender, tapped
 from handlers.zalo_oa.settings import PATH, ZaloOASettings
 from handlers.zalo_oa.tokens import CONNECT, LOST_RECHECK, GrantLost, Tokens
@@ -99,6 +101,10 @@ class ZaloOAAdapter:
         self.slots = asyncio.Semaphore(IN_FLIGHT)
         self.tokens: Tokens | None = None  # once serving
         self.sender: OASender | None = None
+        self.contacts = Contacts(redis, self.oa_keys)
+        self.ledger = Ledger(redis, self.oa_keys)
+        self.template_pause = TemplatePause(redis, self.oa_keys)
+        self.asks_number = needs_number(settings.templates)
 
     def routes(self) -> list[Route]:
         return [Route(PATH, self.receive), Route(PATH, self.answer_get, "GET")]
@@ -107,6 +113,8 @@ class ZaloOAAdapter:
         """Unhealthy while the OA's grant is lost: no learner can be answered."""
         if await self.redis.get(self.oa_keys.lost):
             return {"ok": False, "grant": "lost", "fix": CONNECT}
+        if why := await self.template_pause.why():  # learners are answered; reminders wait
+            return {"ok": True, "degraded": True, "templates": f"paused: {why}"}
         return {"ok": True}
 
     async def answer_get(self, _: web.Request) -> web.Response:
@@ -131,6 +139,12 @@ class ZaloOAAdapter:
             return web.Response(status=503, text="starting; try again later")
         event = parse(body, settings.oa_id)
         if event.kind == "ignore":
+            return web.Response(text="ok")
+        if event.kind == "receipt":  # one of our templates arrived: counted once
+            try:
+                await self.ledger.delivered(event.tracking)
+            except (RedisError, OSError) as exc:
+                log.warning("zalo oa receipt not counted: %s", exc)
             return web.Response(text="ok")
         if retry := request.headers.get(RETRY):
             log.info("zalo oa re-delivered %s (num_retry %s)", event.name, retry)
@@ -209,6 +223,11 @@ class ZaloOAAdapter:
             await self.window.away(user_id)  # no more messages until they write again
             await self.handle(Event(user, "blocked", chat=user_id, done=mark))
             return
+        if event.kind == "info":  # the answer to request_user_info
+            if event.phone:
+                await self.contacts.keep(user_id, event.phone)
+            await self.sender.show(user_id, [Reply(THANKS if event.phone else NO_NUMBER)])
+            return
         if event.kind == "follow":
             engine_event = Event(user, "command", command="start", chat=user_id)
         elif event.kind == "other":  # a picture, a sticker, a voice note
@@ -222,21 +241,30 @@ class ZaloOAAdapter:
             engine_event = replace(typed, numbered=event.text.strip().isdecimal())
         replies = await self.handle(replace(engine_event, done=mark))
         # A reply for someone else's chat (pair mode's note to a helper) is not shown here.
-        await self.sender.show(user_id, [r for r in replies if not r.to])
+        shown = [r for r in replies if not r.to]
+        meta = {k: v for r in shown for k, v in r.meta}
+        if meta.get("erased"):  # /forget: the number and the window marks go too
+            await self.contacts.forget(user_id)
+        if meta.get("first_lesson") and shown and await self._ask_number(user_id):
+            # The card has no buttons: it goes before the last reply (the reminder question),
+            # whose buttons stay at the bottom.
+            await self.sender.show(user_id, shown[:-1])
+            await self.sender.call(lambda t: self.sender.client.send_cs(t, user_id, card()))
+            shown = shown[-1:]
+        await self.sender.show(user_id, shown)
+
+    async def _ask_number(self, user_id: str) -> bool:
+        """Ask for the phone number now: a template needs one, none was given, never asked."""
+        if not self.asks_number or await self.contacts.phone(user_id):
+            return False
+        return await self.contacts.ask_once(user_id)
 
     async def serve(self, stop: asyncio.Event, listening: asyncio.Event | None = None) -> None:
         """Receive events until `stop` is set. `listening`: the process's shared web server
         serves `routes()` and sets it once it listens; without it, this adapter runs one."""
         async with aiohttp.ClientSession() as session:
             settings = self.settings
-            client = OAClient(
-                session,
-                settings.app_id,
-                settings.app_secret,
-                settings.api_url,
-                settings.oauth_url,
-                settings.business_url,
-            )
+            client = OAClient.of(session, settings)
             self.tokens = Tokens(client, self.redis, self.oa_keys, settings.refresh_token)
             pause = FleetPause(self.limits)
             self.sender = OASender(

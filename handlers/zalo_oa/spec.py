@@ -8,6 +8,8 @@ when the adapter is built.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from handlers.platform import Adapter, Platform, Wiring
@@ -15,7 +17,11 @@ from handlers.zalo_oa.capabilities import OA
 from handlers.zalo_oa.settings import ENV, REQUIRED, SettingsError, ZaloOASettings, from_env
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
     from bot.config import Config
+    from handlers.push import PushSender
+    from storage.redis.keys import Keys
 
 ON = "ZALO_OA"  # the "token" of a deployment where any ZALO_OA_* variable is set
 
@@ -61,6 +67,27 @@ def adapter(wiring: Wiring) -> Adapter:
     return official
 
 
+@asynccontextmanager
+async def push(wiring: Wiring) -> AsyncIterator[PushSender]:
+    """Reminders on the OA (push.py): consultation messages in the window, templates out of it."""
+    from handlers.limits import PushLimits
+    from handlers.zalo_oa.push import open_push
+
+    found = settings()
+    assert found is not None  # checked by token_problem before any service starts
+    config = wiring.config
+    limits = PushLimits.for_redis(wiring.redis, config.redis.url, wiring.keys.prefix)
+    async with open_push(found, wiring.redis, wiring.keys, limits, config.timezone) as sender:
+        yield sender
+
+
+async def status(config: Config, redis: Redis, keys: Keys, now: float) -> list[str]:
+    from handlers.zalo_oa.status import status_lines
+
+    found = settings()
+    return await status_lines(redis, keys, found, now, config.timezone) if found else []
+
+
 def join_hint(config: Config, code: str) -> str | None:
     """An OA's link and QR code open its chat but carry no code (only Zalo Mini App links take
     parameters, docs/zalo-oa.md): learners type the code, recognised alone at any step when
@@ -90,4 +117,9 @@ ZALO_OA = Platform(
     adapter=adapter,
     capabilities=OA,
     join_hint=join_hint,
+    push=push,
+    # The app's 4,000 calls a minute (§6), shared with answering learners: reminders take
+    # at most half of it.
+    push_rate=lambda config: 30,
+    status=status,
 )

@@ -17,12 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from handlers.zalo_oa.templates import phone_number
+
 log = logging.getLogger(__name__)
 
 SIGNATURE = "X-ZEvent-Signature"
 RETRY = "num_retry"  # a re-delivery says which one it is
 
-EventKind = Literal["text", "other", "follow", "unfollow", "ignore"]
+EventKind = Literal["text", "other", "follow", "unfollow", "info", "receipt", "ignore"]
 # Events that are not a learner talking to the tutor: receipts (no text, and which id is the
 # user is unknown), the OA's own echoes, staff and template events, group traffic (issue 23).
 IGNORED = ("user_received_message", "user_seen_message", "oa_send_", "user_reacted_message")
@@ -59,6 +61,8 @@ class OAEvent:
     msg_id: str = ""
     text: str = ""
     when: float = 0.0  # Unix seconds
+    phone: str = ""  # user_submit_info: the number the learner gave (84...), "" if none
+    tracking: str = ""  # a template's delivery receipt: our tracking_id
 
     @property
     def key(self) -> str:
@@ -72,6 +76,19 @@ def parse(body: object, oa_id: str) -> OAEvent:
         return OAEvent("ignore", "")
     name = _text(body.get("event_name"))
     when = _millis(body.get("timestamp"))
+    if name == "user_received_message":  # a template's receipt carries our tracking_id
+        tracking = _text(_mapping(body.get("message")).get("tracking_id"))
+        if tracking:
+            return OAEvent("receipt", name, when=when, tracking=tracking)
+    if name == "user_submit_info":  # the answer to request_user_info (all keys optional)
+        user_id = _user(body, oa_id)
+        phone = phone_number(_mapping(body.get("info")).get("phone"))
+        key = f"{name}:{user_id}:{int(when * 1000)}"
+        return (
+            OAEvent("info", name, user_id, key, when=when, phone=phone)
+            if user_id
+            else (OAEvent("ignore", name))
+        )
     if not name or name.startswith(IGNORED) or "_group_" in name or name.endswith("_group"):
         return OAEvent("ignore", name, when=when)
     if name in ("follow", "unfollow"):
