@@ -242,6 +242,33 @@ class OAClient:
         body = {"recipient": {"user_id": user_id}, "message": dict(message)}
         return await self._api("POST", "/v3.0/oa/message/cs", token, json_body=body, retries=0)
 
+    async def send_group(
+        self, token: str, group_id: str, message: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A message to one of the OA's groups (GMF, §4): text only here, no buttons."""
+        body = {"recipient": {"group_id": group_id}, "message": dict(message)}
+        return await self._api("POST", "/v3.0/oa/group/message", token, json_body=body, retries=0)
+
+    async def create_group(
+        self, token: str, name: str, asset_id: str, description: str = ""
+    ) -> dict[str, Any]:
+        """A new group owned by the OA (backed by a GMF asset): `group_id`, `group_link`."""
+        body = {"group_name": name, "asset_id": asset_id, "member_user_ids": []}
+        if description:
+            body["group_description"] = description
+        return await self._api(
+            "POST", "/v3.0/oa/group/creategroupwithoa", token, json_body=body, retries=0
+        )
+
+    async def groups(self, token: str, offset: int = 0, count: int = 50) -> list[dict[str, Any]]:
+        """The OA's groups (`group_id`, `name`, `group_link`... as Zalo gives them)."""
+        params = {"offset": str(offset), "count": str(count)}
+        answer = await self._api("GET", "/v3.0/oa/group/getgroupsofoa", token, params=params)
+        found = answer.get("groups")
+        return (
+            [dict(g) for g in found if isinstance(g, Mapping)] if isinstance(found, list) else []
+        )
+
     async def upload_image(self, token: str, name: str, data: bytes, mime: str) -> str:
         """The attachment_id of an uploaded picture (jpg/png, at most 1 MB)."""
         form = aiohttp.FormData()

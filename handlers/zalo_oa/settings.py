@@ -19,6 +19,8 @@ configure an OA:
 | `ZALO_OA_TEMPLATE_HOURS`| when templates may go, local time; default and widest 07:00-21:30|
 | `ZALO_OA_PRICE_PAID`    | VND per consultation message 48 h-7 days (for the cost estimate)|
 | `ZALO_OA_PRICE_TEMPLATE`| VND per template message delivered (for the cost estimate)      |
+| `ZALO_OA_GROUP_PER_MINUTE` | messages a minute to one OA group, fleet-wide; default 20    |
+| `ZALO_OA_GMF_ASSET`     | the GMF asset id a new class group is created with             |
 
 The OA is served when the app id, both secrets and the OA id are all set.
 """
@@ -53,6 +55,8 @@ ENV = {
     "ZALO_OA_TEMPLATE_HOURS": "template_hours",
     "ZALO_OA_PRICE_PAID": "price_paid",
     "ZALO_OA_PRICE_TEMPLATE": "price_template",
+    "ZALO_OA_GROUP_PER_MINUTE": "group_per_minute",
+    "ZALO_OA_GMF_ASSET": "gmf_asset",
 }
 REQUIRED = ("ZALO_OA_APP_ID", "ZALO_OA_APP_SECRET", "ZALO_OA_SECRET_KEY", "ZALO_OA_ID")
 
@@ -78,6 +82,11 @@ class ZaloOASettings(BaseModel):
     template_hours: str = DAYTIME
     price_paid: Annotated[float, Field(ge=0)] = 0.0
     price_template: Annotated[float, Field(ge=0)] = 0.0
+    # Group lessons (GMF): Zalo publishes no per-group limit (UNKNOWN); 20 a minute is a
+    # lesson's pace (a step is one to three messages, and slow readers on small screens
+    # scroll back at more), the same bound as Telegram's, so the engine's timings hold.
+    group_per_minute: Annotated[int, Field(ge=1, le=120)] = 20
+    gmf_asset: str = ""
 
     @field_validator("templates", mode="before")
     @classmethod

@@ -53,15 +53,35 @@ def oa_link() -> str:
 
 
 def adapter(wiring: Wiring) -> Adapter:
+    from functools import partial
+
+    from limits import RateLimitItemPerMinute
+
     from handlers.limits import PushLimits
     from handlers.zalo_oa.adapter import ZaloOAAdapter
+    from storage.sql.classes import add_facilitator_handle
+    from storage.sql.db import open_database
 
     found = settings()
     assert found is not None  # checked by token_problem before any service starts
     config = wiring.config
-    limits = PushLimits.for_redis(wiring.redis, config.redis.url, wiring.keys.prefix)
+    per_group = RateLimitItemPerMinute(found.group_per_minute)
+    limits = PushLimits.for_redis(
+        wiring.redis, config.redis.url, wiring.keys.prefix, per_group=per_group
+    )
     checks = wiring.checks
-    official = ZaloOAAdapter(found, wiring.handle, wiring.redis, wiring.keys, limits, checks)
+    # Facilitators registered by their code are written to the class (storage/sql).
+    database = open_database(config.database, config.data_dir, config.privacy.erase_key)
+    official = ZaloOAAdapter(
+        found,
+        wiring.handle,
+        wiring.redis,
+        wiring.keys,
+        limits,
+        checks,
+        ticks=wiring.ticks,
+        register=partial(add_facilitator_handle, database),
+    )
     if isinstance(checks, dict):  # the process's /health: 503 while the grant is lost
         checks["zalo_oa"] = official.health
     return official
@@ -118,6 +138,7 @@ ZALO_OA = Platform(
     capabilities=OA,
     join_hint=join_hint,
     push=push,
+    groups=True,
     # The app's 4,000 calls a minute (§6), shared with answering learners: reminders take
     # at most half of it.
     push_rate=lambda config: 30,

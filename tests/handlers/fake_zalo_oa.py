@@ -23,6 +23,13 @@ It speaks the wire format of research/zalo-oa.md and follows its §9 checklist, 
   `recipient.user_id` (UNKNOWN: `uid_shape` picks which one it reads); a template that does
   not allow it answers -249.
 
+- OpenAPI groups (GMF, §4): POST /v3.0/oa/group/message (`recipient.group_id`; buttons or
+  any template attachment -201, text over 2,000 -210, a disabled group -237 (`disable`), a
+  group the OA is not in -403); POST /v3.0/oa/group/creategroupwithoa (an `asset_id` of
+  `assets`: group_id and group_link); GET /v3.0/oa/group/getgroupsofoa.
+  `group_text_event` is a member writing in a group, `recipient.id` the group (`group_field`
+  moves it to `recipient.group_id` or `message.conversation_id`: UNKNOWN which Zalo uses).
+
 `clock` (module-level, and each fake's own) is the time Zalo lives in: the 7-day window, the
 night hours and the events' timestamps follow it, so a test can move it days ahead.
 
@@ -161,6 +168,10 @@ class FakeZaloOA:
         self.templates_sent: list[TemplateSent] = []
         self.refusing: set[str] = set()  # phone numbers and user ids that refused templates
         self.receipts: list[asyncio.Task[Delivery]] = []
+        self.names: dict[str, str] = {}  # followers' display names (user/detail)
+        self.assets = {"gmf-asset-1"}  # GMF assets the OA bought
+        self.groups: dict[str, dict[str, Any]] = {}  # group id -> name, link, disabled
+        self.group_sent: list[tuple[str, str, int]] = []  # (group id, text, error)
         self.access: dict[str, float] = {}  # access token -> expires at (Unix)
         self.refresh_tokens: dict[str, bool] = {}  # refresh token -> still valid
         self.codes: dict[str, tuple[float, str]] = {}  # code -> (expires at, challenge)
@@ -388,6 +399,8 @@ class FakeZaloOA:
             return faults.pop(0), "Fault injected by the test", None
         if path == "/v3.0/oa/message/cs" and request.method == "POST":
             return await self._message_cs(await request.json())
+        if path.startswith("/v3.0/oa/group/"):
+            return await self._group(request, path)
         if path == "/v3.0/oa/message/template" and request.method == "POST":
             return await self._template_uid(await request.json())
         if path == "/v2.0/oa/upload/image" and request.method == "POST":
@@ -397,6 +410,11 @@ class FakeZaloOA:
             seen = self.users.get(user)
             last = str(int(seen * 1000)) if seen else "0"
             return 0, "Success", {"last_interaction": last, "cs_reply": {"remain": 8, "total": 8}}
+        if path == "/v3.0/oa/user/detail":
+            user = json.loads(request.query.get("data") or "{}").get("user_id", "")
+            if user not in self.names:
+                return -213, "User has not followed OA", None
+            return 0, "Success", {"user_id": user, "display_name": self.names[user]}
         if path == "/v2.0/oa/getoa":
             return 0, "Success", {"oa_id": OA_ID, "name": "Phường Ninh Kiều"}
         return -201, f"{path} is invalid!", None
@@ -526,6 +544,56 @@ class FakeZaloOA:
         sent.msg_id = f"{next(self._ids):020x}"
         return 0, "Success", {"message_id": sent.msg_id}
 
+    def add_group(self, name: str = "Lớp học số", group_id: str = "") -> str:
+        """A group the OA owns already (made in the OA's manager): its id."""
+        group_id = group_id or secrets.token_hex(10)
+        link = f"https://zalo.me/g/{secrets.token_hex(3)}"
+        self.groups[group_id] = {"group_id": group_id, "name": name, "group_link": link}
+        return group_id
+
+    def disable(self, group_id: str) -> None:
+        """The group's GMF asset expired: Zalo answers -237 from now on."""
+        self.groups[group_id]["disabled"] = True
+
+    def in_group(self, group_id: str) -> list[str]:
+        """The texts the OA posted in the group, in order."""
+        return [t for g, t, error in self.group_sent if g == group_id and not error]
+
+    async def _group(self, request: web.Request, path: str) -> tuple[int, str, Any]:
+        action = path.rsplit("/", 1)[-1]
+        if action == "getgroupsofoa":
+            groups = [
+                {k: v for k, v in g.items() if k != "disabled"} for g in self.groups.values()
+            ]
+            return 0, "Success", {"groups": groups, "total": len(groups)}
+        body = await request.json()
+        if action == "creategroupwithoa":
+            if body.get("asset_id") not in self.assets:
+                return -201, "asset_id is invalid!", None
+            group_id = self.add_group(str(body.get("group_name") or ""))
+            self.assets.discard(body["asset_id"])  # one asset backs one group
+            group = self.groups[group_id]
+            return 0, "Success", {"group_id": group_id, "group_link": group["group_link"]}
+        if action != "message":
+            return -201, f"{path} is invalid!", None
+        group_id = str((body.get("recipient") or {}).get("group_id") or "")
+        message = body.get("message") or {}
+        text = str(message.get("text") or "")
+        error = 0
+        if group_id not in self.groups:
+            error = -403
+        elif self.groups[group_id].get("disabled"):
+            error = -237
+        elif message.get("attachment") or not text:
+            error = -201  # no buttons, no templates in groups
+        elif len(text) > TEXT_MAX:
+            error = -210
+        self.group_sent.append((group_id, text, error))
+        await self._note()
+        if error:
+            return error, "Group message refused", None
+        return 0, "Success", {"message_id": f"{next(self._ids):020x}", "group_id": group_id}
+
     def delivered_templates(self, to: str = "") -> list[TemplateSent]:
         return [t for t in self.templates_sent if not t.error and (not to or t.to == to)]
 
@@ -620,5 +688,31 @@ def received_event(phone: str, msg_id: str, tracking_id: str) -> dict[str, Any]:
         "sender": {"id": OA_ID},
         "recipient": {"id": phone},
         "message": {"delivery_time": _now_ms(), "msg_id": msg_id, "tracking_id": tracking_id},
+        "timestamp": _now_ms(),
+    }
+
+
+group_field: Literal["recipient.id", "recipient.group_id", "message.conversation_id"] = (
+    "recipient.id"
+)
+
+
+def group_text_event(user_id: str, group_id: str, text: str) -> dict[str, Any]:
+    """A member wrote `text` in one of the OA's groups."""
+    message: dict[str, Any] = {
+        "text": text,
+        "msg_id": f"{secrets.token_hex(6)}{next(_msg_ids):08x}",
+    }
+    recipient: dict[str, Any] = {"id": group_id}
+    if group_field == "recipient.group_id":
+        recipient = {"group_id": group_id}
+    elif group_field == "message.conversation_id":
+        recipient, message["conversation_id"] = {"id": OA_ID}, group_id
+    return {
+        "event_name": "user_send_group_text",
+        "app_id": APP_ID,
+        "sender": {"id": user_id},
+        "recipient": recipient,
+        "message": message,
         "timestamp": _now_ms(),
     }
