@@ -225,3 +225,34 @@ def test_typed_answers_ignore_accents_case_and_mentions() -> None:
     assert understand("2", shown) == ("button", "pj")
     assert understand("Bắt đầu học", shown) == ("command", "lesson")
     assert understand("chào cả nhà", shown) is None  # members chatting: left alone
+
+
+async def test_class_add_zalo_group_creates_the_group_and_prints_its_link_and_a_code(
+    oa_fake: FakeZaloOA, oa_workers: OAWorkers, redis: Redis, keys: Keys
+) -> None:
+    import io
+
+    from handlers.zalo_oa.class_group import tie_group
+
+    _, refresh = oa_fake.grant()
+    settings = oa_settings(oa_fake, refresh, gmf_asset="gmf-asset-1")
+    out = io.StringIO()
+    assert await tie_group(settings, redis, keys, "LOP-3B", "Lớp 3B", "new", out) == 0
+    [group_id] = oa_fake.groups
+    printed = out.getvalue()
+    assert oa_fake.groups[group_id]["group_link"] in printed and group_id in printed
+    code = typed_code(printed.split("Facilitator code: ")[1].split()[0])
+    assert code and "sends this code" in printed
+    leads = Leads(redis, OAKeys(keys, fake_zalo_oa.OA_ID))
+    assert await leads.group_of("LOP-3B") == (group_id, oa_fake.groups[group_id]["group_link"])
+    # The asset is spent: another new group is refused, kindly; an existing one is linked.
+    out = io.StringIO()
+    assert await tie_group(settings, redis, keys, "LOP-3C", "Lớp 3C", "new", out) == 2
+    assert "ZALO_OA_GMF_ASSET" in out.getvalue() or "asset" in out.getvalue()
+    other = oa_fake.add_group("Nhóm có sẵn")
+    out = io.StringIO()
+    assert await tie_group(settings, redis, keys, "LOP-3C", "Lớp 3C", other, out) == 0
+    assert (await leads.group_of("LOP-3C"))[0] == other
+    out = io.StringIO()
+    assert await tie_group(settings, redis, keys, "LOP-3D", "Lớp 3D", "no-such", out) == 2
+    assert "has no group no-such" in out.getvalue() and other in out.getvalue()
