@@ -324,3 +324,33 @@ async def test_two_workers_send_each_reminder_once(
     assert sorted(t.to for t in oa_fake.delivered_templates()) == [
         f"8490000000{n}" for n in range(4)
     ]
+
+
+async def test_a_month_of_reminders_by_kind_for_a_learner_who_drops_out_and_one_who_drops_by(
+    oa_fake: FakeZaloOA, oa: OAWorker, loops: Loops, zalo_time, redis: Redis, keys: Keys
+) -> None:
+    """What docs/zalo-oa.md's monthly cost is worked from: December, reminders at 19:30, one
+    learner silent after lesson one, one who writes every third morning."""
+    await learner(oa_fake, oa, "u-gone", PHONE)
+    await learner(oa_fake, oa, "u-drops-by", "84912345679")
+    by = OAPhone(oa_fake, oa, "u-drops-by")
+    loop = await loops.start(oa.adapter.settings)
+    ledger = Ledger(redis, OAKeys(keys, fake_zalo_oa.OA_ID))
+    days = [f"2026-12-{d:02d}" for d in range(7, 32)] + [f"2027-01-{d:02d}" for d in range(1, 7)]
+    for n in range(1, 31):  # 30 evenings after the first lesson
+        zalo_time.now = at(7, 9) + n * 86400
+        if n % 3 == 0:
+            await by.write("xin chao")  # drops by: the window opens again
+        zalo_time.now = at(7, 19, 30) + n * 86400 - 1800
+        await loop.pass_once()
+        zalo_time.now += 1800
+        await loop.pass_once()
+    counts = await ledger.days(days)
+    gone = [t for t in oa_fake.delivered_templates() if t.to == PHONE]
+    by_templates = len(oa_fake.delivered_templates()) - len(gone)
+    print(f"\nmonth: {counts}; templates to the silent one {len(gone)}, to the other {by_templates}")
+    # The silent learner: one free reminder, then templates until the back-off stops them.
+    assert 1 <= len(gone) <= 4
+    # The one who drops by is reached inside 48 h mostly, for free.
+    assert counts["free"] >= 15 and counts["paid"] == 0
+    assert counts["template"] == len(gone) + by_templates
