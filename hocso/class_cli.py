@@ -102,9 +102,8 @@ def run_command(args: argparse.Namespace, config: Config) -> int:
         return status
     import asyncio
 
-    from handlers.zalo_oa.class_group import run_tie
-
-    return asyncio.run(run_tie(config, code, name, args.zalo_group, sys.stdout))
+    tie = next(p.class_group for p in PLATFORMS if p.class_group)
+    return asyncio.run(tie(config, code, name, args.zalo_group, sys.stdout))
 
 
 def _schedule(typed: str | None) -> str | None:
@@ -233,8 +232,8 @@ async def list_classes(database: Database, config: Config, out: TextIO) -> int:
     report_cli.write_rows(Table("classes", "Classes", columns, rows), out)
     if not rows:
         out.write("Add one with: hocso class add CODE --name NAME\n")
-    from handlers.zalo_oa.class_group import group_lines
-
-    for line in await group_lines(config, [str(r[0]) for r in rows]):
-        out.write(line + "\n")
+    for platform in PLATFORMS:  # the class's group chats (the Zalo OA's)
+        if platform.class_lines:
+            for line in await platform.class_lines(config, [str(r[0]) for r in rows]):
+                out.write(line + "\n")
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from handlers.platform import Adapter, Platform, Wiring
 from handlers.zalo_oa.capabilities import OA
@@ -108,6 +108,18 @@ async def status(config: Config, redis: Redis, keys: Keys, now: float) -> list[s
     return await status_lines(redis, keys, found, now, config.timezone) if found else []
 
 
+async def class_group(config: Config, code: str, name: str, which: str, out: TextIO) -> int:
+    from handlers.zalo_oa.class_group import run_tie
+
+    return await run_tie(config, code, name, which, out)
+
+
+async def class_lines(config: Config, codes: list[str]) -> list[str]:
+    from handlers.zalo_oa.class_group import group_lines
+
+    return await group_lines(config, codes)
+
+
 def join_hint(config: Config, code: str) -> str | None:
     """An OA's link and QR code open its chat but carry no code (only Zalo Mini App links take
     parameters, docs/zalo-oa.md): learners type the code, recognised alone at any step when
@@ -139,6 +151,8 @@ ZALO_OA = Platform(
     join_hint=join_hint,
     push=push,
     groups=True,
+    class_group=class_group,
+    class_lines=class_lines,
     # The app's 4,000 calls a minute (§6), shared with answering learners: reminders take
     # at most half of it.
     push_rate=lambda config: 30,

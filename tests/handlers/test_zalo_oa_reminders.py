@@ -348,7 +348,9 @@ async def test_a_month_of_reminders_by_kind_for_a_learner_who_drops_out_and_one_
     counts = await ledger.days(days)
     gone = [t for t in oa_fake.delivered_templates() if t.to == PHONE]
     by_templates = len(oa_fake.delivered_templates()) - len(gone)
-    print(f"\nmonth: {counts}; templates to the silent one {len(gone)}, to the other {by_templates}")
+    print(
+        f"\nmonth: {counts}; templates to the silent one {len(gone)}, to the other {by_templates}"
+    )
     # The silent learner: one free reminder, then templates until the back-off stops them.
     assert 1 <= len(gone) <= 4
     # The one who drops by is reached inside 48 h mostly, for free.
