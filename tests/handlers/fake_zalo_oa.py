@@ -172,6 +172,7 @@ class FakeZaloOA:
         self.assets = {"gmf-asset-1"}  # GMF assets the OA bought
         self.groups: dict[str, dict[str, Any]] = {}  # group id -> name, link, disabled
         self.group_sent: list[tuple[str, str, int]] = []  # (group id, text, error)
+        self.group_times: list[float] = []  # when each of those came (monotonic)
         self.access: dict[str, float] = {}  # access token -> expires at (Unix)
         self.refresh_tokens: dict[str, bool] = {}  # refresh token -> still valid
         self.codes: dict[str, tuple[float, str]] = {}  # code -> (expires at, challenge)
@@ -589,6 +590,7 @@ class FakeZaloOA:
         elif len(text) > TEXT_MAX:
             error = -210
         self.group_sent.append((group_id, text, error))
+        self.group_times.append(time.monotonic())
         await self._note()
         if error:
             return error, "Group message refused", None

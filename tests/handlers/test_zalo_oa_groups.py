@@ -256,3 +256,69 @@ async def test_class_add_zalo_group_creates_the_group_and_prints_its_link_and_a_
     out = io.StringIO()
     assert await tie_group(settings, redis, keys, "LOP-3D", "Lớp 3D", "no-such", out) == 2
     assert "has no group no-such" in out.getvalue() and other in out.getvalue()
+
+
+async def test_a_group_lesson_resumes_on_another_worker_after_a_restart(
+    oa_fake: FakeZaloOA, oa_group: Group, oa_workers: OAWorkers, redis: Redis, keys: Keys,
+    store: StateStore, group_store: GroupRedisStore, curriculum: Curriculum, config: Config,
+    clock, database: Database,
+) -> None:  # fmt: skip
+    group = oa_group
+    await register_lead(oa_fake, group, redis, keys)
+    await group.write(LEAD, "/lesson")
+    await group.write(LEAD, group.number_of("Bài tiếp theo"))
+    for member in ("u-an", "u-binh"):
+        await group.write(member, "tham gia")
+    await group.write(LEAD, "bat dau")
+    await group.write(LEAD, "tiep tuc")
+    await group.write("u-an", "b")
+    await group.worker.stop()  # the process goes away mid-question
+    engine = build_engine(
+        store, curriculum, config, clock=clock, groups=group_store,
+        facilitators=ClassFacilitators(database), group_platforms=("zoa",),
+    )  # fmt: skip
+    _, refresh = oa_fake.grant()
+    again = await oa_workers.start(oa_settings(oa_fake, refresh), engine=engine)
+    group = Group(oa_fake, again, group.group_id)
+    reveal = await group.write("u-binh", "B")  # the last one to answer: the answer shows
+    assert "Đáp án đúng: B. Đúng rồi" in reveal and "2 người đã trả lời" in reveal
+    await group.write(LEAD, "tiep tuc")
+    for member in ("u-an", "u-binh"):
+        await group.write(member, "1")
+    assert "🎉" in await group.write(LEAD, "tiep tuc")
+
+
+async def test_a_group_gets_no_more_than_its_messages_a_minute(
+    oa_fake: FakeZaloOA, oa_workers: OAWorkers, group_engine: Engine, database: Database,
+    redis: Redis, keys: Keys,
+) -> None:  # fmt: skip
+    """The bound, with the minute shrunk to a second (3 a second for 20 a minute)."""
+    from limits import RateLimitItemPerSecond
+    from limits.aio.storage import MemoryStorage
+
+    from handlers.limits import PushLimits
+
+    await save_class(database, CLASS, "Lớp", "Chị Lan", None, None)
+    group_id = oa_fake.add_group()
+    _, refresh = oa_fake.grant()
+    limits = PushLimits(MemoryStorage(), redis, keys.prefix, per_group=RateLimitItemPerSecond(3))
+    register = partial(add_facilitator_handle, database)
+    settings = oa_settings(oa_fake, refresh)
+    worker = await oa_workers.start(
+        settings, engine=group_engine, limits=limits, register=register
+    )
+    await Leads(redis, OAKeys(keys, fake_zalo_oa.OA_ID)).link(CLASS, group_id)
+    group = Group(oa_fake, worker, group_id)
+    await register_lead(oa_fake, group, redis, keys)
+    for _ in range(3):
+        await group.write(LEAD, "/lesson")  # the menu, and the status of the open lesson
+        if "Bài tiếp theo" in group.latest():
+            await group.write(LEAD, group.number_of("Bài tiếp theo"))
+        await group.write(LEAD, "bat dau")
+        await group.write(LEAD, "tiep tuc")
+        await group.write(LEAD, "xem dap an")
+        await group.write(LEAD, "tiep tuc")
+    times = oa_fake.group_times
+    assert len(times) >= 8
+    for n in range(len(times) - 3):
+        assert times[n + 3] - times[n] >= 0.95  # never 4 within a second

@@ -356,3 +356,21 @@ async def test_a_month_of_reminders_by_kind_for_a_learner_who_drops_out_and_one_
     # The one who drops by is reached inside 48 h mostly, for free.
     assert counts["free"] >= 15 and counts["paid"] == 0
     assert counts["template"] == len(gone) + by_templates
+
+
+async def test_a_typer_without_accents_goes_on_or_stops_from_a_reminder(
+    oa_fake: FakeZaloOA, oa: OAWorker, loops: Loops, zalo_time
+) -> None:
+    app = await learner(oa_fake, oa, "u-typer", PHONE)
+    loop = await loops.start(oa.adapter.settings)
+    await remind(loop, zalo_time, at(8, 19, 30))
+    assert "2/2 của «Điện thoại»" in app.received()[-1].text
+    answer = await app.write("hoc tiep")  # "▶️ Học tiếp", typed
+    assert app.received()[-1].buttons and "Bài" in answer  # the lesson goes on, with choices
+    await remind(loop, zalo_time, at(9, 19, 30))
+    answer = await app.write("tat nhac nho")  # "🔕 Tắt nhắc nhở", typed
+    assert "Đã tắt nhắc nhở" in answer and "/remind" in answer
+    before = len(oa_fake.sent)
+    for day in (10, 11, 20):
+        await remind(loop, zalo_time, at(day, 19, 30))
+    assert len(oa_fake.sent) == before and oa_fake.templates_sent == []
