@@ -48,7 +48,7 @@ START = frozenset(
     {"bat dau hoc", "bat dau", "bat dau bai hoc", "hoc bai", "vao hoc", "hoc thoi", "lesson"}
 )
 STOP = frozenset({"dung hoc", "dung bai hoc", "ket thuc bai hoc", "stop lesson"})
-COMMANDS = frozenset({"lesson", "stop", "help", "start", "class_report", "schedule"})
+COMMANDS = frozenset({"lesson", "stop", "help", "start", "class_report", "schedule", "forget"})
 REMEMBER = 2 * 86400  # seconds a group's latest choices are kept
 OFF_FOR = 3600  # seconds a disabled group is not written to before trying again
 
