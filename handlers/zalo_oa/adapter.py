@@ -279,7 +279,10 @@ class ZaloOAAdapter:
             # The card has no buttons: it goes before the last reply (the reminder question),
             # whose buttons stay at the bottom.
             await self.sender.show(user_id, shown[:-1])
-            await self.sender.call(lambda t: self.sender.client.send_cs(t, user_id, card()))
+            try:
+                await self.sender.call(lambda t: self.sender.client.send_cs(t, user_id, card()))
+            except (OAError, OAUnreachable) as exc:  # the question below still goes
+                log.warning("zalo oa: the phone number could not be asked: %s", exc)
             shown = shown[-1:]
         await self.sender.show(user_id, shown)
 

@@ -34,8 +34,8 @@ from redis.asyncio import Redis
 
 from bot.events import Reply
 from handlers.limits import PushLimits
-from handlers.push import Skipped, Unreachable
-from handlers.zalo_oa.api import Kind, OAClient, OAError
+from handlers.push import Skipped, SlowDown, TryLater, Unreachable
+from handlers.zalo_oa.api import Kind, OAClient, OAError, OATimeout, OAUnreachable
 from handlers.zalo_oa.keys import PLATFORM, OAKeys
 from handlers.zalo_oa.reach import (
     FREE,
@@ -49,10 +49,10 @@ from handlers.zalo_oa.reach import (
     Ledger,
     TemplatePause,
 )
-from handlers.zalo_oa.send import FleetPause, OASender
+from handlers.zalo_oa.send import RATE_PAUSE, FleetPause, OASender
 from handlers.zalo_oa.settings import ZaloOASettings
 from handlers.zalo_oa.templates import choose, daytime, fill, hours, tracking_id
-from handlers.zalo_oa.tokens import Tokens
+from handlers.zalo_oa.tokens import GrantLost, Tokens
 from handlers.zalo_oa.window import Reach, Window
 from storage.redis.keys import Keys
 
@@ -84,6 +84,18 @@ class OAPush:
         self.clock = clock
 
     async def push(self, chat: str, replies: Sequence[Reply]) -> None:
+        try:
+            await self._push(chat, replies)
+        except OAError as exc:
+            if exc.kind is Kind.RATE:  # -32 through every pause: the fleet waits longer
+                raise SlowDown(RATE_PAUSE) from exc
+            raise
+        except OATimeout:
+            raise  # it may have arrived: not sent again
+        except (OAUnreachable, GrantLost) as exc:
+            raise TryLater(str(exc)) from exc
+
+    async def _push(self, chat: str, replies: Sequence[Reply]) -> None:
         now = self.clock()
         local = datetime.fromtimestamp(now, self.zone)
         day = local.date().isoformat()
