@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.groups.class_card import draw_card
 from bot.onboarding.routes import CLASS_CODE
+from handlers.platforms import join_link
 from web import charts
 from web import queries as q
 from web.certificates import certified_list
@@ -198,7 +199,6 @@ async def class_page(request: web.Request) -> web.Response:
         stuck = await stuck_grid(v, s)
         modules_ = await modules_grid(v, s, totals.started)
         questions, options = await questions_grid(v, s)
-    bot = site.config.telegram.username
     return await render(
         request,
         "class.html",
@@ -212,7 +212,7 @@ async def class_page(request: web.Request) -> web.Response:
         modules=modules_,
         questions=questions,
         options=options,
-        link=f"https://t.me/{bot}?start={code}" if bot else "",
+        link=join_link(site.config, code),  # the first platform whose links carry a code
     )
 
 
@@ -220,13 +220,13 @@ async def class_page(request: web.Request) -> web.Response:
 async def class_qr(request: web.Request) -> web.StreamResponse:
     code = _class_code(request)
     site = request.app[SITE]
-    bot = site.config.telegram.username
-    if not bot:
+    link = join_link(site.config, code)
+    if not link:
         raise web.HTTPNotFound()
     async with site.db.session() as s:
         row = (await q.registered_classes(s, [code])).get(code)
     name = (row.name if row else "") or code
-    png = await asyncio.to_thread(_qr_png, f"https://t.me/{bot}?start={code}", code, name)
+    png = await asyncio.to_thread(_qr_png, link, code, name)
     return web.Response(
         body=png,
         content_type="image/png",
