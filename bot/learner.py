@@ -72,6 +72,7 @@ class Learner:
     score: int = 0
     attempt: str = ""  # random token in every button of this attempt: old buttons go stale
     started_at: int = 0
+    hint: str = ""  # hints had at a typed question: "attempt:step:level" (bot/hints.py)
     plan: list[int] = field(default_factory=list)  # a retry's steps (bot/plan.py); empty: all
     wrong: list[str] = field(default_factory=list)  # questions missed in this attempt
     # a failed lesson: its id, the questions to ask again, and how many times it was failed
@@ -129,6 +130,7 @@ _FIELDS = {
     "sc": "score",
     "at": "attempt",
     "t0": "started_at",
+    "hl": "hint",
     "pl": "plan",
     "wr": "wrong",
     "rt": "retry",
