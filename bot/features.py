@@ -3,7 +3,7 @@ its buttons, commands and texts are declared in the module itself (see bot/route
 
 from __future__ import annotations
 
-from bot import certificate, menu, onboarding, reminders, tutor
+from bot import certificate, confirm, menu, onboarding, reminders, tutor
 from bot.router import Router, Routes
 
 ROUTERS: tuple[Router, ...] = (
@@ -12,6 +12,7 @@ ROUTERS: tuple[Router, ...] = (
     tutor.router,
     certificate.router,
     reminders.router,
+    confirm.router,
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import certificate, onboarding, reminders, review, tutor, understand
+from bot import certificate, confirm, onboarding, reminders, review, tutor, understand
 from bot import learner as st
 from bot.events import Button
 from bot.learner import Stage
@@ -76,6 +76,7 @@ def screen(turn: Turn, view: str) -> None:
 def show_menu(turn: Turn, _: object = None) -> None:
     screen(turn, "")
     turn.say(turn.t("menu"), *menu_buttons(turn))
+    confirm.offer(turn)  # once, days after reaching the national platform: under the menu
 
 
 @router.shows(Stage.MENU)

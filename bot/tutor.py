@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from bot import certificate, hints, menu, onboarding, plan, review, understand
+from bot import certificate, confirm, hints, menu, onboarding, plan, review, understand
 from bot import learner as st
 from bot.events import Button, Media, Reply
 from bot.learner import Stage
@@ -543,6 +543,8 @@ def _finish(turn: Turn, lesson: Lesson) -> None:
         return  # the certificate question comes instead of the menu
     if onboarding.offer_profile(turn):
         return  # once, after the first lesson: ward and age (optional)
+    if confirm.offer(turn):
+        return  # once, days after reaching the national platform: confirmed on VNeID?
     menu.show_after_lesson(turn)
 
 
