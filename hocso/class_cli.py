@@ -30,6 +30,7 @@ from bot.config import USERNAME, Config, bot_username
 from bot.onboarding import CLASS_CODE
 from hocso import report_cli
 from storage.classes import save_class
+from storage.confirmations import class_answers
 from storage.db import Database
 from storage.models import Class
 from storage.reports import Table, class_summaries
@@ -207,6 +208,8 @@ async def list_classes(database: Database, config: Config, out: TextIO) -> int:
     await database.ensure_schema()
     wards = {w.id: w.vi for w in config.areas.wards}
     columns = ["code", "name", "facilitator", "ward", "schedule", "started", "certified"]
+    columns += ["vneid confirmed (self-reported)", "asked for help"]
+    answers = await class_answers(database)
     rows: list[list[object]] = [
         [
             c.code,
@@ -216,10 +219,15 @@ async def list_classes(database: Database, config: Config, out: TextIO) -> int:
             class_schedule.shown(c.schedule),
             c.started,
             c.certified,
+            answers[c.code].yes if c.code in answers else 0,
+            answers[c.code].help if c.code in answers else 0,
         ]
         for c in await class_summaries(database)
     ]
-    out.write("Classes and their learners so far (started, certified)\n")
+    out.write(
+        "Classes and their learners so far (started, certified; VNeID confirmation as the "
+        "learners say, SELF-REPORTED)\n"
+    )
     report_cli.write_rows(Table("classes", "Classes", columns, rows), out)
     if not rows:
         out.write("Add one with: hocso class add CODE --name NAME\n")

@@ -10,6 +10,8 @@ Usage:
                                 reporting, see hocso/report_cli.py and `hocso report --help`
     hocso class add CODE --name NAME | class list
                                 facilitators' classes, their links and QR codes: hocso/class_cli.py
+    hocso vneid help-list [--class CODE] [--ward ID]
+                                who asked for help to get confirmed on VNeID (self-reported), CSV
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from bot.config import Config, ConfigError, load_config
 from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
 from bot.lessons import LessonError, load_curriculum
-from hocso import class_cli, report_cli
+from hocso import class_cli, report_cli, vneid_cli
 from hocso.app import ServiceError, open_app
 from web import cli as web_cli
 
@@ -48,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?", type=Path, help="lessons folder (default: config)")
     report_cli.add_commands(commands)
     class_cli.add_commands(commands)
+    vneid_cli.add_commands(commands)
     web_cli.add_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -68,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             return report_cli.run_command(args, config)
         elif args.command == "class":
             return class_cli.run_command(args, config)
+        elif args.command == "vneid":
+            return vneid_cli.run_command(args, config)
         elif args.command in web_cli.COMMANDS:
             return web_cli.run_command(args, config)
         elif args.command == "reminders":

@@ -258,3 +258,7 @@ def _numeric(text: str) -> bool:
 def _no_formula(text: str) -> str:
     """A learner-typed name must not run as a formula when the CSV opens in a spreadsheet."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+# For the other commands that write a file of their own (hocso/vneid_cli.py).
+output, no_formula = _output, _no_formula
