@@ -31,6 +31,8 @@ CHOICES_AT = 2  # the hint that brings the choices
 LAST = 3  # the last hint: a wrong choice taken away
 SHOWN = 3  # choices offered: the right one and two wrong ones
 LABEL_MAX = 40  # a longer wrong option of a choice question would not read as an answer
+# A number standing alone in a text ("113"), not part of "24/7", "19:30" or "1.000".
+_NUMBER = re.compile(r"(?<![\d/])(?<!\d[:.,])\d+(?!\d|[/:.,]\d)")
 
 TEXTS.update(
     {
@@ -38,6 +40,10 @@ TEXTS.update(
         "hint_first_digit": {
             "vi": "số đó bắt đầu bằng {digit}: «{shape}»",
             "en": "the number starts with {digit}: «{shape}»",
+        },
+        "hint_between": {
+            "vi": "đáp án là một số từ {low} đến {high}",
+            "en": "the answer is a number from {low} to {high}",
         },
         "hint_choose": {
             "vi": "👇 Hoặc {you} bấm chọn một đáp án bên dưới.",
@@ -92,12 +98,16 @@ def hint_lines(turn: Turn, question: Typed, lesson: Lesson | None, got: int) -> 
     texts = _hints(turn, question)[: min(got, CHOICES_AT)]
     if not question.hint:
         texts = texts[-1:]  # the shape with more letters says all the first one did
-    lines = [turn.t("hint", hint=text) for text in texts]
+    return [turn.t("hint", hint=text) for text in texts]
+
+
+def choose_line(turn: Turn, question: Typed, lesson: Lesson | None, got: int) -> list[str]:
+    """The line that points to the answers offered, if there are any."""
     if got >= LAST:
-        lines.append(turn.t("hint_fewer"))
-    elif got >= CHOICES_AT and offered(turn, question, lesson, got):
-        lines.append(turn.t("hint_choose"))
-    return lines
+        return [turn.t("hint_fewer")]
+    if got >= CHOICES_AT and offered(turn, question, lesson, got):
+        return [turn.t("hint_choose")]
+    return []
 
 
 def rows(
@@ -149,14 +159,16 @@ def distractors(turn: Turn, question: Typed, lesson: Lesson | None) -> list[str]
     question's texts name, then numbers near it; for words, the wrong options of the lesson's
     choice questions, then other typed questions' answers of the same kind."""
     lang, right = turn.lang, _accepted(turn, question)[0]
+    wrong = question.wrong
+    authored = list(((wrong.en if lang == "en" else None) or wrong.vi) if wrong else [])
     number = right.replace(" ", "")
     if number.isdecimal():
         texts = [question.prompt.get(lang), question.explanation.get(lang)]
         if question.hint:
             texts.append(question.hint.get(lang))
-        named = [n for text in texts for n in re.findall(r"\d+", text)]
-        return [n for n in named if n != number] + _near(int(number))
-    out = []
+        named = [n for text in texts for n in _NUMBER.findall(text)]
+        return authored + [n for n in named if n != number] + _near(int(number))
+    out = authored
     if lesson is not None:
         for step in lesson.steps:
             if isinstance(step, SingleChoice):
@@ -194,8 +206,9 @@ def _hints(turn: Turn, question: Typed) -> list[str]:
         more = turn.t(
             "hint_first_digit", digit=digits[0], shape=digits[0] + "_" * (len(digits) - 1)
         )
-        if len(digits) == 1:
-            more = first  # a single digit: the choices say the rest
+        if len(digits) == 1:  # a single digit: where it lies
+            n = int(digits)
+            more = turn.t("hint_between", low=max(1, n - 2), high=n + 2)
     else:
         first = turn.t("hint_letters", shape=_shape(answer, 1))
         more = turn.t("hint_letters", shape=_shape(answer, 2))

@@ -222,6 +222,7 @@ def _ask(turn: Turn, question: Question, index: int, total: int) -> None:
     if isinstance(question, Typed):  # with the hints had so far, and their choices
         got = hints.level(turn, index)
         lines = [text, *hints.hint_lines(turn, question, lesson, got), turn.t("type_answer")]
+        lines += hints.choose_line(turn, question, lesson, got)
         text, rows = "\n".join(lines), typed_rows(turn, question, lesson, index, got)
     image = _media(turn, lesson, question.image, "image", text) if lesson else None
     turn.add(Reply(text, rows, media=image, free_text=isinstance(question, Typed)))
@@ -286,6 +287,7 @@ def give_hint(turn: Turn, question: Typed) -> None:
         return show_step(turn)
     got = hints.raise_level(turn, index)
     lines = [*hints.hint_lines(turn, question, lesson, got), turn.t("type_answer")]
+    lines += hints.choose_line(turn, question, lesson, got)
     rows = typed_rows(turn, question, lesson, index, got)
     turn.add(Reply("\n".join(lines), rows, free_text=True))
 

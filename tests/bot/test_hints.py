@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.events import Event
-from bot.hints import answer_choices
+from bot.hints import _hints, answer_choices
 from bot.learner import Learner
 from bot.lessons import Curriculum, Typed, load_curriculum
 from bot.turn import Turn
@@ -120,3 +120,27 @@ def test_every_typed_question_of_the_course_offers_two_wrong_answers(engine):
             if isinstance(question, Typed):
                 choices = answer_choices(turn, question, lesson)
                 assert len(choices) == 3, (lesson.id, question.id, choices)
+
+
+def test_wrong_answers_an_author_gives_come_first_and_never_a_right_one(engine, hints_course):
+    lesson = hints_course.lessons[0]
+    question = Typed.model_validate(
+        {"type": "typed", "id": "mat-khau", "prompt": "Mật khẩu mạnh dài ít nhất mấy ký tự?",
+         "accept": ["16", "mười sáu"], "wrong": ["mười sáu", "8", "12"],
+         "explanation": "Ít nhất 16 ký tự, không phải 8 như lời khuyên cũ (24/7 an toàn)."}
+    )  # fmt: skip
+    turn = Turn(Event("tg:1", "text"), Learner(user="tg:1"), hints_course, engine.config, 0, 0,
+                engine.routes)  # fmt: skip
+    # "mười sáu" is accepted: never offered as wrong; "24/7" is no number to offer.
+    assert answer_choices(turn, question, lesson) == ["16", "8", "12"]
+
+
+def test_a_one_digit_answer_narrows_to_a_range_not_the_same_words(engine, hints_course):
+    question = Typed.model_validate(
+        {"type": "typed", "id": "so-buoc", "prompt": "Mấy bước?", "accept": ["5"],
+         "explanation": "Năm bước."}
+    )  # fmt: skip
+    turn = Turn(Event("tg:1", "text"), Learner(user="tg:1"), hints_course, engine.config, 0, 0,
+                engine.routes)  # fmt: skip
+    first, second = _hints(turn, question)
+    assert first == "đáp án là một số có 1 chữ số" and second == "đáp án là một số từ 3 đến 7"
