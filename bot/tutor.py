@@ -286,8 +286,8 @@ def give_hint(turn: Turn, question: Typed) -> None:
         turn.say(turn.t("hint_no_more"))
         return show_step(turn)
     got = hints.raise_level(turn, index)
-    lines = [*hints.hint_lines(turn, question, lesson, got), turn.t("type_answer")]
-    lines += hints.choose_line(turn, question, lesson, got)
+    said = hints.hint_lines(turn, question, lesson, got) if got < hints.LAST else []
+    lines = [*said, turn.t("type_answer"), *hints.choose_line(turn, question, lesson, got)]
     rows = typed_rows(turn, question, lesson, index, got)
     turn.add(Reply("\n".join(lines), rows, free_text=True))
 
