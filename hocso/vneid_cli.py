@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from hocso import report_cli
-from storage.confirmations import SELF_REPORTED, HelpRequest, help_requests
-from storage.db import Database
+from storage.sql.confirmations import SELF_REPORTED, HelpRequest, help_requests
+from storage.sql.db import Database, with_database
+from storage.sql.reports import no_formula
 
 HEADER = ["class", "class_name", "ward", "asked_on", "name", "answer"]
 
@@ -44,7 +45,7 @@ def run_command(args: argparse.Namespace, config: Config) -> int:
     def work(db: Database) -> object:
         return _help_list(db, config, args)
 
-    return report_cli.with_database(config, work)  # type: ignore[arg-type]
+    return with_database(config.database, config.data_dir, work)  # type: ignore[arg-type]
 
 
 async def _help_list(db: Database, config: Config, args: argparse.Namespace) -> int:
@@ -67,4 +68,4 @@ def write_help_list(found: list[HelpRequest], config: Config, out: TextIO) -> No
         day = r.asked_at.astimezone(zone).date().isoformat()
         ward = wards.get(r.area, r.area)
         cells = [r.class_code, r.class_name, ward, day, r.name, f"help ({SELF_REPORTED})"]
-        writer.writerow([report_cli.no_formula(c) for c in cells])
+        writer.writerow([no_formula(c) for c in cells])

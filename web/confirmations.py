@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.confirmations import SELF_REPORTED, Counts, counts_by, help_requests
+from storage.sql.confirmations import SELF_REPORTED, Counts, counts_by, help_requests
 from web import queries as q
-from web.tables import csv_response
+from web.tables import csv_response, no_formula
 from web.views import View, login_required, view_of, ward_name
 
 
@@ -78,14 +78,9 @@ async def help_csv(request: web.Request) -> web.StreamResponse:
     for r in found:
         day = r.asked_at.astimezone(zone).date().isoformat()
         cells = [r.class_code, r.class_name, _ward(v, r.area), day, r.name]
-        writer.writerow([_no_formula(c) for c in cells] + [SELF_REPORTED])
+        writer.writerow([no_formula(c) for c in cells] + [SELF_REPORTED])
     return csv_response("\ufeff" + out.getvalue(), "vneid-help.csv")
 
 
 def _ward(v: View, key: str) -> str:
     return ward_name(v.site, key, v.lang) if key else ""
-
-
-def _no_formula(text: str) -> str:
-    """A learner-typed name must not run as a formula when the CSV opens in a spreadsheet."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
