@@ -47,11 +47,11 @@ WORDS = {
 TEXTS.update(
     {
         "vneid_ask": {
-            "vi": "👋 Mấy hôm trước {you} đã học cách lên nền tảng Bình dân học vụ số "
+            "vi": "👋 Chào {you}! Mấy hôm trước mình có chỉ {you} nền tảng Bình dân học vụ số "
             "(binhdanhocvuso.gov.vn).\n"
             "{You} đã được xác nhận trên VNeID chưa?\n"
             "Mình chỉ hỏi một lần thôi, {you} trả lời giúp mình nha.",
-            "en": "👋 A few days ago you learned how to get onto the national platform "
+            "en": "👋 Hello! A few days ago I pointed you to the national platform "
             "(binhdanhocvuso.gov.vn).\n"
             "Have you been confirmed on VNeID yet?\n"
             "I'll only ask this once.",

@@ -124,3 +124,13 @@ async def test_the_question_waits_for_the_end_of_a_lesson(chat, clock, redis, ke
     assert "Câu hỏi bốn?" in chat.text and QUESTION not in chat.text  # not mid-lesson
     await chat.tap("Sai")
     assert "Bài ba" in chat.text and QUESTION in chat.text  # once the lesson is over
+
+
+def test_the_platform_lesson_it_waits_for_is_in_the_course():
+    from pathlib import Path
+
+    from bot.confirm import PLATFORM_LESSON
+    from bot.lessons import load_curriculum
+
+    course = load_curriculum(Path(__file__).resolve().parents[2] / "lessons")
+    assert course.lesson(PLATFORM_LESSON) is not None
