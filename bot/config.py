@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.areas import official_wards
+from bot.content.areas import official_wards
 
 CLUSTER_SCHEMES = ("redis+cluster", "rediss+cluster")  # see storage/redis/url.py
 
@@ -286,7 +286,7 @@ PUSHABLE = ("tg",)
 
 
 class ReminderSettings(Section):
-    """Reminders pushed to learners (bot/reminders.py, hocso/reminders.py)."""
+    """Reminders pushed to learners (bot/reminders/routes.py, hocso/reminders.py)."""
 
     # "21:00-07:00": nothing is sent then; empty: no quiet hours.
     quiet_hours: str = "21:00-07:00"

@@ -25,8 +25,8 @@ from pathlib import Path
 from types import ModuleType
 
 from bot.config import Config, ConfigError, load_config
-from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
-from bot.lessons import LessonError, load_curriculum
+from bot.content.facts import ALLOWLIST, Allowlist, check_facts
+from bot.content.lessons import LessonError, load_curriculum
 from hocso.errors import ServiceError
 
 # The commands defined in modules of their own, loaded only when named (each pulls in its

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from zalo_phone import ZaloPhone
 
-from bot.lessons import Curriculum, load_curriculum
+from bot.content.lessons import Curriculum, load_curriculum
 from handlers.console import Console
 
 HINTS = Path(__file__).resolve().parents[1] / "fixtures" / "hints"
