@@ -24,7 +24,6 @@ from bot.content.lessons import Card, Lesson, Question, SingleChoice, Typed, fol
 from bot.events import Button
 from bot.lesson.grading import is_accepted
 from bot.payloads import Payload
-from bot.texts import TEXTS
 from bot.turn import Turn
 
 CHOICES_AT = 2  # the hint that brings the choices
@@ -33,40 +32,6 @@ SHOWN = 3  # choices offered: the right one and two wrong ones
 LABEL_MAX = 40  # a longer wrong option of a choice question would not read as an answer
 # A number standing alone in a text ("113"), not part of "24/7", "19:30" or "1.000".
 _NUMBER = re.compile(r"(?<![\d/])(?<!\d[:.,])\d+(?!\d|[/:.,]\d)")
-
-TEXTS.update(
-    {
-        "btn_hint_more": {"vi": "💡 Gợi ý thêm", "en": "💡 Another hint"},
-        "hint_first_digit": {
-            "vi": "số đó bắt đầu bằng {digit}: «{shape}»",
-            "en": "the number starts with {digit}: «{shape}»",
-        },
-        "hint_between": {
-            "vi": "đáp án là một số từ {low} đến {high}",
-            "en": "the answer is a number from {low} to {high}",
-        },
-        "hint_choose": {
-            "vi": "👇 Hoặc {you} bấm chọn một đáp án bên dưới.",
-            "en": "👇 Or tap one of the answers below.",
-            "vi_numbered": "👇 Hoặc {you} gõ số của đáp án bên dưới.",
-            "en_numbered": "👇 Or type the number of an answer below.",
-        },
-        "hint_fewer": {
-            "vi": "💡 Mình bỏ bớt một đáp án sai rồi. Còn hai, {you} chọn một nhé:",
-            "en": "💡 I took away a wrong answer. Two are left, choose one:",
-        },
-        "hint_no_more": {
-            "vi": "💡 Hết gợi ý rồi {you} ơi. {You} chọn một đáp án, "
-            "hoặc bấm «🤷 Không biết» để xem đáp án nhé.",
-            "en": "💡 That was the last hint. Choose an answer, "
-            "or tap «🤷 I don't know» to see it.",
-            "vi_numbered": "💡 Hết gợi ý rồi {you} ơi. {You} gõ số của một đáp án, "
-            "hoặc gõ «không biết» để xem đáp án nhé.",
-            "en_numbered": "💡 That was the last hint. Type an answer's number, "
-            "or «I don't know» to see it.",
-        },
-    }
-)
 
 
 class Pick(Payload, prefix="hp"):
