@@ -12,6 +12,7 @@ Usage:
                                 facilitators' classes, their links and QR codes: hocso/class_cli.py
     hocso vneid help-list [--class CODE] [--ward ID]
                                 who asked for help to get confirmed on VNeID (self-reported), CSV
+    hocso zalo-oa connect       an OA admin's consent; the OA's tokens stored (docs/zalo-oa.md)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ COMMAND_MODULES = {
     "vneid": "hocso.vneid_cli",
     "web": "web.cli",
     "demo-data": "web.cli",
+    "zalo-oa": "handlers.zalo_oa.cli",
 }
 
 
