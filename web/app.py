@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Config
 from bot.content.lessons import Curriculum, LessonError, load_curriculum
 from storage.sql.db import Database, SchemaMissing, open_database
-from web import auth, certificates, login, pages
+from web import auth, certificates, confirmations, login, pages
 from web.rollup import refresh
 from web.site import SITE, Site, errors_middleware, local_path
 from web.tables import cell
@@ -79,6 +79,8 @@ def build_app(
     app.router.add_get("/verify", certificates.verify_form)
     app.router.add_get("/verify/{code}", certificates.verify)
     app.router.add_get("/csv/{name}.csv", pages.download)
+    app.router.add_get("/vneid.csv", confirmations.counts_csv)  # self-reported, issue 25
+    app.router.add_get("/vneid-help.csv", confirmations.help_csv)
     app.router.add_static("/static", HERE / "static", append_version=False)
     if recount:
         app.cleanup_ctx.append(_recount_loop)
