@@ -11,16 +11,30 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-def _sqlite_value(value: object) -> object:
+def _sqlite_time(value: datetime | None) -> str | None:
     # As SQLAlchemy stores them (storage/models.py UTCDateTime: naive UTC, microseconds
     # always written), so text comparisons and reads back agree with rows it wrote.
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _sqlite_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _converters(rows: Sequence[tuple]) -> list:
+    """Per column, what makes its values SQLite's (None: nothing), from its first value."""
+    found: list = []
+    for i in range(len(rows[0])):
+        value = next((r[i] for r in rows if r[i] is not None), None)
+        if isinstance(value, datetime):
+            found.append(_sqlite_time)
+        elif isinstance(value, date):
+            found.append(_sqlite_date)
+        else:
+            found.append(None)  # bool, int and str as they are
+    return found
 
 
 async def insert_rows(
@@ -37,4 +51,9 @@ async def insert_rows(
         return
     marks = ", ".join("?" for _ in columns)
     statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-    await conn.exec_driver_sql(statement, [tuple(map(_sqlite_value, r)) for r in rows])
+    convert = _converters(rows)
+    if any(convert):
+        rows = [
+            tuple(v if f is None else f(v) for f, v in zip(convert, r, strict=True)) for r in rows
+        ]
+    await conn.exec_driver_sql(statement, list(rows))
