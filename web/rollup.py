@@ -173,7 +173,9 @@ async def _count(
         kind = "incrementally"
     seconds = time.monotonic() - began
     meta |= {"refreshed_at": now.isoformat(), "seconds": f"{seconds:.3f}"}
+    # "all" or "changes": what the last recount read (for whoever looks into web_meta).
     meta |= {"fingerprint": fingerprint, "at": now.isoformat()}
+    meta["counted"] = "all" if reason else "changes"
     await conn.execute(delete(WebMeta))
     await conn.execute(insert(WebMeta), [{"name": k, "value": v} for k, v in meta.items()])
     log.info("recounted the web page's numbers %s in %.1f s", kind, seconds)
