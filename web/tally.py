@@ -200,7 +200,7 @@ async def _states(
     first_module: str,
     ids: list[int] | None,
 ) -> dict[int, State]:
-    L, C, R, M = Learner, Completion, Response, ModuleCompletion
+    L, C, R = Learner, Completion, Response
     found: dict[int, State] = {}
     query = _only(select(L.id, L.area, L.class_code, L.started_at), L.id, ids)
     for i, area, klass, started in await conn.execute(query):
@@ -215,6 +215,24 @@ async def _states(
     query = select(R.learner_id, func.max(R.answered_at)).group_by(R.learner_id)
     for i, at in await conn.execute(_only(query, R.learner_id, ids)):
         later(i, at)
+    if ids is not None:
+        # A few learners: their dozens of lessons each, read through the learner_id index
+        # (SQLite planned the grouped join below as a scan of every lesson).
+        query = select(C.learner_id, C.lesson, C.passed, C.finished_at)
+        tried: dict[int, tuple[datetime, str, bool]] = {}
+        for i, lesson, passed, at in await conn.execute(query.where(C.learner_id.in_(ids))):
+            if (s := later(i, at)) is None:
+                continue
+            if passed and (not first_lesson or lesson == first_lesson):
+                s.lesson_one = True
+            known = tried.get(i)
+            if known is None or at > known[0]:
+                tried[i] = (at, lesson, not passed)
+            elif at == known[0]:  # the same moment: the greatest lesson; failed if any was
+                tried[i] = (at, max(lesson, known[1]), known[2] or not passed)
+        for i, (_, lesson, failed) in tried.items():
+            found[i].tried, found[i].tried_failed = lesson, failed
+        return await _modules_and_certificates(conn, days, first_module, ids, found)
     one = C.passed if not first_lesson else and_(C.passed, C.lesson == first_lesson)
     query = select(C.learner_id, func.max(C.finished_at), func.max(case((one, 1), else_=0)))
     for i, at, passed_one in await conn.execute(
@@ -236,14 +254,25 @@ async def _states(
     for i, lesson, passed in await conn.execute(_only(query, C.learner_id, ids)):
         if (s := found.get(i)) is not None:
             s.tried, s.tried_failed = lesson, passed == 0
+    return await _modules_and_certificates(conn, days, first_module, ids, found)
+
+
+async def _modules_and_certificates(
+    conn: AsyncConnection,
+    days: Days,
+    first_module: str,
+    ids: list[int] | None,
+    found: dict[int, State],
+) -> dict[int, State]:
+    M = ModuleCompletion
     query = select(M.learner_id).distinct()
     if first_module:
         query = query.where(M.module == first_module)
     for (i,) in await conn.execute(_only(query, M.learner_id, ids)):
         if (s := found.get(i)) is not None:
             s.module_one = True
-    query = select(Certificate.learner_id, Certificate.issued_at)
-    for i, at in await conn.execute(_only(query, Certificate.learner_id, ids)):
+    issued = select(Certificate.learner_id, Certificate.issued_at)
+    for i, at in await conn.execute(_only(issued, Certificate.learner_id, ids)):
         if (s := found.get(i)) is not None:
             s.certified_days = (*s.certified_days, days.of(at))
     return found
