@@ -5,9 +5,11 @@ time building and checking the dicts (about 10,000 rows a second here); these ta
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
@@ -57,3 +59,33 @@ async def insert_rows(
             tuple(v if f is None else f(v) for f, v in zip(convert, r, strict=True)) for r in rows
         ]
     await conn.exec_driver_sql(statement, list(rows))
+
+
+@asynccontextmanager
+async def indexes_after(conn: AsyncConnection, tables: Sequence[str]) -> AsyncIterator[None]:
+    """Drop the tables' secondary indexes (not their keys or unique constraints), and make
+    them again at the end: building an index from sorted rows takes a fraction of the time
+    of keeping it up to date through millions of inserts, whose random keys (times, lessons)
+    touch every page of it. For a bulk load into tables that hold nothing yet."""
+    if conn.dialect.name == "postgresql":
+        query = (
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(:tables) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+        )
+    else:
+        query = (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+            f"AND tbl_name IN ({', '.join(repr(t) for t in tables)}) AND sql IS NOT NULL"
+        )
+    found = list(await conn.execute(text(query), {"tables": list(tables)}))
+    for name, _ in found:
+        await conn.execute(text(f'DROP INDEX "{name}"'))
+    if conn.dialect.name != "postgresql":
+        await conn.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB, this connection
+    try:
+        yield
+    finally:
+        for _, definition in found:
+            await conn.execute(text(definition))
+        if conn.dialect.name != "postgresql":
+            await conn.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default

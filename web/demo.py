@@ -25,7 +25,7 @@ from bot.config import Config
 from bot.lessons import Curriculum, Question, SingleChoice, TrueFalse
 from storage.db import Database
 from storage.models import Learner
-from web.bulk import insert_rows
+from web.bulk import indexes_after, insert_rows
 
 DEMO_PLATFORM = "demo"
 DAY = 86_400.0
@@ -285,7 +285,7 @@ async def fill(db: Database, curriculum: Curriculum, config: Config, plan: Plan)
     wards = [w.id for w in config.areas.wards]
     bands = [b.id for b in config.age_bands]
     counts = dict.fromkeys(COLUMNS, 0)
-    async with db.engine.begin() as conn:
+    async with db.engine.begin() as conn, indexes_after(conn, list(COLUMNS)):
         for rows in generate(curriculum, wards, bands, plan):
             for name, columns in COLUMNS.items():  # in the order foreign keys need
                 # Tuples straight to the driver (COPY, executemany): an insert of dicts
