@@ -177,6 +177,18 @@ async def fill_sqlite(path: Path, learners: int) -> tuple[str, dict]:
                  "demo_first_recount_s": round(recount, 2), "rows": counts}  # fmt: skip
 
 
+async def learners_in(url: str) -> int:
+    """How many learners a kept SQLite file holds (0: none, or no file)."""
+    if not Path(url.split("///", 1)[1]).exists():
+        return 0
+    db = Database(url)
+    try:
+        async with db.engine.connect() as conn:
+            return int(await conn.scalar(text("SELECT count(*) FROM learners")) or 0)
+    finally:
+        await db.dispose()
+
+
 def activity(learners: int, changes: int, now: datetime) -> list[OutboxEvent]:
     """The last few minutes of a busy campaign: `changes` demo learners each answer three
     questions and finish a lesson; some change class, ask to be forgotten, or are certified."""
@@ -191,7 +203,8 @@ def activity(learners: int, changes: int, now: datetime) -> list[OutboxEvent]:
         nonlocal n
         n += 1
         at = now - timedelta(seconds=rng.uniform(1, 300))
-        raw = {"id": f"bench{n:027d}", "type": kind, "user": user, "at": str(int(at.timestamp()))}
+        key = f"b{int(now.timestamp())}{n:021d}"  # new ids each run: a kept database
+        raw = {"id": key, "type": kind, "user": user, "at": str(int(at.timestamp()))}
         found = parse(json.dumps(raw | {k: str(v) for k, v in data.items()}))
         assert found is not None
         return found
@@ -321,7 +334,11 @@ def main() -> int:
     results: dict = {}
     if args.database == "sqlite":
         path = Path("/tmp") / f"hocso_bench_web_{args.learners}.db"
-        url, results["fill"] = asyncio.run(fill_sqlite(path, args.learners))
+        url = f"sqlite+aiosqlite:///{path}"
+        if asyncio.run(learners_in(url)) == args.learners:
+            print(f"reused {path} with {args.learners:,} learners")
+        else:
+            url, results["fill"] = asyncio.run(fill_sqlite(path, args.learners))
     else:
         began = time.monotonic()
         url, filled = asyncio.run(ensure_database(args.learners))

@@ -29,12 +29,13 @@ from storage.web_increments import WebGap, WebLearner, WebTouched
 from web.bulk import insert_rows
 from web.rollup import ACTIVE_DAYS, GROWING, Course, detached_meta, detached_of
 from web.tally import (
-    CHUNK,
     STATE_COLUMNS,
     TABLES,
     Days,
     State,
     Tally,
+    among,
+    chunk_size,
     detached_certificates,
     learner_states,
 )
@@ -42,8 +43,9 @@ from web.tally import (
 GAP_LIFETIME = timedelta(hours=1)  # longer than any reporter's transaction
 
 
-def _chunks(ids: list[int]) -> list[list[int]]:
-    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+def _chunks(conn: AsyncConnection, ids: list[int]) -> list[list[int]]:
+    size = chunk_size(conn)
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 class Increment:
@@ -68,7 +70,7 @@ class Increment:
         model = GROWING[table]
         condition = model.id > self.marks[table]
         if gaps := list(self.gaps[table]):
-            condition = or_(condition, model.id.in_(gaps))
+            condition = or_(condition, among(self.conn, model.id, gaps))
         rows = list(await self.conn.execute(query.where(condition)))
         self.seen[table] = {r[0] for r in rows}
         return rows
@@ -101,8 +103,8 @@ class Increment:
 
         # Each changed learner: the old share out, the new in.
         old: dict[int, State] = {}
-        for part in _chunks(ids):
-            query = select(WebLearner).where(WebLearner.learner_id.in_(part))
+        for part in _chunks(conn, ids):
+            query = select(WebLearner).where(among(conn, WebLearner.learner_id, part))
             for row in await conn.execute(query):
                 old[row.learner_id] = State.of_row(row)
         first = self.course.first_lesson, self.course.first_module
@@ -177,10 +179,10 @@ class Increment:
         conn, days = self.conn, self.days
         R, C, M = Response, Completion, ModuleCompletion
         fresh = self.seen["completions"]
-        for part in _chunks(ids):
+        for part in _chunks(conn, ids):
             lessons: Any = select(C.id, C.learner_id, C.module, C.first_pass, C.finished_at)
             for cid, i, module, first_pass, finished in await conn.execute(
-                lessons.where(C.learner_id.in_(part))
+                lessons.where(among(conn, C.learner_id, part))
             ):
                 day = days.of(finished)
                 if first_pass:
@@ -188,7 +190,9 @@ class Increment:
                 was_first = first_pass or cid in demoted
                 if i in old and cid not in fresh and was_first:
                     self.tally.first_passes(old[i].key(), day, module, -1)
-            modules: Any = select(M.id, M.learner_id, M.module).where(M.learner_id.in_(part))
+            modules: Any = select(M.id, M.learner_id, M.module).where(
+                among(conn, M.learner_id, part)
+            )
             for mid, i, module in await conn.execute(modules):
                 self.tally.module_finished(new[i].key(), module, 1)
                 if i in old and mid not in self.seen["module_completions"]:
@@ -199,7 +203,7 @@ class Increment:
             wrong = func.sum(case((R.correct, 0), else_=1))
             answers: Any = (
                 select(R.learner_id, R.lesson, R.question, choice, func.count(), wrong)
-                .where(R.learner_id.in_(part), R.review.is_(False))
+                .where(among(conn, R.learner_id, part), R.review.is_(False))
                 .group_by(R.learner_id, R.lesson, R.question, choice)
             )
             for i, lesson, question, picked, n, w in await conn.execute(answers):
@@ -228,12 +232,12 @@ class Increment:
             if empty:
                 match = and_(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
                 await conn.execute(delete(table).where(match), empty)
-        for part in _chunks(ids):
-            await conn.execute(delete(WebLearner).where(WebLearner.learner_id.in_(part)))
+        for part in _chunks(conn, ids):
+            await conn.execute(delete(WebLearner).where(among(conn, WebLearner.learner_id, part)))
         states = [tuple(new[i].row(i).values()) for i in ids if i in new]
         await insert_rows(conn, WebLearner.__tablename__, STATE_COLUMNS, states)
-        for part in _chunks(notes):
-            await conn.execute(delete(WebTouched).where(WebTouched.id.in_(part)))
+        for part in _chunks(conn, notes):
+            await conn.execute(delete(WebTouched).where(among(conn, WebTouched.id, part)))
         await self._advance_marks()
 
     async def _advance_marks(self) -> None:

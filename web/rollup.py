@@ -157,11 +157,9 @@ async def _count(
         if await conn.scalar(sentinel) is not None:
             reason = "rows were deleted"
         else:
-            added = 0
-            for table, model in GROWING.items():
-                added += max(
-                    0, (await conn.scalar(select(func.max(model.id))) or 0) - marks[table]
-                )
+            newest = select(*(select(func.max(m.id)).scalar_subquery() for m in GROWING.values()))
+            ids = (await conn.execute(newest)).one()
+            added = sum(max(0, (i or 0) - marks[t]) for t, i in zip(GROWING, ids, strict=True))
             if added > FULL_AFTER:
                 reason = f"{added:,} rows added"
     if reason:

@@ -17,14 +17,38 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import ERASED, Certificate, Completion, Learner, ModuleCompletion, Response
 from storage.web_models import ALL_CLASSES, WebAnswer, WebDaily, WebGroup, WebModule, WebStuck
 
 Key = tuple  # (class_code, area, *more)
-CHUNK = 500  # learner ids per IN (...)
+CHUNK = 500  # learner ids per IN (...) on SQLite; PostgreSQL takes them as one array
+PG_CHUNK = 5000
+
+
+def chunk_size(conn: AsyncConnection) -> int:
+    return PG_CHUNK if conn.dialect.name == "postgresql" else CHUNK
+
+
+def among(conn: AsyncConnection, column, ids: list[int]) -> ColumnElement[bool]:  # noqa: ANN001
+    """`column IN ids`: on PostgreSQL one array parameter (= ANY), which is parsed and
+    planned once, not a parameter per id."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(BigInteger)))
+    return column.in_(ids)
 
 
 class Counts:
@@ -170,8 +194,8 @@ def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _only(query: Select, column, ids: list[int] | None) -> Select:  # noqa: ANN001
-    return query.where(column.is_not(None) if ids is None else column.in_(ids))
+def _only(conn: AsyncConnection, query: Select, column, ids: list[int] | None) -> Select:  # noqa: ANN001
+    return query.where(column.is_not(None) if ids is None else among(conn, column, ids))
 
 
 async def learner_states(
@@ -186,8 +210,9 @@ async def learner_states(
     grouping for every learner (minutes for 50,000 learners)."""
     if ids is not None:
         found: dict[int, State] = {}
-        for i in range(0, len(ids), CHUNK):
-            part = ids[i : i + CHUNK]
+        size = chunk_size(conn)
+        for i in range(0, len(ids), size):
+            part = ids[i : i + size]
             found |= await _states(conn, days, first_lesson, first_module, part)
         return found
     return await _states(conn, days, first_lesson, first_module, ids)
@@ -202,7 +227,7 @@ async def _states(
 ) -> dict[int, State]:
     L, C, R = Learner, Completion, Response
     found: dict[int, State] = {}
-    query = _only(select(L.id, L.area, L.class_code, L.started_at), L.id, ids)
+    query = _only(conn, select(L.id, L.area, L.class_code, L.started_at), L.id, ids)
     for i, area, klass, started in await conn.execute(query):
         found[i] = State(area, klass, days.of(started), last_at=started)
 
@@ -213,14 +238,16 @@ async def _states(
         return s
 
     query = select(R.learner_id, func.max(R.answered_at)).group_by(R.learner_id)
-    for i, at in await conn.execute(_only(query, R.learner_id, ids)):
+    for i, at in await conn.execute(_only(conn, query, R.learner_id, ids)):
         later(i, at)
     if ids is not None:
         # A few learners: their dozens of lessons each, read through the learner_id index
         # (SQLite planned the grouped join below as a scan of every lesson).
         query = select(C.learner_id, C.lesson, C.passed, C.finished_at)
         tried: dict[int, tuple[datetime, str, bool]] = {}
-        for i, lesson, passed, at in await conn.execute(query.where(C.learner_id.in_(ids))):
+        for i, lesson, passed, at in await conn.execute(
+            query.where(among(conn, C.learner_id, ids))
+        ):
             if (s := later(i, at)) is None:
                 continue
             if passed and (not first_lesson or lesson == first_lesson):
@@ -236,12 +263,13 @@ async def _states(
     one = C.passed if not first_lesson else and_(C.passed, C.lesson == first_lesson)
     query = select(C.learner_id, func.max(C.finished_at), func.max(case((one, 1), else_=0)))
     for i, at, passed_one in await conn.execute(
-        _only(query.group_by(C.learner_id), C.learner_id, ids)
+        _only(conn, query.group_by(C.learner_id), C.learner_id, ids)
     ):
         if (s := later(i, at)) is not None:
             s.lesson_one = bool(passed_one)
     # The lesson tried last (of several at the same moment: the greatest; failed if any was).
     last = _only(
+        conn,
         select(C.learner_id, func.max(C.finished_at).label("at")).group_by(C.learner_id),
         C.learner_id,
         ids,
@@ -251,7 +279,7 @@ async def _states(
         .join(last, and_(last.c.learner_id == C.learner_id, last.c.at == C.finished_at))
         .group_by(C.learner_id)
     )
-    for i, lesson, passed in await conn.execute(_only(query, C.learner_id, ids)):
+    for i, lesson, passed in await conn.execute(_only(conn, query, C.learner_id, ids)):
         if (s := found.get(i)) is not None:
             s.tried, s.tried_failed = lesson, passed == 0
     return await _modules_and_certificates(conn, days, first_module, ids, found)
@@ -268,11 +296,11 @@ async def _modules_and_certificates(
     query = select(M.learner_id).distinct()
     if first_module:
         query = query.where(M.module == first_module)
-    for (i,) in await conn.execute(_only(query, M.learner_id, ids)):
+    for (i,) in await conn.execute(_only(conn, query, M.learner_id, ids)):
         if (s := found.get(i)) is not None:
             s.module_one = True
     issued = select(Certificate.learner_id, Certificate.issued_at)
-    for i, at in await conn.execute(_only(issued, Certificate.learner_id, ids)):
+    for i, at in await conn.execute(_only(conn, issued, Certificate.learner_id, ids)):
         if (s := found.get(i)) is not None:
             s.certified_days = (*s.certified_days, days.of(at))
     return found
