@@ -229,17 +229,29 @@ def activity(learners: int, changes: int, now: datetime) -> list[OutboxEvent]:
     return events
 
 
-async def time_recounts(url: str, learners: int, changes: int) -> dict:
-    """One recount in full, one with nothing new, one after some activity, one a day later."""
+async def time_recounts(url: str, learners: int, changes: int, full: bool = True) -> dict:
+    """One recount in full, one with nothing new, one after some activity, one a day later:
+    seconds, and this process's CPU seconds (on SQLite the database's work too; on
+    PostgreSQL only the client's), with the machine's load average."""
     config = load_config(ROOT / "config.yaml", env={})
     curriculum = load_curriculum(ROOT / "lessons")
     course = course_of(curriculum)
     db = Database(url, erase_key=ERASE_KEY)
     out: dict = {}
-    out["full_s"] = await refresh(db, config.timezone, course, full=True)
-    print(f"recount in full: {out['full_s']:.2f} s")
-    out["nothing_new_s"] = await refresh(db, config.timezone, course)
-    print(f"recount with nothing new: {out['nothing_new_s']:.2f} s")
+
+    async def recount(
+        name: str, label: str, full: bool = False, now: datetime | None = None
+    ) -> None:
+        cpu = time.process_time()
+        out[f"{name}_s"] = await refresh(db, config.timezone, course, now=now, full=full)
+        out[f"{name}_cpu_s"] = time.process_time() - cpu
+        out[f"{name}_load"] = os.getloadavg()[0]
+        print(f"{label}: {out[f'{name}_s']:.2f} s (CPU {out[f'{name}_cpu_s']:.2f} s here; "
+              f"load average {out[f'{name}_load']:.1f})")  # fmt: skip
+
+    if full:
+        await recount("full", "recount in full", full=True)
+    await recount("nothing_new", "recount with nothing new")
     now = datetime.now(UTC)
     events = activity(learners, changes, now)
     began = time.monotonic()
@@ -248,11 +260,9 @@ async def time_recounts(url: str, learners: int, changes: int) -> dict:
     wrote = time.monotonic() - began
     print(f"the reporter wrote {len(events):,} events of {changes:,} learners in {wrote:.1f} s")
     out["events"] = len(events)
-    out["after_activity_s"] = await refresh(db, config.timezone, course)
-    print(f"recount after them: {out['after_activity_s']:.2f} s")
+    await recount("after_activity", "recount after them")
     later = datetime.now(UTC) + timedelta(days=1)
-    out["a_day_later_s"] = await refresh(db, config.timezone, course, now=later)
-    print(f"recount a day later (learners turning stuck): {out['a_day_later_s']:.2f} s")
+    await recount("a_day_later", "recount a day later (learners turning stuck)", now=later)
     async with db.engine.connect() as conn:
         how = await conn.scalar(text("SELECT value FROM web_meta WHERE name = 'counted'"))
     assert how == "changes", how  # the three were increments
@@ -329,6 +339,7 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=1000, help="learners active just now")
     parser.add_argument("--requests", type=int, default=20, help="0: no pages")
     parser.add_argument("--keep", action="store_true", help="keep the database for next time")
+    parser.add_argument("--no-full", action="store_true", help="a kept database: no full recount")
     parser.add_argument("--out", default="")
     args = parser.parse_args()
     results: dict = {}
@@ -345,7 +356,9 @@ def main() -> int:
         print(("filled" if filled else "reused") + f" {NAME} with {args.learners:,} learners")
         if filled:
             results["fill"] = {"copy_s": round(time.monotonic() - began, 1)}
-    results["recounts"] = asyncio.run(time_recounts(url, args.learners, args.changes))
+    results["recounts"] = asyncio.run(
+        time_recounts(url, args.learners, args.changes, full=not args.no_full)
+    )
     if args.requests:
         results["pages_ms"] = asyncio.run(measure(url, args.requests))
     if not args.keep:
