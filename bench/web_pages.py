@@ -58,31 +58,31 @@ ERASE_KEY = "bench-erase-key-0123456789abcdef0123456789abcdef"
 
 
 async def ensure_database(learners: int) -> tuple[str, bool]:
-    """The bench database's URL, and whether it had to be filled."""
-    admin = await asyncpg.connect(ADMIN)
-    try:
-        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", NAME)
-        if not exists:
-            await admin.execute(f'CREATE DATABASE "{NAME}"')
-    finally:
-        await admin.close()
+    """The bench database's URL, and whether it had to be filled. A database is reused only
+    if a fill of as many learners finished in it (marked by a comment on it when done): a
+    fill stopped half-way leaves it without its indexes."""
     plain = ADMIN.rsplit("/", 1)[0] + f"/{NAME}"
     url = plain.replace("postgresql://", "postgresql+asyncpg://")
+    done = f"hocso bench: {learners} learners"
+    admin = await asyncpg.connect(ADMIN)
+    try:
+        mark = await admin.fetchval(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+            NAME,
+        )
+        if mark == done:
+            return url, False
+        await admin.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{NAME}"')
+    finally:
+        await admin.close()
     db = Database(url)
     await db.upgrade()
     await db.dispose()
     conn = await asyncpg.connect(plain)
     try:
-        have = await conn.fetchval("SELECT count(*) FROM learners")
-        if have == learners:
-            return url, False
-        if have:
-            await conn.execute(
-                "TRUNCATE learners, completions, responses, module_completions, certificates, "
-                "classes, web_daily, web_groups, web_modules, web_answers, web_stuck, web_meta, "
-                "web_learners, web_touched, web_gaps"
-            )
         await fill(conn, learners)
+        await conn.execute(f"COMMENT ON DATABASE \"{NAME}\" IS '{done}'")
     finally:
         await conn.close()
     return url, True

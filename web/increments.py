@@ -155,12 +155,16 @@ class Increment:
         low, high = sorted((self.since_before, self.since))
         if low == high:
             return
-        query = select(WebLearner).where(WebLearner.last_at >= low, WebLearner.last_at < high)
-        for row in await self.conn.execute(query):
-            if row.learner_id not in changed:
-                state = State.of_row(row)
-                self.tally.learner(state, self.since_before, -1)
-                self.tally.learner(state, self.since, 1)
+        w = WebLearner
+        query = select(
+            w.learner_id, w.area, w.class_code, w.certified_days, w.tried, w.tried_failed
+        ).where(w.last_at >= low, w.last_at < high)
+        # Each of them was active and is not now (or the other way round with an earlier
+        # `now`): only active and stuck change.
+        sign = 1 if self.since < self.since_before else -1
+        for i, area, klass, certified, tried, failed in await self.conn.execute(query):
+            if i not in changed:
+                self.tally.activity(area, klass, bool(certified), tried, bool(failed), sign)
 
     async def _detached(self) -> None:
         before = detached_of(self.meta)

@@ -157,6 +157,16 @@ class Tally:
                 s.area, s.class_code, (s.tried,), (sign, sign * s.tried_failed)
             )
 
+    def activity(
+        self, area: str, klass: str, certified: bool, tried: str, failed: bool, sign: int
+    ) -> None:
+        """A learner became active (sign 1) or quiet (-1), and nothing else changed: what
+        learner(state, since_before, -1) and learner(state, since, 1) add up to, for less."""
+        stuck = 0 if certified else -sign
+        self.counts[WebGroup].add(area, klass, (), (0, 0, 0, 0, 0, sign, stuck))
+        if not certified:
+            self.counts[WebStuck].add(area, klass, (tried,), (stuck, stuck * failed))
+
     def detached_certificates(self, days: dict[date, int], sign: int) -> None:
         """Certificates of forgotten learners: they still count, under "(erased)"."""
         for day, n in days.items():
