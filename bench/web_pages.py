@@ -223,7 +223,8 @@ def activity(learners: int, changes: int, now: datetime) -> list[OutboxEvent]:
                             module="bench-module", score=3, total=3, passed=1,
                             finished_at=int(now.timestamp()) - 1, group=0))  # fmt: skip
         if k % 200 == 7:
-            events.append(event("certificate", user, code=f"B{k:09d}", name=""))
+            code = f"B{int(now.timestamp()) % 10**6:06d}{k:05d}"  # new each run
+            events.append(event("certificate", user, code=code, name=""))
         if k % 100 == 3:
             events.append(event("forget", user))
     return events
