@@ -250,6 +250,10 @@ async def _full(conn: AsyncConnection, days: Days, course: Course, now: datetime
     if touched is not None:
         # Only the notes this snapshot saw (a reporter committing now keeps its own).
         await conn.execute(delete(WebTouched).where(WebTouched.id <= touched))
+    if dialect == "postgresql":
+        # Statistics for the tables just rewritten, so the next increments' lookups by
+        # learner plan as index scans from the start (autovacuum would come later).
+        await conn.execute(text(f"ANALYZE {WebLearner.__tablename__}"))
     await conn.execute(delete(WebGap))
     seen_at = datetime.now(UTC)
     await insert_rows(
