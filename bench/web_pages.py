@@ -43,9 +43,9 @@ sys.path.insert(0, str(ROOT))
 from _results import default_path, write_results  # noqa: E402
 
 from bot.config import load_config  # noqa: E402
-from bot.lessons import load_curriculum  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.ingest import OutboxEvent, parse, write_batch  # noqa: E402
+from bot.content.lessons import load_curriculum  # noqa: E402
+from storage.sql.db import Database  # noqa: E402
+from storage.sql.ingest import OutboxEvent, parse, write_batch  # noqa: E402
 from web import auth, demo  # noqa: E402
 from web.app import build_app  # noqa: E402
 from web.demo import COLUMNS, Plan, generate  # noqa: E402

@@ -22,8 +22,8 @@ from aiohttp_session import get_session, session_middleware
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config
-from bot.lessons import Curriculum, LessonError, load_curriculum
-from storage.db import Database, SchemaMissing, open_database
+from bot.content.lessons import Curriculum, LessonError, load_curriculum
+from storage.sql.db import Database, SchemaMissing, open_database
 from web import auth, certificates, login, pages
 from web.rollup import refresh
 from web.site import SITE, Site, errors_middleware, local_path

@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select, text
 
-from bot.certificate import ALPHABET, CODE_LENGTH
+from bot.certificate.routes import ALPHABET, CODE_LENGTH
 from bot.config import Config
-from bot.lessons import Curriculum, Question, SingleChoice, TrueFalse
-from storage.db import Database
-from storage.models import Learner
+from bot.content.lessons import Curriculum, Question, SingleChoice, TrueFalse
+from storage.sql.db import Database
+from storage.sql.models import Learner
 from web.bulk import indexes_after, insert_rows
 
 DEMO_PLATFORM = "demo"

@@ -24,8 +24,8 @@ from sqlalchemy import Select, and_, bindparam, case, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import Completion, ModuleCompletion, Response
-from storage.web_increments import WebGap, WebLearner, WebTouched
+from storage.sql.models import Completion, ModuleCompletion, Response
+from storage.sql.web_increments import WebGap, WebLearner, WebTouched
 from web.bulk import insert_rows
 from web.rollup import ACTIVE_DAYS, GROWING, Course, detached_meta, detached_of
 from web.tally import (

@@ -32,10 +32,10 @@ from sqlalchemy import case, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from storage.db import Database
-from storage.models import Completion, Learner, ModuleCompletion, Response
-from storage.web_increments import FULL_RECOUNT, WebGap, WebLearner, WebTouched
-from storage.web_models import WebMeta
+from storage.sql.db import Database
+from storage.sql.models import Completion, Learner, ModuleCompletion, Response
+from storage.sql.web_increments import FULL_RECOUNT, WebGap, WebLearner, WebTouched
+from storage.sql.web_models import WebMeta
 from web.bulk import insert_rows
 from web.tally import (
     STATE_COLUMNS,

@@ -31,8 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import ERASED, Certificate, Completion, Learner, ModuleCompletion, Response
-from storage.web_models import ALL_CLASSES, WebAnswer, WebDaily, WebGroup, WebModule, WebStuck
+from storage.sql.models import ERASED, Certificate, Completion, Learner, ModuleCompletion, Response
+from storage.sql.web_models import ALL_CLASSES, WebAnswer, WebDaily, WebGroup, WebModule, WebStuck
 
 Key = tuple  # (class_code, area, *more)
 CHUNK = 500  # learner ids per IN (...) on SQLite; PostgreSQL takes them as one array

@@ -11,11 +11,11 @@ from sqlalchemy import delete, select
 from web_helpers import DAY, NOW, NOW_TS, answer, cert, done, ev, profile
 
 from bot.config import Config
-from bot.lessons import Curriculum
-from storage.db import Database
-from storage.ingest import write_batch
-from storage.models import Response
-from storage.web_models import WebMeta
+from bot.content.lessons import Curriculum
+from storage.sql.db import Database
+from storage.sql.ingest import write_batch
+from storage.sql.models import Response
+from storage.sql.web_models import WebMeta
 from web import queries as q
 from web.rollup import refresh
 from web.site import course_of
