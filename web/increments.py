@@ -27,16 +27,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.sql.models import Completion, ModuleCompletion, Response
 from storage.sql.web_increments import WebGap, WebLearner, WebTouched
 from web.bulk import insert_rows
-from web.rollup import ACTIVE_DAYS, GROWING, Course, detached_meta, detached_of
 from web.tally import (
+    ACTIVE_DAYS,
+    GROWING,
     STATE_COLUMNS,
     TABLES,
+    Course,
     Days,
     State,
     Tally,
     among,
     chunk_size,
     detached_certificates,
+    detached_meta,
+    detached_of,
     learner_states,
 )
 

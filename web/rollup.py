@@ -23,9 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, delete, func, insert, select, text
@@ -37,18 +35,22 @@ from storage.sql.models import Completion, Learner, ModuleCompletion, Response
 from storage.sql.web_increments import FULL_RECOUNT, WebGap, WebLearner, WebTouched
 from storage.sql.web_models import WebMeta
 from web.bulk import insert_rows
+from web.increments import Increment
 from web.tally import (
+    ACTIVE_DAYS,
+    GROWING,
     STATE_COLUMNS,
     TABLES,
+    Course,
     Days,
     Tally,
     detached_certificates,
+    detached_meta,
     learner_states,
 )
 
 log = logging.getLogger(__name__)
 
-ACTIVE_DAYS = 7  # "active": did something in the last week; "stuck": not for a week or more
 LOCK_ID = 0x686F63736F  # "hocso": the advisory lock of a recount on PostgreSQL
 RECOUNT_LIMIT = 900  # seconds one recount statement may take on PostgreSQL
 # Rows added since the last recount above which counting everything again is quicker.
@@ -56,21 +58,6 @@ FULL_AFTER = 1_000_000
 # After a full recount, ids this close below the newest are checked for ones not yet
 # committed (a reporter's transaction still open on PostgreSQL).
 GAP_WINDOW = 10_000
-# Tables whose new rows an increment counts, by id.
-GROWING: dict[str, Any] = {
-    "learners": Learner,
-    "responses": Response,
-    "completions": Completion,
-    "module_completions": ModuleCompletion,
-}
-
-
-@dataclass(frozen=True)
-class Course:
-    """What the funnel measures: passing the first lesson, finishing the first module."""
-
-    first_lesson: str = ""
-    first_module: str = ""
 
 
 def local_day(column, dialect: str, zone: str):  # noqa: ANN001, ANN201
@@ -139,7 +126,6 @@ async def _recount(
 async def _count(
     conn: AsyncConnection, zone: str, course: Course, now: datetime, began: float, full: bool
 ) -> float:
-    from web.increments import Increment
 
     days = Days(conn.dialect.name, zone)
     meta = dict((await conn.execute(select(WebMeta.name, WebMeta.value))).all())
@@ -261,20 +247,6 @@ async def _full(conn: AsyncConnection, days: Days, course: Course, now: datetime
         [(t, i, seen_at) for t, i in gaps],
     )  # fmt: skip
     return meta
-
-
-def detached_meta(detached: dict[date, int]) -> dict[str, str]:
-    """Forgotten learners' certificates per day, as web_meta rows (to take them out when
-    their number changes)."""
-    return {f"detached:{day.isoformat()}": str(n) for day, n in detached.items()}
-
-
-def detached_of(meta: dict[str, str]) -> dict[date, int]:
-    return {
-        date.fromisoformat(name.split(":", 1)[1]): int(value)
-        for name, value in meta.items()
-        if name.startswith("detached:")
-    }
 
 
 async def refreshed_at(db: Database) -> datetime | None:

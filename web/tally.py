@@ -34,6 +34,24 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.sql.models import ERASED, Certificate, Completion, Learner, ModuleCompletion, Response
 from storage.sql.web_models import ALL_CLASSES, WebAnswer, WebDaily, WebGroup, WebModule, WebStuck
 
+ACTIVE_DAYS = 7  # "active": did something in the last week; "stuck": not for a week or more
+# Tables whose new rows an increment counts, by id.
+GROWING: dict[str, Any] = {
+    "learners": Learner,
+    "responses": Response,
+    "completions": Completion,
+    "module_completions": ModuleCompletion,
+}
+
+
+@dataclass(frozen=True)
+class Course:
+    """What the funnel measures: passing the first lesson, finishing the first module."""
+
+    first_lesson: str = ""
+    first_module: str = ""
+
+
 Key = tuple  # (class_code, area, *more)
 CHUNK = 500  # learner ids per IN (...) on SQLite; PostgreSQL takes them as one array
 PG_CHUNK = 5000
@@ -323,3 +341,17 @@ async def detached_certificates(conn: AsyncConnection, days: Days) -> dict[date,
     for (at,) in await conn.execute(query):
         found[days.of(at)] += 1
     return dict(found)
+
+
+def detached_meta(detached: dict[date, int]) -> dict[str, str]:
+    """Forgotten learners' certificates per day, as web_meta rows (to take them out when
+    their number changes)."""
+    return {f"detached:{day.isoformat()}": str(n) for day, n in detached.items()}
+
+
+def detached_of(meta: dict[str, str]) -> dict[date, int]:
+    return {
+        date.fromisoformat(name.split(":", 1)[1]): int(value)
+        for name, value in meta.items()
+        if name.startswith("detached:")
+    }
