@@ -2,8 +2,8 @@
 (storage/sql/web_increments.py), and the triggers that note, in the same transaction, every change
 to rows already counted.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006_vneid
 Create Date: 2026-12-07 02:30:00.000000
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006_vneid"
 branch_labels = None
 depends_on = None
 
