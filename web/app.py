@@ -79,6 +79,13 @@ def build_app(
     app.router.add_get("/verify", certificates.verify_form)
     app.router.add_get("/verify/{code}", certificates.verify)
     app.router.add_get("/csv/{name}.csv", pages.download)
+    app.router.add_get("/xlsx/{name}.xlsx", pages.download_xlsx)
+    app.router.add_post("/wards/targets", pages.upload_targets)
+    app.router.add_get("/wards/targets.csv", pages.targets_template)
+    app.router.add_get("/classes/{code}/print", pages.class_print)
+    app.router.add_get("/classes/{code}/certificates", pages.class_certificates)
+    app.router.add_post("/classes/{code}/remind", pages.class_remind)
+    app[pages.REMINDER_REQUESTS] = []
     app.router.add_static("/static", HERE / "static", append_version=False)
     if recount:
         app.cleanup_ctx.append(_recount_loop)

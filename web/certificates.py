@@ -4,16 +4,13 @@ name printed on it and its date."""
 
 from __future__ import annotations
 
-import io
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.certificate import normalize_code, show_code
-from hocso import report_cli
 from web import queries as q
 from web.site import SITE, Site, lang_of, render
-from web.tables import csv_response
 from web.texts import text
 from web.views import officials_only, ward_name
 
@@ -73,11 +70,3 @@ async def verify(request: web.Request) -> web.Response:
         name=name,
         issued=issued,
     )
-
-
-@officials_only
-async def certified_list(request: web.Request) -> web.StreamResponse:
-    site = request.app[SITE]
-    out = io.StringIO()
-    await report_cli.export(site.db, site.config, out)
-    return csv_response("\ufeff" + out.getvalue(), "certified.csv")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from web.act_texts import ACT_TEXTS
+
 LANGS = ("vi", "en")
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -180,6 +182,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bad_ward": ("Không có phường, xã này.", "There is no such ward."),
     "home": ("Về trang tổng quan", "Back to the overview"),
 }
+
+
+TEXTS.update(ACT_TEXTS)
 
 
 def text(key: str, lang: str, **values: object) -> str:

@@ -9,4 +9,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const button = form.querySelector("button[type=submit]");
     if (button) button.hidden = true;
   }
+  // Print buttons (the pages print from the browser's menu too).
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
 });
