@@ -4,6 +4,13 @@ Vietnamese first, English second; web/texts.py adds them to the rest."""
 from __future__ import annotations
 
 ACT_TEXTS: dict[str, tuple[str, str]] = {
+    # the header on a phone: one line of short names
+    "site_short": ("Học số", "hocso"),
+    "nav_overview_short": ("Tổng quan", "Overview"),
+    "nav_wards_short": ("Phường xã", "Wards"),
+    "nav_modules_short": ("Câu hỏi", "Questions"),
+    "nav_classes_short": ("Lớp", "Classes"),
+    "nav_certificates_short": ("Chứng nhận", "Certificates"),
     # targets and bands
     "ward_target": ("Mục tiêu của phường, xã", "Ward's target"),
     "of_ward_target": ("Đạt so với mục tiêu", "Of its target"),
