@@ -152,6 +152,7 @@ ACT_TEXTS: dict[str, tuple[str, str]] = {
         "config.yaml.",
     ),
     # reminders (sending comes with the reminders feature)
+    "need_you": ("Ngưng học, cần bạn nhắc", "Stuck: they need a nudge from you"),
     "remind_class": ("Nhắc cả lớp", "Remind the whole class"),
     "remind_one": ("Nhắc người này", "Remind this learner"),
     "remind_noted": (

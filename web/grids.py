@@ -21,7 +21,11 @@ PAGE_ROWS = 100  # classes per page: a city has thousands
 
 
 async def days_grid(
-    v: View, s: AsyncSession, start: date | None = None, end: date | None = None
+    v: View,
+    s: AsyncSession,
+    start: date | None = None,
+    end: date | None = None,
+    days: list[q.Day] | None = None,  # the scope's days, if already read
 ) -> Grid:
     """Day by day within start..end, newest first (totals count from the first day)."""
     grid = Grid(
@@ -35,7 +39,7 @@ async def days_grid(
         ],
     )
     started = certified = 0
-    found = {d.day: d for d in await q.days(s, v.scope)}
+    found = {d.day: d for d in (days if days is not None else await q.days(s, v.scope))}
     if not found:
         return grid
     day = min(found)
@@ -77,7 +81,8 @@ class Standing:
     today: date
 
 
-async def ward_standing(v: View, s: AsyncSession) -> Standing:
+async def ward_standing(v: View, s: AsyncSession, days: list[q.Day] | None = None) -> Standing:
+    """`days`: the campaign's (or the viewer's classes') days, if already read."""
     groups = await q.by_ward(s, q.Scope(None, v.scope.classes))
     goal = await targets.ward_targets(s, v.site.config.campaign.ward_targets)
     # Officials see every ward, even one nobody has started in yet; a facilitator, the
@@ -89,7 +94,8 @@ async def ward_standing(v: View, s: AsyncSession) -> Standing:
     keys += [k for k in dict.fromkeys(rest) if k in groups or v.user.is_official]
     zone = ZoneInfo(v.site.config.timezone)
     today = datetime.now(zone).date()
-    days = await q.days(s, q.Scope(None, v.scope.classes))
+    if days is None:
+        days = await q.days(s, q.Scope(None, v.scope.classes))
     total = sum(goal.get(k, 0) for k in official)
     certified = sum(groups[k].certified for k in official if k in groups and goal.get(k))
     expected = targets.expected_share(

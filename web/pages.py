@@ -72,11 +72,12 @@ async def overview(request: web.Request) -> web.Response:
     async with v.site.db.session() as s:
         info = await q.meta(s)
         totals = await q.totals(s, v.scope)
-        days = await days_grid(v, s, start, end)
         every_day = await q.days(s, v.scope)
+        days = await days_grid(v, s, start, end, every_day)
         newest = await q.last_event(s)
         ages, platforms = await profile_grids(v, s, info.refreshed_at)
-        standing = await ward_standing(v, s) if v.user.is_official else None
+        campaign_days = every_day if v.scope.area is None else None
+        standing = await ward_standing(v, s, campaign_days) if v.user.is_official else None
         steps = await next_steps(v, s, standing) if standing and not v.ward else None
     funnel = funnel_grid(v, totals)
     zone = ZoneInfo(v.site.config.timezone)
@@ -317,7 +318,19 @@ async def class_page(request: web.Request) -> web.Response:
         ways=ways,
         qr=any(w.link for w in ways),
         noted=request.query.get("noted") == "1",
+        stuck_members=stuck_members(people),
     )
+
+
+def stuck_members(people: Grid) -> list[tuple[int, str]]:
+    """(place in the class, name) of the members who are stuck: whom to remind."""
+    return [
+        (n, str(name))
+        for n, (name, stuck) in enumerate(
+            zip(people.column("member"), people.column("stuck"), strict=True), 1
+        )
+        if stuck
+    ]
 
 
 async def _class_of(request: web.Request) -> tuple[str, q.ClassInfo | None]:
@@ -385,7 +398,8 @@ async def class_remind(request: web.Request) -> web.StreamResponse:
     code = _class_code(request)
     form = await request.post()
     member = str(form.get("member", ""))
-    record_reminder_request(request.app, viewer(request).username, code, member[:8])
+    member = member if member.isdigit() and len(member) < 6 else ""
+    record_reminder_request(request.app, viewer(request).username, code, member)
     raise web.HTTPSeeOther(f"/classes/{code}?noted=1#members")
 
 

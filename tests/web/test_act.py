@@ -219,9 +219,12 @@ async def test_remind_the_class_is_noted_with_its_token(client):
         "/classes/LOP2/remind", data={"csrf": csrf_of(html)}, allow_redirects=False
     )
     assert other.status == 403
+    assert 'name="member" value="2"' in html  # B is stuck: "nhắc người này"
+    assert 'name="member" value="1"' not in html  # A is certified
     sent = await client.post("/classes/LOP1/remind", data={"csrf": csrf_of(html)})
     assert "Đã ghi nhận yêu cầu nhắc" in await sent.text()
-    assert client.app[REMINDER_REQUESTS] == [("LOP1", "", "hoa")]
+    await client.post("/classes/LOP1/remind", data={"csrf": csrf_of(html), "member": "2"})
+    assert client.app[REMINDER_REQUESTS] == [("LOP1", "", "hoa"), ("LOP1", "2", "hoa")]
 
 
 async def test_excel_beside_each_csv_has_the_same_rows(client):
