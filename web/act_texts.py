@@ -104,7 +104,6 @@ ACT_TEXTS: dict[str, tuple[str, str]] = {
         "{started} started; {lesson} passed the first lesson; {module} finished the first "
         "module; {certified} certified.",
     ),
-    "progress_desc": ("{value} trên {target} người.", "{value} of {target} people."),
     # members
     "members": ("Người học trong lớp", "The class's learners"),
     "member": ("Người học", "Learner"),
@@ -122,7 +121,6 @@ ACT_TEXTS: dict[str, tuple[str, str]] = {
     "failed_mark": ("(chưa qua)", "(not passed)"),
     "is_stuck": ("Ngưng học", "Stuck"),
     "is_certified": ("Có chứng nhận", "Certified"),
-    "yes": ("có", "yes"),
     "print": ("In", "Print"),
     "print_list": ("In danh sách lớp", "Print the class list"),
     "print_certificates": ("In giấy chứng nhận của lớp", "Print the class's certificates"),
@@ -136,7 +134,6 @@ ACT_TEXTS: dict[str, tuple[str, str]] = {
         "Lớp chưa có ai được chứng nhận.",
         "Nobody in the class is certified yet.",
     ),
-    "signature": ("Người hướng dẫn", "Facilitator"),
     # joining
     "join_ways": ("Cách vào lớp", "How to join"),
     "join_send": ("Mở bot trên {platform} và gửi:", "Open the bot on {platform} and send:"),

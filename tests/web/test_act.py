@@ -18,7 +18,7 @@ from web_helpers import SECRET, csrf_of, log_in, table
 from web import pace
 from web import queries as q
 from web.app import build_app
-from web.pages import REMINDER_REQUESTS
+from web.class_pages import REMINDER_REQUESTS
 from web.targets import TargetsRefused, parse_targets
 
 WARDS = {"ninh-kieu": "Phường Ninh Kiều", "cai-khe": "Phường Cái Khế", "o-mon": "Phường Ô Môn"}
