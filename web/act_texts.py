@@ -49,6 +49,10 @@ ACT_TEXTS: dict[str, tuple[str, str]] = {
         "{n} phường, xã chưa có ai học",
         "{n} wards with no learners yet",
     ),
+    "every_ward_started": (
+        "Phường, xã nào cũng đã có người học",
+        "Every ward has learners",
+    ),
     "slowest_wards": ("Phường, xã chậm nhất so với mục tiêu", "Slowest wards against target"),
     "most_stuck_classes": (
         "Lớp có nhiều người ngưng học nhất",
@@ -73,6 +77,7 @@ ACT_TEXTS: dict[str, tuple[str, str]] = {
         "cannot tell (nobody certified lately)",
     ),
     "reached": ("Đã đạt mục tiêu", "Target reached"),
+    "beyond_ten_years": ("hơn 10 năm nữa", "more than ten years away"),
     "late": ("trễ hạn", "after the deadline"),
     "in_time": ("kịp hạn", "in time"),
     "weekly": ("Theo tuần", "Week by week"),
@@ -83,6 +88,7 @@ ACT_TEXTS: dict[str, tuple[str, str]] = {
     "change": ("So với tuần trước", "Against the week before"),
     "range_from": ("Từ ngày", "From"),
     "range_to": ("Đến ngày", "To"),
+    "day_by_day": ("Số liệu từng ngày ({n} ngày)", "Day by day ({n} days)"),
     "newest_first": ("Ngày mới nhất ở trên.", "Newest days first."),
     # age bands and platforms
     "by_age": ("Theo độ tuổi", "By age band"),

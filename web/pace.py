@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from web import queries as q
 
 RECENT_WEEKS = 4  # the pace is the average of the last four weeks: steadier than one
+HORIZON = 10 * 365  # days: a projection further off is "more than ten years", not a date
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Pace:
     weeks_left: float | None
     projected: date | None  # when the target is reached at this pace; None: never / reached
     on_time: bool | None  # projected on or before the deadline
+    beyond: bool = False  # at this pace, more than ten years away
 
 
 def pace(days: list[q.Day], target: int, deadline: date | None, today: date) -> Pace:
@@ -77,9 +79,12 @@ def pace(days: list[q.Day], target: int, deadline: date | None, today: date) -> 
         weeks_left = (deadline - today).days / 7
         needed = left / weeks_left
     projected = None
+    beyond = False
     if left and per_week > 0:
-        projected = today + timedelta(days=math.ceil(left / per_week * 7))
+        days_left = left / per_week * 7
+        beyond = days_left > HORIZON
+        projected = None if beyond else today + timedelta(days=math.ceil(days_left))
     on_time = None
     if deadline and left:
         on_time = projected is not None and projected <= deadline
-    return Pace(certified, target, per_week, needed, weeks_left, projected, on_time)
+    return Pace(certified, target, per_week, needed, weeks_left, projected, on_time, beyond)

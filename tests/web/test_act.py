@@ -139,6 +139,8 @@ def test_pace_and_projection():
     assert found.needed == 1000 / (64 / 7)  # 1,000 left in 64 days
     assert found.projected == date(2026, 3, 29) + timedelta(days=200)  # 1,000 / 5 a day
     assert found.on_time is False
+    crawl = pace.pace(days[:1], target=10_000_000, deadline=None, today=date(2026, 3, 29))
+    assert crawl.projected is None and crawl.beyond  # never a date centuries away
 
 
 def test_weeks_run_monday_to_sunday_with_the_change():
