@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from aiohttp.web_request import FileField
 from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import OTHER_AREA
 from web import charts, pace
@@ -50,6 +51,7 @@ from web.views import (
     officials_only,
     view_of,
     viewer,
+    ward_name,
 )
 from web.xlsx import xlsx_response
 
@@ -216,6 +218,29 @@ async def wards(request: web.Request) -> web.Response:
     )
 
 
+async def ward_line(v: View, s: AsyncSession) -> str:
+    """An official's filtered page says how the ward stands against its own target."""
+    if not (v.ward and v.user.is_official and v.scope.classes is None):
+        return ""
+    standing = await ward_standing(v, s)
+    ward = next((w for w in standing.wards if w.key == v.ward), None)
+    if ward is None:
+        return ""
+    words = [ward_name(v.site, ward.key, v.lang), str(band_of(v, ward.band))]
+    if ward.target:
+        words.append(
+            v.t(
+                "of_target",
+                value=number(ward.group.certified, v.lang),
+                target=number(ward.target, v.lang),
+                share=percent(ward.group.certified, ward.target, v.lang),
+            )
+        )
+    if ward.rank:
+        words.append(v.t("rank_of", place=ward.rank, of=sum(1 for w in standing.wards if w.rank)))
+    return " · ".join(words)
+
+
 @login_required
 async def modules(request: web.Request) -> web.Response:
     v = view_of(request)
@@ -224,6 +249,7 @@ async def modules(request: web.Request) -> web.Response:
         totals = await q.totals(s, v.scope)
         grid = await modules_grid(v, s, totals.started)
         questions, options = await questions_grid(v, s)
+        standing = await ward_line(v, s)
     chart = _bars(
         v, grid.texts("module"), grid.numbers("finished"), v.t("modules_chart"), charts.COLOURS[1]
     )
@@ -237,6 +263,7 @@ async def modules(request: web.Request) -> web.Response:
         questions=questions,
         options=options,
         filters=filters_of(v),
+        standing=standing,
     )
 
 
@@ -248,6 +275,7 @@ async def classes(request: web.Request) -> web.Response:
     async with v.site.db.session() as s:
         info = await q.meta(s)
         grid, total = await classes_grid(v, s, request, page)
+        standing = await ward_line(v, s)
     first = (page - 1) * PAGE_ROWS
     sort = {"sort": request.query.get("sort", ""), "desc": request.query.get("desc", "")}
     return await render(
@@ -262,6 +290,7 @@ async def classes(request: web.Request) -> web.Response:
         previous=v.query(**sort, page=str(page - 1)) if page > 1 else "",
         next_page=v.query(**sort, page=str(page + 1)) if first + PAGE_ROWS < total else "",
         filters=filters_of(v, classes=False),
+        standing=standing,
     )
 
 

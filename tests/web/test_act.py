@@ -249,3 +249,12 @@ async def test_excel_beside_each_csv_has_the_same_rows(client):
     assert certified is not None
     assert certified["A1"].value == "Mã chứng nhận"
     assert {certified["B2"].value, certified["B3"].value} == {"Nguyễn Thị <b>Anh</b>", None}
+
+
+async def test_a_wards_filter_says_how_it_stands_on_every_page(client):
+    await log_in(client, "lan")
+    await _upload(client, b"code,target\nninh-kieu,4\ncai-khe,10\n")
+    for page in ("/modules?ward=cai-khe", "/classes?ward=cai-khe"):
+        html = await (await client.get(page)).text()
+        words = "Phường Cái Khế · Chậm tiến độ · 0 trên mục tiêu 10 (0,0%) · hạng 2/2"
+        assert f'id="ward-standing">{words}</p>' in html
