@@ -57,7 +57,7 @@ def _profile_grid(
 
 
 async def profile_grids(v: View, s: AsyncSession, counted: datetime | None) -> tuple[Grid, Grid]:
-    found = await profiles.profiles(s, v.scope, counted)
+    found = await profiles.profiles(v.site.db, s, v.scope, counted)
     bands = {b.id: b.label(v.lang) for b in v.site.config.age_bands}
     bands |= {"": v.t("not_given"), ERASED: v.t("erased")}
     platforms = {

@@ -29,6 +29,7 @@ from web.views import View, login_required, viewer, ward_name
 log = logging.getLogger(__name__)
 # Reminders asked for on the page: (class, member, account), until bot/ takes them.
 REMINDER_REQUESTS = web.AppKey("reminder_requests", list)
+KEEP_REQUESTS = 1000
 
 
 def _class_code(request: web.Request) -> str:
@@ -163,7 +164,9 @@ def record_reminder_request(app: web.Application, by: str, code: str, member: st
     feature (bot/), which will read these requests; until then the page says so."""
     log.info("reminder asked on the web page for class %s (%s) by an account", code,
              f"member {member}" if member else "whole class")  # fmt: skip
-    app[REMINDER_REQUESTS].append((code, member, by))
+    asked = app[REMINDER_REQUESTS]
+    asked.append((code, member, by))
+    del asked[:-KEEP_REQUESTS]  # the newest only, until bot/ takes them
 
 
 def _qr_png(link: str, code: str, name: str) -> bytes:

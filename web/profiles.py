@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import Database
 from storage.models import ERASED, Certificate, Learner
 from web import queries as q
 
@@ -30,20 +32,24 @@ class Profiles:
     platforms: list[tuple[str, int, int]] = field(default_factory=list)  # (platform, ...)
 
 
-_cache: OrderedDict[tuple, Profiles] = OrderedDict()
+# Per database (forgotten with it), the newest scopes asked for.
+_caches: WeakKeyDictionary[Database, OrderedDict[tuple, Profiles]] = WeakKeyDictionary()
 
 
-async def profiles(s: AsyncSession, scope: q.Scope, counted: datetime | None) -> Profiles:
+async def profiles(
+    db: Database, s: AsyncSession, scope: q.Scope, counted: datetime | None
+) -> Profiles:
     """The scope's learners by age band and platform, as of the last recount."""
-    key = (id(s.bind), scope, counted)  # one database's engine, while it lives
-    found = _cache.get(key)
+    cache = _caches.setdefault(db, OrderedDict())
+    key = (scope, counted)
+    found = cache.get(key)
     if found is not None:
-        _cache.move_to_end(key)
+        cache.move_to_end(key)
         return found
     found = Profiles(await _by(s, scope, Learner.age_band), await _by(s, scope, Learner.platform))
-    _cache[key] = found
-    while len(_cache) > KEEP:
-        _cache.popitem(last=False)
+    cache[key] = found
+    while len(cache) > KEEP:
+        cache.popitem(last=False)
     return found
 
 
