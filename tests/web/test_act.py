@@ -11,10 +11,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
+import pytest
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 from web_helpers import SECRET, csrf_of, log_in, table
 
+from bot.config import ConfigError, load_config
 from web import pace
 from web import queries as q
 from web.app import build_app
@@ -258,3 +260,16 @@ async def test_a_wards_filter_says_how_it_stands_on_every_page(client):
         html = await (await client.get(page)).text()
         words = "Phường Cái Khế · Chậm tiến độ · 0 trên mục tiêu 10 (0,0%) · hạng 2/2"
         assert f'id="ward-standing">{words}</p>' in html
+
+
+def test_deadline_and_ward_targets_in_config(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("campaign:\n  deadline: ''\n  ward_targets: {31117: 12000, '31120': 500}\n")
+    config = load_config(path, env={})
+    assert config.campaign.deadline is None
+    assert config.campaign.ward_targets == {"31117": 12000, "31120": 500}  # codes are text
+    config = load_config(path, env={"HOCSO_CAMPAIGN_DEADLINE": "2026-12-31"})
+    assert config.campaign.deadline == date(2026, 12, 31)
+    path.write_text("campaign:\n  ward_targets: {31117: -5}\n")
+    with pytest.raises(ConfigError):
+        load_config(path, env={})
