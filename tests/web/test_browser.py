@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
+from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import async_playwright
 from web_helpers import PASSWORD, SECRET
 
@@ -99,6 +100,8 @@ async def test_an_official_uses_the_page_in_a_browser(served, tmp_path):
             numbers = [int(page_row[i].replace(".", "")) for i in counted]
             assert [int(csv_row[i]) for i in counted] == numbers
         assert shown[0][0] == "Phường Ninh Kiều"  # the most certified first
+        checked = await Axe().run(page, options=AXE_RULES)  # the wide table, on a wide screen
+        assert checked.response["violations"] == []
         await page.screenshot(path=tmp_path / "wards-desktop.png", full_page=True)
         await browser.close()
     print(f"screenshots: {tmp_path}")
@@ -116,6 +119,14 @@ PHONE_PAGES = (
     "/classes/LOP1/certificates",
     "/certificates?code=AAAAA-22222",
 )
+
+AXE_RULES = {
+    "resultTypes": ["violations"],
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    },
+}
 
 # Every element that scrolls by itself, or sticks out of the screen, or is a control smaller
 # than a fingertip (44 px), on the page as drawn.
@@ -173,6 +184,13 @@ async def test_pages_fit_a_phone(served, tmp_path):
                 assert found["boxes"] == [], (path, found["boxes"])
                 assert found["small"] == [], (path, found["small"])
                 assert found["header"] <= 110, (path, found["header"])
+                # axe-core finds no accessibility fault (WCAG A and AA rules).
+                checked = await Axe().run(page, options=AXE_RULES)
+                faults = [
+                    (v["id"], [n["target"] for n in v["nodes"]][:3])
+                    for v in checked.response["violations"]
+                ]
+                assert faults == [], (path, faults)
             # Tables are cards: a row's cells stack, each named by its column.
             await page.goto(served + "/wards")
             row = page.locator("#table-wards tbody tr").first
