@@ -22,8 +22,8 @@ from bot.config import load_config
 from bot.engine import Engine
 from bot.events import Event, Reply
 from bot.lessons import load_curriculum
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 

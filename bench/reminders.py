@@ -42,9 +42,9 @@ from bot.lessons import load_curriculum
 from handlers.limits import PushLimits
 from hocso.reminders import ReminderLoop
 from hocso.run import settle_heap
-from storage.keys import Keys
-from storage.schedule import Schedule
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.schedule import Schedule
+from storage.redis.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "handlers"))
@@ -237,7 +237,7 @@ async def render_worker(url: str) -> None:
 
 
 async def drain(rate: int, seconds: float) -> dict[str, Any]:
-    from handlers.telegram_push import TelegramPush
+    from handlers.telegram.push import TelegramPush
 
     # The fake Bot API in a process of its own, as Telegram would be.
     api = await asyncio.create_subprocess_exec(sys.executable, __file__, "fake-api", stdout=PIPE)

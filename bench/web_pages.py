@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
 from bot.lessons import load_curriculum  # noqa: E402
-from storage.db import Database  # noqa: E402
+from storage.sql.db import Database  # noqa: E402
 from web import auth  # noqa: E402
 from web.app import build_app  # noqa: E402
 from web.demo import COLUMNS, Plan, generate  # noqa: E402

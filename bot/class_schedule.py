@@ -2,7 +2,7 @@
 --schedule`: its members who chose no daily reminder time are reminded then (bot/reminders.py).
 
 Stored as "D HH:MM", D the ISO weekday (1 Monday ... 7 Sunday). The engine gets it through a
-lookup it is given (storage/classes.py `class_schedule`), cached here for a few minutes so a
+lookup it is given (storage/sql/classes.py `class_schedule`), cached here for a few minutes so a
 class learner's turns do not each ask the reporting database.
 """
 

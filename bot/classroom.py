@@ -60,7 +60,7 @@ CLASS_WITHIN = 2.0  # seconds for the classes table to answer about a class's we
 
 class Facilitators(Protocol):
     """Who registered as a facilitator (`hocso class add ... --facilitator`): the engine asks
-    through this, never the database itself (storage/facilitators.py answers)."""
+    through this, never the database itself (storage/sql/facilitators.py answers)."""
 
     async def class_of(self, user: str, username: str) -> str | None:
         """The class code this person facilitates ("" for none named), or None."""

@@ -27,7 +27,7 @@ from pydantic import (
 
 from bot.areas import official_wards
 
-CLUSTER_SCHEMES = ("redis+cluster", "rediss+cluster")  # see storage/redis_url.py
+CLUSTER_SCHEMES = ("redis+cluster", "rediss+cluster")  # see storage/redis/url.py
 
 
 class Section(BaseModel):
@@ -82,7 +82,7 @@ class Areas(Section):
         return self
 
 
-# URL schemes of the reporting databases hocso has drivers for (storage/db.py).
+# URL schemes of the reporting databases hocso has drivers for (storage/sql/db.py).
 DATABASES = ("postgresql", "postgres", "postgresql+asyncpg", "sqlite", "sqlite+aiosqlite")
 
 

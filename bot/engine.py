@@ -1,7 +1,7 @@
 """The engine: an `Event` in, `Reply` objects out, learner state kept in storage.
 
 Each event is decided on a fresh reading of the learner's state and written back atomically
-(see storage/state.py). If another worker wrote first, the event is decided again on the
+(see storage/redis/state.py). If another worker wrote first, the event is decided again on the
 new state, so a double tap or two workers can never apply one step twice.
 """
 
@@ -159,7 +159,9 @@ class Engine:
                 # Saved even when unchanged: a store that loaded from a cache confirms there
                 # that the state decided on is current (stores skip an empty write).
                 s = decided.save
-                if await self.store.save(s.key, s.version, s.old, s.new, s.events, due=s.due):
+                if await self.store.save(
+                    s.key, s.version, s.old, s.new, s.events, due=s.due, done=event.done
+                ):
                     return await self._saved(decided)
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
             return [] if pushed else [Reply(t(lang, "busy"))]
@@ -310,6 +312,10 @@ def _on_text(turn: Turn, text: str) -> None:
     tap = parse(button.payload) if button else None
     route = turn.routes.buttons.get(type(tap)) if tap else None
     if route:
+        if button and turn.event.numbered and text.strip().isdecimal():
+            # A line's number, where choices are numbered lines: that line was picked, as a
+            # tap would pick it (the answer chosen is said back).
+            turn.event = replace(turn.event, kind="button", text="", payload=button.payload)
         return _run(turn, route, tap)
     wish = understand.intent(text)
     if wish and turn.learner.stage not in st.ONBOARDING:

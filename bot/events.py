@@ -17,6 +17,19 @@ from typing import Literal
 EventKind = Literal["command", "text", "button", "other", "blocked", "push", "poll", "moved"]
 
 
+@dataclass
+class DoneMark:
+    """An update's "done" mark (handlers/dedupe.py), carried by its `Event` to the store,
+    which writes it in the same step as the learner's save: one round trip for both, and
+    the update counts as done exactly when its effect is stored. `key` is on the learner's
+    shard (storage/redis/keys.py `update`); `written` is set once a save carried it."""
+
+    learner: str
+    key: str
+    seconds: int
+    written: bool = False
+
+
 @dataclass(frozen=True)
 class Event:
     """Something a learner did: typed text, a /command, a tapped button, anything else, or
@@ -41,6 +54,9 @@ class Event:
     # The learner sees choices as numbered lines, not buttons (console, Zalo): the tutor's
     # words then say "type the number", not "tap" (bot/texts.py, the "…_numbered" wordings).
     numbered: bool = False
+    # The update's done mark, set by the adapter (handlers/dedupe.py `ride`); the engine hands
+    # it to the learner's save.
+    done: DoneMark | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

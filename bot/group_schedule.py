@@ -10,7 +10,7 @@ with no class keeps its own; when it becomes the group of a class with no time, 
 becomes the class's (`follow_class`).
 
 After every group turn, `plan` keeps `call_at`, the group's next reminder, in the group's
-state: its due index (storage/group_store.py) brings the group timer's "tick" then, and the
+state: its due index (storage/redis/groups.py) brings the group timer's "tick" then, and the
 compare-and-set of the group's state makes it one message whichever worker ticks. Quiet hours
 do not apply (the facilitator chose the time); a reminder more than `reminders.grace` late
 (downtime), or once the class has begun, is skipped. None while the bot is out of the group.

@@ -1,6 +1,6 @@
 """A group chat's lesson as the engine sees it, and its compact form in storage.
 
-The chat-wide state is one small hash per group (storage/group_store.py). What members do lives
+The chat-wide state is one small hash per group (storage/redis/groups.py). What members do lives
 beside it, under the same hash tag: the roster of members who joined, this run's participants,
 their answers, the tally of every answer, and the anonymous marks that count a member who has
 not joined once without keeping who they are.

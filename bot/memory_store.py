@@ -1,6 +1,6 @@
 """A learner store kept in this process: for engine tests and tools that need no Redis.
 
-It keeps the same promises as the Redis store (storage/state.py): a write applies only if
+It keeps the same promises as the Redis store (storage/redis/state.py): a write applies only if
 the version is unchanged, and a learner's state and its events are written together.
 """
 
@@ -10,6 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.events import DoneMark
 from bot.group_state import Answered, GroupSnapshot
 from bot.store import REMOVE, Save
 
@@ -32,6 +33,7 @@ class MemoryStore:
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
         due: float | None = None,
+        done: DoneMark | None = None,  # left to the adapter: no update marks in memory
     ) -> bool:
         if self.versions.get(key, 0) != version:
             return False
@@ -56,7 +58,7 @@ class MemoryStore:
 
 class MemoryGroupStore:
     """Group lessons kept in this process, with the Redis store's promises (see
-    storage/group_store.py): compare-and-set state, each answer counted once while open."""
+    storage/redis/groups.py): compare-and-set state, each answer counted once while open."""
 
     def __init__(self) -> None:
         self.states: dict[str, dict[str, str]] = {}

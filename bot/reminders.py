@@ -16,7 +16,8 @@
 After every turn the engine calls `plan`: it decides when the next reminder is due and what
 it is (`remind_due`, `remind_kind` in the learner's state); `schedule_change` gives the store
 the learner's place in its shard's schedule, written by the same atomic script as the state
-(storage/state.py). The loop in hocso/reminders.py claims what is due and starts a pushed turn:
+(storage/redis/state.py). The loop in hocso/reminders.py claims what is due and starts a pushed
+turn:
 `on_push` below decides what to say. Every reminder carries "▶️ Học tiếp" (resuming exactly
 where the learner is) and "🔕 Tắt nhắc nhở".
 """

@@ -1,8 +1,8 @@
 """What the engine needs from learner storage: read a learner, write back only if unchanged.
 
-The engine depends on this interface, not on Redis: storage/state.py is the Redis
+The engine depends on this interface, not on Redis: storage/redis/state.py is the Redis
 implementation used in production, bot/memory_store.py one kept in this process. Group lessons
-add `GroupStore` (storage/group_store.py).
+add `GroupStore` (storage/redis/groups.py).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.events import DoneMark
 from bot.group_state import Answered, GroupSnapshot
 
 # `save(..., due=REMOVE)`: the learner leaves the reminder schedule.
@@ -47,6 +48,7 @@ class LearnerStore(Protocol):
         new: Mapping[str, str] | None,
         events: Sequence[Mapping[str, str]] = (),
         due: float | None = None,
+        done: DoneMark | None = None,
     ) -> bool:
         """Write `new` (None erases the learner) and append its reporting `events`, in one
         atomic step, if the stored version is still `version`; `old` is what `load` gave,
@@ -56,7 +58,11 @@ class LearnerStore(Protocol):
 
         `due` moves the learner in the reminder schedule in the same step: None leaves it,
         a time (epoch seconds; infinity for "opted out") sets it, REMOVE takes the learner
-        off. Erasing a learner always takes them off."""
+        off. Erasing a learner always takes them off.
+
+        `done`: the event's update mark (bot/events.py `DoneMark`), written with this save
+        when it is the mark's learner's and the save lands; a store may leave it (the
+        adapter then writes it on its own)."""
         ...
 
     async def save_many(self, saves: Sequence[Save]) -> list[bool]:
@@ -71,7 +77,7 @@ class GroupStore(Protocol):
     """What group lessons need beyond learners (bot/classroom.py): a chat's lesson state, kept
     under the chat's own hash tag, and short-lived link codes (pair mode).
 
-    storage/group_store.py is the Redis implementation, bot/memory_store.py one in this
+    storage/redis/groups.py is the Redis implementation, bot/memory_store.py one in this
     process. Every method raises StorageUnavailable when storage cannot be reached."""
 
     async def load_group(self, chat: str) -> GroupSnapshot:

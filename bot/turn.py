@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from bot.router import Routes
 
 # A class code -> (its name, its facilitator), or None: how the engine learns about classes
-# registered in the reporting database without importing it (see storage/classes.py).
+# registered in the reporting database without importing it (see storage/sql/classes.py).
 ClassLookup = Callable[[str], Awaitable[tuple[str, str] | None]]
 
 

@@ -1,7 +1,7 @@
 """The reminder loop: claims due reminders from the Redis schedule and sends them, exactly once
 across however many `hocso run` processes run it.
 
-For each shard in turn: claim a batch with its learners' state (storage/schedule.py), let the
+For each shard in turn: claim a batch with its learners' state (storage/redis/schedule.py), let the
 engine decide what to say to each learner as one wave (`Engine.push_wave`, which also plans
 their next reminders and saves them all in one script call), wait for the fleet-wide flood
 limits (handlers/limits.py), hand the replies to the platform's `PushSender`
@@ -35,7 +35,7 @@ from bot.events import Event, Reply
 from bot.reminders import FRESH, RETAKEN
 from bot.store import StorageUnavailable
 from handlers.push import PushSender, SlowDown, TryLater, Unreachable
-from storage.schedule import Claim, Schedule
+from storage.redis.schedule import Claim, Schedule
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,10 +19,10 @@ from bot.menu import Setting
 from bot.onboarding import Age, Area, Consent
 from bot.payloads import Payload, parse
 from bot.tutor import Answer, Next, StartLesson
-from storage.db import Database
-from storage.group_store import GroupRedisStore
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.groups import GroupRedisStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
+from storage.sql.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -338,3 +339,28 @@ def player(engine: Engine, curriculum: Curriculum) -> Player:
 def make_player() -> type[Player]:
     """For tests that play a learner on an engine of their own."""
     return Player
+
+
+# The fake Bot APIs on loopback (tests/handlers/fake_*.py), for every test that runs a bot:
+# the adapters' tests, the wiring's, the end-to-end ones.
+sys.path.insert(0, str(ROOT / "tests" / "handlers"))
+
+
+@pytest.fixture
+async def api():
+    from fake_bot_api import FakeBotApi
+
+    fake = FakeBotApi()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def zapi():
+    from fake_zalo_api import FakeZaloApi
+
+    fake = FakeZaloApi()
+    await fake.start()
+    yield fake
+    await fake.close()

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.certificate import show_code
 from bot.config import OTHER_AREA
-from storage.models import ERASED
-from storage.reports import certificates
+from storage.sql.models import ERASED
+from storage.sql.reports import certificates
 from web import members, pace, profiles
 from web import queries as q
 from web.grids import Standing

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config
 from bot.lessons import Curriculum, LessonError, load_curriculum
-from storage.db import Database, SchemaMissing, open_database
+from storage.sql.db import Database, SchemaMissing, open_database
 from web import auth, certificates, class_pages, login, pages
 from web.rollup import refresh
 from web.site import SITE, Site, errors_middleware, local_path

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.certificate import show_code
+from bot.class_card import draw_card
 from bot.onboarding import CLASS_CODE
-from hocso.class_cli import draw_card
-from storage.reports import certificates
+from storage.sql.reports import certificates
 from web import queries as q
 from web.act_grids import members_grid
 from web.grids import modules_grid, questions_grid, stuck_grid

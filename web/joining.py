@@ -1,7 +1,7 @@
-"""How learners join a class, on every platform the tutor is on: the same ways `hocso class
-add` prints (hocso/class_cli.py). Telegram has a link that carries the class code (and so a QR
-code); Zalo's bots and Official Accounts have no such link, so learners there send the bot
-"/start CODE". A platform that is not set up is not offered.
+"""How learners join a class, on every platform the tutor is on (handlers/platforms.py, the
+registry `hocso class add` reads too): Telegram has a link that carries the class code (and so
+a QR code); the others (Zalo's bot, a Zalo Official Account) have no such link, so learners
+there send the bot "/start CODE". A platform that is not set up is not offered.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Config
+from handlers.platforms import PLATFORMS
 
 
 @dataclass(frozen=True)
@@ -21,14 +22,12 @@ class Way:
 def join_ways(config: Config, code: str) -> list[Way]:
     ways = []
     message = f"/start {code}"
-    if config.telegram.username:
-        ways.append(
-            Way("Telegram", f"https://t.me/{config.telegram.username}?start={code}", message)
-        )
-    if config.zalo.token:
-        ways.append(Way("Zalo", "", message))
-    # The Zalo Official Account adapter (handlers/zalo_oa) brings its own settings section.
-    oa: object = getattr(config, "zalo_oa", None)
-    if oa is not None and (getattr(oa, "token", None) or getattr(oa, "oa_id", None)):
-        ways.append(Way("Zalo OA", "", message))
+    for platform in PLATFORMS:
+        if platform.id == "tg":
+            # The link needs only the bot's name: the web page's server holds no bot token.
+            if config.telegram.username:
+                link = f"https://t.me/{config.telegram.username}?start={code}"
+                ways.append(Way(platform.name, link, message))
+        elif platform.token(config):
+            ways.append(Way(platform.name, "", message))
     return ways

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Certificate, Completion, Learner, Response
+from storage.sql.models import Certificate, Completion, Learner, Response
 from web.rollup import ACTIVE_DAYS
 
 LIMIT = 2000  # members shown at most: a class is far smaller

@@ -17,12 +17,14 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
-from storage.models import ERASED, Certificate, Learner
+from handlers.platforms import platform_names
+from storage.sql.db import Database
+from storage.sql.models import ERASED, Certificate, Learner
 from web import queries as q
 
-# A learner's platform is the start of their id ("tg:123"); names as officials know them.
-PLATFORMS = {"tg": "Telegram", "zalo": "Zalo Bot", "zoa": "Zalo OA", "console": "Console"}
+# A learner's platform is the start of their id ("tg:123"); names as officials know them,
+# from the registry of platforms (a Zalo Official Account is named there once it is added).
+PLATFORMS = platform_names()
 KEEP = 256  # scopes remembered (wards, classes), newest first
 
 

@@ -14,7 +14,7 @@ from aiohttp_session import get_session
 
 from bot.config import Choice, Config
 from bot.lessons import Curriculum
-from storage.db import Database
+from storage.sql.db import Database
 from web import auth
 from web.rollup import Course
 from web.texts import LANGS, text

@@ -20,8 +20,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
-from storage.web_models import WebTarget
+from storage.sql.db import Database
+from storage.sql.web_models import WebTarget
 from web import queries as q
 
 ON_TRACK, BEHIND, NOT_STARTED, NO_TARGET = "on_track", "behind", "not_started", "no_target"

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.onboarding import CLASS_CODE
-from storage.models import ERASED
+from storage.sql.models import ERASED
 from web import auth
 from web import queries as q
 from web.site import SITE, Site, lang_of

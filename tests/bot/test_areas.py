@@ -13,8 +13,8 @@ from vietnam_provinces import ProvinceCode, Ward
 from bot.areas import closest, matching, official_wards
 from bot.config import OTHER_AREA, Areas, Choice, Config, load_config
 from bot.engine import Engine
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 ROOT = Path(__file__).resolve().parents[2]
 

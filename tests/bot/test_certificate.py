@@ -14,7 +14,7 @@ from bot import learner as st
 from bot.certificate import clean_name, normalize_code, show_code
 from bot.events import Event
 from hocso import report_cli
-from storage.reporter import Reporter
+from storage.sql.reporter import Reporter
 
 
 def image_reply(replies):

@@ -10,7 +10,7 @@ from test_reminders import at, due, push
 
 from bot.class_schedule import ClassTimes, parse, shown
 from bot.engine import Engine
-from storage.classes import class_schedule, save_class
+from storage.sql.classes import class_schedule, save_class
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from bot.engine import Engine
 from bot.events import Event
 from bot.learner import from_fields
 from bot.router import Router
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 
 def with_lesson(curriculum, lesson_id: str, new=None):
@@ -221,7 +221,7 @@ async def test_stop_pauses_and_any_message_resumes(chat, redis, keys):
 
 async def test_dead_redis_gets_a_kind_message(curriculum, config, keys):
     from bot.engine import Engine
-    from storage.state import StateStore
+    from storage.redis.state import StateStore
 
     dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
     replies = await Engine(StateStore(dead, keys), curriculum, config).handle(

@@ -14,9 +14,9 @@ from test_reminders import at
 
 from bot.class_schedule import parse
 from bot.engine import Engine
-from storage.classes import class_schedule, save_class
-from storage.facilitators import ClassFacilitators
-from storage.keys import Keys
+from storage.redis.keys import Keys
+from storage.sql.classes import class_schedule, save_class
+from storage.sql.facilitators import ClassFacilitators
 
 CLASS = "TOCNS-1"
 

@@ -14,7 +14,7 @@ from bot.events import Event, Reply
 from bot.groups import GroupAnswer, GroupJoin, GroupPoll
 from bot.learner import from_fields
 from bot.payloads import parse
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 CHAT = "-100500"
 LEAD = "tg:1"  # a group admin
@@ -493,8 +493,8 @@ async def test_credit_reaches_the_reporting_database_once_per_person(
 ) -> None:
     from sqlalchemy import select
 
-    from storage.models import Completion, Learner, Response
-    from storage.reporter import Reporter
+    from storage.sql.models import Completion, Learner, Response
+    from storage.sql.reporter import Reporter
 
     group = Group(engine)
     await group.start("tg:2", "tg:3")

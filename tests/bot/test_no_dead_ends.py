@@ -243,7 +243,7 @@ async def test_joining_a_class_names_the_class_and_its_facilitator(
     from functools import partial
 
     from bot.engine import Engine
-    from storage.classes import find_class, save_class
+    from storage.sql.classes import find_class, save_class
 
     await save_class(database, "XOM-RACH-GUA", "Lớp Xóm Rạch Gừa", facilitator="Cô Tư")
     engine = Engine(store, curriculum, config, classes=partial(find_class, database))

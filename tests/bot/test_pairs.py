@@ -8,7 +8,7 @@ import re
 from redis.asyncio import Redis
 
 from bot.events import Event, Reply
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 HELPER, ELDER = "tg:501", "tg:502"
 

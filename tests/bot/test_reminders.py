@@ -13,8 +13,8 @@ from redis.asyncio import Redis
 from bot.engine import Engine
 from bot.events import Event
 from bot.reminders import FRESH
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")  # config.yaml's time zone
 

@@ -12,7 +12,7 @@ from bot.lessons import Curriculum
 from bot.payloads import Payload
 from bot.router import Router, Routes
 from bot.turn import Turn
-from storage.state import StateStore
+from storage.redis.state import StateStore
 
 # A whole feature in a few lines, as a new module would declare it.
 waving = Router("waving")

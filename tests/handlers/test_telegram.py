@@ -15,8 +15,8 @@ from bot.engine import Engine
 from bot.lessons import Curriculum, load_curriculum
 from bot.texts import t
 from handlers import CannotServe
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 
 async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:

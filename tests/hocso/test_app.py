@@ -14,8 +14,8 @@ from bot.engine import Engine
 from bot.events import Event
 from bot.texts import t
 from hocso.app import ServiceError, open_app, redis_client
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 
 @pytest.fixture

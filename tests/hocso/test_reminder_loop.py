@@ -20,11 +20,11 @@ from bot.engine import Engine
 from bot.events import Reply
 from bot.lessons import Curriculum
 from handlers.limits import PushLimits
-from handlers.telegram_push import TelegramPush
+from handlers.telegram.push import TelegramPush
 from hocso.reminders import ReminderLoop, print_status
-from storage.keys import Keys
-from storage.schedule import Schedule
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.schedule import Schedule
+from storage.redis.state import StateStore
 
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -19,12 +19,12 @@ from bot.engine import Engine
 from bot.lessons import Curriculum
 from handlers.dedupe import Dedupe
 from handlers.limits import PushLimits
-from storage.db import Database
-from storage.keys import Keys
-from storage.models import Completion, Learner
-from storage.redis_url import is_cluster, open_redis
-from storage.reporter import Reporter
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
+from storage.redis.url import is_cluster, open_redis
+from storage.sql.db import Database
+from storage.sql.models import Completion, Learner
+from storage.sql.reporter import Reporter
 
 CLUSTER_URL = os.environ.get("HOCSO_TEST_CLUSTER_URL", "redis+cluster://127.0.0.1:7001")
 
@@ -116,11 +116,11 @@ async def test_an_updates_done_mark_rides_in_its_learners_save_on_the_cluster(cl
     store = StateStore(client, keys)
     workers = Dedupe(client, lambda u, user: keys.update("tg", "1", u, user), False)
     assert await workers.claim(6, "tg:78")
-    workers.ride(6, "tg:78")
+    mark = workers.ride(6, "tg:78")
     fields, version = await store.load("tg:78")
-    assert await store.save("tg:78", version, fields, {"st": "lesson"})  # one slot, one script
+    assert await store.save("tg:78", version, fields, {"st": "lesson"}, done=mark)  # one script
     assert await client.get(keys.update("tg", "1", 6, "tg:78")) in ("done", b"done")
-    await workers.finish(6, "tg:78")
+    await workers.finish(6, "tg:78", mark)
     assert not await workers.claim(6, "tg:78")
 
 
@@ -148,7 +148,7 @@ async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_n
     from bot.events import Event
     from bot.groups import GroupAnswer
     from bot.payloads import parse
-    from storage.group_store import GroupRedisStore
+    from storage.redis.groups import GroupRedisStore
 
     client, keys = cluster
     engine = Engine(
@@ -201,7 +201,7 @@ async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_n
 
 async def test_a_group_moves_to_its_supergroup_id_across_nodes(cluster) -> None:
     from bot.group_state import GroupLesson, to_fields
-    from storage.group_store import GroupRedisStore
+    from storage.redis.groups import GroupRedisStore
 
     client, keys = cluster
     store = GroupRedisStore(client, keys)

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from storage.db import Database
-from storage.ingest import parse, write_batch
-from storage.models import Response
-from storage.reports import NOT_GIVEN, Labels, build_report
-from storage.web_models import ALL_CLASSES, WebGroup
+from storage.sql.db import Database
+from storage.sql.ingest import parse, write_batch
+from storage.sql.models import Response
+from storage.sql.reports import NOT_GIVEN, Labels, build_report
+from storage.sql.web_models import ALL_CLASSES, WebGroup
 from web import demo
 from web import queries as q
 from web.rollup import refresh

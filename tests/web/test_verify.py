@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from web_helpers import T0, ev
 
-from storage.ingest import write_batch
+from storage.sql.ingest import write_batch
 
 
 async def test_a_valid_certificate_shows_the_printed_name_and_date_only(client):
