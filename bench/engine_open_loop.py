@@ -31,9 +31,10 @@ from _results import default_path, write_results
 from _servers import private_redis
 
 from bot.config import load_config
+from bot.content.lessons import load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
-from bot.lessons import load_curriculum
+from bot.features import build_engine
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore
 
@@ -116,7 +117,7 @@ async def main() -> None:
         redis = Redis.from_url(url, decode_responses=True)
         keys = Keys(prefix="bench")
         config = load_config(ROOT / "config.yaml", env={})
-        engine = Engine(StateStore(redis, keys), load_curriculum(ROOT / "lessons"), config)
+        engine = build_engine(StateStore(redis, keys), load_curriculum(ROOT / "lessons"), config)
         users = [f"tg:{100_000 + i}" for i in range(args.learners)]
         last: dict[str, list[Reply]] = {}
         for chunk in range(0, len(users), 200):  # onboarding, not measured

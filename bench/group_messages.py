@@ -32,8 +32,8 @@ from fake_bot_api import (  # noqa: E402
 )
 
 from bot.config import load_config  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.lessons import load_curriculum  # noqa: E402
+from bot.content.lessons import load_curriculum  # noqa: E402
+from bot.features import build_engine  # noqa: E402
 from handlers.limits import PushLimits  # noqa: E402
 from handlers.telegram.adapter import TelegramAdapter  # noqa: E402
 from storage.redis.embedded import open_embedded  # noqa: E402
@@ -54,7 +54,7 @@ async def main() -> None:
     config.telegram = config.telegram.model_copy(update={"token": TOKEN, "base_url": api.base_url})
     redis = await open_embedded(Path(tempfile.mkdtemp()) / "none.json")
     keys = Keys("bench", 8)
-    engine = Engine(
+    engine = build_engine(
         StateStore(redis, keys),
         curriculum,
         config,

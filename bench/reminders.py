@@ -35,10 +35,10 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.config import Config, load_config
-from bot.engine import Engine
+from bot.content.lessons import load_curriculum
 from bot.events import Reply
+from bot.features import build_engine
 from bot.learner import Learner, Stage, to_fields
-from bot.lessons import load_curriculum
 from handlers.limits import PushLimits
 from hocso.reminders import ReminderLoop
 from hocso.run import settle_heap
@@ -159,7 +159,7 @@ class NoLimits:
 def loop_for(redis: Redis, keys: Keys, config: Config, sender, limits, rate: int, batch: int):  # noqa: ANN001, ANN201
     curriculum = load_curriculum(ROOT / "lessons")
     store = StateStore(redis, keys)
-    engine = Engine(store, curriculum, config, clock=lambda: NOW + 700)
+    engine = build_engine(store, curriculum, config, clock=lambda: NOW + 700)
     return ReminderLoop(
         engine,
         Schedule(redis, keys),

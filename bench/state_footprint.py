@@ -39,9 +39,10 @@ from _results import default_path, write_results
 from _servers import private_redis
 
 from bot.config import load_config
+from bot.content.lessons import Curriculum, SingleChoice, TrueFalse, Typed, load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
-from bot.lessons import Curriculum, SingleChoice, TrueFalse, Typed, load_curriculum
+from bot.features import build_engine
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore
 
@@ -181,7 +182,7 @@ async def measure(listpack_value: int | None, count: int, stop: float) -> dict[s
         config = load_config(ROOT / "config.yaml", env={})
         curriculum = load_curriculum(ROOT / "lessons")
         keys = Keys(prefix="bench")
-        engine = Engine(StateStore(redis, keys), curriculum, config)
+        engine = build_engine(StateStore(redis, keys), curriculum, config)
         total = len(curriculum.lessons)
         shapes = await templates(engine, redis, keys, curriculum)
         await redis.flushdb()  # only the filled learners are measured

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.areas import official_wards
+from bot.content.areas import official_wards
 
 CLUSTER_SCHEMES = ("redis+cluster", "rediss+cluster")  # see storage/redis/url.py
 
@@ -303,7 +303,7 @@ PUSHABLE = ("tg",)
 
 
 class ReminderSettings(Section):
-    """Reminders pushed to learners (bot/reminders.py, hocso/reminders.py)."""
+    """Reminders pushed to learners (bot/reminders/routes.py, hocso/reminders.py)."""
 
     # "21:00-07:00": nothing is sent then; empty: no quiet hours.
     quiet_hours: str = "21:00-07:00"
@@ -407,6 +407,9 @@ ENV = {
     "TELEGRAM_WEBHOOK_SECRET": "telegram.webhook_secret",
     "TELEGRAM_LISTEN": "telegram.listen",
     "TELEGRAM_PORT": "telegram.port",
+    # The process's one web server (every webhook, /health), under names of no platform.
+    "HOCSO_LISTEN": "telegram.listen",
+    "HOCSO_PORT": "telegram.port",
     "ZALO_BOT_TOKEN": "zalo.token",
     "ZALO_BASE_URL": "zalo.base_url",
     "ZALO_WEBHOOK_URL": "zalo.webhook_url",

@@ -43,7 +43,7 @@ class Event:
     chat: str = ""  # where to answer; defaults to the user's private chat
     group: bool = False
     name: str = ""  # display name as the platform gives it (used for certificates only)
-    # Group lessons (bot/groups.py). `admin`: the platform says this user administers the
+    # Group lessons (bot/groups/routes.py). `admin`: the platform says this user administers the
     # group; `username`: their handle there, only to match a registered facilitator (never
     # stored); a poll answer's `poll` id and chosen `options` (its `payload` is the poll's tag).
     admin: bool = False
@@ -122,3 +122,16 @@ class Outcome:
 
     replies: list[Reply] = field(default_factory=list)
     events: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How learners find the tutor on one platform, given to the engine by platform prefix
+    ("tg") from that platform's settings, so no feature reads a platform's settings: features
+    read it as `turn.reach`. Empty where the platform has no public name or link."""
+
+    handle: str = ""  # the tutor's one official account name there ("hocso_cantho_bot")
+    link: str = ""  # opens a private chat with the tutor ("https://t.me/hocso_cantho_bot")
+    join: str = (
+        ""  # the same, joining class "{code}" ("https://t.me/hocso_cantho_bot?start={code}")
+    )

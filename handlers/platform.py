@@ -21,7 +21,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from bot.events import Reply
+from bot.events import Reach, Reply
 from handlers import Handle
 from handlers.render import Capabilities
 
@@ -112,3 +112,8 @@ class Platform:
 
     groups: bool = False
     """Whether it shows group lessons (a facilitator's class in a group chat)."""
+
+    reach: Callable[[Config], Reach] = lambda config: Reach()
+    """How learners find the tutor there (bot/events.py `Reach`): its official handle and the
+    links to a private chat with it, from its settings; features show them (`turn.reach`)
+    and never read a platform's settings."""

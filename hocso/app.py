@@ -15,8 +15,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from bot.config import Config, RedisSettings
+from bot.content.lessons import Curriculum, load_curriculum
 from bot.engine import Engine
-from bot.lessons import Curriculum, load_curriculum
+from bot.features import build_engine
 from handlers.platforms import PLATFORMS
 from hocso.errors import ServiceError
 from storage.redis.embedded import open_embedded, save_snapshot
@@ -53,7 +54,7 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
         await _reachable(redis, config.redis.url)
     database = open_database(config.database, config.data_dir, config.privacy.erase_key)
     classes = partial(find_class, database)  # names the class a learner joins
-    engine = Engine(
+    engine = build_engine(
         StateStore(redis, keys),
         curriculum,
         config,
@@ -63,6 +64,7 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
         # the platforms that show group lessons (handlers/platforms.py)
         group_platforms=tuple(p.id for p in PLATFORMS if p.groups),
         class_times=partial(class_schedule, database),  # class members' reminder pace
+        reach={p.id: p.reach(config) for p in PLATFORMS},  # handles and links to show
     )
     try:
         yield App(config, curriculum, redis, keys, engine, database)

@@ -18,11 +18,11 @@ import re
 import sys
 from typing import TextIO
 
-from bot import class_schedule
-from bot.areas import closest, matching
-from bot.class_card import draw_card
 from bot.config import USERNAME, Config, bot_username
-from bot.onboarding import CLASS_CODE
+from bot.content.areas import closest, matching
+from bot.groups import class_schedule
+from bot.groups.class_card import draw_card
+from bot.onboarding.routes import CLASS_CODE
 from handlers.platforms import PLATFORMS
 from hocso import report_cli
 from storage.sql.classes import save_class

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.certificate import normalize_code, show_code
+from bot.certificate.routes import normalize_code, show_code
 from bot.config import Config
 from handlers.platforms import options, platform_names
 from hocso.app import safe_url
@@ -125,7 +125,7 @@ async def report(database: Database, config: Config, args: argparse.Namespace) -
 
 
 def labels(config: Config) -> Labels:
-    from bot.lessons import LessonError, load_curriculum
+    from bot.content.lessons import LessonError, load_curriculum
 
     first_lesson = first_module = ""
     try:

@@ -109,7 +109,7 @@ async def bots(app: App, stop: asyncio.Event) -> None:
 async def remind(app: App, stop: asyncio.Event) -> None:
     """Send due reminders (hocso/reminders.py) on every platform that takes them, through
     the fleet-wide flood limits."""
-    from bot.engine import Engine
+    from bot.features import build_engine
     from handlers.limits import PushLimits
     from hocso.reminders import ReminderLoop
     from storage.redis.schedule import Schedule
@@ -126,7 +126,7 @@ async def remind(app: App, stop: asyncio.Event) -> None:
                 for p in chosen
                 if p.push
             }
-            engine = Engine(StateStore(app.redis, app.keys), app.curriculum, config)
+            engine = build_engine(StateStore(app.redis, app.keys), app.curriculum, config)
             loop = ReminderLoop(
                 engine,
                 Schedule(app.redis, app.keys),

@@ -12,13 +12,14 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.config import Config, load_config
+from bot.content.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
 from bot.engine import Engine
 from bot.events import Button, Event, Reply
-from bot.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
-from bot.menu import Setting
-from bot.onboarding import Age, Area, Consent
+from bot.features import build_engine
+from bot.lesson.tutor import Answer, Next, StartLesson
+from bot.menu.routes import Setting
+from bot.onboarding.routes import Age, Area, Consent
 from bot.payloads import Payload, parse
-from bot.tutor import Answer, Next, StartLesson
 from storage.redis.groups import GroupRedisStore
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore
@@ -112,7 +113,7 @@ def engine(
     config: Config,
     clock: Clock,
 ) -> Engine:
-    return Engine(
+    return build_engine(
         store, curriculum, config, clock=clock, groups=group_store, group_platforms=("tg",)
     )
 
@@ -190,7 +191,7 @@ async def worker(keys: Keys, curriculum: Curriculum, config: Config, clock: Cloc
         client = Redis.from_url(REDIS_URL, decode_responses=True)
         clients.append(client)
         groups = GroupRedisStore(client, keys)
-        return Engine(
+        return build_engine(
             StateStore(client, keys),
             curriculum,
             config,

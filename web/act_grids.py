@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.certificate import show_code
+from bot.certificate.routes import show_code
 from bot.config import OTHER_AREA
 from storage.sql.models import ERASED
 from storage.sql.reports import certificates

@@ -22,7 +22,7 @@ from aiohttp_session import get_session, session_middleware
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config
-from bot.lessons import Curriculum, LessonError, load_curriculum
+from bot.content.lessons import Curriculum, LessonError, load_curriculum
 from storage.sql.db import Database, SchemaMissing, open_database
 from web import auth, certificates, class_pages, login, pages
 from web.rollup import refresh

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.certificate import normalize_code, show_code
+from bot.certificate.routes import normalize_code, show_code
 from web import queries as q
 from web.site import SITE, Site, lang_of, render
 from web.texts import text

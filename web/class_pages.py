@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.certificate import show_code
-from bot.class_card import draw_card
-from bot.onboarding import CLASS_CODE
+from bot.certificate.routes import show_code
+from bot.groups.class_card import draw_card
+from bot.onboarding.routes import CLASS_CODE
 from storage.sql.reports import certificates
 from web import queries as q
 from web.act_grids import members_grid

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from bot.config import Config
-from bot.lessons import LessonError, load_curriculum
+from bot.content.lessons import LessonError, load_curriculum
 from storage.sql.db import Database, with_database
 from web import auth, demo
 from web.app import serve

@@ -11,7 +11,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import OTHER_AREA
-from bot.lessons import SingleChoice, TrueFalse
+from bot.content.lessons import SingleChoice, TrueFalse
 from web import queries as q
 from web import targets
 from web.tables import Badge, Column, Grid, Rank, Share

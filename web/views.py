@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.onboarding import CLASS_CODE
+from bot.onboarding.routes import CLASS_CODE
 from storage.sql.models import ERASED
 from web import auth
 from web import queries as q

@@ -9,11 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
+from bot.events import Reach
 from handlers import CannotServe
 from handlers.platform import Adapter, Platform, Wiring
 from handlers.push import PushSender
 from handlers.telegram.capabilities import CAPABILITIES
+
+if TYPE_CHECKING:
+    from bot.config import Config
 
 TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
@@ -64,6 +69,16 @@ async def push(wiring: Wiring) -> AsyncIterator[PushSender]:
         raise CannotServe(f"cannot reach Telegram at {where}: {exc}") from exc
 
 
+def reach(config: Config) -> Reach:
+    """The bot's username names the one official bot, and makes its links (a class's link
+    carries its code: /start CODE); nothing without it, never a guessed name."""
+    name = config.telegram.username
+    if not name:
+        return Reach()
+    link = f"https://t.me/{name}"
+    return Reach(handle=name, link=link, join=f"{link}?start={{code}}")
+
+
 TELEGRAM = Platform(
     id="tg",
     name="Telegram",
@@ -76,4 +91,5 @@ TELEGRAM = Platform(
     push=push,
     push_rate=lambda config: config.telegram.broadcast_rate,
     groups=True,  # group lessons: handlers/telegram/group.py
+    reach=reach,
 )

@@ -4,7 +4,7 @@ A chat's state and the parts kept beside it (roster, participants, answers, tall
 marks) share the chat's hash tag `{gNN}` with the shard's index of due lessons, so every
 script here touches one slot and runs unchanged on Redis Cluster:
 - `save`: compare-and-set of the state (like a learner's), indexing when it is due (a lesson's
-  next step, or the class reminder an hour before class: bot/group_schedule.py);
+  next step, or the class reminder an hour before class: bot/groups/schedule.py);
 - `answer`: counts one answer once, only while its question is open, and bumps the state's
   version, so a reveal decided on an older count is decided again;
 - `join`, `leave`, `end_run`: the roster and the end of a run.
@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
-from bot.group_state import Answered, GroupSnapshot
+from bot.groups.state import Answered, GroupSnapshot
 from bot.store import StorageUnavailable
 from storage.redis.keys import Keys
 

@@ -12,7 +12,7 @@
 | `{prefix}:tgfile:{bot}:{sha1}`       | string | Telegram's file_id of an uploaded file     |
 | `{prefix}:push:paused`               | string | after a 429: no process pushes until then  |
 | `{prefix}:push:lim…`                 | list   | push flood limits (handlers/limits.py)    |
-| `{prefix}:{gNN}:g:{platform}:{chat}` | hash   | one group chat's lesson (bot/group_state.py) |
+| `{prefix}:{gNN}:g:{platform}:{chat}` | hash   | one group chat's lesson (bot/groups/state.py) |
 | `…:g:{platform}:{chat}:m`            | hash   | its members who joined: id -> first name   |
 | `…:g:{platform}:{chat}:p`            | set    | members taking part in the current run     |
 | `…:g:{platform}:{chat}:a`            | hash   | their answers: "step:member" -> choice     |

@@ -80,8 +80,8 @@ async def find_class(db: Database, code: str) -> tuple[str, str] | None:
 
 
 async def class_schedule(db: Database, code: str) -> str | None:
-    """The class's weekly time, "D HH:MM" (bot/class_schedule.py), for the engine to plan its
-    members' reminders by; None when it has none or is not registered."""
+    """The class's weekly time, "D HH:MM" (bot/groups/class_schedule.py), for the engine to
+    plan its members' reminders by; None when it has none or is not registered."""
     await db.ensure_schema()
     async with db.session() as s:
         return await s.scalar(select(Class.schedule).where(Class.code == code))

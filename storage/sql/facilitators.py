@@ -2,7 +2,7 @@
 
 `hocso class add CODE --name ... --facilitator "Chị Lan @chilan_cantho"` names the facilitator;
 a Telegram @username (or a platform id such as tg:123456) written in that field is what a group
-lesson recognises them by. The engine asks through bot/classroom.py's `Facilitators`; this
+lesson recognises them by. The engine asks through bot/groups/chats.py's `Facilitators`; this
 reads the classes table, at most once a minute. The class's weekly time comes with it (the
 group's reminder), and a facilitator's `/schedule` in the group is written here.
 """

@@ -161,7 +161,7 @@ class Class(Base):
     name: Mapped[str] = mapped_column(String(120), default="")
     facilitator: Mapped[str] = mapped_column(String(120), default="")
     area: Mapped[str] = mapped_column(String(32), default="")
-    # Its weekly time, "D HH:MM" (ISO weekday; bot/class_schedule.py), or none.
+    # Its weekly time, "D HH:MM" (ISO weekday; bot/groups/class_schedule.py), or none.
     schedule: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 

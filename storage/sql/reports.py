@@ -332,7 +332,7 @@ class ClassSummary:
     started: int  # learners who joined with this code and have not asked to be forgotten
     lessons_completed: int
     certified: int
-    schedule: str = ""  # "D HH:MM" (bot/class_schedule.py), or none
+    schedule: str = ""  # "D HH:MM" (bot/groups/class_schedule.py), or none
 
 
 async def class_summaries(db: Database) -> list[ClassSummary]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from bot.engine import Engine
 from bot.events import Event
+from bot.features import build_engine
 from handlers.dedupe import Dedupe
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore
@@ -77,7 +77,8 @@ async def test_the_engine_carries_the_events_mark_into_the_learners_save(
 ):
     """The adapter hands the mark to the engine in the event; the engine's save writes it, so
     `finish` needs no round trip of its own."""
-    engine = Engine(StateStore(redis, keys), curriculum, config)  # the Redis store: its script
+    # The Redis store: its script writes the mark.
+    engine = build_engine(StateStore(redis, keys), curriculum, config)
     workers = dedupe(redis, keys)
     assert await workers.claim(10, "tg:101")
     mark = workers.ride(10, "tg:101")

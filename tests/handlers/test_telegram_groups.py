@@ -23,9 +23,11 @@ from fake_bot_api import (
 )
 from limits import RateLimitItemPerSecond
 
+from bot.content.lessons import load_curriculum
 from bot.engine import Engine
-from bot.lessons import load_curriculum
+from bot.features import build_engine
 from handlers.limits import PushLimits
+from handlers.telegram.spec import TELEGRAM
 
 GROUP = -100700
 LEAD = 1  # the group's admin: the facilitator
@@ -207,7 +209,7 @@ async def test_too_long_for_a_poll_goes_as_buttons_with_a_live_count(
     start_bot, store, group_store, config, clock, api, tmp_path
 ) -> None:
     course = load_curriculum(long_question_course(tmp_path / "course"))
-    engine = Engine(
+    engine = build_engine(
         store, course, config, clock=clock, groups=group_store, group_platforms=("tg",)
     )
     api.admins[GROUP] = [LEAD]
@@ -316,7 +318,7 @@ async def test_a_whole_lesson_keeps_within_twenty_messages_a_minute_to_the_group
     possible through a long lesson: never more than 20 in any WINDOW, nothing lost."""
     window = 3.0
     course = load_curriculum(long_question_course(tmp_path / "course", steps=6))
-    engine = Engine(
+    engine = build_engine(
         store, course, config, clock=clock, groups=group_store, group_platforms=("tg",)
     )
     limits = PushLimits.for_redis(
@@ -463,8 +465,14 @@ async def test_a_family_lesson_as_drawn_in_the_facilitators_guide(
     transcript is written to the file HOCSO_WRITE_TRANSCRIPT names, when set."""
     course = load_curriculum(Path(__file__).resolve().parents[2] / "lessons")
     tg_config.telegram = tg_config.telegram.model_copy(update={"username": "hocso_cantho_bot"})
-    engine = Engine(
-        store, course, tg_config, clock=clock, groups=group_store, group_platforms=("tg",)
+    engine = build_engine(
+        store,
+        course,
+        tg_config,
+        clock=clock,
+        groups=group_store,
+        group_platforms=("tg",),
+        reach={"tg": TELEGRAM.reach(tg_config)},  # the bot's link, as hocso/app.py wires it
     )
     api.admins[GROUP] = [LEAD]
     bot = await start_bot(engine, ticks=engine.tick, tick_every=0.05, live_every=0.2)

@@ -13,7 +13,7 @@ from fake_zalo_api import TOKEN, FakeZaloApi, text_update
 from zalo_phone import ZaloPhone
 
 from bot.config import ZaloSettings
-from bot.lessons import Curriculum, load_curriculum
+from bot.content.lessons import Curriculum, load_curriculum
 from handlers.media import MediaLinks, media_key
 from handlers.zalo.adapter import SECRET_HEADER
 

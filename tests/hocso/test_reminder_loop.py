@@ -16,9 +16,10 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
 from bot.config import Config
+from bot.content.lessons import Curriculum
 from bot.engine import Engine
 from bot.events import Reply
-from bot.lessons import Curriculum
+from bot.features import build_engine
 from handlers.limits import PushLimits
 from handlers.telegram.push import TelegramPush
 from hocso.reminders import ReminderLoop, print_status
@@ -64,7 +65,7 @@ async def workers(keys: Keys, curriculum: Curriculum, config: Config, clock) -> 
     async def make(limits=None, rate: int = 30) -> Worker:
         redis = Redis.from_url(REDIS_URL, decode_responses=True)
         # As `hocso run` builds it.
-        engine = Engine(StateStore(redis, keys), curriculum, config, clock=clock)
+        engine = build_engine(StateStore(redis, keys), curriculum, config, clock=clock)
         push = await TelegramPush(config.telegram, redis, keys).__aenter__()
         loop = ReminderLoop(
             engine,

@@ -16,8 +16,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.lesson_facts import phone_numbers, strings, texts_of, web_addresses
-from bot.lessons import Card, Curriculum, Lesson, SingleChoice, TrueFalse, Typed, load_curriculum
+from bot.content.facts import phone_numbers, strings, texts_of, web_addresses
+from bot.content.lessons import (
+    Card,
+    Curriculum,
+    Lesson,
+    SingleChoice,
+    TrueFalse,
+    Typed,
+    load_curriculum,
+)
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 ALLOW = yaml.safe_load((LESSONS / "allowlist.yaml").read_text(encoding="utf-8"))

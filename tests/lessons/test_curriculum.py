@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.lesson_facts import (
+from bot.content.facts import (
     ALLOWLIST,
     Allowlist,
     phone_numbers,
@@ -21,7 +21,7 @@ from bot.lesson_facts import (
     texts_of,
     web_addresses,
 )
-from bot.lessons import (
+from bot.content.lessons import (
     CARD_MAX,
     Accepted,
     Card,

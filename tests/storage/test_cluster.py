@@ -15,8 +15,8 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 
 from bot.config import Config
-from bot.engine import Engine
-from bot.lessons import Curriculum
+from bot.content.lessons import Curriculum
+from bot.features import build_engine
 from handlers.dedupe import Dedupe
 from handlers.limits import PushLimits
 from storage.redis.keys import Keys
@@ -55,7 +55,7 @@ async def test_learners_progress_and_the_reporter_stores_it_once_across_the_node
     cluster, curriculum: Curriculum, config: Config, make_player, tmp_path: Path
 ) -> None:
     client, keys = cluster
-    engine = Engine(StateStore(client, keys), curriculum, config)
+    engine = build_engine(StateStore(client, keys), curriculum, config)
     player = make_player(engine, curriculum)
     users = [f"tg:{4000 + i}" for i in range(12)]
     for user in users:
@@ -146,12 +146,12 @@ async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_n
     import json
 
     from bot.events import Event
-    from bot.groups import GroupAnswer
+    from bot.groups.routes import GroupAnswer
     from bot.payloads import parse
     from storage.redis.groups import GroupRedisStore
 
     client, keys = cluster
-    engine = Engine(
+    engine = build_engine(
         StateStore(client, keys),
         curriculum,
         config,
@@ -200,7 +200,7 @@ async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_n
 
 
 async def test_a_group_moves_to_its_supergroup_id_across_nodes(cluster) -> None:
-    from bot.group_state import GroupLesson, to_fields
+    from bot.groups.state import GroupLesson, to_fields
     from storage.redis.groups import GroupRedisStore
 
     client, keys = cluster

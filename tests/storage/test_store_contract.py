@@ -1,7 +1,7 @@
 """What every store promises, tested on each implementation of its protocol (bot/store.py):
-the Redis one (storage/redis/) and the in-process one (bot/memory_store.py), so the engine's
-tests may run on the memory store wherever Redis is not what they test. As aiogram tests
-its FSM storages: one test, every storage."""
+the Redis one (storage/redis/) and the in-process one (bot/memory_store.py,
+bot/groups/memory_store.py), so the engine's tests may run on the memory store wherever
+Redis is not what they test. As aiogram tests its FSM storages: one test, every storage."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import time
 
 import pytest
 
-from bot.group_state import GroupLesson, to_fields
-from bot.memory_store import MemoryGroupStore, MemoryStore
-from bot.store import GroupStore, LearnerStore, Save
+from bot.groups.memory_store import MemoryGroupStore
+from bot.groups.state import GroupLesson, to_fields
+from bot.groups.store import GroupStore
+from bot.memory_store import MemoryStore
+from bot.store import LearnerStore, Save
 from storage.redis.groups import GroupRedisStore
 from storage.redis.state import StateStore
 

@@ -54,7 +54,7 @@ async def test_counts_agree_with_the_report_on_the_hand_counted_campaign(seeded,
 async def test_counts_agree_with_the_report_on_a_demo_campaign(database, config):
     from pathlib import Path
 
-    from bot.lessons import load_curriculum
+    from bot.content.lessons import load_curriculum
 
     curriculum = load_curriculum(Path(__file__).parents[2] / "lessons")
     await demo.fill(database, curriculum, config, demo.Plan(learners=400, weeks=4, seed=3))
