@@ -130,3 +130,15 @@ class WebMeta(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(64))
+
+
+class WebTarget(Base):
+    """A ward's own target (adults to certify), uploaded by an official on the web page as a
+    CSV keyed by the official ward codes; it overrides campaign.ward_targets in config."""
+
+    __tablename__ = "web_targets"
+
+    area: Mapped[str] = mapped_column(String(32), primary_key=True)
+    target: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(64), default="")  # the official's username
