@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content.lessons import Curriculum, LessonError, load_curriculum
 from storage.sql.db import Database, SchemaMissing, open_database
-from web import auth, certificates, login, pages
+from web import auth, certificates, class_pages, confirmations, login, pages
 from web.rollup import refresh
 from web.settings import WebConfig
 from web.site import SITE, Site, errors_middleware, local_path
@@ -73,12 +73,21 @@ def build_app(
     app.router.add_get("/wards", pages.wards)
     app.router.add_get("/modules", pages.modules)
     app.router.add_get("/classes", pages.classes)
-    app.router.add_get("/classes/{code}", pages.class_page)
-    app.router.add_get("/classes/{code}/qr.png", pages.class_qr)
+    app.router.add_get("/classes/{code}", class_pages.class_page)
+    app.router.add_get("/classes/{code}/qr.png", class_pages.class_qr)
     app.router.add_get("/certificates", certificates.certificates)
     app.router.add_get("/verify", certificates.verify_form)
     app.router.add_get("/verify/{code}", certificates.verify)
     app.router.add_get("/csv/{name}.csv", pages.download)
+    app.router.add_get("/vneid.csv", confirmations.counts_csv)  # self-reported, issue 25
+    app.router.add_get("/vneid-help.csv", confirmations.help_csv)
+    app.router.add_get("/xlsx/{name}.xlsx", pages.download_xlsx)
+    app.router.add_post("/wards/targets", pages.upload_targets)
+    app.router.add_get("/wards/targets.csv", pages.targets_template)
+    app.router.add_get("/classes/{code}/print", class_pages.class_print)
+    app.router.add_get("/classes/{code}/certificates", class_pages.class_certificates)
+    app.router.add_post("/classes/{code}/remind", class_pages.class_remind)
+    app[class_pages.REMINDER_REQUESTS] = []
     app.router.add_static("/static", HERE / "static", append_version=False)
     if recount:
         app.cleanup_ctx.append(_recount_loop)

@@ -9,7 +9,7 @@ from typing import Annotated, Protocol
 
 from pydantic import Field, field_validator
 
-from bot.config import AgeBand, Areas, CampaignSettings, Section
+from bot.config import AgeBand, Areas, CampaignSettings, CertificateSettings, Section
 from storage.sql.settings import DatabaseSettings
 
 ENV = {
@@ -47,6 +47,8 @@ class WebConfig(Protocol):
     def timezone(self) -> str: ...
     @property
     def campaign(self) -> CampaignSettings: ...
+    @property
+    def certificate(self) -> CertificateSettings: ...
     @property
     def areas(self) -> Areas: ...
     @property
