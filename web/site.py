@@ -3,10 +3,11 @@ login brakes), the viewer's language, and rendering a template."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from aiohttp import web
@@ -96,8 +97,21 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         return await render(request, "error.html", status=404, message="not_found")
 
 
+# Browsers drop tabs and line breaks anywhere in a URL (and other controls at its ends):
+# "/\t/evil.example" would be followed as "//evil.example", another site.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def local_path(target: str) -> str:
     """Only a path on this site: a link cannot send someone elsewhere after logging in."""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    target = _CONTROLS.sub("", target).strip()
+    parts = urlsplit(target)
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or parts.scheme
+        or parts.netloc
+    ):
         return "/overview"
     return target
