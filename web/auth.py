@@ -91,7 +91,8 @@ async def save_user(
         raise BadAccount(f"the role is one of: {', '.join(ROLES)}")
     if len(password) < 10:
         raise BadAccount("use a password of at least 10 characters")
-    if role == "facilitator" and not classes:
+    codes = sorted({c.strip().upper() for c in classes if c.strip()})
+    if role == "facilitator" and not codes:  # blank codes are none: "(all)" in the list
         raise BadAccount("a facilitator needs at least one --class CODE")
     hashed = await asyncio.to_thread(_hasher.hash, password)
     await db.ensure_schema()
@@ -107,7 +108,6 @@ async def save_user(
         user.password_hash = hashed
         await s.flush()
         await s.execute(delete(WebUserClass).where(WebUserClass.user_id == user.id))
-        codes = sorted({c.strip().upper() for c in classes if c.strip()})
         s.add_all(WebUserClass(user_id=user.id, class_code=code) for code in codes)
     return created
 
