@@ -231,9 +231,10 @@ async def export(database: Database, config: Config, out: TextIO) -> None:
     writer.writerow(["code", "name", "issued", "ward", "age_band", "class"])
     for c in await certificates(database):
         day = c.issued_at.astimezone(zone).date().isoformat()
-        ward = wards.get(c.area, c.area)
+        ward = wards.get(c.area, c.area)  # an unknown id as the learner's client sent it
         writer.writerow(
-            [show_code(c.code), _no_formula(c.name), day, ward, c.age_band, c.class_code]
+            [show_code(c.code), _no_formula(c.name), day]
+            + [_no_formula(v) for v in (ward, c.age_band, c.class_code)]
         )
 
 
@@ -256,5 +257,7 @@ def _numeric(text: str) -> bool:
 
 
 def _no_formula(text: str) -> str:
-    """A learner-typed name must not run as a formula when the CSV opens in a spreadsheet."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A learner-typed name (or a forged ward) must not run as a formula when the CSV opens
+    in a spreadsheet, nor break its row (a lone carriage return is not quoted by `csv`)."""
+    text = "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in text)
+    return "'" + text if text.lstrip()[:1] in ("=", "+", "-", "@") else text
