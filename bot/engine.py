@@ -24,6 +24,7 @@ from bot.events import Event, Reply
 from bot.features import all_routes
 from bot.learner import Learner, Stage, from_fields, to_fields
 from bot.lessons import Curriculum
+from bot.log_ids import log_failure
 from bot.payloads import parse
 from bot.router import Route, Router, Routes
 from bot.store import GroupStore, LearnerStore, Save, StorageUnavailable
@@ -116,8 +117,8 @@ class Engine:
             try:
                 learner = from_fields(push.user, fields)
                 decided.append((push, await self._decide(event, learner, fields, version)))
-            except Exception:
-                log.exception("failed to decide %r", event)
+            except Exception:  # noqa: BLE001  (logged by log_failure, without the learner's words)
+                log_failure(log, "failed to decide", event)
                 decided.append(None)  # as `handle` does: a pushed turn that fails says nothing
         saves = [d.save for _, d in filter(None, decided)]
         try:
@@ -168,8 +169,8 @@ class Engine:
             if pushed:
                 raise  # nobody asked: the reminder loop tries again later
             return [Reply(t(lang, "busy"))]
-        except Exception:
-            log.exception("failed to handle %r", event)
+        except Exception:  # noqa: BLE001  (logged by log_failure, without the learner's words)
+            log_failure(log, "failed to handle", event)
             return [] if pushed else [Reply(t(lang, "oops"))]
 
     async def _decide(
