@@ -1,9 +1,10 @@
 """What every page of `hocso web` shares: the Site (settings, database, course, templates,
-login brakes), the viewer's language, and rendering a template."""
+brakes on guessing), the viewer's language, and rendering a template."""
 
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,7 @@ from bot.config import Choice, Config
 from bot.lessons import Curriculum
 from storage.db import Database
 from web import auth
+from web.brake import Brake, Checks
 from web.rollup import Course
 from web.texts import LANGS, text
 
@@ -33,8 +35,9 @@ class Site:
     curriculum: Curriculum | None
     templates: jinja2.Environment
     login_delay: float = 0.5  # seconds added to each failed login
-    users: auth.Throttle = field(default_factory=auth.Throttle)
-    addresses: auth.Throttle = field(default_factory=lambda: auth.Throttle(free=20))
+    # The brakes on guessing (web/brake.py): counts in Redis, or in this process.
+    brake: Brake = field(default_factory=lambda: Brake(None, "hocso", secrets.token_bytes(32)))
+    checks: Checks = field(default_factory=Checks)
 
     @cached_property
     def wards(self) -> dict[str, Choice]:
