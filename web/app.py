@@ -27,7 +27,7 @@ from bot.config import Config
 from bot.lessons import Curriculum, LessonError, load_curriculum
 from storage.db import Database, SchemaMissing, open_database
 from storage.redis_url import open_redis
-from web import auth, certificates, login, pages
+from web import auth, certificates, guards, login, pages
 from web.brake import Brake
 from web.rollup import refresh
 from web.site import SITE, Site, errors_middleware, local_path
@@ -84,7 +84,7 @@ def build_app(
     app.router.add_get("/classes/{code}/qr.png", pages.class_qr)
     app.router.add_get("/certificates", certificates.certificates)
     app.router.add_get("/verify", certificates.verify_form)
-    app.router.add_get("/verify/{code}", certificates.verify)
+    app.router.add_get("/verify/{code}", guards.braked_lookups(certificates.verify))
     app.router.add_get("/csv/{name}.csv", pages.download)
     app.router.add_static("/static", HERE / "static", append_version=False)
     if recount:

@@ -1,0 +1,33 @@
+"""Guards around the pages: the brake on guessing certificate codes, and the headers that
+keep pages holding data out of caches and other sites' frames."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from web.brake import VERIFY
+from web.site import SITE, render
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def braked_lookups(handler: Handler) -> Handler:
+    """/verify/CODE is public: a code that finds nothing counts against the address (counted
+    before the look-up, taken back when it finds one), so codes cannot be tried by the
+    thousand; past VERIFY's free ones the page asks to wait a minute."""
+
+    async def lookup(request: web.Request) -> web.StreamResponse:
+        site = request.app[SITE]
+        tried, wait = await site.brake.reserve(site.brake.verify_counts(request.remote or "?"))
+        if tried is None:
+            refused = await render(request, "error.html", status=429, message="verify_wait")
+            refused.headers["Retry-After"] = str(min(int(wait) + 1, int(VERIFY.longest)))
+            return refused
+        response = await handler(request)
+        if response.status == 200:
+            await site.brake.take_back(tried)
+        return response
+
+    return lookup
