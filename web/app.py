@@ -70,6 +70,7 @@ def build_app(
         ]
     )
     app[SITE] = site
+    app.on_response_prepare.append(guards.headers)
     app.router.add_get("/", home)
     app.router.add_get("/health", health)
     app.router.add_get("/login", login.login_form)

@@ -31,3 +31,14 @@ def braked_lookups(handler: Handler) -> Handler:
         return response
 
     return lookup
+
+
+async def headers(request: web.Request, response: web.StreamResponse) -> None:
+    """On every response, static files and errors too (an `on_response_prepare` hook): no
+    server version to look up known holes by, no framing by old browsers that ignore CSP's
+    frame-ancestors, and nothing but the stylesheet and script kept in caches (pages and CSVs
+    hold learners' numbers and names, and a shared computer's cache outlives a logout)."""
+    response.headers["Server"] = "hocso"
+    response.headers["X-Frame-Options"] = "DENY"
+    if not request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
