@@ -461,7 +461,8 @@ class TelegramAdapter:
         """What the webhook server must serve for this bot (nothing when polling)."""
         if not self.settings.webhook_url:
             return []
-        return [Route(urlsplit(self.settings.webhook_url).path or "/telegram", self.receive)]
+        path = urlsplit(self.settings.webhook_url).path or "/telegram"
+        return [Route(path, self.receive, secret=(SECRET_HEADER, self.settings.webhook_secret))]
 
     async def serve(
         self,

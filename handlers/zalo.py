@@ -169,7 +169,8 @@ class ZaloAdapter:
         if self.polling:
             return []
         path = urlsplit(self.settings.webhook_url).path or "/zalo"
-        return [Route(path, self.receive), *([self.media.route()] if self.media else [])]
+        webhook = Route(path, self.receive, secret=(SECRET_HEADER, self.settings.webhook_secret))
+        return [webhook, *([self.media.route()] if self.media else [])]
 
     async def receive(self, request: web.Request) -> web.Response:
         """Webhook mode: Zalo POSTs an update. Refused (403) without the secret token;
