@@ -60,6 +60,7 @@ from handlers.telegram_group import GroupAdmins, GroupSender
 from handlers.telegram_http import AiohttpRequest
 from handlers.telegram_send import CAPABILITIES, Blocked, Defer, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
+from storage import metrics
 from storage.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -223,6 +224,7 @@ class TelegramAdapter:
         user = _sender(update)
         if self.polling and not await self.dedupe.claim(update.update_id, user):
             raise ApplicationHandlerStop
+        metrics.UPDATES.labels("tg").inc()
         self.dedupe.ride(update.update_id, user)
 
     async def mark_done(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -251,7 +253,8 @@ class TelegramAdapter:
         token = _answer.set(answer)
         try:
             processor = self.application.update_processor
-            await processor.process_update(update, self.application.process_update(update))
+            with metrics.UPDATE_SECONDS.labels("tg").time():
+                await processor.process_update(update, self.application.process_update(update))
         finally:
             _answer.reset(token)
         if answer.call is not None:

@@ -35,6 +35,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from handlers import CannotServe
+from storage import metrics
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +88,21 @@ def web_app(
         ok = all(result.get("ok") is True for result in results)
         return web.json_response({"ok": ok, **body}, status=200 if ok else 503)
 
+    async def metrics_page(request: web.Request) -> web.Response:
+        """Prometheus' scrape (storage/metrics.py says who may); the checks run first, so the
+        reporter's backlog and lag are current."""
+        if not metrics.may_scrape(request.remote or "", request.headers):
+            raise web.HTTPNotFound
+        await asyncio.gather(*(_run(check) for check in checks.values()))
+        body, content_type = metrics.exposition()
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
     app = web.Application(client_max_size=BODY_MAX, middlewares=list(middlewares))
     app.on_response_prepare.append(_no_version)
     for route in routes:
         app.router.add_route(route.method, route.path, route.handler)
     app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics_page)
     return app
 
 

@@ -39,6 +39,7 @@ from handlers.render import Capabilities
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from handlers.zalo_api import ZaloApi, ZaloError, ZaloTimeout, ZaloUnreachable
 from handlers.zalo_send import ZALO_BOT, ZaloSender
+from storage import metrics
 from storage.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -211,8 +212,10 @@ class ZaloAdapter:
                 return
             if incoming.id:
                 self.dedupe.ride(incoming.id, incoming.user)  # done with the learner's save
+            metrics.UPDATES.labels(PLATFORM).inc()
             try:
-                await self._answer(incoming)
+                with metrics.UPDATE_SECONDS.labels(PLATFORM).time():
+                    await self._answer(incoming)
             except (ZaloError, ZaloUnreachable) as exc:
                 log.warning("could not answer %s: %s", incoming.user, exc)
             except Exception:

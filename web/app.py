@@ -73,6 +73,7 @@ def build_app(
     app.on_response_prepare.append(guards.headers)
     app.router.add_get("/", home)
     app.router.add_get("/health", health)
+    app.router.add_get("/metrics", guards.metrics_page)
     app.router.add_get("/login", login.login_form)
     app.router.add_post("/login", login.login)
     app.router.add_post("/logout", login.logout)

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from storage import metrics
 from web.brake import VERIFY
 from web.site import SITE, render
 
@@ -31,6 +32,15 @@ def braked_lookups(handler: Handler) -> Handler:
         return response
 
     return lookup
+
+
+async def metrics_page(request: web.Request) -> web.StreamResponse:
+    """Prometheus' scrape of this process (failed logins): from this machine only, unless
+    HOCSO_METRICS_FROM allows more (storage/metrics.py); others see no such page."""
+    if not metrics.may_scrape(request.remote or "", request.headers):
+        raise web.HTTPNotFound
+    body, content_type = metrics.exposition()
+    return web.Response(body=body, headers={"Content-Type": content_type})
 
 
 async def headers(request: web.Request, response: web.StreamResponse) -> None:

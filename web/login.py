@@ -8,6 +8,7 @@ import logging
 from aiohttp import web
 from aiohttp_session import get_session
 
+from storage import metrics
 from web import auth, brake
 from web.site import SITE, lang_of, local_path, render
 from web.texts import text
@@ -36,6 +37,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     tried, wait = await site.brake.reserve(site.brake.login_counts(username, address, known))
     if tried is None:
         log.info("login braked for %r from %s: %.0f s to wait", username, address, wait)
+        metrics.FAILED_LOGINS.labels("braked").inc()
         error = text("login_wait", lang, seconds=int(wait) + 1)
         return await _login_again(request, error, next_path, 429)
     try:
@@ -43,9 +45,11 @@ async def login(request: web.Request) -> web.StreamResponse:
             user = await auth.check_password(site.db, username, password) if username else None
     except brake.Busy:
         await site.brake.take_back(tried)  # not checked: not a try
+        metrics.FAILED_LOGINS.labels("busy").inc()
         return await _login_again(request, text("login_busy", lang), next_path, 503)
     if user is None:
         log.warning("failed login for %r from %s", username, address)
+        metrics.FAILED_LOGINS.labels("wrong").inc()
         await asyncio.sleep(site.login_delay)
         return await _login_again(request, text("login_wrong", lang), next_path, 401)
     await site.brake.take_back(tried, forget=[site.brake.pair_key(username, address)])

@@ -11,6 +11,7 @@ from collections import Counter
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 from web_helpers import PASSWORD, SECRET, csrf_of, log_in
 
@@ -170,3 +171,22 @@ async def test_each_try_past_the_free_ones_waits_twice_as_long():
     assert tried is not None and (await counts.reserve(rule)) == (None, 2.0)
     await counts.take_back(tried, forget=["u"])  # it went well: the count starts over
     assert (await counts.reserve(rule))[1] == 0
+
+
+async def test_failed_logins_show_in_the_metrics_of_this_machine_only(client):
+    async def failed() -> float:
+        page = await client.get("/metrics")
+        assert page.status == 200
+        for family in text_string_to_metric_families(await page.text()):
+            for sample in family.samples:
+                if sample.name == "hocso_web_failed_logins_total" and sample.labels == {
+                    "why": "wrong"
+                }:
+                    return sample.value
+        return 0.0
+
+    before = await failed()
+    await try_login(client, await form_token(client), "lan", "wrong-guess", "192.0.2.9")
+    assert await failed() == before + 1
+    relayed = await client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.1"})
+    assert relayed.status == 404  # through the proxy: the page does not exist
