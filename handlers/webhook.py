@@ -213,9 +213,7 @@ class _Guard:
                 if wanted(connection):
                     connection.cancel_timer()
                     connection.transport.abort()
-                    del self.open[connection.transport]
-                    if connection.reading:
-                        self.dropped.count()
+                    del self.open[connection.transport]  # a body cut short is counted there
                     return True
         return False
 
