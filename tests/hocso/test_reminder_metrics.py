@@ -48,4 +48,4 @@ async def test_a_429_and_the_pause_it_brings_are_counted(
     await worker.loop.pass_once()
     after = counted()
     assert after["429"] - before["429"] >= 1 and after["sent"] - before["sent"] == 1
-    assert after["paused"] - before["paused"] >= 1  # every process waited as told
+    assert after["paused"] - before["paused"] >= 0.99  # every process waited as told (1 s)
