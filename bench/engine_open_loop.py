@@ -4,7 +4,7 @@ earlier ones are done (as a city's learners do), and each is timed from its arri
 Usage: .venv/bin/python bench/engine_open_loop.py [--rates 1000,3000] [--seconds 5]
            [--learners 3000] [--json bench/results/engine_open_loop.json]
 
-One engine process (the real one: shipped lessons, storage/state.py) on a private
+One engine process (the real one: shipped lessons, storage/redis/state.py) on a private
 redis-server. LEARNERS learners are onboarded first (not measured); then actions arrive at
 each RATE for SECONDS, spread over the learners in turn (a learner with an action in flight
 is skipped, as one person does one thing at a time): tap the first button of what the tutor
@@ -31,11 +31,12 @@ from _results import default_path, write_results
 from _servers import private_redis
 
 from bot.config import load_config
+from bot.content.lessons import load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
-from bot.lessons import load_curriculum
-from storage.keys import Keys
-from storage.state import StateStore
+from bot.features import build_engine
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 trips = {"n": 0}
@@ -116,7 +117,7 @@ async def main() -> None:
         redis = Redis.from_url(url, decode_responses=True)
         keys = Keys(prefix="bench")
         config = load_config(ROOT / "config.yaml", env={})
-        engine = Engine(StateStore(redis, keys), load_curriculum(ROOT / "lessons"), config)
+        engine = build_engine(StateStore(redis, keys), load_curriculum(ROOT / "lessons"), config)
         users = [f"tg:{100_000 + i}" for i in range(args.learners)]
         last: dict[str, list[Reply]] = {}
         for chunk in range(0, len(users), 200):  # onboarding, not measured

@@ -19,11 +19,12 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from bot.config import load_config
+from bot.content.lessons import load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
-from bot.lessons import load_curriculum
-from storage.keys import Keys
-from storage.state import StateStore
+from bot.features import build_engine
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +51,7 @@ async def main(count: int, url: str) -> None:
     redis = Redis.from_url(url, decode_responses=True)
     keys = Keys(prefix=f"hocso-bench-{uuid.uuid4().hex[:8]}")
     config = load_config(ROOT / "config.yaml", env={})
-    engine = Engine(StateStore(redis, keys), load_curriculum(ROOT / "lessons"), config)
+    engine = build_engine(StateStore(redis, keys), load_curriculum(ROOT / "lessons"), config)
     latencies: list[float] = []
     try:
         began = time.perf_counter()

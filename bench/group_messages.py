@@ -32,14 +32,14 @@ from fake_bot_api import (  # noqa: E402
 )
 
 from bot.config import load_config  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.lessons import load_curriculum  # noqa: E402
+from bot.content.lessons import load_curriculum  # noqa: E402
+from bot.features import build_engine  # noqa: E402
 from handlers.limits import PushLimits  # noqa: E402
-from handlers.telegram import TelegramAdapter  # noqa: E402
-from storage.embedded import open_embedded  # noqa: E402
-from storage.group_store import GroupRedisStore  # noqa: E402
-from storage.keys import Keys  # noqa: E402
-from storage.state import StateStore  # noqa: E402
+from handlers.telegram.adapter import TelegramAdapter  # noqa: E402
+from storage.redis.embedded import open_embedded  # noqa: E402
+from storage.redis.groups import GroupRedisStore  # noqa: E402
+from storage.redis.keys import Keys  # noqa: E402
+from storage.redis.state import StateStore  # noqa: E402
 
 GROUP, LEAD, MEMBERS = -100900, 1, (2, 3, 4)
 SHOWN = ("send", "edit", "stopPoll")
@@ -54,7 +54,7 @@ async def main() -> None:
     config.telegram = config.telegram.model_copy(update={"token": TOKEN, "base_url": api.base_url})
     redis = await open_embedded(Path(tempfile.mkdtemp()) / "none.json")
     keys = Keys("bench", 8)
-    engine = Engine(
+    engine = build_engine(
         StateStore(redis, keys),
         curriculum,
         config,

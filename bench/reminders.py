@@ -35,16 +35,16 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.config import Config, load_config
-from bot.engine import Engine
+from bot.content.lessons import load_curriculum
 from bot.events import Reply
+from bot.features import build_engine
 from bot.learner import Learner, Stage, to_fields
-from bot.lessons import load_curriculum
 from handlers.limits import PushLimits
 from hocso.reminders import ReminderLoop
 from hocso.run import settle_heap
-from storage.keys import Keys
-from storage.schedule import Schedule
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.schedule import Schedule
+from storage.redis.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "handlers"))
@@ -159,7 +159,7 @@ class NoLimits:
 def loop_for(redis: Redis, keys: Keys, config: Config, sender, limits, rate: int, batch: int):  # noqa: ANN001, ANN201
     curriculum = load_curriculum(ROOT / "lessons")
     store = StateStore(redis, keys)
-    engine = Engine(store, curriculum, config, clock=lambda: NOW + 700)
+    engine = build_engine(store, curriculum, config, clock=lambda: NOW + 700)
     return ReminderLoop(
         engine,
         Schedule(redis, keys),
@@ -237,7 +237,7 @@ async def render_worker(url: str) -> None:
 
 
 async def drain(rate: int, seconds: float) -> dict[str, Any]:
-    from handlers.telegram_push import TelegramPush
+    from handlers.telegram.push import TelegramPush
 
     # The fake Bot API in a process of its own, as Telegram would be.
     api = await asyncio.create_subprocess_exec(sys.executable, __file__, "fake-api", stdout=PIPE)

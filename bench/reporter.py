@@ -8,7 +8,7 @@ a throw-away database on the local server (127.0.0.1:5432, made and dropped). Th
 hold EVENTS events of a realistic mix, as a backlog after a database outage: learners of
 whom half are known to the database already (their profile was stored before, not timed),
 each with a profile event and two lessons of three answers and one completion. One reporter
-(storage/reporter.py, shipped settings) then drains them; the best of REPEAT runs and all of
+(storage/sql/reporter.py, shipped settings) then drains them; the best of REPEAT runs and all of
 them are reported, with the reporter process's CPU per event and the machine's load average
 (the box is shared: read the figures next to it).
 
@@ -37,9 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import default_path, write_results
 from _servers import private_redis
 
-from storage.db import Database
-from storage.keys import Keys
-from storage.reporter import Reporter
+from storage.redis.keys import Keys
+from storage.sql.db import Database
+from storage.sql.reporter import Reporter
 
 T0 = 1_767_225_600
 PER_LEARNER = 9  # a profile, then two lessons of three answers and a completion

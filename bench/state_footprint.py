@@ -6,7 +6,7 @@ Usage: .venv/bin/python bench/state_footprint.py [--learners 100000] [--stop 0.1
 Everything runs on private redis-server processes (free loopback ports; nothing shared is
 touched), once with Redis's defaults and once with `hash-max-listpack-value 1024`.
 
-1. Templates: the real engine (shipped lessons, storage/state.py) drives learners through
+1. Templates: the real engine (shipped lessons, storage/redis/state.py) drives learners through
    the course as people do: /start, consent, each lesson's cards and questions (right,
    except the first question of every third lesson: a lesson failed that way is taken again,
    and the missed question goes to spaced review), ward and age after the first lesson, the
@@ -39,11 +39,12 @@ from _results import default_path, write_results
 from _servers import private_redis
 
 from bot.config import load_config
+from bot.content.lessons import Curriculum, SingleChoice, TrueFalse, Typed, load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
-from bot.lessons import Curriculum, SingleChoice, TrueFalse, Typed, load_curriculum
-from storage.keys import Keys
-from storage.state import StateStore
+from bot.features import build_engine
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -181,7 +182,7 @@ async def measure(listpack_value: int | None, count: int, stop: float) -> dict[s
         config = load_config(ROOT / "config.yaml", env={})
         curriculum = load_curriculum(ROOT / "lessons")
         keys = Keys(prefix="bench")
-        engine = Engine(StateStore(redis, keys), curriculum, config)
+        engine = build_engine(StateStore(redis, keys), curriculum, config)
         total = len(curriculum.lessons)
         shapes = await templates(engine, redis, keys, curriculum)
         await redis.flushdb()  # only the filled learners are measured

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
-from bot.lessons import load_curriculum  # noqa: E402
-from storage.db import Database  # noqa: E402
+from bot.content.lessons import load_curriculum  # noqa: E402
+from storage.sql.db import Database  # noqa: E402
 from web import auth  # noqa: E402
 from web.app import build_app  # noqa: E402
 from web.demo import COLUMNS, Plan, generate  # noqa: E402

@@ -24,9 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-from bot.areas import official_wards
+from bot.content.areas import official_wards
 
-CLUSTER_SCHEMES = ("redis+cluster", "rediss+cluster")  # see storage/redis_url.py
+CLUSTER_SCHEMES = ("redis+cluster", "rediss+cluster")  # see storage/redis/url.py
 
 
 class Section(BaseModel):
@@ -81,7 +81,7 @@ class Areas(Section):
         return self
 
 
-# URL schemes of the reporting databases hocso has drivers for (storage/db.py).
+# URL schemes of the reporting databases hocso has drivers for (storage/sql/db.py).
 DATABASES = ("postgresql", "postgres", "postgresql+asyncpg", "sqlite", "sqlite+aiosqlite")
 
 
@@ -286,7 +286,7 @@ PUSHABLE = ("tg",)
 
 
 class ReminderSettings(Section):
-    """Reminders pushed to learners (bot/reminders.py, hocso/reminders.py)."""
+    """Reminders pushed to learners (bot/reminders/routes.py, hocso/reminders.py)."""
 
     # "21:00-07:00": nothing is sent then; empty: no quiet hours.
     quiet_hours: str = "21:00-07:00"

@@ -1,7 +1,7 @@
 """The engine: an `Event` in, `Reply` objects out, learner state kept in storage.
 
 Each event is decided on a fresh reading of the learner's state and written back atomically
-(see storage/state.py). If another worker wrote first, the event is decided again on the
+(see storage/redis/state.py). If another worker wrote first, the event is decided again on the
 new state, so a double tap or two workers can never apply one step twice.
 """
 
@@ -10,26 +10,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import learner as st
-from bot import pairs, reminders, understand
-from bot.class_schedule import ClassTimes, ScheduleLookup
-from bot.classroom import Classroom, Facilitators
+from bot import understand
 from bot.config import Config
-from bot.events import Event, Reply
-from bot.features import all_routes
+from bot.content.lessons import Curriculum
+from bot.events import Event, Reach, Reply
 from bot.learner import Learner, Stage, from_fields, to_fields
-from bot.lessons import Curriculum
 from bot.log_ids import log_failure
 from bot.payloads import parse
 from bot.router import Route, Router, Routes
-from bot.store import GroupStore, LearnerStore, Save, StorageUnavailable
+from bot.store import REMOVE, LearnerStore, Save, StorageUnavailable
 from bot.texts import t
-from bot.turn import ClassLookup, Turn
+from bot.turn import ClassLookup, ClassTimeLookup, Turn
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +47,25 @@ class Decided:
     save: Save  # what the turn writes
 
 
+class Side:
+    """A feature that runs its own turns, on more than one conversation's state (group
+    lessons, pair mode): the engine gives it the events it `takes`, tells it who is forgotten,
+    and passes on the timer's ticks. The feature list (bot/features.py) adds them."""
+
+    def takes(self, event: Event) -> bool:
+        return False
+
+    async def handle(self, event: Event) -> list[Reply]:
+        return []
+
+    async def forget(self, user: str, fields: dict[str, str]) -> None:
+        """`user` was erased (`fields`: their state before): links to them go too."""
+
+    async def tick(self, platform: str) -> list[tuple[str, list[Reply]]]:
+        """What moves on by itself on `platform` now: (chat, replies) for each."""
+        return []
+
+
 MAX_TRIES = 5
 CLASS_LOOKUP_WITHIN = 2.0  # seconds
 AWAY_DAYS = 2  # a learner back after this many days is told where they are
@@ -62,42 +78,31 @@ class Engine:
         curriculum: Curriculum,
         config: Config,
         clock: Callable[[], float] = time.time,
-        routers: tuple[Router, ...] = (),
+        routers: Sequence[Router] = (),
         classes: ClassLookup | None = None,
-        groups: GroupStore | None = None,
-        facilitators: Facilitators | None = None,
-        group_platforms: Collection[str] = (),
-        class_times: ScheduleLookup | None = None,
+        class_times: ClassTimeLookup | None = None,
+        reach: Mapping[str, Reach] | None = None,
     ) -> None:
-        """`routers`: features beyond the shipped ones (bot/features.py); `classes`: finds
-        a class's name and facilitator for a learner who joins it; `groups`: where group
-        lessons and pair links are kept; `group_platforms`: the platforms whose adapter shows
-        group lessons (quiz polls, edits, the timer). Other group chats get a hint only.
-        `class_times`: a class's weekly time, the pace of members with no reminder time."""
+        """`routers`: the features' (bot/features.py builds the engine with them); `classes`:
+        finds a class's name and facilitator for a learner who joins it; `class_times`: a
+        class's weekly time, the pace of members with no reminder time; `reach`: how learners
+        find the tutor on each platform, by prefix. `sides` (added once built): features that
+        run their own turns (group lessons, pair mode)."""
         self.classes = classes
-        self.class_times = ClassTimes(class_times, clock) if class_times else None
-        self.routes: Routes = all_routes(*routers)
+        self.class_times = class_times
+        self.routes: Routes = Routes(routers)
+        self.reach = dict(reach or {})
+        self.sides: list[Side] = []
         self.store = store
         self.curriculum = curriculum
         self.config = config
         self.clock = clock
         self.zone = ZoneInfo(config.timezone)
-        # Group lessons (bot/classroom.py) and pair mode (bot/pairs.py) work on more than
-        # one conversation's state, so they run their own turns.
-        self.classroom: Classroom | None = None
-        self.pairs: pairs.Pairs | None = None
-        self.group_platforms = frozenset(group_platforms)
-        if groups is not None:
-            self.classroom = Classroom(
-                store, groups, curriculum, config, clock, self.routes, facilitators
-            )
-            self.pairs = pairs.Pairs(store, groups, curriculum, clock)
 
     async def tick(self, platform: str) -> list[tuple[str, list[Reply]]]:
-        """Group lessons of `platform` whose time is up move on: (chat, replies) for each."""
-        if self.classroom is None or platform not in self.group_platforms:
-            return []
-        return await self.classroom.tick(platform)
+        """What moves on by itself on `platform` (group lessons whose time is up): (chat,
+        replies) for each."""
+        return [chat for side in self.sides for chat in await side.tick(platform)]
 
     async def push(self, user: str, reason: str) -> list[Reply]:
         """Start a turn with no incoming message (a reminder): the feature that declared
@@ -145,12 +150,11 @@ class Engine:
         """Decide and store one learner action; never raises to the adapter. A pushed turn
         that fails says nothing (and raises StorageUnavailable, to be tried again)."""
         lang = "vi"
-        if self.classroom and (event.group or event.kind == "poll") and self._in_groups(event):
-            return await self.classroom.handle(event)
         pushed = event.kind == "push"
         try:
-            if self.pairs and pairs.takes(event):
-                return await self.pairs.handle(event)
+            for side in self.sides:
+                if side.takes(event):
+                    return await side.handle(event)
             class_info = await self._class_info(event)
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
@@ -160,7 +164,9 @@ class Engine:
                 # Saved even when unchanged: a store that loaded from a cache confirms there
                 # that the state decided on is current (stores skip an empty write).
                 s = decided.save
-                if await self.store.save(s.key, s.version, s.old, s.new, s.events, due=s.due):
+                if await self.store.save(
+                    s.key, s.version, s.old, s.new, s.events, due=s.due, done=event.done
+                ):
                     return await self._saved(decided)
             log.warning("gave up after %d conflicting writes for %s", MAX_TRIES, event.user)
             return [] if pushed else [Reply(t(lang, "busy"))]
@@ -184,21 +190,21 @@ class Engine:
         """The turn for `event` on `learner`, read just now from the stored `fields` (kept as
         they are, to write only what changed), and the write it makes."""
         class_code = learner.class_code
-        scheduled = reminders.schedule_score(learner, self.config.reminders)
+        scheduled = self._schedule(learner)
         now = int(self.clock())
         today = datetime.fromtimestamp(now, self.zone).date().toordinal()
         turn = Turn(event, learner, self.curriculum, self.config, now, today, self.routes)
         turn.class_info = class_info
         turn.class_time = await self._class_time(class_code)
+        turn.reach = self.reach.get(event.user.partition(":")[0], Reach())
         route(turn)
-        pairs.watch(turn)
         if turn.learner.class_code != class_code:  # joined a class just now
             turn.class_time = await self._class_time(turn.learner.class_code)
-        if not turn.erase:
-            reminders.plan(turn)  # when the next reminder is due, after this turn
+        for hook in self.routes.erasings if turn.erase else self.routes.after_turns:
+            hook.handler(turn)  # e.g. when the next reminder is due, after this turn
         new = None if turn.erase else to_fields(turn.learner)
-        after = None if turn.erase else turn.learner
-        due = reminders.schedule_change(scheduled, after, self.config.reminders)
+        after = None if turn.erase else self._schedule(turn.learner)
+        due = None if after == scheduled else REMOVE if after is None else after
         save = Save(event.user, version, fields, new, turn.outcome.events, due)
         return Decided(turn, save)
 
@@ -210,19 +216,22 @@ class Engine:
             await self._forgotten(turn.event.user, dict(old))
         return replies
 
-    def _in_groups(self, event: Event) -> bool:
-        platform = (event.user or event.chat).partition(":")[0]
-        return platform in self.group_platforms
+    def _schedule(self, learner: Learner) -> float | None:
+        """The learner's place in the store's schedule of pushed turns (a feature declares it
+        with `router.schedule`): when the next is due, infinity for never, None for none."""
+        score = (
+            self.routes.schedule.handler(learner, self.config) if self.routes.schedule else None
+        )
+        return score if isinstance(score, float) else None
 
     async def _forgotten(self, user: str, fields: dict[str, str]) -> None:
         """An erased learner leaves their groups and pair links too."""
-        if self.classroom and self.pairs:
-            await self.classroom.forget(user, fields)
-            await self.pairs.forget(user, fields)
+        for side in self.sides:
+            await side.forget(user, fields)
 
     async def _class_time(self, code: str) -> tuple[int, int] | None:
-        """The weekly time of class `code` (bot/class_schedule.py), if it has one."""
-        return await self.class_times.get(code) if self.class_times and code else None
+        """The weekly time of class `code` (bot/groups/class_schedule.py), if it has one."""
+        return await self.class_times(code) if self.class_times and code else None
 
     async def _class_info(self, event: Event) -> tuple[str, str] | None:
         """A class link (`/start CODE`): its name and facilitator, when they can be had
@@ -311,14 +320,20 @@ def _on_text(turn: Turn, text: str) -> None:
     tap = parse(button.payload) if button else None
     route = turn.routes.buttons.get(type(tap)) if tap else None
     if route:
+        if button and turn.event.numbered and text.strip().isdecimal():
+            # A line's number, where choices are numbered lines: that line was picked, as a
+            # tap would pick it (the answer chosen is said back).
+            turn.event = replace(turn.event, kind="button", text="", payload=button.payload)
         return _run(turn, route, tap)
     wish = understand.intent(text)
     if wish and turn.learner.stage not in st.ONBOARDING:
         return _on_intent(turn, wish)
     if found and not found.first and found.handler(turn, text) is not False:
         return
-    if turn.learner.stage not in st.ONBOARDING and reminders.on_typed(turn, text):
-        return  # a time ("20h"), as the reminder question asks, wherever /remind was sent
+    if turn.learner.stage not in st.ONBOARDING:
+        for typed in turn.routes.typings:
+            if typed.handler(turn, text):
+                return  # e.g. a time ("20h"), as the reminder question asks, on any screen
     _not_understood(turn)
 
 

@@ -17,6 +17,19 @@ from typing import Literal
 EventKind = Literal["command", "text", "button", "other", "blocked", "push", "poll", "moved"]
 
 
+@dataclass
+class DoneMark:
+    """An update's "done" mark (handlers/dedupe.py), carried by its `Event` to the store,
+    which writes it in the same step as the learner's save: one round trip for both, and
+    the update counts as done exactly when its effect is stored. `key` is on the learner's
+    shard (storage/redis/keys.py `update`); `written` is set once a save carried it."""
+
+    learner: str
+    key: str
+    seconds: int
+    written: bool = False
+
+
 @dataclass(frozen=True)
 class Event:
     """Something a learner did: typed text, a /command, a tapped button, anything else, or
@@ -30,7 +43,7 @@ class Event:
     chat: str = ""  # where to answer; defaults to the user's private chat
     group: bool = False
     name: str = ""  # display name as the platform gives it (used for certificates only)
-    # Group lessons (bot/groups.py). `admin`: the platform says this user administers the
+    # Group lessons (bot/groups/routes.py). `admin`: the platform says this user administers the
     # group; `username`: their handle there, only to match a registered facilitator (never
     # stored); a poll answer's `poll` id and chosen `options` (its `payload` is the poll's tag).
     admin: bool = False
@@ -41,6 +54,9 @@ class Event:
     # The learner sees choices as numbered lines, not buttons (console, Zalo): the tutor's
     # words then say "type the number", not "tap" (bot/texts.py, the "…_numbered" wordings).
     numbered: bool = False
+    # The update's done mark, set by the adapter (handlers/dedupe.py `ride`); the engine hands
+    # it to the learner's save.
+    done: DoneMark | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -106,3 +122,16 @@ class Outcome:
 
     replies: list[Reply] = field(default_factory=list)
     events: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How learners find the tutor on one platform, given to the engine by platform prefix
+    ("tg") from that platform's settings, so no feature reads a platform's settings: features
+    read it as `turn.reach`. Empty where the platform has no public name or link."""
+
+    handle: str = ""  # the tutor's one official account name there ("hocso_cantho_bot")
+    link: str = ""  # opens a private chat with the tutor ("https://t.me/hocso_cantho_bot")
+    join: str = (
+        ""  # the same, joining class "{code}" ("https://t.me/hocso_cantho_bot?start={code}")
+    )

@@ -72,7 +72,9 @@ class Learner:
     score: int = 0
     attempt: str = ""  # random token in every button of this attempt: old buttons go stale
     started_at: int = 0
-    plan: list[int] = field(default_factory=list)  # a retry's steps (bot/plan.py); empty: all
+    plan: list[int] = field(
+        default_factory=list
+    )  # a retry's steps (bot/content/plan.py); empty: all
     wrong: list[str] = field(default_factory=list)  # questions missed in this attempt
     # a failed lesson: its id, the questions to ask again, and how many times it was failed
     retry: str = ""
@@ -92,14 +94,14 @@ class Learner:
     seen: int = 0  # the last day the learner wrote (to welcome them back after a while)
     certificate: str = ""  # its verification code, once issued
     certificate_name: str = ""  # the name printed on it, as the learner gave it
-    # reminders (bot/reminders.py)
+    # reminders (bot/reminders/routes.py)
     remind: str = ""  # "" not asked, "-" asked but no daily time, "off", or the time "19:30"
     remind_due: int = 0  # when the next reminder is due (epoch seconds); 0: none
     remind_kind: str = ""  # what is due then: "n" the nudge, "d" the day's reminder
     ignored: int = 0  # reminders sent since the learner last did anything
     reminded_at: int = 0  # when the last one was sent
     reminded_kind: str = ""  # what it was: "n" nudge, "d" daily, "r" review, "s" stop notice
-    # group lessons (bot/classroom.py) and pair mode (bot/pairs.py); plain strings, so a copy
+    # group lessons (bot/groups/chats.py) and pair mode (bot/pairs/); plain strings, so a copy
     # of the learner shares nothing mutable
     group_credits: str = ""  # ids of group credits already applied, newest last (capped)
     groups: str = ""  # the group chats this learner joined, space-separated

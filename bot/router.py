@@ -17,8 +17,32 @@
     @router.push("reminder")
     def remind(turn: Turn) -> None: ...
 
+Screens and hooks, so that no feature imports another's functions:
+
+    @router.screen(Screen.MENU)          # shown by name: turn.show(Screen.MENU)
+    def show_menu(turn: Turn) -> None: ...
+
+    @router.follows(Screen.AFTER_LESSON)  # runs after that screen is shown
+    def offer(turn: Turn) -> None: ...
+
+    @router.after_lesson(rank=10)         # a chain: the first that returns True ends it
+    def offer(turn: Turn, passed: bool) -> bool: ...
+
+    @router.after_turn()                  # after every private turn that keeps the learner
+    def plan(turn: Turn) -> None: ...
+
+    @router.erasing()                     # a turn that forgets the learner (/forget)
+    def erase_image(turn: Turn) -> None: ...
+
+    @router.typed()                       # typed text no button, word or stage took
+    def on_typed(turn: Turn, text: str) -> bool: ...
+
+    @router.schedule()                    # the learner's place in the reminder schedule
+    def score(learner: Learner, config: Config) -> float | None: ...
+
 The engine joins the routers of every feature module (`Routes`) and looks up what to call; a
-payload type, command, typed-text stage or push reason may be claimed once only.
+payload type, command, typed-text stage, push reason, screen or schedule may be claimed once
+only. The list of features is bot/features.py: the kernel imports none of them.
 
 Where a route runs (the `stages` and `anywhere` arguments):
 - `stages=...`: only in those stages; a button tapped elsewhere is stale (a short notice).
@@ -36,12 +60,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from bot.learner import Stage
 from bot.payloads import Payload
 
 F = TypeVar("F", bound=Callable[..., object])
+
+
+class Screen(StrEnum):
+    """Screens one feature shows for another, by name (`turn.show(Screen.MENU)`), as aiogram's
+    scenes `goto()` a scene by name: whichever feature declared the screen shows it."""
+
+    MENU = "menu"  # the main menu (bot/menu/)
+    MODULES = "modules"  # the list of modules (bot/menu/)
+    AFTER_LESSON = "after_lesson"  # what next, once a lesson ends (bot/menu/)
+    WELCOME_BACK = "welcome_back"  # where a learner back after some days is (bot/menu/)
+    LESSON = "lesson"  # the lesson or review in progress, else the next lesson (bot/lesson/)
 
 
 @dataclass(frozen=True)
@@ -61,6 +97,13 @@ class Router:
         self.texts: dict[Stage, Route] = {}
         self.showers: dict[Stage, Route] = {}
         self.pushes: dict[str, Route] = {}
+        self.screens: dict[Screen, Route] = {}
+        self.follow: dict[Screen, list[Route]] = {}
+        self.after_lessons: list[tuple[int, Route]] = []
+        self.after_turns: list[Route] = []
+        self.erasings: list[Route] = []
+        self.typings: list[Route] = []
+        self.schedules: dict[str, Route] = {}
 
     def button(
         self, payload: type[Payload], *, stages: Collection[Stage] = (), anywhere: bool = False
@@ -117,6 +160,73 @@ class Router:
 
         return register
 
+    def screen(self, *names: Screen) -> Callable[[F], F]:
+        """`handler(turn)` shows the screen `name` for whoever asks `turn.show(name)`."""
+
+        def register(handler: F) -> F:
+            for name in names:
+                _claim(self.screens, name, Route(handler, anywhere=True, owner=self.name))
+            return handler
+
+        return register
+
+    def follows(self, name: Screen) -> Callable[[F], F]:
+        """`handler(turn)` runs each time the screen `name` was shown (something to add)."""
+
+        def register(handler: F) -> F:
+            self.follow.setdefault(name, []).append(Route(handler, owner=self.name))
+            return handler
+
+        return register
+
+    def after_lesson(self, rank: int) -> Callable[[F], F]:
+        """`handler(turn, passed) -> bool` once a lesson ends; the handlers run by `rank`
+        (lowest first) until one shows what comes next and returns True."""
+
+        def register(handler: F) -> F:
+            self.after_lessons.append((rank, Route(handler, owner=self.name)))
+            return handler
+
+        return register
+
+    def after_turn(self) -> Callable[[F], F]:
+        """`handler(turn)` after every private turn that keeps the learner (not an erase)."""
+
+        def register(handler: F) -> F:
+            self.after_turns.append(Route(handler, owner=self.name))
+            return handler
+
+        return register
+
+    def erasing(self) -> Callable[[F], F]:
+        """`handler(turn)` after a turn that forgets the learner: what else to delete."""
+
+        def register(handler: F) -> F:
+            self.erasings.append(Route(handler, owner=self.name))
+            return handler
+
+        return register
+
+    def typed(self) -> Callable[[F], F]:
+        """`handler(turn, text) -> bool` for typed text that no button on screen, common word
+        or stage took (outside onboarding); True when it was for it."""
+
+        def register(handler: F) -> F:
+            self.typings.append(Route(handler, owner=self.name))
+            return handler
+
+        return register
+
+    def schedule(self) -> Callable[[F], F]:
+        """`handler(learner, config) -> float | None`: when the learner's next pushed turn is
+        due (infinity: never, but counted), kept by the store in its schedule. One only."""
+
+        def register(handler: F) -> F:
+            _claim(self.schedules, "schedule", Route(handler, owner=self.name))
+            return handler
+
+        return register
+
 
 def _claim(table: dict[Any, Route], key: object, route: Route) -> None:
     if key in table:
@@ -131,11 +241,26 @@ class Routes:
         self.routers = tuple(routers)
         joined = Router("all")
         for router in self.routers:
-            for table in ("buttons", "commands", "texts", "showers", "pushes"):
+            claimed = ("buttons", "commands", "texts", "showers", "pushes", "screens", "schedules")
+            for table in claimed:
                 for key, route in getattr(router, table).items():
                     _claim(getattr(joined, table), key, route)
+            for name, routes in router.follow.items():
+                joined.follow.setdefault(name, []).extend(routes)
+            joined.after_lessons.extend(router.after_lessons)
+            joined.after_turns.extend(router.after_turns)
+            joined.erasings.extend(router.erasings)
+            joined.typings.extend(router.typings)
         self.buttons = joined.buttons
         self.commands = joined.commands
         self.texts = joined.texts
         self.showers = joined.showers
         self.pushes = joined.pushes
+        self.screens = joined.screens
+        self.follow = joined.follow
+        ranked = sorted(joined.after_lessons, key=lambda item: item[0])
+        self.after_lessons = [route for _, route in ranked]
+        self.after_turns = joined.after_turns
+        self.erasings = joined.erasings
+        self.typings = joined.typings
+        self.schedule = joined.schedules.get("schedule")

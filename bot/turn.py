@@ -8,18 +8,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.config import Config
-from bot.events import Button, Event, Outcome, Reply
+from bot.content.lessons import Curriculum
+from bot.events import Button, Event, Outcome, Reach, Reply
 from bot.learner import Learner
-from bot.lessons import Curriculum
 from bot.payloads import Payload
 from bot.texts import t
 
 if TYPE_CHECKING:
-    from bot.router import Routes
+    from bot.router import Routes, Screen
 
 # A class code -> (its name, its facilitator), or None: how the engine learns about classes
-# registered in the reporting database without importing it (see storage/classes.py).
+# registered in the reporting database without importing it (see storage/sql/classes.py).
 ClassLookup = Callable[[str], Awaitable[tuple[str, str] | None]]
+# A class code -> its weekly time (ISO weekday, minute), or None (bot/groups/class_schedule.py).
+ClassTimeLookup = Callable[[str], Awaitable[tuple[int, int] | None]]
 
 
 @dataclass
@@ -37,8 +39,9 @@ class Turn:
     # so a decision that is tried again after a conflicting write leaves nothing behind.
     after: list[Callable[[], None]] = field(default_factory=list)
     class_info: tuple[str, str] | None = None  # the class a /start CODE names, if registered
-    # The weekly time (ISO weekday, minute) of the learner's class (bot/class_schedule.py)
+    # The weekly time (ISO weekday, minute) of the learner's class (bot/groups/class_schedule.py)
     class_time: tuple[int, int] | None = None
+    reach: Reach = field(default_factory=Reach)  # how learners find the tutor on this platform
 
     @property
     def lang(self) -> str:
@@ -65,6 +68,29 @@ class Turn:
         """Show again what the learner is asked now: an onboarding question, the step of the
         lesson, the menu (whichever feature declared it shows that stage)."""
         self.routes.showers[self.learner.stage].handler(self)
+
+    def show(self, screen: Screen) -> None:
+        """Show the screen `screen`, declared by whichever feature shows it (bot/router.py),
+        then what other features add after it."""
+        self.routes.screens[screen].handler(self)
+        for then in self.routes.follow.get(screen, ()):
+            then.handler(self)
+
+    def tap(self, payload: Payload) -> None:
+        """Do what tapping a button carrying `payload` does (a lesson named in typed text)."""
+        self.routes.buttons[type(payload)].handler(self, payload)
+
+    def lesson_ended(self, passed: bool) -> None:
+        """A lesson ended: the features' "after a lesson" chain shows what comes next."""
+        for hook in self.routes.after_lessons:
+            if hook.handler(self, passed):
+                return
+
+    @property
+    def can_push(self) -> bool:
+        """The tutor may write to this learner first (reminders): their platform is one the
+        reminder loop sends on (`reminders.platforms`; not the console)."""
+        return self.learner.user.partition(":")[0] in self.config.reminders.platforms
 
     def add(self, reply: Reply) -> None:
         self.outcome.replies.append(reply)

@@ -10,14 +10,14 @@ punctuation.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
+from bot.content.lessons import fold
 from bot.events import Button, Outcome
 from bot.learner import copy
-from bot.lessons import normalize_answer
 from bot.texts import TEXTS, WORDS
 from bot.turn import Turn
 
@@ -33,23 +33,16 @@ _NUMBER = re.compile(r"^(?:so|cau|nut|chon|number|no)?\s*(\d{1,2})$")
 FUZZY_MIN = 85  # rapidfuzz ratio (0-100) for a typo to still pick a button
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, no emoji or punctuation: "✅ Đồng ý!" -> "dong y"."""
-    bare = normalize_answer(text)
-    return " ".join(re.sub(r"[^\w\s?]|_", " ", bare).split())
-
-
+@functools.cache
 def _words_by_label() -> dict[str, frozenset[str]]:
-    """Each translated label of a keyed text (a button), with the words that also mean it."""
+    """Each translated label of a keyed text (a button), with the words that also mean it.
+    Read once, at the first typed text: by then every feature has put its texts in."""
     table: dict[str, set[str]] = {}
     for key, words in WORDS.items():
         for text in TEXTS[key].values():
             text = re.sub(r"\{\w+\}", "", text)  # "Ôn tập ({n})": the words, not the count
             table.setdefault(fold(text), set()).update(fold(w) for w in (*words, text))
     return {label: frozenset(words) for label, words in table.items()}
-
-
-_SYNONYMS = _words_by_label()
 
 
 def intent(text: str) -> str | None:
@@ -92,7 +85,8 @@ def _same(said: str, label: str) -> bool:
 
 
 def _synonym(said: str, label: str) -> bool:
-    return said in _SYNONYMS.get(label, ()) or said in _SYNONYMS.get(_no_count(label), ())
+    words = _words_by_label()
+    return said in words.get(label, ()) or said in words.get(_no_count(label), ())
 
 
 def _part_of_label(said: str, label: str) -> bool:
@@ -109,41 +103,3 @@ def _label_inside(said: str, label: str) -> bool:
 def _no_count(label: str) -> str:
     """ "on tap 3" -> "on tap": a label with a number filled in still has its words."""
     return re.sub(r"\s*\d+$", "", label)
-
-
-def closest(text: str, choices: list[str], limit: int = 3, cutoff: int = 60) -> list[int]:
-    """Positions of the choices nearest to `text` (a place name with a typo), best first."""
-    said = fold(text)
-    found = process.extract(
-        said,
-        [fold(c) for c in choices],
-        scorer=fuzz.WRatio,
-        limit=limit,
-        score_cutoff=cutoff,
-    )
-    return [index for _, _, index in found]
-
-
-def typos_allowed(answer: str) -> int:
-    """Letters that may be wrong in a typed answer of this length: none in a short word or a
-    number (12 is not 13), then about one in seven."""
-    letters = len(answer.replace(" ", ""))
-    if letters < 4 or answer.replace(" ", "").isdigit():
-        return 0
-    return max(1, letters // 7)
-
-
-def is_accepted(typed: str, answers: list[str]) -> bool:
-    """A typed answer matches one the author accepts: case, accents, punctuation and spaces
-    do not matter, and a small typo (a letter wrong, missing, extra or two swapped) is forgiven."""
-    said = fold(typed)
-    if not said:
-        return False
-    for answer in answers:
-        wanted = fold(answer)
-        if said == wanted or said.replace(" ", "") == wanted.replace(" ", ""):
-            return True
-        limit = typos_allowed(wanted)
-        if limit and OSA.distance(said, wanted, score_cutoff=limit) <= limit:
-            return True
-    return False

@@ -6,10 +6,11 @@ worker dies, a later re-delivery runs), then as "done" for `seen_for` seconds (l
 the platform re-delivers). Without Redis an update is processed anyway: the engine then
 answers the learner "busy, try again", which is kinder than silence.
 
-An update from a learner is keyed on that learner's shard, and its "done" mark rides in the
-script that saves their state (`ride`, storage/state.py `DoneMark`): one Redis round trip
-fewer per action, and the update is done exactly when its effect is stored, so a re-delivery
-can never apply it twice. An update that changed nothing gets its mark on its own.
+An update from a learner is keyed on that learner's shard, and its "done" mark travels with
+its event (`ride` makes it, bot/events.py `DoneMark`) into the script that saves their state:
+one Redis round trip fewer per action, and the update is done exactly when its effect is
+stored, so a re-delivery can never apply it twice. An update that changed nothing gets its
+mark on its own (`finish`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from storage.state import DONE_MARK, DoneMark
+from bot.events import DoneMark
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ SEEN_FOR = 86400  # seconds a finished update is remembered (Telegram re-deliver
 
 class Dedupe:
     """`key(update_id, user)` names the Redis key of one update of one bot on one platform
-    (`user`: the learner it came from, "" if none; storage/keys.py `update`).
+    (`user`: the learner it came from, "" if none; storage/redis/keys.py `update`).
 
     `single_consumer`: only this process receives the bot's updates (long polling), so an
     update held busy was left by our own dead predecessor and runs again at once. With a
@@ -72,16 +73,17 @@ class Dedupe:
             return held
         return None
 
-    def ride(self, update_id: int | str, user: str) -> None:
-        """From here on in this task, the learner's next save also marks the update done."""
-        if user:
-            DONE_MARK.set(DoneMark(user, self.key(update_id, user), self.seen_for))
+    def ride(self, update_id: int | str, user: str) -> DoneMark | None:
+        """The update's done mark, for its event to carry into the learner's save (`Event.done`);
+        None for an update from no learner."""
+        return DoneMark(user, self.key(update_id, user), self.seen_for) if user else None
 
-    async def finish(self, update_id: int | str, user: str = "") -> None:
-        """The update is processed: remember it as done, unless its learner's save did."""
+    async def finish(
+        self, update_id: int | str, user: str = "", mark: DoneMark | None = None
+    ) -> None:
+        """The update is processed: remember it as done, unless its learner's save did
+        (`mark`: what `ride` gave)."""
         key = self.key(update_id, user)
-        mark = DONE_MARK.get()
-        DONE_MARK.set(None)
         if mark is not None and mark.key == key and mark.written:
             return
         try:

@@ -58,7 +58,7 @@ class PushLimits:
         self.fleet: RateLimitItem = RateLimitItemPerSecond(rate)
         self.per_group = per_group  # tests shrink the minute to see a whole lesson quickly
         self.prefix = prefix
-        self.paused_key = f"{prefix}:push:paused"  # see storage/keys.py
+        self.paused_key = f"{prefix}:push:paused"  # see storage/redis/keys.py
         self.clock = clock
         self._unpaused_until = 0.0  # (monotonic) not paused, as last seen, until then
         self._own_pause_until = 0.0  # (monotonic) this process's own 429: held at once

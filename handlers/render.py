@@ -137,7 +137,7 @@ def _answered(reply: Reply) -> bool:
 
 
 async def discard(media: Media, after: float = 0.0) -> None:
-    """A temporary picture (a certificate drawn with the learner's name, bot/certificate.py)
+    """A temporary picture (a certificate drawn with the learner's name, bot/certificate/routes.py)
     is deleted once the platform has it, so no worker keeps a copy to erase later: at once
     after an upload, or `after` seconds later where the platform fetches it by link."""
     if not media.temporary:

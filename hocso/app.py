@@ -15,22 +15,21 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from bot.config import Config, RedisSettings
+from bot.content.lessons import Curriculum, load_curriculum
 from bot.engine import Engine
-from bot.lessons import Curriculum, load_curriculum
-from storage.classes import class_schedule, find_class
-from storage.db import Database, open_database
-from storage.embedded import open_embedded, save_snapshot
-from storage.facilitators import ClassFacilitators
-from storage.group_store import GroupRedisStore
-from storage.keys import Keys
-from storage.redis_url import is_cluster, open_redis
-from storage.state import StateStore
+from bot.features import build_engine
+from handlers.platforms import PLATFORMS
+from hocso.errors import ServiceError
+from storage.redis.embedded import open_embedded, save_snapshot
+from storage.redis.groups import GroupRedisStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
+from storage.redis.url import is_cluster, open_redis
+from storage.sql.classes import class_schedule, find_class
+from storage.sql.db import Database, open_database
+from storage.sql.facilitators import ClassFacilitators
 
 STARTUP_PING = 5.0  # seconds Redis has to answer at start-up
-
-
-class ServiceError(Exception):
-    """hocso cannot start or run, for a reason the operator can fix (said in one line)."""
 
 
 @dataclass
@@ -55,15 +54,17 @@ async def open_app(config: Config, curriculum: Curriculum | None = None) -> Asyn
         await _reachable(redis, config.redis.url)
     database = open_database(config.database, config.data_dir, config.privacy.erase_key)
     classes = partial(find_class, database)  # names the class a learner joins
-    engine = Engine(
+    engine = build_engine(
         StateStore(redis, keys),
         curriculum,
         config,
         classes=classes,
         groups=GroupRedisStore(redis, keys),  # group lessons and pair mode
         facilitators=ClassFacilitators(database),  # who may lead one: `hocso class add`
-        group_platforms=("tg",),  # the adapters that show group lessons (handlers/telegram.py)
+        # the platforms that show group lessons (handlers/platforms.py)
+        group_platforms=tuple(p.id for p in PLATFORMS if p.groups),
         class_times=partial(class_schedule, database),  # class members' reminder pace
+        reach={p.id: p.reach(config) for p in PLATFORMS},  # handles and links to show
     )
     try:
         yield App(config, curriculum, redis, keys, engine, database)

@@ -16,28 +16,21 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from pathlib import Path
 from typing import TextIO
 
-import qrcode
-from PIL import Image, ImageDraw
-from PIL.ImageFont import FreeTypeFont
-
-from bot import class_schedule
-from bot.areas import closest, matching
-from bot.certificate_image import ACCENT, INK, font
 from bot.config import USERNAME, Config, bot_username
-from bot.onboarding import CLASS_CODE
+from bot.content.areas import closest, matching
+from bot.groups import class_schedule
+from bot.groups.class_card import draw_card
+from bot.onboarding.routes import CLASS_CODE
+from handlers.platforms import PLATFORMS
 from hocso import report_cli
-from storage.classes import save_class
-from storage.db import Database
-from storage.models import Class
-from storage.reports import Table, class_summaries
+from storage.sql.classes import save_class
+from storage.sql.db import Database, with_database
+from storage.sql.models import Class
+from storage.sql.reports import Table, class_summaries
 
 NAME_MAX = Class.name.type.length  # the column's size
-CARD_WIDTH = 900
-QR_SIZE = 780  # pixels, near enough: whole pixels per module keep the code sharp
-GREY = (90, 90, 90)
 
 
 class BadInput(Exception):
@@ -81,15 +74,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run_command(args: argparse.Namespace, config: Config) -> int:
     """Run `class add` or `class list`; returns the exit status."""
     if args.action == "list":
-        return report_cli.with_database(config, lambda db: list_classes(db, config, sys.stdout))
+        return with_database(
+            config.database, config.data_dir, lambda db: list_classes(db, config, sys.stdout)
+        )
     try:
         code, name, facilitator, area, bot = _checked(args, config)
         schedule = _schedule(args.schedule)
     except BadInput as exc:
         print(f"hocso: {exc}", file=sys.stderr)
         return 2
-    return report_cli.with_database(
-        config, lambda db: add_class(db, config, code, name, facilitator, area, bot, schedule)
+    return with_database(
+        config.database,
+        config.data_dir,
+        lambda db: add_class(db, config, code, name, facilitator, area, bot, schedule),
     )
 
 
@@ -177,7 +174,7 @@ async def add_class(
         )
         if path.exists():
             print(f"The QR code drawn before is left as it was: {path}")
-        _zalo_note(config, code)
+        _join_hints(config, code)
         return 0
     link = f"https://t.me/{bot}?start={code}"
     print(f"Link for learners: {link}")
@@ -187,19 +184,15 @@ async def add_class(
         print(f"hocso: could not write the QR code to {path}: {exc}", file=sys.stderr)
         return 2
     print(f"QR code of the link (print it, or send it to the group chat): {path}")
-    _zalo_note(config, code)
+    _join_hints(config, code)
     return 0
 
 
-def _zalo_note(config: Config, code: str) -> None:
-    """Zalo's bots have no link that carries a code (none in any copy of Zalo's docs we found,
-    docs/zalo.md): Zalo learners type it."""
-    if config.zalo.token:
-        print(
-            f"On Zalo: learners open the bot in Zalo and send this message: /start {code}\n"
-            "(Zalo bots have no link that carries a class code, so there is no Zalo link or QR "
-            "code for it.)"
-        )
+def _join_hints(config: Config, code: str) -> None:
+    """How learners join on the platforms that have no link carrying the code."""
+    for platform in PLATFORMS:
+        if hint := platform.join_hint(config, code):
+            print(hint)
 
 
 async def list_classes(database: Database, config: Config, out: TextIO) -> int:
@@ -224,48 +217,3 @@ async def list_classes(database: Database, config: Config, out: TextIO) -> int:
     if not rows:
         out.write("Add one with: hocso class add CODE --name NAME\n")
     return 0
-
-
-def draw_card(path: Path, link: str, code: str, name: str) -> Path:
-    """A PNG to print or share: the link's QR code, and the class's name and code under it."""
-    qr = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(link)
-    qr.make(fit=True)
-    qr.box_size = max(1, QR_SIZE // (qr.modules_count + 2 * qr.border))
-    code_image = qr.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
-    face, lines = _wrap(name, "Bold", 52, CARD_WIDTH - 80)
-    height = code_image.height + 40 + len(lines) * 64 + 170
-    card = Image.new("RGB", (CARD_WIDTH, height), "white")
-    card.paste(code_image, ((CARD_WIDTH - code_image.width) // 2, 20))
-    draw = ImageDraw.Draw(card)
-    y = code_image.height + 40
-    for line in lines:
-        draw.text((CARD_WIDTH // 2, y), line, font=face, fill=INK, anchor="mt")
-        y += 64
-    draw.text((CARD_WIDTH // 2, y + 6), f"Mã lớp: {code}", font=font(40, "SemiBold"),
-              fill=ACCENT, anchor="mt")  # fmt: skip
-    draw.text((CARD_WIDTH // 2, y + 64), "Quét mã để vào lớp trên Telegram", font=font(30),
-              fill=INK, anchor="mt")  # fmt: skip
-    draw.text((CARD_WIDTH // 2, y + 108), link, font=font(24), fill=GREY, anchor="mt")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    card.save(path, "PNG", optimize=True)
-    return path
-
-
-def _wrap(text: str, weight: str, size: int, width: int) -> tuple[FreeTypeFont, list[str]]:
-    """The font and one or two lines that fit `width`: smaller type before a second line."""
-    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    for lines, smallest in (([text], 36), (_halves(text), 20)):
-        for points in range(size, smallest - 1, -4):
-            face = font(points, weight)
-            if all(measure.textlength(line, font=face) <= width for line in lines):
-                return face, lines
-    return font(20, weight), _halves(text)  # a name with no spaces to break at: as it is
-
-
-def _halves(text: str) -> list[str]:
-    words = text.split()
-    if len(words) < 2:
-        return [text]
-    middle = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(text) / 2))
-    return [" ".join(words[:middle]), " ".join(words[middle:])]

@@ -16,16 +16,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from bot.config import Config, ConfigError, load_config
-from bot.lesson_facts import ALLOWLIST, Allowlist, check_facts
-from bot.lessons import LessonError, load_curriculum
-from hocso import class_cli, report_cli
-from hocso.app import ServiceError, open_app
-from web import cli as web_cli
+from bot.content.facts import ALLOWLIST, Allowlist, check_facts
+from bot.content.lessons import LessonError, load_curriculum
+from hocso.errors import ServiceError
+
+# The commands defined in modules of their own, loaded only when named (each pulls in its
+# libraries: SQL, pictures, the web page's), so `hocso chat` or `hocso run` starts without
+# them. `hocso --help` (no command) loads them all, to list them.
+COMMAND_MODULES = {
+    "db": "hocso.report_cli",
+    "report": "hocso.report_cli",
+    "certificate": "hocso.report_cli",
+    "class": "hocso.class_cli",
+    "web": "web.cli",
+    "demo-data": "web.cli",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     lesson_commands = lessons.add_subparsers(dest="action", required=True)
     check = lesson_commands.add_parser("check", help="validate lesson files")
     check.add_argument("path", nargs="?", type=Path, help="lessons folder (default: config)")
-    report_cli.add_commands(commands)
-    class_cli.add_commands(commands)
-    web_cli.add_commands(commands)
+    modules = command_modules(sys.argv[1:] if argv is None else argv)
+    for module in modules.values():
+        module.add_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -64,12 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             from hocso.run import run_command
 
             return run_command(config, args.only)
-        elif args.command in ("db", "report", "certificate"):
-            return report_cli.run_command(args, config)
-        elif args.command == "class":
-            return class_cli.run_command(args, config)
-        elif args.command in web_cli.COMMANDS:
-            return web_cli.run_command(args, config)
+        elif args.command in COMMAND_MODULES:
+            status: int = modules[COMMAND_MODULES[args.command]].run_command(args, config)
+            return status
         elif args.command == "reminders":
             asyncio.run(reminders_status(config))
     except ConfigError as exc:
@@ -85,6 +94,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def command_modules(argv: list[str]) -> dict[str, ModuleType]:
+    """The modules of the command named in `argv` (all of them when it names none of theirs,
+    so `hocso --help` lists every command), by name, each once."""
+    named = next((a for a in argv if not a.startswith("-")), "")
+    wanted = [COMMAND_MODULES[named]] if named in COMMAND_MODULES else COMMAND_MODULES.values()
+    if named in ("chat", "run", "reminders", "lessons"):
+        wanted = []
+    return {name: importlib.import_module(name) for name in dict.fromkeys(wanted)}
 
 
 def check_lessons(path: Path) -> int:
@@ -113,7 +132,8 @@ def check_lessons(path: Path) -> int:
 
 async def chat_in_terminal(config: Config, user: str, script: Path | None = None) -> None:
     from handlers.console import run_console, run_script
-    from storage.reporter import background_reporter
+    from hocso.app import open_app
+    from storage.sql.reporter import background_reporter
 
     # Reports from this terminal reach the database too (SQLite in data_dir by default).
     async with (
@@ -128,8 +148,9 @@ async def chat_in_terminal(config: Config, user: str, script: Path | None = None
 async def reminders_status(config: Config) -> None:
     import time
 
+    from hocso.app import open_app
     from hocso.reminders import print_status
-    from storage.schedule import Schedule
+    from storage.redis.schedule import Schedule
 
     async with open_app(config) as app:
         schedule = Schedule(app.redis, app.keys)

@@ -1,7 +1,7 @@
 """The reminder loop: claims due reminders from the Redis schedule and sends them, exactly once
 across however many `hocso run` processes run it.
 
-For each shard in turn: claim a batch with its learners' state (storage/schedule.py), let the
+For each shard in turn: claim a batch with its learners' state (storage/redis/schedule.py), let the
 engine decide what to say to each learner as one wave (`Engine.push_wave`, which also plans
 their next reminders and saves them all in one script call), wait for the fleet-wide flood
 limits (handlers/limits.py), hand the replies to the platform's `PushSender`
@@ -9,7 +9,7 @@ limits (handlers/limits.py), hand the replies to the platform's `PushSender`
 
 Exactly once: a claim is this worker's until its lease ends. A worker that dies leaves its
 claims to be retaken; the retaking worker's pushed turn says the same words again if the first
-one had decided but not sent (bot/reminders.py, RETAKEN), or decides afresh. A worker whose
+one had decided but not sent (bot/reminders/routes.py, RETAKEN), or decides afresh. A worker whose
 lease ran out (a long 429 pause) sends nothing more of it. The one window left is between
 Telegram accepting a message and the acknowledgement (one Redis round trip): a crash exactly
 there sends that reminder again after the lease.
@@ -32,11 +32,11 @@ from redis import exceptions as redis_errors
 from bot.config import ReminderSettings
 from bot.engine import Engine, Push
 from bot.events import Event, Reply
-from bot.reminders import FRESH, RETAKEN
+from bot.reminders.routes import FRESH, RETAKEN
 from bot.store import StorageUnavailable
 from handlers.push import PushSender, SlowDown, TryLater, Unreachable
 from storage import metrics
-from storage.schedule import Claim, Schedule
+from storage.redis.schedule import Claim, Schedule
 
 log = logging.getLogger(__name__)
 

@@ -10,25 +10,30 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import io
 import json
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.certificate import normalize_code, show_code
+from bot.certificate.routes import normalize_code, show_code
 from bot.config import Config
+from handlers.platforms import options, platform_names
 from hocso.app import safe_url
-from storage.db import Database, SchemaMissing, database_problem, open_database
-from storage.reports import Labels, Report, Table, build_report, certificates
+from storage.sql.db import Database, with_database
+from storage.sql.reports import (
+    Labels,
+    Report,
+    Table,
+    build_report,
+    certificates,
+    export_certificates,
+)
 
 REPORT_HELP = """\
 Counts for officials, over a date range (local dates, both days included):
@@ -44,8 +49,8 @@ good for a pivot table) or JSON.
 forgotten are then left out: their platform is no longer kept).
 Example: hocso report --from 2026-01-01 --to 2026-03-31 --format csv -o q1.csv"""
 
-# --platform's choices: the start of the learners' ids on each platform
-PLATFORM_IDS = {"telegram": "tg", "zalo": "zalo", "console": "console"}
+# --platform's choices: each platform's name, lower case (handlers/platforms.py)
+PLATFORM_IDS = options()
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -77,26 +82,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_command(args: argparse.Namespace, config: Config) -> int:
     """Run one of the commands above; returns the exit status."""
-    return with_database(config, lambda database: _run(database, args, config))
-
-
-def with_database(config: Config, work: Callable[[Database], Awaitable[int]]) -> int:
-    """Run `work` on the configured reporting database; returns its exit status, or 2 with
-    one line when the database is not available."""
-
-    async def run() -> int:
-        database = open_database(config.database, config.data_dir)
-        try:
-            return await work(database)
-        finally:
-            await database.dispose()
-
-    try:
-        return asyncio.run(run())
-    except (SQLAlchemyError, OSError, SchemaMissing) as exc:
-        first = database_problem(exc)
-        print(f"hocso: the reporting database is not available: {first}", file=sys.stderr)
-        return 2
+    return with_database(
+        config.database, config.data_dir, lambda database: _run(database, args, config)
+    )
 
 
 async def _run(database: Database, args: argparse.Namespace, config: Config) -> int:
@@ -137,7 +125,7 @@ async def report(database: Database, config: Config, args: argparse.Namespace) -
 
 
 def labels(config: Config) -> Labels:
-    from bot.lessons import LessonError, load_curriculum
+    from bot.content.lessons import LessonError, load_curriculum
 
     first_lesson = first_module = ""
     try:
@@ -152,6 +140,7 @@ def labels(config: Config) -> Labels:
         age_bands={b.id: b.vi for b in config.age_bands},
         first_lesson=first_lesson,
         first_module=first_module,
+        platforms=platform_names(),
     )
 
 
@@ -224,18 +213,9 @@ async def verify(database: Database, config: Config, typed: str) -> int:
 
 
 async def export(database: Database, config: Config, out: TextIO) -> None:
-    zone = ZoneInfo(config.timezone)
-    await database.ensure_schema()
+    """Every certificate as CSV (storage/sql/reports.py `export_certificates`)."""
     wards = {w.id: w.vi for w in config.areas.wards}
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["code", "name", "issued", "ward", "age_band", "class"])
-    for c in await certificates(database):
-        day = c.issued_at.astimezone(zone).date().isoformat()
-        ward = wards.get(c.area, c.area)  # an unknown id as the learner's client sent it
-        writer.writerow(
-            [show_code(c.code), _no_formula(c.name), day]
-            + [_no_formula(v) for v in (ward, c.age_band, c.class_code)]
-        )
+    await export_certificates(database, out, ZoneInfo(config.timezone), wards, show_code)
 
 
 @contextmanager
@@ -254,10 +234,3 @@ def _cell(value: object) -> str:
 
 def _numeric(text: str) -> bool:
     return text.replace(",", "").replace(".", "").replace("%", "").isdigit()
-
-
-def _no_formula(text: str) -> str:
-    """A learner-typed name (or a forged ward) must not run as a formula when the CSV opens
-    in a spreadsheet, nor break its row (a lone carriage return is not quoted by `csv`)."""
-    text = "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in text)
-    return "'" + text if text.lstrip()[:1] in ("=", "+", "-", "@") else text

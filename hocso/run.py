@@ -12,14 +12,16 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Coroutine, Mapping
+from contextlib import AsyncExitStack
 from typing import Any
 
 from bot.config import Config
-from handlers import CannotServe
+from handlers import CannotServe, platforms
+from handlers.platform import Platform, Wiring
 from handlers.webhook import HealthCheck
 from hocso.app import App, ServiceError, open_app
-from storage.db import erase_key_problem
-from storage.reporter import reporter_health
+from storage.sql.db import erase_key_problem
+from storage.sql.reporter import reporter_health
 
 log = logging.getLogger(__name__)
 
@@ -31,18 +33,21 @@ def services(config: Config, only: str) -> dict[str, Service]:
     """The services to run; ServiceError when one of them cannot."""
     chosen: dict[str, Service] = {}
     if only in ("all", "bot"):
-        if problem := _token_problem(config):
+        if problem := platforms.token_problem(config):
             raise ServiceError(problem)
         chosen["bot"] = bots
     if only in ("all", "reminders"):
+        pushing = pushers(config)
         if only == "reminders":
             if not config.redis.url:
                 raise ServiceError("reminders alone need REDIS_URL: the schedule they send from")
-            from handlers.telegram import token_problem
-
-            if problem := token_problem(config.telegram.token):
-                raise ServiceError(problem)
-        if config.telegram.token:  # the platform reminders go out on (docs/reminders.md)
+            if not pushing:  # name what is missing: the first platform that can push
+                first = next(p for p in platforms.PLATFORMS if p.push)
+                raise ServiceError(first.token_problem(first.token(config)) or first.token_hint)
+            for platform in pushing:
+                if problem := platform.token_problem(platform.token(config)):
+                    raise ServiceError(problem)
+        if pushing:  # the platforms reminders go out on (docs/reminders.md)
             chosen["reminders"] = remind
     if only in ("all", "reporter"):
         if only == "reporter" and not config.redis.url:
@@ -51,6 +56,12 @@ def services(config: Config, only: str) -> dict[str, Service]:
             raise ServiceError(problem)
         chosen["reporter"] = report
     return chosen
+
+
+def pushers(config: Config) -> list[Platform]:
+    """The platforms reminders can be sent on: those on (a token) with a push sender. Which
+    learners get them is reminders.platforms (the loop warns about one with no sender)."""
+    return [p for p in platforms.enabled(config) if p.push]
 
 
 def reporter_check(app: App) -> HealthCheck:
@@ -63,54 +74,21 @@ def reporter_check(app: App) -> HealthCheck:
     return check
 
 
-def _token_problem(config: Config) -> str | None:
-    """Why the bots cannot run (one line), or None: each token given must look right, and
-    there must be at least one."""
-    # Imported here: the engine and `hocso chat` do not need Telegram's library.
-    from handlers import telegram, zalo
-
-    if not config.telegram.token and not config.zalo.token:
-        return f"{telegram.token_problem('')}, or ZALO_BOT_TOKEN (from Zalo Bot Manager)"
-    if config.telegram.token and (problem := telegram.token_problem(config.telegram.token)):
-        return problem
-    if config.zalo.token:
-        return zalo.token_problem(config.zalo.token)
-    return None
+def wiring(app: App, checks: Mapping[str, HealthCheck]) -> Wiring:
+    """What every platform's adapter and push sender is built from."""
+    return Wiring(app.config, app.engine.handle, app.redis, app.keys, checks, app.engine.tick)
 
 
 async def bots(app: App, stop: asyncio.Event) -> None:
-    """Serve learners on every platform with a token, side by side (handlers/telegram.py,
-    handlers/zalo.py): one engine, Redis and database, and one webhook server for all."""
-    from handlers.limits import PushLimits
-    from handlers.telegram import TelegramAdapter
+    """Serve learners on every platform with a token, side by side (handlers/platforms.py):
+    one engine, Redis and database, and one webhook server for all."""
     from handlers.webhook import redis_check, serve_webhooks
-    from handlers.zalo import ZaloAdapter
 
     config = app.config
     # What the webhook's /health reports: a load balancer asks `/health?check=redis` (can this
     # worker answer learners?), monitoring asks `/health` (is reporting keeping up too?).
     checks = {"redis": redis_check(app.redis), "reporter": reporter_check(app)}
-    roots = (config.lessons_dir, config.data_dir)  # the only files ever uploaded
-    adapters: list[TelegramAdapter | ZaloAdapter] = []
-    if config.telegram.token:
-        adapters.append(
-            TelegramAdapter(
-                config.telegram,
-                app.engine.handle,
-                app.redis,
-                app.keys,
-                checks=checks,
-                media_roots=roots,
-                ticks=app.engine.tick,  # group lessons that move on by themselves
-                # Flood limits shared by every worker: a group's messages wait their turn.
-                limits=PushLimits.for_redis(app.redis, config.redis.url, app.keys.prefix),
-            )
-        )
-    if config.zalo.token:
-        pictures = [config.lessons_dir, config.data_dir / "certificates"]
-        adapters.append(
-            ZaloAdapter(config.zalo, app.engine.handle, app.redis, app.keys, pictures, checks)
-        )
+    adapters = [p.adapter(wiring(app, checks)) for p in platforms.enabled(config)]
     routes = [route for adapter in adapters for route in adapter.routes()]
     listening = asyncio.Event()
 
@@ -129,26 +107,30 @@ async def bots(app: App, stop: asyncio.Event) -> None:
 
 
 async def remind(app: App, stop: asyncio.Event) -> None:
-    """Send due reminders (hocso/reminders.py), through the fleet-wide flood limits."""
-    from telegram.error import InvalidToken, NetworkError
-
-    from bot.engine import Engine
+    """Send due reminders (hocso/reminders.py) on every platform that takes them, through
+    the fleet-wide flood limits."""
+    from bot.features import build_engine
     from handlers.limits import PushLimits
-    from handlers.telegram_push import TelegramPush
     from hocso.reminders import ReminderLoop
-    from storage.schedule import Schedule
-    from storage.state import StateStore
+    from storage.redis.schedule import Schedule
+    from storage.redis.state import StateStore
 
     config = app.config
-    rate = config.telegram.broadcast_rate
+    chosen = pushers(config)
+    rate = min(p.push_rate(config) for p in chosen)
     limits = PushLimits.for_redis(app.redis, config.redis.url, app.keys.prefix, rate=rate)
     try:
-        async with TelegramPush(config.telegram, app.redis, app.keys) as telegram:
-            engine = Engine(StateStore(app.redis, app.keys), app.curriculum, config)
+        async with AsyncExitStack() as opened:
+            senders = {
+                p.id: await opened.enter_async_context(p.push(wiring(app, {})))
+                for p in chosen
+                if p.push
+            }
+            engine = build_engine(StateStore(app.redis, app.keys), app.curriculum, config)
             loop = ReminderLoop(
                 engine,
                 Schedule(app.redis, app.keys),
-                {telegram.platform: telegram},
+                senders,
                 limits,
                 config.reminders,
                 timezone=config.timezone,
@@ -156,11 +138,8 @@ async def remind(app: App, stop: asyncio.Event) -> None:
             )
             settle_heap()
             await loop.run(stop)
-    except InvalidToken as exc:
-        raise ServiceError("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from exc
-    except NetworkError as exc:  # at start-up (getMe); later failures are retried
-        where = config.telegram.base_url or "api.telegram.org"
-        raise ServiceError(f"cannot reach Telegram at {where}: {exc}") from exc
+    except CannotServe as exc:
+        raise ServiceError(str(exc)) from exc
 
 
 def settle_heap() -> None:
@@ -172,8 +151,8 @@ def settle_heap() -> None:
 
 
 async def report(app: App, stop: asyncio.Event) -> None:
-    """Drain the Redis outboxes into the reporting database (storage/reporter.py)."""
-    from storage.reporter import run_reporter
+    """Drain the Redis outboxes into the reporting database (storage/sql/reporter.py)."""
+    from storage.sql.reporter import run_reporter
 
     await run_reporter(app.redis, app.keys, app.database, stop)
 

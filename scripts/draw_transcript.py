@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from bot.certificate_image import font
+from bot.certificate.image import font
 
 WIDTH, MARGIN, PAD, GAP = 720, 24, 16, 14
 BACKGROUND, BUBBLE, BUTTON, INK, EDIT = (

@@ -1,1 +1,2 @@
-"""Storage: learner state in Redis (and, later, completion reports in SQL)."""
+"""Storage, in its two stores: `redis/` (learner and group state, the reminder schedule: what
+a turn reads and writes) and `sql/` (completion reports, classes, the web page's users)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,17 +12,18 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.config import Config, load_config
+from bot.content.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
 from bot.engine import Engine
 from bot.events import Button, Event, Reply
-from bot.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
-from bot.menu import Setting
-from bot.onboarding import Age, Area, Consent
+from bot.features import build_engine
+from bot.lesson.tutor import Answer, Next, StartLesson
+from bot.menu.routes import Setting
+from bot.onboarding.routes import Age, Area, Consent
 from bot.payloads import Payload, parse
-from bot.tutor import Answer, Next, StartLesson
-from storage.db import Database
-from storage.group_store import GroupRedisStore
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.groups import GroupRedisStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
+from storage.sql.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -111,7 +113,7 @@ def engine(
     config: Config,
     clock: Clock,
 ) -> Engine:
-    return Engine(
+    return build_engine(
         store, curriculum, config, clock=clock, groups=group_store, group_platforms=("tg",)
     )
 
@@ -189,7 +191,7 @@ async def worker(keys: Keys, curriculum: Curriculum, config: Config, clock: Cloc
         client = Redis.from_url(REDIS_URL, decode_responses=True)
         clients.append(client)
         groups = GroupRedisStore(client, keys)
-        return Engine(
+        return build_engine(
             StateStore(client, keys),
             curriculum,
             config,
@@ -338,3 +340,28 @@ def player(engine: Engine, curriculum: Curriculum) -> Player:
 def make_player() -> type[Player]:
     """For tests that play a learner on an engine of their own."""
     return Player
+
+
+# The fake Bot APIs on loopback (tests/handlers/fake_*.py), for every test that runs a bot:
+# the adapters' tests, the wiring's, the end-to-end ones.
+sys.path.insert(0, str(ROOT / "tests" / "handlers"))
+
+
+@pytest.fixture
+async def api():
+    from fake_bot_api import FakeBotApi
+
+    fake = FakeBotApi()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def zapi():
+    from fake_zalo_api import FakeZaloApi
+
+    fake = FakeZaloApi()
+    await fake.start()
+    yield fake
+    await fake.close()

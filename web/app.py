@@ -24,9 +24,9 @@ from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config
-from bot.lessons import Curriculum, LessonError, load_curriculum
-from storage.db import Database, SchemaMissing, open_database
-from storage.redis_url import open_redis
+from bot.content.lessons import Curriculum, LessonError, load_curriculum
+from storage.redis.url import open_redis
+from storage.sql.db import Database, SchemaMissing, open_database
 from web import auth, certificates, guards, login, pages
 from web.brake import Brake
 from web.rollup import refresh

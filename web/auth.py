@@ -34,8 +34,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, select
 
-from storage.db import Database
-from storage.web_models import ROLES, WebUser, WebUserClass
+from storage.sql.db import Database
+from storage.sql.web_models import ROLES, WebUser, WebUserClass
 
 COOKIE = "hocso_web"
 SESSION_HOURS = 8

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.certificate import normalize_code, show_code
-from hocso import report_cli
+from bot.certificate.routes import normalize_code, show_code
+from storage.sql.reports import export_certificates
 from web import queries as q
 from web.site import SITE, Site, lang_of, render
 from web.tables import csv_response
@@ -79,5 +79,6 @@ async def verify(request: web.Request) -> web.Response:
 async def certified_list(request: web.Request) -> web.StreamResponse:
     site = request.app[SITE]
     out = io.StringIO()
-    await report_cli.export(site.db, site.config, out)
+    wards = {w.id: w.vi for w in site.config.areas.wards}
+    await export_certificates(site.db, out, ZoneInfo(site.config.timezone), wards, show_code)
     return csv_response("\ufeff" + out.getvalue(), "certified.csv")

@@ -23,9 +23,8 @@ import time
 from pathlib import Path
 
 from bot.config import Config
-from bot.lessons import LessonError, load_curriculum
-from hocso import report_cli
-from storage.db import Database
+from bot.content.lessons import LessonError, load_curriculum
+from storage.sql.db import Database, with_database
 from web import auth, demo
 from web.app import serve
 from web.rollup import refresh
@@ -70,21 +69,27 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def run_command(args: argparse.Namespace, config: Config) -> int:
     """Run one of the commands above; returns the exit status."""
     if args.command == "demo-data":
-        return report_cli.with_database(config, lambda db: fill_demo(db, config, args))
+        return with_database(
+            config.database, config.data_dir, lambda db: fill_demo(db, config, args)
+        )
     if args.action is None:
         return serve(config)
     if args.action == "refresh":
-        return report_cli.with_database(config, lambda db: recount(db, config))
+        return with_database(config.database, config.data_dir, lambda db: recount(db, config))
     if args.user_action == "add":
         try:
             password = _password()
         except auth.BadAccount as exc:
             print(f"hocso: {exc}", file=sys.stderr)
             return 2
-        return report_cli.with_database(config, lambda db: add_user(db, args, password))
+        return with_database(
+            config.database, config.data_dir, lambda db: add_user(db, args, password)
+        )
     if args.user_action == "remove":
-        return report_cli.with_database(config, lambda db: remove_user(db, args.name))
-    return report_cli.with_database(config, list_users)
+        return with_database(
+            config.database, config.data_dir, lambda db: remove_user(db, args.name)
+        )
+    return with_database(config.database, config.data_dir, list_users)
 
 
 def _password() -> str:

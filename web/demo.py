@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, text
 
-import storage.web_models  # noqa: F401  (all tables in Base.metadata)
-from bot.certificate import ALPHABET, CODE_LENGTH
+import storage.sql.web_models  # noqa: F401  (all tables in Base.metadata)
+from bot.certificate.routes import ALPHABET, CODE_LENGTH
 from bot.config import Config
-from bot.lessons import Curriculum, Question, SingleChoice, TrueFalse
-from storage.db import Database
-from storage.models import Base, Learner
+from bot.content.lessons import Curriculum, Question, SingleChoice, TrueFalse
+from storage.sql.db import Database
+from storage.sql.models import Base, Learner
 
 DEMO_PLATFORM = "demo"
 DAY = 86_400.0

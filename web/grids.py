@@ -9,7 +9,7 @@ from datetime import timedelta
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.lessons import SingleChoice, TrueFalse
+from bot.content.lessons import SingleChoice, TrueFalse
 from web import queries as q
 from web.tables import Column, Grid, Share
 from web.views import View, lesson_title, module_title, ward_name

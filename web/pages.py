@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.onboarding import CLASS_CODE
-from hocso.class_cli import draw_card
+from bot.groups.class_card import draw_card
+from bot.onboarding.routes import CLASS_CODE
 from web import charts
 from web import queries as q
 from web.certificates import certified_list

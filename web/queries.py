@@ -16,10 +16,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import case, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
-from storage.models import ERASED, Certificate, Class, Completion, Learner, Response
-from storage.reports import IssuedCertificate, certificates
-from storage.web_models import (
+from storage.sql.db import Database
+from storage.sql.models import ERASED, Certificate, Class, Completion, Learner, Response
+from storage.sql.reports import IssuedCertificate, certificates
+from storage.sql.web_models import (
     ALL_CLASSES,
     WebAnswer,
     WebDaily,
@@ -340,25 +340,3 @@ async def last_event(s: AsyncSession) -> datetime | None:
 async def certificate(db: Database, code: str) -> IssuedCertificate | None:
     found = await certificates(db, code) if code else []
     return found[0] if found else None
-
-
-def group_sum(rows: dict[str, Group]) -> Group:
-    total = Group("")
-    for g in rows.values():
-        total.started += g.started
-        total.lessons += g.lessons
-        total.certified += g.certified
-        total.active += g.active
-        total.stuck += g.stuck
-    return total
-
-
-def cumulative(days_: list[Day]) -> list[tuple[date, int, int]]:
-    """(day, learners started so far, certified so far)."""
-    started = certified = 0
-    out = []
-    for d in days_:
-        started += d.started
-        certified += d.certified
-        out.append((d.day, started, certified))
-    return out

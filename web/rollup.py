@@ -39,8 +39,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from storage.db import Database
-from storage.models import (
+from storage.sql.db import Database
+from storage.sql.models import (
     ERASED,
     Certificate,
     Completion,
@@ -48,7 +48,7 @@ from storage.models import (
     ModuleCompletion,
     Response,
 )
-from storage.web_models import (
+from storage.sql.web_models import (
     ALL_CLASSES,
     WebAnswer,
     WebDaily,

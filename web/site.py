@@ -15,8 +15,8 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from bot.config import Choice, Config
-from bot.lessons import Curriculum
-from storage.db import Database
+from bot.content.lessons import Curriculum
+from storage.sql.db import Database
 from web import auth
 from web.brake import Brake, Checks
 from web.rollup import Course

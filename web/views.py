@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.onboarding import CLASS_CODE
-from storage.models import ERASED
+from bot.onboarding.routes import CLASS_CODE
+from storage.sql.models import ERASED
 from web import auth
 from web import queries as q
 from web.site import SITE, Site, lang_of

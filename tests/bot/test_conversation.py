@@ -9,16 +9,19 @@ import re
 from collections import deque
 from pathlib import Path
 
-from bot.config import Config
+import pytest
+
+from bot.config import Config, load_config
+from bot.content.lessons import Curriculum, Typed
 from bot.engine import route
 from bot.events import Event, Reply
 from bot.features import all_routes
 from bot.learner import Learner, Stage, copy
-from bot.lessons import Curriculum, Typed
 from bot.payloads import parse
 from bot.turn import Turn
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conversation.md"
+FIXTURE_CONFIG = Path(__file__).resolve().parents[1] / "fixtures" / "config.yaml"
 ARROW = re.compile(r"^\s*(\[\*\]|\w+)\s*-->\s*(\w+)", re.MULTILINE)
 START_DAY = 20_000
 MAX_STATES = 4000
@@ -88,15 +91,20 @@ def explore(curriculum: Curriculum, config: Config) -> set[tuple[str, str]]:
     return arrows
 
 
-def test_the_state_diagram_in_the_docs_matches_the_engine(
-    curriculum: Curriculum, config: Config
-) -> None:
-    seen = explore(curriculum, config)
+@pytest.fixture(scope="module")
+def walked(curriculum: Curriculum) -> set[tuple[str, str]]:
+    """The stage changes seen in one walk of the whole conversation (the walk takes a while,
+    so both tests read the same one), with the shipped test settings."""
+    return explore(curriculum, load_config(FIXTURE_CONFIG, env={}))
+
+
+def test_the_state_diagram_in_the_docs_matches_the_engine(walked: set[tuple[str, str]]) -> None:
+    seen = walked
     drawn = drawn_arrows()
     assert seen - drawn == set(), "arrows the engine takes but docs/conversation.md lacks"
     assert drawn - seen == set(), "arrows in docs/conversation.md the engine never takes"
 
 
-def test_every_stage_is_drawn_and_reached(curriculum: Curriculum, config: Config) -> None:
-    stages = {s for arrow in explore(curriculum, config) for s in arrow}
+def test_every_stage_is_drawn_and_reached(walked: set[tuple[str, str]]) -> None:
+    stages = {s for arrow in walked for s in arrow}
     assert stages == {s.value for s in Stage}

@@ -7,11 +7,11 @@ import json
 
 from redis.asyncio import Redis
 
-from bot.engine import Engine
 from bot.events import Event
+from bot.features import build_engine
 from bot.learner import from_fields
 from bot.router import Router
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 
 def with_lesson(curriculum, lesson_id: str, new=None):
@@ -220,11 +220,11 @@ async def test_stop_pauses_and_any_message_resumes(chat, redis, keys):
 
 
 async def test_dead_redis_gets_a_kind_message(curriculum, config, keys):
-    from bot.engine import Engine
-    from storage.state import StateStore
+    from bot.features import build_engine
+    from storage.redis.state import StateStore
 
     dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
-    replies = await Engine(StateStore(dead, keys), curriculum, config).handle(
+    replies = await build_engine(StateStore(dead, keys), curriculum, config).handle(
         Event("tg:5", "command", command="start")
     )
     await dead.aclose()
@@ -380,7 +380,7 @@ async def test_typed_text_after_a_lesson_update_shows_the_lesson_once(chat, engi
 async def test_a_card_shows_its_picture_and_its_voice_and_a_question_its_picture(
     chat, engine, tmp_path
 ):
-    from bot.lessons import load_curriculum
+    from bot.content.lessons import load_curriculum
 
     module = tmp_path / "m"
     module.mkdir()
@@ -430,7 +430,7 @@ async def test_a_turn_that_fails_apologises_in_the_learners_language(
         turn.learner.step = 99  # half-way through, then a bug
         raise RuntimeError("a bug")
 
-    chat = make_chat(Engine(store, curriculum, config, clock=clock, routers=(broken,)))
+    chat = make_chat(build_engine(store, curriculum, config, clock=clock, routers=(broken,)))
     await chat.send("/start")
     await chat.tap("English")
     await chat.tap("I agree")

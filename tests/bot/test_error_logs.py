@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.engine import Engine
 from bot.events import Event
+from bot.features import build_engine
 from bot.log_ids import pseudonym
 from bot.router import Router
 
@@ -16,7 +16,7 @@ HANDLE = "binh_cantho"
 USER = "tg:424242"
 
 
-def broken_engine(store, curriculum, config, clock) -> Engine:
+def broken_engine(store, curriculum, config, clock):
     broken = Router("broken")
 
     @broken.command("so")
@@ -24,7 +24,7 @@ def broken_engine(store, curriculum, config, clock) -> Engine:
         # A bug whose message quotes what the learner typed, as real ones do.
         raise ValueError(f"cannot read {turn.event.text!r} for {turn.event.name}")
 
-    return Engine(store, curriculum, config, clock=clock, routers=(broken,))
+    return build_engine(store, curriculum, config, clock=clock, routers=(broken,))
 
 
 def logged(caplog) -> str:

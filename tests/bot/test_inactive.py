@@ -7,7 +7,7 @@ import json
 from redis.asyncio import Redis
 
 from bot.events import Event
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 
 async def types(redis: Redis, keys: Keys, user: str) -> list[str]:

@@ -98,7 +98,7 @@ async def test_common_words_work_everywhere(chat):
 
 
 def test_typed_answers_forgive_accents_spacing_and_small_typos():
-    from bot.understand import is_accepted
+    from bot.lesson.grading import is_accepted
 
     assert is_accepted("cua hang play", ["CH Play", "Cửa hàng Play"])  # a listed variant
     assert is_accepted("chplay", ["CH Play"]) and is_accepted("Wi fi!", ["Wi-Fi"])
@@ -218,8 +218,8 @@ async def test_the_optional_step_can_be_left_with_any_command(chat):
 
 
 def test_short_cards_share_a_message_and_authors_can_join_longer_ones():
-    from bot.lessons import Lesson
-    from bot.plan import card_group
+    from bot.content.lessons import Lesson
+    from bot.content.plan import card_group
 
     def lesson(*cards: dict) -> Lesson:
         question = {"type": "truefalse", "id": "q", "prompt": "Đúng?", "answer": True}
@@ -242,11 +242,11 @@ async def test_joining_a_class_names_the_class_and_its_facilitator(
 ):
     from functools import partial
 
-    from bot.engine import Engine
-    from storage.classes import find_class, save_class
+    from bot.features import build_engine
+    from storage.sql.classes import find_class, save_class
 
     await save_class(database, "XOM-RACH-GUA", "Lớp Xóm Rạch Gừa", facilitator="Cô Tư")
-    engine = Engine(store, curriculum, config, classes=partial(find_class, database))
+    engine = build_engine(store, curriculum, config, classes=partial(find_class, database))
     chat = make_chat(engine)
     await chat.send("/start xom-rach-gua")
     assert "Bác đã vào lớp «Lớp Xóm Rạch Gừa» (mã XOM-RACH-GUA)." in chat.text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.lesson.tutor import Answer, Resume
 from bot.payloads import MAX_BYTES, Payload, PayloadError, parse
-from bot.tutor import Answer, Resume
 
 
 def test_a_payload_comes_back_as_the_same_typed_value() -> None:

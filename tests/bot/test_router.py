@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Config
+from bot.content.lessons import Curriculum
 from bot.engine import Engine
 from bot.events import Event
+from bot.features import build_engine
 from bot.learner import Stage
-from bot.lessons import Curriculum
 from bot.payloads import Payload
-from bot.router import Router, Routes
+from bot.router import Router, Routes, Screen
 from bot.turn import Turn
-from storage.state import StateStore
+from storage.redis.state import StateStore
 
 # A whole feature in a few lines, as a new module would declare it.
 waving = Router("waving")
@@ -40,7 +41,7 @@ def wave_reminder(turn: Turn) -> None:
 
 @pytest.fixture
 def waving_engine(store: StateStore, curriculum: Curriculum, config: Config) -> Engine:
-    return Engine(store, curriculum, config, routers=(waving,))
+    return build_engine(store, curriculum, config, routers=(waving,))
 
 
 @pytest.fixture
@@ -87,3 +88,22 @@ def test_every_stage_can_be_shown_again() -> None:
     from bot.features import all_routes
 
     assert set(all_routes().showers) == set(Stage)
+
+
+def test_every_screen_shown_by_name_is_declared_once() -> None:
+    """A feature shows another's screen by name (turn.show): each name has its screen, so
+    none can fail at a learner's tap, and a second claim is refused at start."""
+    from bot.features import all_routes
+
+    assert set(all_routes().screens) == set(Screen)
+    other = Router("other")
+    other.screen(Screen.MENU)(lambda turn: None)
+    with pytest.raises(ValueError, match="is routed twice: by menu and other"):
+        all_routes(other)
+
+
+def test_after_a_lesson_the_certificate_comes_before_the_profile_and_the_menu_last() -> None:
+    from bot.features import all_routes
+
+    owners = [route.owner for route in all_routes().after_lessons]
+    assert owners == ["certificate", "onboarding", "menu"]

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.engine import Engine
 from bot.events import Event
+from bot.features import build_engine
 from bot.memory_store import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ def test_importing_the_engine_loads_no_platform_storage_or_image_library() -> No
 
 async def test_a_whole_lesson_runs_on_the_memory_store(curriculum, config, clock, make_chat):
     store = MemoryStore()
-    chat = make_chat(Engine(store, curriculum, config, clock=clock))
+    chat = make_chat(build_engine(store, curriculum, config, clock=clock))
     await chat.first_question()
     right = chat.button("Đúng rồi").payload
     await chat.event(Event(chat.user, "button", payload=right))

@@ -4,7 +4,6 @@ learner's phone."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,17 +15,9 @@ from zalo_phone import ZaloPhone, ZaloRunning
 
 from bot.config import Config, TelegramSettings, ZaloSettings
 from bot.engine import Engine
-from handlers.telegram import TelegramAdapter
-from handlers.zalo import ZaloAdapter
-from storage.keys import Keys
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.close()
+from handlers.telegram.adapter import TelegramAdapter
+from handlers.zalo.adapter import ZaloAdapter
+from storage.redis.keys import Keys
 
 
 @pytest.fixture
@@ -180,15 +171,7 @@ def make_phone() -> type[Phone]:
     return Phone
 
 
-# --- Zalo (handlers/zalo.py): the fake Zalo Bot API, the bot polling it, a learner's phone ---
-
-
-@pytest.fixture
-async def zapi() -> AsyncIterator[FakeZaloApi]:
-    fake = FakeZaloApi()
-    await fake.start()
-    yield fake
-    await fake.close()
+# --- Zalo (handlers/zalo/): the fake Zalo Bot API, the bot polling it, a learner's phone ---
 
 
 @pytest.fixture

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
+from bot.events import Event
+from bot.features import build_engine
 from handlers.dedupe import Dedupe
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 
 def dedupe(redis: Redis, keys: Keys, single_consumer: bool = False) -> Dedupe:
@@ -53,18 +55,36 @@ async def test_the_done_mark_rides_in_the_learners_save_and_only_when_it_lands(r
     fields, version = await store.load("tg:88")
     stale = dict(fields)
     assert await other.save("tg:88", version, fields, {"st": "menu"})  # another worker wrote
-    workers.ride(8, "tg:88")
-    assert not await store.save("tg:88", version, stale, {"st": "lesson"})  # conflict
+    mark = workers.ride(8, "tg:88")  # carried by the update's event into the save
+    assert not await store.save("tg:88", version, stale, {"st": "lesson"}, done=mark)
     assert await redis.get(key) in ("busy", b"busy")
     fields, version = await store.load("tg:88")
-    assert await store.save("tg:88", version, fields, {"st": "lesson"})
+    assert await store.save("tg:88", version, fields, {"st": "lesson"}, done=mark)  # the retry
     assert await redis.get(key) in ("done", b"done")  # with the state, in one script
-    await workers.finish(8, "tg:88")
+    await workers.finish(8, "tg:88", mark)
     assert not await workers.claim(8, "tg:88")
 
     assert await workers.claim(9, "tg:88")
-    workers.ride(9, "tg:88")
-    await store.save("tg:99", 0, {}, {"st": "menu"})  # another learner's save carries nothing
+    mark = workers.ride(9, "tg:88")
+    await store.save("tg:99", 0, {}, {"st": "menu"}, done=mark)  # not the mark's learner
     assert await redis.get(keys.update("test", "1", 9, "tg:88")) in ("busy", b"busy")
-    await workers.finish(9, "tg:88")  # nothing saved for tg:88: marked on its own
+    await workers.finish(9, "tg:88", mark)  # nothing saved for tg:88: marked on its own
     assert not await workers.claim(9, "tg:88")
+
+
+async def test_the_engine_carries_the_events_mark_into_the_learners_save(
+    redis, keys, curriculum, config
+):
+    """The adapter hands the mark to the engine in the event; the engine's save writes it, so
+    `finish` needs no round trip of its own."""
+    # The Redis store: its script writes the mark.
+    engine = build_engine(StateStore(redis, keys), curriculum, config)
+    workers = dedupe(redis, keys)
+    assert await workers.claim(10, "tg:101")
+    mark = workers.ride(10, "tg:101")
+    replies = await engine.handle(Event("tg:101", "command", command="start", done=mark))
+    assert replies  # the learner is welcomed
+    assert mark is not None and mark.written
+    assert await redis.get(keys.update("test", "1", 10, "tg:101")) in ("done", b"done")
+    await workers.finish(10, "tg:101", mark)
+    assert not await workers.claim(10, "tg:101")

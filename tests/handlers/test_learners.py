@@ -15,9 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.lessons import Card, Curriculum, Lesson, SingleChoice, TrueFalse, load_curriculum
-from bot.plan import card_group
-from bot.understand import fold
+from bot.content.lessons import (
+    Card,
+    Curriculum,
+    Lesson,
+    SingleChoice,
+    TrueFalse,
+    fold,
+    load_curriculum,
+)
+from bot.content.plan import card_group
 
 ROOT = Path(__file__).resolve().parents[2]
 VOICE = {"file_id": "v", "file_unique_id": "v", "duration": 2}

@@ -10,7 +10,7 @@ import time
 from redis.asyncio import Redis
 
 from handlers.limits import PushLimits
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from test_zalo_webhook import SECRET, WebhookPhone, free_port
 
 from bot.config import ZaloSettings
-from storage.reporter import reporter_health
+from storage.sql.reporter import reporter_health
 
 
 async def scrape(base: str, headers: dict[str, str] | None = None) -> dict[tuple, float]:

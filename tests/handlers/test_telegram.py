@@ -11,12 +11,12 @@ import pytest
 from fake_bot_api import FakeBotApi, blocked_update, message_update, tap_update
 from redis.asyncio import Redis
 
-from bot.engine import Engine
-from bot.lessons import Curriculum, load_curriculum
+from bot.content.lessons import Curriculum, load_curriculum
+from bot.features import build_engine
 from bot.texts import t
 from handlers import CannotServe
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 
 async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:
@@ -297,7 +297,7 @@ async def test_a_lesson_picture_is_uploaded_once_then_sent_by_file_id(
     tmp_path: Path, tg_config, start_bot, make_phone, api, store: StateStore, clock
 ) -> None:
     curriculum = picture_course(tmp_path)
-    bot = await start_bot(Engine(store, curriculum, tg_config, clock=clock))
+    bot = await start_bot(build_engine(store, curriculum, tg_config, clock=clock))
     for user_id in (11, 12):
         learner = make_phone(bot, user_id=user_id)
         await learner.write("/start")
@@ -321,7 +321,7 @@ async def test_a_file_swapped_for_a_link_outside_the_lessons_is_never_uploaded(
     picture = tmp_path / "lessons" / "m" / "bieu-tuong.png"
     picture.unlink()
     picture.symlink_to("/etc/passwd")
-    engine = Engine(store, curriculum, tg_config, clock=clock)
+    engine = build_engine(store, curriculum, tg_config, clock=clock)
     bot = await start_bot(engine, media_roots=(tmp_path / "lessons",))
     learner = make_phone(bot)
     await learner.write("/start")
@@ -336,7 +336,7 @@ async def test_a_certificate_picture_is_uploaded_then_deleted(
     tmp_path: Path, tg_config, start_bot, make_phone, api, store, clock, curriculum, make_player
 ) -> None:
     tg_config.data_dir = tmp_path
-    engine = Engine(store, curriculum, tg_config, clock=clock)
+    engine = build_engine(store, curriculum, tg_config, clock=clock)
     player = make_player(engine, curriculum)
     await player.onboard("tg:1001")
     await player.everything("tg:1001")  # asked which name to print

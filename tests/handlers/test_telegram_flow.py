@@ -14,9 +14,9 @@ from telegram import Update
 from telegram.error import RetryAfter
 
 from handlers.limits import PushLimits
-from handlers.telegram_flow import LearnerOrder, ReplyLimiter
-from handlers.telegram_send import split_text, units
-from storage.keys import Keys
+from handlers.telegram.flow import LearnerOrder, ReplyLimiter
+from handlers.telegram.send import split_text, units
+from storage.redis.keys import Keys
 
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -64,7 +64,7 @@ def test_emoji_count_twice_and_a_long_line_is_cut_at_spaces() -> None:
     assert split_text("x" * 5000, limit=4096) == ["x" * 4096, "x" * 904]
 
 
-# -- Replies are not bulk (handlers/telegram_flow.py, ReplyLimiter) -------------------------
+# -- Replies are not bulk (handlers/telegram/flow.py, ReplyLimiter) -------------------------
 
 
 class Telegram:
@@ -176,7 +176,7 @@ async def test_a_429_on_a_pushed_message_pauses_the_fleets_pushes(
 def test_a_group_is_one_conversation_and_a_members_private_chat_another() -> None:
     from fake_bot_api import poll_answer_update, tap_update
 
-    from handlers.telegram_flow import order_key
+    from handlers.telegram.flow import order_key
 
     def key(raw: dict) -> object:
         return order_key(Update.de_json(raw, None))
@@ -190,7 +190,7 @@ def test_a_group_is_one_conversation_and_a_members_private_chat_another() -> Non
 
 def test_a_question_goes_as_a_quiz_poll_only_where_it_fits() -> None:
     from bot.events import Poll
-    from handlers.telegram_send import quiz_fits
+    from handlers.telegram.send import quiz_fits
 
     fits = Poll("Hỏi?", ("Có", "Không"), 0, "Vì vậy.", "tag")
     assert quiz_fits(fits)

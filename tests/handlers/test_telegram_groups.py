@@ -23,9 +23,11 @@ from fake_bot_api import (
 )
 from limits import RateLimitItemPerSecond
 
+from bot.content.lessons import load_curriculum
 from bot.engine import Engine
-from bot.lessons import load_curriculum
+from bot.features import build_engine
 from handlers.limits import PushLimits
+from handlers.telegram.spec import TELEGRAM
 
 GROUP = -100700
 LEAD = 1  # the group's admin: the facilitator
@@ -207,7 +209,7 @@ async def test_too_long_for_a_poll_goes_as_buttons_with_a_live_count(
     start_bot, store, group_store, config, clock, api, tmp_path
 ) -> None:
     course = load_curriculum(long_question_course(tmp_path / "course"))
-    engine = Engine(
+    engine = build_engine(
         store, course, config, clock=clock, groups=group_store, group_platforms=("tg",)
     )
     api.admins[GROUP] = [LEAD]
@@ -316,7 +318,7 @@ async def test_a_whole_lesson_keeps_within_twenty_messages_a_minute_to_the_group
     possible through a long lesson: never more than 20 in any WINDOW, nothing lost."""
     window = 3.0
     course = load_curriculum(long_question_course(tmp_path / "course", steps=6))
-    engine = Engine(
+    engine = build_engine(
         store, course, config, clock=clock, groups=group_store, group_platforms=("tg",)
     )
     limits = PushLimits.for_redis(
@@ -463,8 +465,14 @@ async def test_a_family_lesson_as_drawn_in_the_facilitators_guide(
     transcript is written to the file HOCSO_WRITE_TRANSCRIPT names, when set."""
     course = load_curriculum(Path(__file__).resolve().parents[2] / "lessons")
     tg_config.telegram = tg_config.telegram.model_copy(update={"username": "hocso_cantho_bot"})
-    engine = Engine(
-        store, course, tg_config, clock=clock, groups=group_store, group_platforms=("tg",)
+    engine = build_engine(
+        store,
+        course,
+        tg_config,
+        clock=clock,
+        groups=group_store,
+        group_platforms=("tg",),
+        reach={"tg": TELEGRAM.reach(tg_config)},  # the bot's link, as hocso/app.py wires it
     )
     api.admins[GROUP] = [LEAD]
     bot = await start_bot(engine, ticks=engine.tick, tick_every=0.05, live_every=0.2)
@@ -476,19 +484,20 @@ async def test_a_family_lesson_as_drawn_in_the_facilitators_guide(
     await ba.tap("Tham gia")
     await tu.tap("Tham gia")
     await lead.tap("Bắt đầu")
-    for _ in range(3):
-        await lead.tap("Tiếp tục")  # three cards
+    for _ in range(4):
+        await lead.tap("Tiếp tục")  # four cards
     await minh.vote(0)  # Minh did not join: his vote counts for the group only
     await ba.vote(0)
     await tu.vote(1)
     await lead.tap("Tiếp tục")
-    await ba.vote(0)
-    await tu.vote(0)
-    await lead.tap("Tiếp tục")
+    for _ in range(2):  # the teacher/hospital call, then keeping the code word private
+        await ba.vote(0)
+        await tu.vote(0)
+        await lead.tap("Tiếp tục")
     await lead.write("/class_report")
     text = transcript(api)
     assert "🎉 Cả nhóm đã học xong bài «Mật mã gia đình»!" in text
-    assert "• Ba: 2/2 ✅" in text and "• Tư: 1/2 ✅" in text and "Minh" not in text
+    assert "• Ba: 3/3 ✅" in text and "• Tư: 2/3 ✅" in text and "Minh" not in text
     assert "https://t.me/hocso_cantho_bot" in text
     assert "Báo cáo lớp: 2 người đã tham gia" in text
     if target := os.environ.get("HOCSO_WRITE_TRANSCRIPT"):  # and its blocks, for a picture

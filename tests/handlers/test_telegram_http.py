@@ -12,7 +12,7 @@ from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from handlers.telegram_http import AiohttpRequest
+from handlers.telegram.http import AiohttpRequest
 
 
 class Server:

@@ -8,15 +8,15 @@ import asyncio
 import json
 
 import pytest
-from fake_zalo_api import TOKEN, FakeZaloApi, sticker_update, text_update
+from fake_zalo_api import FakeZaloApi, sticker_update, text_update
 from redis.asyncio import Redis
 from zalo_phone import ZaloPhone
 
 from bot.config import ZaloSettings
 from bot.texts import t
 from handlers import CannotServe
-from handlers.zalo import parse_update, updates_in
-from storage.keys import Keys
+from handlers.zalo.adapter import parse_update, updates_in
+from storage.redis.keys import Keys
 
 
 async def outbox(redis: Redis, keys: Keys, user: str) -> list[dict[str, str]]:
@@ -55,8 +55,8 @@ async def test_a_learner_takes_a_whole_lesson_typing_numbers_and_words_then_is_f
     await phone.write("/forget")
     assert t("vi", "forgotten") in await phone.choose("Xóa hết")
     assert not await redis.exists(keys.learner(user))
-    # Nothing of the learner is left behind, not even the choices last shown.
-    assert not await redis.exists(keys.numbered("zalo", TOKEN.partition(":")[0], phone.user_id))
+    # Nothing of the learner is left behind: no key names them.
+    assert not [k for k in await redis.keys(f"{keys.prefix}:*") if phone.user_id in str(k)]
 
 
 async def test_a_number_without_choices_on_screen_is_text(zalo_phone: ZaloPhone) -> None:
@@ -125,7 +125,7 @@ async def test_the_same_message_twice_is_answered_once(zalo_bot, zapi: FakeZaloA
 
 
 async def test_a_slow_answer_shows_typing(start_zalo, engine, zapi: FakeZaloApi, monkeypatch):
-    monkeypatch.setattr("handlers.zalo.TYPING_AFTER", 0.05)
+    monkeypatch.setattr("handlers.zalo.adapter.TYPING_AFTER", 0.05)
 
     async def slow(event):
         await asyncio.sleep(0.3)
@@ -150,7 +150,7 @@ async def test_polling_removes_a_webhook_left_from_before(zalo_bot, zapi: FakeZa
 
 
 async def test_writing_first_is_off_unless_configured(zalo_settings, engine, redis, keys) -> None:
-    from handlers.zalo import ZaloAdapter
+    from handlers.zalo.adapter import ZaloAdapter
 
     off = ZaloAdapter(zalo_settings, engine.handle, redis, keys)
     reminding = zalo_settings.model_copy(update={"reminders": True})

@@ -12,16 +12,16 @@ from redis.asyncio import Redis
 
 from bot.events import Button, Reply
 from handlers.render import as_text, units
-from handlers.zalo_api import ZaloApi
-from handlers.zalo_send import ZALO_BOT, ZaloSender
-from storage.keys import Keys
+from handlers.zalo.api import ZaloApi
+from handlers.zalo.send import ZALO_BOT, ZaloSender
+from storage.redis.keys import Keys
 
 
 @pytest.fixture
 async def sender(zapi: FakeZaloApi, redis: Redis, keys: Keys) -> AsyncIterator[ZaloSender]:
     async with aiohttp.ClientSession() as session:
         api = ZaloApi(session, TOKEN, zapi.base_url, backoff=0.01)
-        yield ZaloSender(api, redis, keys, "1459232241454765289")
+        yield ZaloSender(api)
 
 
 def test_buttons_become_numbered_lines_under_the_words() -> None:
@@ -53,14 +53,11 @@ async def test_one_line_over_2000_characters_is_cut_at_spaces(
     assert " ".join(pieces).split() == text.split()
 
 
-async def test_the_choices_shown_are_kept_for_any_worker_and_notices_keep_them(
-    sender: ZaloSender, redis: Redis, keys: Keys
+async def test_showing_choices_costs_no_redis_call_and_keeps_nothing(
+    sender: ZaloSender, zapi: FakeZaloApi, redis: Redis, keys: Keys
 ) -> None:
+    """The number typed back is read by the engine (one layer), not from a copy kept here."""
     question = Reply("Hỏi?", ((Button("Có", "1:a"), Button("Không", "1:b")),))
     await sender.show("c1", [question])
-    assert [b.payload for b in (await sender.choices("c1")).buttons] == ["1:a", "1:b"]
-    await sender.show("c1", [Reply("Nút cũ rồi.", notice=True)])  # a note: choices stay
-    assert len((await sender.choices("c1")).buttons) == 2
-    await sender.show("c1", [Reply("Tạm biệt.")])  # no choices left on screen
-    assert (await sender.choices("c1")).buttons == ()
-    assert not await redis.exists(keys.numbered("zalo", sender.bot_id, "c1"))
+    assert [c.params["text"] for c in zapi.of("sendMessage")] == ["Hỏi?\n\n1. Có\n2. Không"]
+    assert not await redis.keys(f"{keys.prefix}:*")

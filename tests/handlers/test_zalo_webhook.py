@@ -13,9 +13,9 @@ from fake_zalo_api import TOKEN, FakeZaloApi, text_update
 from zalo_phone import ZaloPhone
 
 from bot.config import ZaloSettings
-from bot.lessons import Curriculum, load_curriculum
+from bot.content.lessons import Curriculum, load_curriculum
 from handlers.media import MediaLinks, media_key
-from handlers.zalo import SECRET_HEADER
+from handlers.zalo.adapter import SECRET_HEADER
 
 SECRET = "zalo-secret_for-tests_0123456789"
 PICTURE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4

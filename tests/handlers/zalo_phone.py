@@ -8,7 +8,7 @@ from typing import Any
 
 from fake_zalo_api import Call, FakeZaloApi, text_update
 
-from handlers.zalo import ZaloAdapter
+from handlers.zalo.adapter import ZaloAdapter
 
 
 class ZaloRunning:

@@ -10,12 +10,12 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.config import Config
-from bot.engine import Engine
 from bot.events import Event
+from bot.features import build_engine
 from bot.texts import t
 from hocso.app import ServiceError, open_app, redis_client
-from storage.keys import Keys
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ async def test_a_redis_that_never_answers_gets_busy_within_the_timeout(
 ) -> None:
     settings = config.redis.model_copy(update={"url": silent_redis, "timeout": 0.5})
     client = redis_client(settings)
-    engine = Engine(StateStore(client, keys), curriculum, config)
+    engine = build_engine(StateStore(client, keys), curriculum, config)
     start = time.monotonic()
     async with asyncio.timeout(5):
         replies = await engine.handle(Event("tg:1", "command", command="start"))

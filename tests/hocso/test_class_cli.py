@@ -14,8 +14,8 @@ import zxingcpp
 from PIL import Image
 
 from hocso.cli import main
-from storage.db import Database
-from storage.ingest import parse, write_batch
+from storage.sql.db import Database
+from storage.sql.ingest import parse, write_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC

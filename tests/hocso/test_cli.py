@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -65,21 +62,3 @@ def test_a_bad_setting_is_named(env, capsys, var: str, value: str, said: str) ->
     assert main(["report"]) == 2
     err = one_line(capsys)
     assert said in err and "pw" not in err  # a password in a URL is never printed
-
-
-@pytest.mark.parametrize("command", [["run", "--only", "reporter"], ["chat"]])
-def test_redis_down_at_start_up(tmp_path: Path, command: list[str]) -> None:
-    env = {
-        **os.environ,
-        "HOCSO_CONFIG": str(ROOT / "config.yaml"),
-        "HOCSO_DATA_DIR": str(tmp_path),
-    }
-    env["REDIS_URL"] = "redis://:secret@127.0.0.1:1/0"  # nothing listens there
-    run = subprocess.run(
-        [sys.executable, "-m", "hocso.cli", *command],
-        env=env, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
-    assert run.returncode == 2, run.stderr[-2000:]
-    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
-    assert run.stderr.startswith("hocso: cannot reach Redis at redis://***@127.0.0.1:1/0: ")
-    assert "secret" not in run.stderr

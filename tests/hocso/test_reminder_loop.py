@@ -16,15 +16,16 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
 from bot.config import Config
+from bot.content.lessons import Curriculum
 from bot.engine import Engine
 from bot.events import Reply
-from bot.lessons import Curriculum
+from bot.features import build_engine
 from handlers.limits import PushLimits
-from handlers.telegram_push import TelegramPush
+from handlers.telegram.push import TelegramPush
 from hocso.reminders import ReminderLoop, print_status
-from storage.keys import Keys
-from storage.schedule import Schedule
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.schedule import Schedule
+from storage.redis.state import StateStore
 
 REDIS_URL = os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -64,7 +65,7 @@ async def workers(keys: Keys, curriculum: Curriculum, config: Config, clock) -> 
     async def make(limits=None, rate: int = 30) -> Worker:
         redis = Redis.from_url(REDIS_URL, decode_responses=True)
         # As `hocso run` builds it.
-        engine = Engine(StateStore(redis, keys), curriculum, config, clock=clock)
+        engine = build_engine(StateStore(redis, keys), curriculum, config, clock=clock)
         push = await TelegramPush(config.telegram, redis, keys).__aenter__()
         loop = ReminderLoop(
             engine,

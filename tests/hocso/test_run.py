@@ -95,7 +95,7 @@ async def test_run_serves_learners_and_stops_cleanly_on_sigterm(api, keys) -> No
 
 
 def test_an_unreachable_telegram_is_one_clear_line(env, capsys, tmp_path) -> None:
-    env.setattr("handlers.telegram.BACKOFF", 0.01)  # retried, but quickly, for the test
+    env.setattr("handlers.telegram.adapter.BACKOFF", 0.01)  # retried, but quickly, for the test
     env.setenv("TELEGRAM_BOT_TOKEN", "123456:" + "A" * 35)
     env.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:9/bot")  # nothing listens there
     env.setenv("HOCSO_DATA_DIR", str(tmp_path))
@@ -106,7 +106,7 @@ def test_an_unreachable_telegram_is_one_clear_line(env, capsys, tmp_path) -> Non
 
 
 def test_an_unreachable_zalo_is_one_clear_line(env, capsys, tmp_path) -> None:
-    env.setattr("handlers.zalo.BACKOFF", 0.01)  # retried, but quickly, for the test
+    env.setattr("handlers.zalo.adapter.BACKOFF", 0.01)  # retried, but quickly, for the test
     env.setenv("ZALO_BOT_TOKEN", "1459232241454765289:" + "Zq" * 20)
     env.setenv("ZALO_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
     env.setenv("HOCSO_DATA_DIR", str(tmp_path))

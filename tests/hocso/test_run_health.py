@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from redis.asyncio import Redis
 
 from hocso.run import reporter_check
-from storage.keys import Keys
+from storage.redis.keys import Keys
 
 
 async def test_events_waiting_with_no_reporter_make_health_unhealthy(

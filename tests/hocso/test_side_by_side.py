@@ -4,11 +4,7 @@ webhooks) one server, serving a Telegram learner and a Zalo learner at the same 
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import socket
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -22,20 +18,12 @@ from bot.config import Config
 from bot.engine import Engine
 from hocso.app import App
 from hocso.run import bots
-from storage.db import Database
-from storage.keys import Keys
+from storage.redis.keys import Keys
+from storage.sql.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 TG_SECRET = "tg-secret_0123456789abcdef"
 ZALO_SECRET = "zalo-secret_0123456789abcdef"
-
-
-@pytest.fixture
-async def zapi() -> AsyncIterator[FakeZaloApi]:
-    fake = FakeZaloApi()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 def free_port() -> int:
@@ -127,48 +115,3 @@ async def test_with_webhooks_both_share_one_server_with_health(
             assert health.status == 200
     assert answer["method"] == "sendMessage" and "Chào bác Minh" in answer["text"]
     assert any("Chào bác Hoa" in c.text for c in zapi.sent_to("77"))
-
-
-async def test_hocso_run_serves_telegram_and_zalo_in_one_process(
-    api: FakeBotApi, zapi: FakeZaloApi, keys: Keys
-) -> None:
-    env = {
-        **os.environ,
-        "HOCSO_CONFIG": str(ROOT / "config.yaml"),
-        "HOCSO_LESSONS_DIR": str(ROOT / "tests" / "fixtures" / "lessons"),
-        "REDIS_URL": os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "HOCSO_REDIS_PREFIX": keys.prefix,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": api.base_url,
-        "ZALO_BOT_TOKEN": ZALO_TOKEN,
-        "ZALO_BASE_URL": zapi.base_url,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "hocso.cli",
-        "run",
-        "--only",
-        "bot",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        await api.wait_for(lambda _: api.polls > 0, timeout=30, what="Telegram polling")
-        await zapi.wait_for(lambda _: zapi.polls > 0, timeout=30, what="Zalo polling")
-        await api.push(message_update(31, "/start"))
-        await zapi.push(text_update("31", "/start"))
-        await api.wait_for(lambda c: any("Chào bác" in x.text for x in c), what="Telegram")
-        await zapi.wait_for(lambda _: zapi.sent_to("31"), what="the Zalo welcome")
-        process.send_signal(signal.SIGTERM)
-        await api.release_polls()
-        await zapi.release_polls()
-        _, err = await asyncio.wait_for(process.communicate(), 20)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    assert process.returncode == 0, err.decode()[-2000:]
-    assert b"Traceback" not in err

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.lesson_facts import (
+from bot.content.facts import (
     ALLOWLIST,
     Allowlist,
     phone_numbers,
@@ -21,7 +21,7 @@ from bot.lesson_facts import (
     texts_of,
     web_addresses,
 )
-from bot.lessons import (
+from bot.content.lessons import (
     CARD_MAX,
     Accepted,
     Card,
@@ -74,12 +74,30 @@ def test_whole_course_loads_without_problems(course: Curriculum) -> None:
     assert course.lessons, "the course has no lessons"
 
 
+# The one module of a single lesson: the step from hocso to the national platform (issue 25).
+BRIDGE = "nen-tang-quoc-gia"
+
+
 def test_modules_of_three_to_five_lessons_in_order(course: Curriculum) -> None:
     assert [m.info.order for m in course.modules] == list(range(1, len(course.modules) + 1))
     for module in course.modules:
         orders = [lesson.order for lesson in module.lessons]
-        assert 3 <= len(orders) <= 5, f"{module.id} has {len(orders)} lessons"
+        sizes = (1, 1) if module.id == BRIDGE else (3, 5)
+        assert sizes[0] <= len(orders) <= sizes[1], f"{module.id} has {len(orders)} lessons"
         assert orders == list(range(1, len(orders) + 1)), f"{module.id}: orders {orders}"
+
+
+def test_the_platform_lesson_comes_right_after_the_core_modules(course: Curriculum) -> None:
+    # A learner who finishes the core modules is walked next to binhdanhocvuso.gov.vn, where the
+    # campaign confirms people on VNeID; it is not part of hocso's own certificate.
+    modules = [m.id for m in course.modules]
+    core = [m.id for m in course.modules if m.info.core]
+    assert modules[: len(core)] == core and modules[len(core)] == BRIDGE
+    bridge = course.modules[len(core)]
+    assert not bridge.info.core
+    assert [lesson.id for lesson in bridge.lessons] == ["len-nen-tang-quoc-gia"]
+    every_core_lesson = {lesson.id for m in course.modules[: len(core)] for lesson in m.lessons}
+    assert course.next_lesson(every_core_lesson).id == "len-nen-tang-quoc-gia"  # type: ignore[union-attr]
 
 
 def test_course_has_the_topics_this_audience_needs(course: Curriculum) -> None:
@@ -102,6 +120,7 @@ def test_course_has_the_topics_this_audience_needs(course: Curriculum) -> None:
         "mat-dien-thoai",
         "go-giong-noi",
         "so-khan-cap",
+        "len-nen-tang-quoc-gia",  # the step to the national platform (issue 25)
     ):
         assert lesson_id in lessons, lesson_id
 
@@ -283,7 +302,7 @@ def test_no_unlisted_phone_number_or_web_address(course: Curriculum) -> None:
 
 def test_listed_numbers_are_really_taught(course: Curriculum) -> None:
     everything = " ".join(text for _, item in _all_texts(course) for text in _strings(item))
-    for number in ("156", "5656", "18008108", "113", "114", "115"):
+    for number in ("156", "5656", "18008108", "111", "112", "113", "114", "115"):
         assert number in phone_numbers(everything), number
     assert "tingia.gov.vn" in web_addresses(everything)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.lesson_facts import strings, texts_of
-from bot.lessons import Card, Curriculum, Lesson, SingleChoice, TrueFalse, load_curriculum
+from bot.content.facts import strings, texts_of
+from bot.content.lessons import Card, Curriculum, Lesson, SingleChoice, TrueFalse, load_curriculum
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 

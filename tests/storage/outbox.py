@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from storage.db import Database
-from storage.keys import Keys
-from storage.reporter import GROUP
+from storage.redis.keys import Keys
+from storage.sql.db import Database
+from storage.sql.reporter import GROUP
 
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
 
@@ -30,7 +30,7 @@ def completion(user: str = "tg:1", at: int = T0, lesson: str = "l1", passed: int
 
 
 async def push(redis: Redis, keys: Keys, *events: dict[str, str]) -> None:
-    """XADD as storage/state.py does: one entry per event, field `e` holding its JSON."""
+    """XADD as storage/redis/state.py does: one entry per event, field `e` holding its JSON."""
     for e in events:
         await redis.xadd(keys.outbox_of(e["user"]), {"e": json.dumps(e)})
 

@@ -15,16 +15,16 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 
 from bot.config import Config
-from bot.engine import Engine
-from bot.lessons import Curriculum
+from bot.content.lessons import Curriculum
+from bot.features import build_engine
 from handlers.dedupe import Dedupe
 from handlers.limits import PushLimits
-from storage.db import Database
-from storage.keys import Keys
-from storage.models import Completion, Learner
-from storage.redis_url import is_cluster, open_redis
-from storage.reporter import Reporter
-from storage.state import StateStore
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
+from storage.redis.url import is_cluster, open_redis
+from storage.sql.db import Database
+from storage.sql.models import Completion, Learner
+from storage.sql.reporter import Reporter
 
 CLUSTER_URL = os.environ.get("HOCSO_TEST_CLUSTER_URL", "redis+cluster://127.0.0.1:7001")
 
@@ -55,7 +55,7 @@ async def test_learners_progress_and_the_reporter_stores_it_once_across_the_node
     cluster, curriculum: Curriculum, config: Config, make_player, tmp_path: Path
 ) -> None:
     client, keys = cluster
-    engine = Engine(StateStore(client, keys), curriculum, config)
+    engine = build_engine(StateStore(client, keys), curriculum, config)
     player = make_player(engine, curriculum)
     users = [f"tg:{4000 + i}" for i in range(12)]
     for user in users:
@@ -116,11 +116,11 @@ async def test_an_updates_done_mark_rides_in_its_learners_save_on_the_cluster(cl
     store = StateStore(client, keys)
     workers = Dedupe(client, lambda u, user: keys.update("tg", "1", u, user), False)
     assert await workers.claim(6, "tg:78")
-    workers.ride(6, "tg:78")
+    mark = workers.ride(6, "tg:78")
     fields, version = await store.load("tg:78")
-    assert await store.save("tg:78", version, fields, {"st": "lesson"})  # one slot, one script
+    assert await store.save("tg:78", version, fields, {"st": "lesson"}, done=mark)  # one script
     assert await client.get(keys.update("tg", "1", 6, "tg:78")) in ("done", b"done")
-    await workers.finish(6, "tg:78")
+    await workers.finish(6, "tg:78", mark)
     assert not await workers.claim(6, "tg:78")
 
 
@@ -146,12 +146,12 @@ async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_n
     import json
 
     from bot.events import Event
-    from bot.groups import GroupAnswer
+    from bot.groups.routes import GroupAnswer
     from bot.payloads import parse
-    from storage.group_store import GroupRedisStore
+    from storage.redis.groups import GroupRedisStore
 
     client, keys = cluster
-    engine = Engine(
+    engine = build_engine(
         StateStore(client, keys),
         curriculum,
         config,
@@ -200,8 +200,8 @@ async def test_a_group_lesson_runs_on_the_cluster_and_credits_members_on_their_n
 
 
 async def test_a_group_moves_to_its_supergroup_id_across_nodes(cluster) -> None:
-    from bot.group_state import GroupLesson, to_fields
-    from storage.group_store import GroupRedisStore
+    from bot.groups.state import GroupLesson, to_fields
+    from storage.redis.groups import GroupRedisStore
 
     client, keys = cluster
     store = GroupRedisStore(client, keys)

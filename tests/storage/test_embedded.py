@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from storage.embedded import open_embedded, save_snapshot
-from storage.keys import Keys
+from storage.redis.embedded import open_embedded, save_snapshot
+from storage.redis.keys import Keys
 
 
 async def test_learners_and_unreported_events_survive_a_restart(tmp_path):

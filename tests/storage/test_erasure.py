@@ -20,11 +20,11 @@ import pytest
 from outbox import T0, completion, count, event, push
 from sqlalchemy import select
 
-from storage.db import Database, EraseKeyMissing
-from storage.ingest import OutboxEvent, parse, write_batch
-from storage.models import Certificate, Erasure, Learner
-from storage.reporter import Reporter
-from storage.reports import build_report, certificates
+from storage.sql.db import Database, EraseKeyMissing
+from storage.sql.ingest import OutboxEvent, parse, write_batch
+from storage.sql.models import Certificate, Erasure, Learner
+from storage.sql.reporter import Reporter
+from storage.sql.reports import build_report, certificates
 
 ROOT = Path(__file__).resolve().parents[2]
 JANUARY = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))

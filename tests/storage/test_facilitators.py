@@ -1,10 +1,10 @@
-"""Registered facilitators (storage/facilitators.py): a Telegram @username or platform id in a
+"""Registered facilitators (storage/sql/facilitators.py): a Telegram @username or platform id in a
 class's facilitator field lets that person lead group lessons."""
 
 from __future__ import annotations
 
-from storage.classes import save_class
-from storage.facilitators import ClassFacilitators, handles
+from storage.sql.classes import save_class
+from storage.sql.facilitators import ClassFacilitators, handles
 
 
 def test_handles_are_found_in_what_the_facilitator_field_says() -> None:

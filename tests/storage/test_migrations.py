@@ -9,8 +9,8 @@ from alembic import command
 from outbox import count
 from sqlalchemy import select
 
-from storage.db import Database, alembic_config
-from storage.models import ERASED, Certificate, Completion, Erasure, Learner, ModuleCompletion
+from storage.sql.db import Database, alembic_config
+from storage.sql.models import ERASED, Certificate, Completion, Erasure, Learner, ModuleCompletion
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 

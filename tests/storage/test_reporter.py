@@ -14,9 +14,9 @@ from outbox import T0, backlog, completion, count, equals, event, push, until
 from sqlalchemy import select
 
 from hocso.app import open_app
-from storage.db import Database
-from storage.ingest import parse, prune_erasures, write_batch
-from storage.models import (
+from storage.sql.db import Database
+from storage.sql.ingest import parse, prune_erasures, write_batch
+from storage.sql.models import (
     ERASED,
     Certificate,
     Completion,
@@ -26,8 +26,8 @@ from storage.models import (
     ProcessedEvent,
     Response,
 )
-from storage.reporter import Reporter, background_reporter
-from storage.reports import certificates
+from storage.sql.reporter import Reporter, background_reporter
+from storage.sql.reports import certificates
 
 
 async def test_a_lesson_in_chat_reaches_sql_once(player, redis, keys, database, curriculum):

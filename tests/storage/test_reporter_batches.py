@@ -1,7 +1,7 @@
 """A backlog written in large batches gives the same reports as events written one by one.
 
 The reporter applies a batch to its picture of the learners in memory and writes the rows
-back with one statement per table (storage/ingest.py). These tests check that nothing
+back with one statement per table (storage/sql/ingest.py). These tests check that nothing
 depends on how the events were cut into batches: profiles, retakes and late passes,
 certificates, /forget and coming back, all inside one batch.
 """
@@ -18,9 +18,9 @@ import pytest
 from outbox import T0, completion, count, event
 from sqlalchemy import select
 
-from storage.db import Database
-from storage.ingest import OutboxEvent, parse, write_batch
-from storage.models import (
+from storage.sql.db import Database
+from storage.sql.ingest import OutboxEvent, parse, write_batch
+from storage.sql.models import (
     ERASED,
     Certificate,
     Class,

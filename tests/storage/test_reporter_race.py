@@ -16,9 +16,9 @@ import asyncpg
 from outbox import T0, backlog, completion, count, event, push
 from sqlalchemy import select
 
-from storage.db import Database
-from storage.models import Completion, Learner, ModuleCompletion
-from storage.reporter import Reporter
+from storage.sql.db import Database
+from storage.sql.models import Completion, Learner, ModuleCompletion
+from storage.sql.reporter import Reporter
 
 
 @asynccontextmanager

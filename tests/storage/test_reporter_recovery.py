@@ -19,10 +19,10 @@ import pytest
 from outbox import backlog, completion, count, push, until
 from redis.asyncio import Redis
 
-from storage.db import Database
-from storage.keys import Keys
-from storage.models import Completion
-from storage.reporter import GROUP, Reporter, background_reporter, reporter_health
+from storage.redis.keys import Keys
+from storage.sql.db import Database
+from storage.sql.models import Completion
+from storage.sql.reporter import GROUP, Reporter, background_reporter, reporter_health
 
 
 class PrivateRedis:
@@ -79,7 +79,7 @@ async def private_redis(tmp_path: Path) -> AsyncIterator[PrivateRedis]:
 async def test_the_reporter_recovers_after_redis_restarts_without_persistence(
     private_redis, database, caplog
 ):
-    caplog.set_level(logging.INFO, logger="storage.reporter")
+    caplog.set_level(logging.INFO, logger="storage.sql.reporter")
     redis = Redis.from_url(private_redis.url, decode_responses=True)
     keys = Keys(prefix="hocso", shards=8)
     options = {"block": 0.05, "max_backoff": 0.2}
@@ -169,7 +169,7 @@ async def test_health_names_the_error_of_a_reporter_that_cannot_store(redis, key
 async def test_an_outage_is_logged_while_it_lasts_and_with_its_length(
     redis, keys, tmp_path, caplog
 ):
-    caplog.set_level(logging.INFO, logger="storage.reporter")
+    caplog.set_level(logging.INFO, logger="storage.sql.reporter")
     blocked = tmp_path / "late.db"
     blocked.mkdir()  # SQLite cannot open a directory: the database is down
     database = Database(f"sqlite+aiosqlite:///{blocked}")
@@ -180,7 +180,7 @@ async def test_an_outage_is_logged_while_it_lasts_and_with_its_length(
         blocked.rmdir()  # the database is back
         await until(lambda: _stored(database, 1))
     await database.dispose()
-    logged = [r.getMessage() for r in caplog.records if r.name == "storage.reporter"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "storage.sql.reporter"]
     assert sum(line.startswith("reporting paused") for line in logged) == 1, logged
     assert any(line.startswith("reporting still paused after") for line in logged), logged
     resumed = [float(line.split()[3]) for line in logged if line.startswith("reporting resumed")]

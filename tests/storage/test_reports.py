@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from handlers.platforms import platform_names
 from hocso import report_cli
 from hocso.cli import main
-from storage.ingest import parse, write_batch
-from storage.reports import Labels, build_report
+from storage.sql.ingest import parse, write_batch
+from storage.sql.reports import Labels, build_report
 
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC, 07:00 in Hà Nội
 DAY = 86_400
@@ -81,6 +82,7 @@ LABELS = Labels(
     age_bands={"25-39": "25–39 tuổi", "60": "Từ 60 tuổi", "40-59": "40–59 tuổi"},
     first_lesson="l1",
     first_module="m1",
+    platforms=platform_names(),  # the registry's names: "tg" is shown as Telegram
 )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from storage.keys import Keys
-from storage.schedule import Schedule
+from storage.redis.keys import Keys
+from storage.redis.schedule import Schedule
 
 NOW = 1_767_258_000.0
 

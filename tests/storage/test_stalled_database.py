@@ -20,9 +20,9 @@ import asyncpg
 import pytest
 from outbox import backlog, completion, count, push, until
 
-from storage.db import Database
-from storage.models import Completion
-from storage.reporter import background_reporter
+from storage.sql.db import Database
+from storage.sql.models import Completion
+from storage.sql.reporter import background_reporter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -131,7 +131,7 @@ async def test_hocso_report_gives_up_on_a_database_that_never_answers(tmp_path):
 async def test_the_reporter_backs_off_from_a_stalled_database_and_catches_up(
     pg_url, redis, keys, erase_key, caplog
 ):
-    caplog.set_level(logging.INFO, logger="storage.reporter")
+    caplog.set_level(logging.INFO, logger="storage.sql.reporter")
     async with StallingProxy() as proxy:
         url = pg_url.replace("postgresql://", "postgresql+asyncpg://").replace(
             "127.0.0.1:5432", f"127.0.0.1:{proxy.port}"

@@ -1,36 +1,13 @@
-"""The Redis state store: atomic compare-and-set, the outbox written in the same step."""
+"""The Redis state store: atomic compare-and-set, the outbox written in the same step. (What
+every LearnerStore promises is tested on each in test_store_contract.py.)"""
 
 from __future__ import annotations
 
 import json
 
-import pytest
-
-from bot.memory_store import MemoryStore
-from bot.store import LearnerStore, Save
-from storage.keys import Keys
-from storage.state import StateStore
-
-
-@pytest.fixture(params=["redis", "memory"])
-def any_store(request, redis, keys) -> LearnerStore:
-    """Each LearnerStore: the engine's tests may run on the memory one only if it keeps the
-    promises of the Redis one."""
-    return StateStore(redis, keys) if request.param == "redis" else MemoryStore()
-
-
-async def test_every_store_applies_a_write_only_to_the_version_it_read(any_store) -> None:
-    assert await any_store.load("tg:1") == ({}, 0)
-    assert await any_store.save("tg:1", 0, {}, {"st": "menu", "dn": "l1"}, [])
-    fields, version = await any_store.load("tg:1")
-    assert fields == {"st": "menu", "dn": "l1"}
-    assert not await any_store.save("tg:1", version - 1, {}, {"st": "lesson"}, [])  # stale
-    assert await any_store.save("tg:1", version, fields, {"st": "lesson"}, [])
-    assert await any_store.load("tg:1") == ({"st": "lesson"}, version + 1)  # "dn" removed
-    fields, version = await any_store.load("tg:1")
-    assert await any_store.save("tg:1", version, fields, None, [])  # erase
-    assert await any_store.load("tg:1") == ({}, 0)
-    assert await any_store.load("tg:2") == ({}, 0)  # learners are apart
+from bot.store import Save
+from storage.redis.keys import Keys
+from storage.redis.state import StateStore
 
 
 async def test_write_applies_fields_and_events_together(store, redis, keys):
@@ -116,21 +93,6 @@ async def test_a_learner_erased_and_started_again_elsewhere_never_matches_an_old
     assert mine == {"st": "menu", "ar": "ninh-kieu"}  # its old copy
     assert not await one.save("tg:7", old_version, mine, {"st": "lesson", "ar": "ninh-kieu"})
     assert await redis.hget(keys.learner("tg:7"), "ar") is None  # the erased ward stays gone
-
-
-async def test_many_writes_in_one_call_each_keep_their_own_check(any_store) -> None:
-    """A wave of reminders: every learner's write in one call, each checked on its own."""
-    users = [f"tg:{i}" for i in range(40)]
-    first = [Save(u, 0, {}, {"st": "menu"}) for u in users]
-    assert await any_store.save_many(first) == [True] * 40
-    versions = {u: (await any_store.load(u))[1] for u in users}
-    # Half of them acted in between: their writes from the old reading are refused.
-    for u in users[:20]:
-        assert await any_store.save(u, versions[u], {"st": "menu"}, {"st": "lesson"})
-    wave = [Save(u, versions[u], {"st": "menu"}, {"st": "review"}, due=5.0) for u in users]
-    assert await any_store.save_many(wave) == [False] * 20 + [True] * 20
-    assert {(await any_store.load(u))[0]["st"] for u in users[:20]} == {"lesson"}
-    assert {(await any_store.load(u))[0]["st"] for u in users[20:]} == {"review"}
 
 
 async def test_a_wave_confirms_even_an_unchanged_state_read_elsewhere(store, redis, keys):

@@ -10,10 +10,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from web_helpers import NOW, PASSWORD, SECRET, SEED
 
 from bot.config import Choice, Config
-from bot.lessons import Curriculum
-from storage.classes import save_class
-from storage.db import Database
-from storage.ingest import write_batch
+from bot.content.lessons import Curriculum
+from storage.sql.classes import save_class
+from storage.sql.db import Database
+from storage.sql.ingest import write_batch
 from web import auth
 from web.app import build_app
 from web.rollup import refresh

@@ -9,7 +9,7 @@ import io
 from web_helpers import T0, cert, profile
 
 from hocso.report_cli import export
-from storage.ingest import write_batch
+from storage.sql.ingest import write_batch
 
 ATTACKS = ['=HYPERLINK("http://evil.example","x")', "+1+cmd", "-2", "@SUM(A1)", "\t=1", "\r=1"]
 

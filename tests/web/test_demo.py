@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.lessons import SingleChoice, load_curriculum
+from bot.content.lessons import SingleChoice, load_curriculum
 from web.demo import COLUMNS, Plan, generate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import io
 from aiohttp.test_utils import TestClient, TestServer
 from web_helpers import NOW, PASSWORD, SECRET, SEED, T0, big_number, ev, log_in, table
 
-from storage.ingest import write_batch
+from storage.sql.ingest import write_batch
 from web import auth
 from web.app import build_app
 from web.rollup import refresh

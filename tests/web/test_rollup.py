@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from storage.db import Database
-from storage.ingest import parse, write_batch
-from storage.models import Response
-from storage.reports import NOT_GIVEN, Labels, build_report
-from storage.web_models import ALL_CLASSES, WebGroup
+from storage.sql.db import Database
+from storage.sql.ingest import parse, write_batch
+from storage.sql.models import Response
+from storage.sql.reports import NOT_GIVEN, Labels, build_report
+from storage.sql.web_models import ALL_CLASSES, WebGroup
 from web import demo
 from web import queries as q
 from web.rollup import refresh
@@ -54,7 +54,7 @@ async def test_counts_agree_with_the_report_on_the_hand_counted_campaign(seeded,
 async def test_counts_agree_with_the_report_on_a_demo_campaign(database, config):
     from pathlib import Path
 
-    from bot.lessons import load_curriculum
+    from bot.content.lessons import load_curriculum
 
     curriculum = load_curriculum(Path(__file__).parents[2] / "lessons")
     await demo.fill(database, curriculum, config, demo.Plan(learners=400, weeks=4, seed=3))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from web_helpers import T0, ev
 
-from storage.ingest import write_batch
+from storage.sql.ingest import write_batch
 from web.brake import VERIFY
 from web.site import SITE
 

@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 
 from aiohttp.test_utils import TestClient
 
-from storage.ingest import parse
+from storage.sql.ingest import parse
 
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
 DAY = 86_400

@@ -1,0 +1,1 @@
+"""The certificate: asking the name to print, issuing the code, drawing the card (`image`)."""

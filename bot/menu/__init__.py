@@ -1,0 +1,1 @@
+"""The menu: the main screen, modules, progress, settings, help, pausing and erasing."""

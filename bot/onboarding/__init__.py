@@ -1,0 +1,1 @@
+"""Onboarding: first contact, consent, language, and the optional ward and age questions."""

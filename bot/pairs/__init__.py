@@ -1,0 +1,1 @@
+"""Pair mode ("Gia đình số"): a helper linked to an elder, who sees the elder's progress."""
