@@ -10,6 +10,7 @@ from typing import Annotated, Protocol
 from pydantic import Field, field_validator
 
 from bot.config import AgeBand, Areas, CampaignSettings, CertificateSettings, Section
+from storage.redis.settings import RedisSettings
 from storage.sql.settings import DatabaseSettings
 
 ENV = {
@@ -37,7 +38,8 @@ class WebSettings(Section):
 
 
 class WebConfig(Protocol):
-    """What web/ reads of the settings: some of the engine's, the database's and its own."""
+    """What web/ reads of the settings: some of the engine's, Redis's (the brakes), the
+    database's and its own."""
 
     @property
     def lessons_dir(self) -> Path: ...
@@ -53,6 +55,8 @@ class WebConfig(Protocol):
     def areas(self) -> Areas: ...
     @property
     def age_bands(self) -> list[AgeBand]: ...
+    @property
+    def redis(self) -> RedisSettings: ...
     @property
     def database(self) -> DatabaseSettings: ...
     @property

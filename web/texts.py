@@ -29,6 +29,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tên đăng nhập hoặc mật khẩu chưa đúng. Xin thử lại.",
         "The username or password is not right. Please try again.",
     ),
+    "login_busy": (
+        "Trang đang bận kiểm tra nhiều lần đăng nhập. Xin thử lại sau ít giây.",
+        "The page is busy checking many logins. Please try again in a few seconds.",
+    ),
     "login_wait": (
         "Đã thử sai nhiều lần. Xin chờ {seconds} giây rồi thử lại.",
         "Too many wrong tries. Please wait {seconds} seconds, then try again.",
@@ -160,6 +164,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     # errors
     "forbidden": ("Bạn không có quyền xem trang này.", "You may not see this page."),
     "not_found": ("Không có trang này.", "There is no such page."),
+    "verify_wait": (
+        "Đã tra quá nhiều mã không có trong thời gian ngắn. Xin chờ một phút rồi thử lại.",
+        "Too many unknown codes in a short time. Please wait a minute, then try again.",
+    ),
     "bad_ward": ("Không có phường, xã này.", "There is no such ward."),
     "home": ("Về trang tổng quan", "Back to the overview"),
 }

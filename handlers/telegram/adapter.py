@@ -61,6 +61,7 @@ from handlers.telegram.http import AiohttpRequest
 from handlers.telegram.send import Blocked, Defer, Sender
 from handlers.telegram.settings import TelegramSettings
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
+from storage import metrics
 from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -218,6 +219,7 @@ class TelegramAdapter:
         user = _sender(update)
         if self.polling and not await self.dedupe.claim(update.update_id, user):
             raise ApplicationHandlerStop
+        metrics.UPDATES.labels("tg").inc()
         if mark := self.dedupe.ride(update.update_id, user):
             self.marks[update.update_id] = mark  # for the event the handlers make of it
 
@@ -248,7 +250,8 @@ class TelegramAdapter:
         token = _answer.set(answer)
         try:
             processor = self.application.update_processor
-            await processor.process_update(update, self.application.process_update(update))
+            with metrics.UPDATE_SECONDS.labels("tg").time():
+                await processor.process_update(update, self.application.process_update(update))
         finally:
             _answer.reset(token)
         if answer.call is not None:
@@ -462,7 +465,8 @@ class TelegramAdapter:
         """What the webhook server must serve for this bot (nothing when polling)."""
         if not self.settings.webhook_url:
             return []
-        return [Route(urlsplit(self.settings.webhook_url).path or "/telegram", self.receive)]
+        path = urlsplit(self.settings.webhook_url).path or "/telegram"
+        return [Route(path, self.receive, secret=(SECRET_HEADER, self.settings.webhook_secret))]
 
     async def serve(
         self,

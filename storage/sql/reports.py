@@ -387,10 +387,15 @@ async def export_certificates(
     writer.writerow(["code", "name", "issued", "ward", "age_band", "class"])
     for c in await certificates(db):
         day = c.issued_at.astimezone(zone).date().isoformat()
-        ward = wards.get(c.area, c.area)
-        writer.writerow([show(c.code), no_formula(c.name), day, ward, c.age_band, c.class_code])
+        ward = wards.get(c.area, c.area)  # an unknown id as the learner's client sent it
+        writer.writerow(
+            [show(c.code), no_formula(c.name), day]
+            + [no_formula(v) for v in (ward, c.age_band, c.class_code)]
+        )
 
 
 def no_formula(text: str) -> str:
-    """A learner-typed name must not run as a formula when the CSV opens in a spreadsheet."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A learner-typed name (or a forged ward) must not run as a formula when the CSV opens
+    in a spreadsheet, nor break its row (a lone carriage return is not quoted by `csv`)."""
+    text = "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in text)
+    return "'" + text if text.lstrip()[:1] in ("=", "+", "-", "@") else text
