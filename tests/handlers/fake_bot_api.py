@@ -11,7 +11,6 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,7 +63,6 @@ class FakeBotApi(FakeApi):
         self.messages: dict[int, dict[str, Any]] = {}  # what the bot sent, by message_id
         self._faults: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self._late: dict[str, list[float]] = {}
-        self._crash: tuple[Callable[[str], bool], Callable[[], Awaitable[None]]] | None = None
         self._ids = itertools.count(100)
         self._files = itertools.count(1)
         self.admins: dict[int, list[int]] = {}  # group chat id -> its admins' user ids
@@ -79,11 +77,6 @@ class FakeBotApi(FakeApi):
     def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
         """The next `times` calls of `method` succeed at once but are answered late."""
         self._late.setdefault(method, []).extend([seconds] * times)
-
-    def crash_at(self, methods: Callable[[str], bool], crash: Callable[[], Awaitable[None]]) -> None:
-        """At the next call of a method `methods` accepts, await `crash` (a test kills the
-        bot's process there): that call is recorded as never delivered (status 599)."""
-        self._crash = (methods, crash)
 
     async def post_webhook(self, url: str, update: dict[str, Any], secret: str | None) -> int:
         """Deliver an update to a webhook as Telegram does, and perform the method call its
@@ -127,11 +120,7 @@ class FakeBotApi(FakeApi):
         if method == "getUpdates":
             return await self._get_updates(params)
         call = Call(method, params, files)
-        if self._crash is not None and self._crash[0](method):
-            _, crash = self._crash
-            self._crash, call.status = None, 599
-            self.calls.append(call)
-            await crash()
+        if await self._crashed(call):
             return web.Response(status=502)
         async with self._changed:
             self.calls.append(call)
