@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
 from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -261,6 +260,8 @@ async def measure(
     root: Path,
     profile: Path | None = None,
 ) -> dict[str, Any]:
+    import psutil  # here: bench/zalo_oa_path.py reuses this file's Telegram without it
+
     api = FakeTelegram()
     await api.start()
     folder = Path(tempfile.mkdtemp(prefix="hocso-bench-"))

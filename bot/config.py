@@ -390,6 +390,9 @@ ENV = {
     "TELEGRAM_WEBHOOK_SECRET": "telegram.webhook_secret",
     "TELEGRAM_LISTEN": "telegram.listen",
     "TELEGRAM_PORT": "telegram.port",
+    # The process's one web server (every webhook, /health), under names of no platform.
+    "HOCSO_LISTEN": "telegram.listen",
+    "HOCSO_PORT": "telegram.port",
     "ZALO_BOT_TOKEN": "zalo.token",
     "ZALO_BASE_URL": "zalo.base_url",
     "ZALO_WEBHOOK_URL": "zalo.webhook_url",

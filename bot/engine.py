@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -67,6 +68,9 @@ class Side:
 
 MAX_TRIES = 5
 CLASS_LOOKUP_WITHIN = 2.0  # seconds
+# A class code typed alone, looked up at any step: one word of letters with a digit or a
+# hyphen in it ("LOP-1A", "XOM-RACH-GUA"), so answers and ward names typed are not.
+TYPED_CODE = re.compile(r"^(?=[A-Z0-9_-]*[A-Z])(?=[A-Z0-9_-]*[0-9_-])[A-Z0-9_-]{3,32}$")
 AWAY_DAYS = 2  # a learner back after this many days is told where they are
 
 
@@ -154,7 +158,7 @@ class Engine:
             for side in self.sides:
                 if side.takes(event):
                     return await side.handle(event)
-            class_info = await self._class_info(event)
+            event, class_info = await self._class_info(event)
             for _ in range(MAX_TRIES):
                 fields, version = await self.store.load(event.user)
                 learner = from_fields(event.user, fields)
@@ -234,17 +238,23 @@ class Engine:
         """The weekly time of class `code` (bot/groups/class_schedule.py), if it has one."""
         return await self.class_times(code) if self.class_times and code else None
 
-    async def _class_info(self, event: Event) -> tuple[str, str] | None:
+    async def _class_info(self, event: Event) -> tuple[Event, tuple[str, str] | None]:
         """A class link (`/start CODE`): its name and facilitator, when they can be had
-        quickly; the learner joins by the code alone otherwise."""
+        quickly; the learner joins by the code alone otherwise. A registered code typed
+        alone, at any step, counts as its link (Zalo's links cannot carry a code)."""
         code = event.text.strip().upper()
-        if not self.classes or event.command != "start" or not code or len(code) > 32:
-            return None
+        typed = event.kind == "text" and not event.group and bool(TYPED_CODE.match(code))
+        linked = event.command == "start" and 0 < len(code) <= 32
+        if not self.classes or not (linked or typed):
+            return event, None
         try:
-            return await asyncio.wait_for(self.classes(code), CLASS_LOOKUP_WITHIN)
+            found = await asyncio.wait_for(self.classes(code), CLASS_LOOKUP_WITHIN)
         except Exception as exc:  # noqa: BLE001  (reports down or slow: joining still works)
             log.warning("class %s not looked up: %r", code, exc)
-            return None
+            return event, None
+        if typed and found:
+            event = replace(event, kind="command", command="start", text=code)
+        return event, found
 
 
 async def _after_saving(turn: Turn) -> list[Reply]:

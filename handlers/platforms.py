@@ -10,10 +10,12 @@ from bot.config import Config
 from handlers.platform import Platform
 from handlers.telegram.spec import TELEGRAM
 from handlers.zalo.spec import ZALO
+from handlers.zalo_oa.spec import ZALO_OA
 
 PLATFORMS: tuple[Platform, ...] = (
     TELEGRAM,
     ZALO,
+    ZALO_OA,
 )
 
 # Learners of the terminal (`hocso chat`), counted in reports beside the messengers.

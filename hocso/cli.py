@@ -10,6 +10,7 @@ Usage:
                                 reporting, see hocso/report_cli.py and `hocso report --help`
     hocso class add CODE --name NAME | class list
                                 facilitators' classes, their links and QR codes: hocso/class_cli.py
+    hocso zalo-oa connect       an OA admin's consent; the OA's tokens stored (docs/zalo-oa.md)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ COMMAND_MODULES = {
     "class": "hocso.class_cli",
     "web": "web.cli",
     "demo-data": "web.cli",
+    "zalo-oa": "handlers.zalo_oa.cli",
 }
 
 

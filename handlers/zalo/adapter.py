@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot.config import ZaloSettings
 from bot.events import DoneMark, Event, Reply
@@ -48,6 +49,13 @@ POLL_TIMEOUT = 30  # seconds a long poll waits for an update (Zalo's default)
 BACKOFF = 1.0  # seconds before polling again after a failure; doubles, up to a minute
 TYPING_AFTER = 0.5  # seconds of deciding before the learner sees "typing..."
 IN_FLIGHT = 256  # updates processed at once by one polling process
+# Zalo hides what "protected" users send (its list includes people who cannot read): the bot
+# gets this event with no content. They are told once a day where they can learn instead.
+UNSUPPORTED = "message.unsupported.received"
+UNSUPPORTED_TOLD_FOR = 86400  # seconds
+HIDDEN = "🙏 Zalo ẩn tin nhắn của {you} với trợ lý tự động này, nên mình chưa đọc được.\n{where}"
+HIDDEN_OA = "Mời {you} nhắn cho Zalo OA của phường để học tiếp nhé: {link}"
+HIDDEN_HELPER = "Mời {you} nhờ cán bộ phường hoặc người hướng dẫn lớp giúp học tiếp nhé."
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class Incoming:
     name: str
     group: bool
     text: str | None  # None: a picture, a sticker, anything but text
+    hidden: bool = False  # a protected user's message, whose content Zalo withholds
 
 
 def parse_update(update: Mapping[str, Any]) -> Incoming | None:
@@ -90,6 +99,7 @@ def parse_update(update: Mapping[str, Any]) -> Incoming | None:
         name=name,
         group=str(chat.get("chat_type") or "").upper() == "GROUP",
         text=text if is_text else None,
+        hidden=event_name == UNSUPPORTED,
     )
 
 
@@ -125,10 +135,12 @@ class ZaloAdapter:
         backoff: float | None = None,
         listen: str = "127.0.0.1",
         port: int = 8080,
+        oa_link: str = "",
     ) -> None:
         """`media_folders`: where pictures may be served from (lessons, certificates), at
-        the origin of the webhook URL; `listen`/`port`: where the webhook server binds when
-        this adapter runs its own (not shared with another adapter)."""
+        the origin of the webhook URL; `oa_link`: the Zalo OA learners may use instead
+        (https://zalo.me/<OA id>), told to those whose messages Zalo hides from bots;
+        `listen`/`port`: where the webhook server binds when this adapter runs its own."""
         self.settings = settings
         self.handle = handle  # the engine
         self.redis = redis
@@ -136,6 +148,7 @@ class ZaloAdapter:
         self.checks = {"redis": redis_check(redis)} if checks is None else checks
         self.backoff = BACKOFF if backoff is None else backoff
         self.listen, self.port = listen, port
+        self.oa_link = oa_link
         self.bot_id = settings.token.partition(":")[0]
         self.capabilities: Capabilities = replace(ZALO_BOT, may_send_first=settings.reminders)
         self.polling = not settings.webhook_url
@@ -222,6 +235,8 @@ class ZaloAdapter:
     async def _answer(self, incoming: Incoming, mark: DoneMark | None = None) -> None:
         assert self.sender is not None
         chat, name, group = incoming.chat, incoming.name, incoming.group
+        if incoming.hidden:
+            return await self._hidden(incoming)
         if incoming.text is None:  # a picture, a sticker...
             event = Event(incoming.user, "other", chat=chat, name=name, group=group, numbered=True)
         else:
@@ -231,6 +246,19 @@ class ZaloAdapter:
         # A reply for someone else's private chat (pair mode's note to a helper) is not shown
         # here: this adapter answers in the chat that wrote.
         await self.sender.show(incoming.chat, [r for r in replies if not r.to])
+
+    async def _hidden(self, incoming: Incoming) -> None:
+        """A protected user wrote and Zalo withholds what: say once a day where to learn."""
+        assert self.sender is not None
+        told = self.keys.update(PLATFORM, self.bot_id, "hidden", incoming.user)
+        try:
+            if not await self.redis.set(told, "1", nx=True, ex=UNSUPPORTED_TOLD_FOR):
+                return  # told today already: the same words again would not help
+        except (RedisError, OSError):
+            pass  # better told twice than never
+        where = HIDDEN_OA.format(you="bác", link=self.oa_link) if self.oa_link else ""
+        text = HIDDEN.format(you="bác", where=where or HIDDEN_HELPER.format(you="bác"))
+        await self.sender.show(incoming.chat, [Reply(text)])
 
     async def _decide(self, event: Event, chat: str) -> list[Reply]:
         """The engine's answer; "typing..." shows meanwhile if it is slow (storage lagging)."""

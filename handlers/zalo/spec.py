@@ -29,11 +29,19 @@ def token_problem(token: str) -> str | None:
 
 def adapter(wiring: Wiring) -> Adapter:
     from handlers.zalo.adapter import ZaloAdapter
+    from handlers.zalo_oa.spec import oa_link
 
     config = wiring.config
     pictures = [config.lessons_dir, config.data_dir / "certificates"]
+    # A protected user, whose messages Zalo hides from the bot, is pointed to the OA.
     return ZaloAdapter(
-        config.zalo, wiring.handle, wiring.redis, wiring.keys, pictures, wiring.checks
+        config.zalo,
+        wiring.handle,
+        wiring.redis,
+        wiring.keys,
+        pictures,
+        wiring.checks,
+        oa_link=oa_link(),
     )
 
 

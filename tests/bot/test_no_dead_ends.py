@@ -305,3 +305,27 @@ async def test_the_reminder_question_asks_a_typer_for_the_number(chat):
         )
         assert ("bấm" in reply.text) is not numbered and ("gõ số" in reply.text) is numbered
         assert [b.label for b in chat.buttons][-1] == "🔕 Không cần nhắc"  # the same choices
+
+
+async def test_a_registered_class_code_typed_alone_joins_the_class_at_any_step(
+    store, curriculum, config, database, make_chat
+):
+    """Zalo's OA links cannot carry a class code: learners type it, when they like."""
+    from functools import partial
+
+    from bot.features import build_engine
+    from storage.sql.classes import find_class, save_class
+
+    await save_class(database, "XOM-RACH-GUA", "Lớp Xóm Rạch Gừa", facilitator="Cô Tư")
+    engine = build_engine(store, curriculum, config, classes=partial(find_class, database))
+    chat = make_chat(engine, user="zoa:5510185758261927916")
+    await chat.send("xom-rach-gua")  # the very first message
+    assert "Bác đã vào lớp «Lớp Xóm Rạch Gừa» (mã XOM-RACH-GUA)." in chat.text
+    assert "Bác có đồng ý không?" in chat.text  # and the welcome goes on
+    later = make_chat(engine, user="zoa:42")
+    await later.first_question()  # mid-lesson
+    await later.send("XOM-RACH-GUA")
+    assert "Bác đã vào lớp «Lớp Xóm Rạch Gừa»" in later.text
+    assert later.buttons  # a way on: the menu, with the lesson to continue
+    await later.send("LOP-9Z")  # not registered: an ordinary (not understood) answer
+    assert "Bác đã vào lớp" not in later.text

@@ -221,3 +221,8 @@ async def zalo_bot(start_zalo) -> ZaloRunning:
 @pytest.fixture
 def zalo_phone(zalo_bot: ZaloRunning) -> ZaloPhone:
     return ZaloPhone(zalo_bot)
+
+
+# --- Zalo OA (handlers/zalo_oa/): the fake Zalo OA, workers serving it, a learner's phone ---
+
+from oa_phone import oa_fake, oa_phone, oa_worker, oa_workers  # noqa: E402, F401

@@ -172,3 +172,32 @@ async def test_a_group_gets_a_hint_and_no_lesson(zalo_bot, zapi: FakeZaloApi) ->
     await zalo_bot.settle()
     sent = zapi.sent_to("g1")
     assert [c.text for c in sent] == [t("vi", "group_hint")]
+
+
+def hidden_update(user_id: str) -> dict[str, object]:
+    """A protected user's message: Zalo sends the event, never the content."""
+    update = sticker_update(user_id)
+    update["event_name"] = "message.unsupported.received"
+    del update["message"]["sticker"]  # type: ignore[attr-defined]
+    return update
+
+
+async def test_a_hidden_message_gets_one_kind_pointer_to_the_oa_or_a_helper(
+    start_zalo, zapi: FakeZaloApi
+) -> None:
+    bot = await start_zalo(oa_link="https://zalo.me/1646843870823903717")
+    phone = ZaloPhone(bot, "protected-1")
+    await phone.deliver(hidden_update("protected-1"))
+    (told,) = phone.received()
+    assert "Zalo ẩn tin nhắn của bác" in told.text
+    assert "https://zalo.me/1646843870823903717" in told.text
+    await phone.deliver(hidden_update("protected-1"))  # again the same day: not repeated
+    assert len(phone.received()) == 1
+
+
+async def test_without_an_oa_a_hidden_message_points_to_a_helper(
+    zalo_bot, zapi: FakeZaloApi
+) -> None:
+    phone = ZaloPhone(zalo_bot, "protected-2")
+    await phone.deliver(hidden_update("protected-2"))
+    assert "nhờ cán bộ phường hoặc người hướng dẫn" in phone.received()[0].text

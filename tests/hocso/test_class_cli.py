@@ -244,3 +244,15 @@ def test_a_schedule_that_is_no_weekly_time_is_one_line(monkeypatch, capsys, tmp_
     assert status == 2 and not out
     assert err.startswith("hocso: bad --schedule '19:00'") and err.count("\n") == 1
     assert not (tmp_path / "data").exists()
+
+
+def test_with_a_zalo_oa_the_code_to_type_is_given(hocso, monkeypatch):
+    monkeypatch.setenv("ZALO_OA_ID", "1646843870823903717")
+    status, out, _ = hocso("class", "add", "LOP-1A", "--name", "Lớp 1")
+    assert status == 0
+    link = "https://zalo.me/1646843870823903717"
+    assert (
+        f"On the Zalo OA: learners open {link} (or scan the OA's QR code) and send: LOP-1A" in out
+    )
+    status, out, _ = hocso("class", "add", "NINHKIEU", "--name", "Lớp 2")
+    assert "send: /start NINHKIEU" in out  # a plain word is not looked up when typed alone

@@ -62,3 +62,29 @@ def test_a_bad_setting_is_named(env, capsys, var: str, value: str, said: str) ->
     assert main(["report"]) == 2
     err = one_line(capsys)
     assert said in err and "pw" not in err  # a password in a URL is never printed
+
+
+OA = {
+    "ZALO_OA_APP_ID": "123",
+    "ZALO_OA_APP_SECRET": "s" * 12,
+    "ZALO_OA_SECRET_KEY": "k" * 12,
+    "ZALO_OA_ID": "456",
+}
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({}, "no Zalo OA is configured"),
+        ({"ZALO_OA_APP_ID": "123"}, "ZALO_OA_APP_SECRET, ZALO_OA_SECRET_KEY, ZALO_OA_ID missing"),
+        ({**OA, "ZALO_OA_APP_ID": "app"}, "ZALO_OA_APP_ID: String should match pattern"),
+        (OA, "zalo-oa connect needs REDIS_URL"),
+    ],
+)
+def test_zalo_oa_connect_says_what_is_missing_in_one_line(env, capsys, given, said) -> None:
+    for var in ("ZALO_OA_APP_ID", "ZALO_OA_APP_SECRET", "ZALO_OA_SECRET_KEY", "ZALO_OA_ID"):
+        env.delenv(var, raising=False)
+    for var, value in given.items():
+        env.setenv(var, value)
+    assert main(["zalo-oa", "connect"]) == 2
+    assert said in one_line(capsys)
