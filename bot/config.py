@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -132,6 +133,22 @@ class CampaignSettings(Section):
 
     name: str = "Bình dân học vụ số"
     target: Annotated[int, Field(ge=0)] = 996_000  # certified adults
+    # The day the campaign means to reach its target: the web page's pace and projection.
+    deadline: date | None = None
+    # Each ward's own target (its adults, or the share of them planned), by official code;
+    # officials can also upload these as a CSV on the web page (web/targets.py).
+    ward_targets: dict[str, Annotated[int, Field(ge=0)]] = {}
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _no_deadline(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("ward_targets", mode="before")
+    @classmethod
+    def _codes_as_text(cls, value: object) -> object:
+        # `92: 12000` in YAML reads as a number; ward ids are text.
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
 
 class PrivacySettings(Section):
@@ -399,6 +416,7 @@ ENV = {
     "ZALO_WEBHOOK_SECRET": "zalo.webhook_secret",
     "ZALO_REMINDERS": "zalo.reminders",
     "HOCSO_CAMPAIGN_TARGET": "campaign.target",
+    "HOCSO_CAMPAIGN_DEADLINE": "campaign.deadline",
     "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
     "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
     "HOCSO_GROUP_CARD_SECONDS": "groups.card_seconds",

@@ -26,6 +26,7 @@ from bot.onboarding.routes import CLASS_CODE
 from handlers.platforms import PLATFORMS
 from hocso import report_cli
 from storage.sql.classes import save_class
+from storage.sql.confirmations import class_answers
 from storage.sql.db import Database, with_database
 from storage.sql.models import Class
 from storage.sql.reports import Table, class_summaries
@@ -200,6 +201,8 @@ async def list_classes(database: Database, config: Config, out: TextIO) -> int:
     await database.ensure_schema()
     wards = {w.id: w.vi for w in config.areas.wards}
     columns = ["code", "name", "facilitator", "ward", "schedule", "started", "certified"]
+    columns += ["vneid confirmed (self-reported)", "asked for help"]
+    answers = await class_answers(database)
     rows: list[list[object]] = [
         [
             c.code,
@@ -209,10 +212,15 @@ async def list_classes(database: Database, config: Config, out: TextIO) -> int:
             class_schedule.shown(c.schedule),
             c.started,
             c.certified,
+            answers[c.code].yes if c.code in answers else 0,
+            answers[c.code].help if c.code in answers else 0,
         ]
         for c in await class_summaries(database)
     ]
-    out.write("Classes and their learners so far (started, certified)\n")
+    out.write(
+        "Classes and their learners so far (started, certified; VNeID confirmation as the "
+        "learners say, SELF-REPORTED)\n"
+    )
     report_cli.write_rows(Table("classes", "Classes", columns, rows), out)
     if not rows:
         out.write("Add one with: hocso class add CODE --name NAME\n")

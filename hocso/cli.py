@@ -10,6 +10,8 @@ Usage:
                                 reporting, see hocso/report_cli.py and `hocso report --help`
     hocso class add CODE --name NAME | class list
                                 facilitators' classes, their links and QR codes: hocso/class_cli.py
+    hocso vneid help-list [--class CODE] [--ward ID]
+                                who asked for help to get confirmed on VNeID (self-reported), CSV
     hocso zalo-oa connect       an OA admin's consent; the OA's tokens stored (docs/zalo-oa.md)
 """
 
@@ -36,6 +38,7 @@ COMMAND_MODULES = {
     "report": "hocso.report_cli",
     "certificate": "hocso.report_cli",
     "class": "hocso.class_cli",
+    "vneid": "hocso.vneid_cli",
     "web": "web.cli",
     "demo-data": "web.cli",
     "zalo-oa": "handlers.zalo_oa.cli",

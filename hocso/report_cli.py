@@ -43,6 +43,9 @@ Counts for officials, over a date range (local dates, both days included):
                    lesson, finished the first module, were certified
   target           certificates so far against campaign.target in config.yaml
   wrong questions  the ten questions most often answered wrongly
+  VNeID by ward, by class   SELF-REPORTED: learners who say they are confirmed on VNeID,
+                   not yet, or asked for help (answered in the range); who asked for
+                   help: hocso vneid help-list
 Formats: a readable table (default), CSV (one line per number: section,row,column,value;
 good for a pivot table) or JSON.
 --platform telegram|zalo counts only that platform's learners (learners who asked to be
@@ -234,3 +237,7 @@ def _cell(value: object) -> str:
 
 def _numeric(text: str) -> bool:
     return text.replace(",", "").replace(".", "").replace("%", "").isdigit()
+
+
+# For the other commands that write a file of their own (hocso/vneid_cli.py).
+output = _output

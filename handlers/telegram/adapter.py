@@ -61,6 +61,7 @@ from handlers.telegram.group import GroupAdmins, GroupSender
 from handlers.telegram.http import AiohttpRequest
 from handlers.telegram.send import Blocked, Defer, Sender
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
+from storage import metrics
 from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,7 @@ class TelegramAdapter:
                 raise ApplicationHandlerStop
             if seen is not None:
                 self.replays[update.update_id] = seen.replies
+        metrics.UPDATES.labels("tg").inc()
         if update.update_id in self.replays:
             return  # done before: its mark is written already
         if mark := self.dedupe.ride(update.update_id, user):
@@ -259,7 +261,8 @@ class TelegramAdapter:
         token = _answer.set(answer)
         try:
             processor = self.application.update_processor
-            await processor.process_update(update, self.application.process_update(update))
+            with metrics.UPDATE_SECONDS.labels("tg").time():
+                await processor.process_update(update, self.application.process_update(update))
         finally:
             _answer.reset(token)
             self.replays.pop(update.update_id, None)
@@ -480,7 +483,8 @@ class TelegramAdapter:
         """What the webhook server must serve for this bot (nothing when polling)."""
         if not self.settings.webhook_url:
             return []
-        return [Route(urlsplit(self.settings.webhook_url).path or "/telegram", self.receive)]
+        path = urlsplit(self.settings.webhook_url).path or "/telegram"
+        return [Route(path, self.receive, secret=(SECRET_HEADER, self.settings.webhook_secret))]
 
     async def serve(
         self,

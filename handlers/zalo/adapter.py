@@ -39,6 +39,7 @@ from handlers.render import Capabilities
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from handlers.zalo.api import ZaloApi, ZaloError, ZaloTimeout, ZaloUnreachable
 from handlers.zalo.send import ZALO_BOT, ZaloSender
+from storage import metrics
 from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,8 @@ class ZaloAdapter:
         if self.polling:
             return []
         path = urlsplit(self.settings.webhook_url).path or "/zalo"
-        return [Route(path, self.receive), *([self.media.route()] if self.media else [])]
+        webhook = Route(path, self.receive, secret=(SECRET_HEADER, self.settings.webhook_secret))
+        return [webhook, *([self.media.route()] if self.media else [])]
 
     async def receive(self, request: web.Request) -> web.Response:
         """Webhook mode: Zalo POSTs an update. Refused (403) without the secret token;
@@ -183,7 +185,8 @@ class ZaloAdapter:
             return web.Response(status=503, text="starting; try again later")
         try:
             updates = updates_in(await request.json())
-        except ValueError:
+        except (ValueError, RecursionError) as exc:  # nested past the reader's depth: not ours
+            log.warning("zalo webhook: a body that is not JSON (%s)", type(exc).__name__)
             return web.Response(status=400, text="not JSON")
         if not updates:
             return web.Response(status=400, text="not an update")
@@ -214,8 +217,10 @@ class ZaloAdapter:
                 return
             # done with the learner's save: the mark travels in the event
             mark = self.dedupe.ride(incoming.id, incoming.user) if incoming.id else None
+            metrics.UPDATES.labels(PLATFORM).inc()
             try:
-                await self._answer(incoming, mark)
+                with metrics.UPDATE_SECONDS.labels(PLATFORM).time():
+                    await self._answer(incoming, mark)
             except (ZaloError, ZaloUnreachable) as exc:
                 log.warning("could not answer %s: %s", incoming.user, exc)
             except Exception:

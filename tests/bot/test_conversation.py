@@ -83,6 +83,8 @@ def explore(curriculum: Curriculum, config: Config) -> set[tuple[str, str]]:
         for event in inputs(learner, replies):
             turn = Turn(event, copy(learner), curriculum, config, today * 86400, today, routes)
             route(turn)
+            for hook in routes.erasings if turn.erase else routes.after_turns:
+                hook.handler(turn)  # as the engine does after every turn (bot/engine.py)
             after = Learner(user=learner.user) if turn.erase else turn.learner
             if after.stage != learner.stage:
                 arrows.add((learner.stage.value, after.stage.value))
