@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from _results import default_path, write_results  # noqa: E402
 
-from bot.config import load_config  # noqa: E402
 from bot.content.lessons import load_curriculum  # noqa: E402
+from hocso.settings import load_config  # noqa: E402
 from storage.sql.db import Database  # noqa: E402
 from storage.sql.ingest import OutboxEvent, parse, write_batch  # noqa: E402
 from web import auth, demo  # noqa: E402

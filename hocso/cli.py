@@ -25,10 +25,10 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from bot.config import Config, ConfigError, load_config
 from bot.content.facts import ALLOWLIST, Allowlist, check_facts
 from bot.content.lessons import LessonError, load_curriculum
 from hocso.errors import ServiceError
+from hocso.settings import ConfigError, Deployment, load_config
 
 # The commands defined in modules of their own, loaded only when named (each pulls in its
 # libraries: SQL, pictures, the web page's), so `hocso chat` or `hocso run` starts without
@@ -135,7 +135,7 @@ def check_lessons(path: Path) -> int:
     return 0
 
 
-async def chat_in_terminal(config: Config, user: str, script: Path | None = None) -> None:
+async def chat_in_terminal(config: Deployment, user: str, script: Path | None = None) -> None:
     from handlers.console import run_console, run_script
     from hocso.app import open_app
     from storage.sql.reporter import background_reporter
@@ -150,7 +150,7 @@ async def chat_in_terminal(config: Config, user: str, script: Path | None = None
         await run_console(app.engine.handle, f"console:{user}")
 
 
-async def reminders_status(config: Config) -> None:
+async def reminders_status(config: Deployment) -> None:
     import time
 
     from hocso.app import open_app

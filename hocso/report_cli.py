@@ -22,9 +22,9 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.certificate.routes import normalize_code, show_code
-from bot.config import Config
 from handlers.platforms import options, platform_names
 from hocso.app import safe_url
+from hocso.settings import Deployment
 from storage.sql.db import Database, with_database
 from storage.sql.reports import (
     Labels,
@@ -83,14 +83,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", type=Path, help="write to a file, not the screen")
 
 
-def run_command(args: argparse.Namespace, config: Config) -> int:
+def run_command(args: argparse.Namespace, config: Deployment) -> int:
     """Run one of the commands above; returns the exit status."""
     return with_database(
         config.database, config.data_dir, lambda database: _run(database, args, config)
     )
 
 
-async def _run(database: Database, args: argparse.Namespace, config: Config) -> int:
+async def _run(database: Database, args: argparse.Namespace, config: Deployment) -> int:
     if args.command == "db":
         await database.upgrade()
         print(f"the reporting database is up to date ({safe_url(database.url)})")
@@ -106,7 +106,7 @@ async def _run(database: Database, args: argparse.Namespace, config: Config) -> 
     return 2
 
 
-async def report(database: Database, config: Config, args: argparse.Namespace) -> int:
+async def report(database: Database, config: Deployment, args: argparse.Namespace) -> int:
     zone = ZoneInfo(config.timezone)
     today = datetime.now(zone).date()
     first, last = args.start or date(2020, 1, 1), args.end or today
@@ -127,7 +127,7 @@ async def report(database: Database, config: Config, args: argparse.Namespace) -
     return 0
 
 
-def labels(config: Config) -> Labels:
+def labels(config: Deployment) -> Labels:
     from bot.content.lessons import LessonError, load_curriculum
 
     first_lesson = first_module = ""
@@ -197,7 +197,7 @@ def write_json(report: Report, heading: str, out: TextIO) -> None:
     out.write("\n")
 
 
-async def verify(database: Database, config: Config, typed: str) -> int:
+async def verify(database: Database, config: Deployment, typed: str) -> int:
     code = normalize_code(typed)
     await database.ensure_schema()
     found = await certificates(database, code) if code else []
@@ -215,7 +215,7 @@ async def verify(database: Database, config: Config, typed: str) -> int:
     return 0
 
 
-async def export(database: Database, config: Config, out: TextIO) -> None:
+async def export(database: Database, config: Deployment, out: TextIO) -> None:
     """Every certificate as CSV (storage/sql/reports.py `export_certificates`)."""
     wards = {w.id: w.vi for w in config.areas.wards}
     await export_certificates(database, out, ZoneInfo(config.timezone), wards, show_code)

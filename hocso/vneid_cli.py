@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.config import Config
 from hocso import report_cli
+from hocso.settings import Deployment
 from storage.sql.confirmations import SELF_REPORTED, HelpRequest, help_requests
 from storage.sql.db import Database, with_database
 from storage.sql.reports import no_formula
@@ -41,14 +41,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("-o", "--output", type=Path, help="write to a file, not the screen")
 
 
-def run_command(args: argparse.Namespace, config: Config) -> int:
+def run_command(args: argparse.Namespace, config: Deployment) -> int:
     def work(db: Database) -> object:
         return _help_list(db, config, args)
 
     return with_database(config.database, config.data_dir, work)  # type: ignore[arg-type]
 
 
-async def _help_list(db: Database, config: Config, args: argparse.Namespace) -> int:
+async def _help_list(db: Database, config: Deployment, args: argparse.Namespace) -> int:
     await db.ensure_schema()
     classes = (args.class_code.strip().upper(),) if args.class_code else None
     found = await help_requests(db, classes, args.ward)
@@ -57,7 +57,7 @@ async def _help_list(db: Database, config: Config, args: argparse.Namespace) -> 
     return 0
 
 
-def write_help_list(found: list[HelpRequest], config: Config, out: TextIO) -> None:
+def write_help_list(found: list[HelpRequest], config: Deployment, out: TextIO) -> None:
     """The CSV a facilitator gets: ward names from config, days in the campaign's time zone,
     every learner-typed text kept from running as a spreadsheet formula."""
     zone = ZoneInfo(config.timezone)

@@ -23,13 +23,13 @@ from aiohttp_session import get_session, session_middleware
 from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Config
 from bot.content.lessons import Curriculum, LessonError, load_curriculum
 from storage.redis.url import open_redis
 from storage.sql.db import Database, SchemaMissing, open_database
 from web import auth, certificates, class_pages, confirmations, guards, login, pages
 from web.brake import Brake
 from web.rollup import refresh
+from web.settings import WebConfig
 from web.site import SITE, Site, errors_middleware, local_path
 from web.tables import cell
 from web.texts import LANGS
@@ -40,7 +40,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def build_app(
-    config: Config,
+    config: WebConfig,
     db: Database,
     curriculum: Curriculum | None,
     secret: str,
@@ -148,7 +148,7 @@ def _redirect(location: str) -> web.StreamResponse:
 # -- running -----------------------------------------------------------------------------
 
 
-def serve(config: Config) -> int:
+def serve(config: WebConfig) -> int:
     """`hocso web`: serve until Ctrl+C or SIGTERM; 2 with one line if it cannot start."""
     secret = config.web.secret
     if not secret:

@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, text
 
 from bot.certificate.routes import ALPHABET, CODE_LENGTH
-from bot.config import Config
 from bot.content.lessons import Curriculum, Question, SingleChoice, TrueFalse
 from storage.sql.db import Database
 from storage.sql.models import Learner
 from web.bulk import indexes_after, insert_rows
+from web.settings import WebConfig
 
 DEMO_PLATFORM = "demo"
 DAY = 86_400.0
@@ -276,7 +276,9 @@ class NotEmpty(Exception):
     """The database holds learners already: demo data would mix with real numbers."""
 
 
-async def fill(db: Database, curriculum: Curriculum, config: Config, plan: Plan) -> dict[str, int]:
+async def fill(
+    db: Database, curriculum: Curriculum, config: WebConfig, plan: Plan
+) -> dict[str, int]:
     """Write a demo campaign into an empty reporting database; returns rows per table."""
     await db.ensure_schema()
     async with db.session() as s:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.config import Config
 from handlers.platforms import PLATFORMS
+from web.settings import WebConfig
 
 
 @dataclass(frozen=True)
@@ -19,15 +19,14 @@ class Way:
     message: str  # what to send the bot
 
 
-def join_ways(config: Config, code: str) -> list[Way]:
+def join_ways(config: WebConfig, code: str) -> list[Way]:
     ways = []
     message = f"/start {code}"
     for platform in PLATFORMS:
-        if platform.id == "tg":
-            # The link needs only the bot's name: the web page's server holds no bot token.
-            if config.telegram.username:
-                link = f"https://t.me/{config.telegram.username}?start={code}"
-                ways.append(Way(platform.name, link, message))
+        # A link that carries the code needs only the platform's handle (its `reach`): the
+        # web page's server holds no bot token.
+        if join := platform.reach(config).join:
+            ways.append(Way(platform.name, join.format(code=code), message))
         elif platform.token(config):
             ways.append(Way(platform.name, "", message))
     return ways

@@ -14,12 +14,13 @@ import jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.config import Choice, Config
+from bot.config import Choice
 from bot.content.lessons import Curriculum
 from storage.sql.db import Database
 from web import auth
 from web.brake import Brake, Checks
 from web.rollup import Course
+from web.settings import WebConfig
 from web.texts import LANGS, text
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -30,7 +31,7 @@ LANG = web.RequestKey("lang", str)
 class Site:
     """What every page needs, made once."""
 
-    config: Config
+    config: WebConfig
     db: Database
     curriculum: Curriculum | None
     templates: jinja2.Environment

@@ -48,7 +48,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import TelegramSettings
 from bot.events import DoneMark, Event, Reply
 from bot.texts import t
 from handlers import CannotServe, Handle
@@ -60,6 +59,7 @@ from handlers.telegram.flow import LearnerOrder, ReplyLimiter
 from handlers.telegram.group import GroupAdmins, GroupSender
 from handlers.telegram.http import AiohttpRequest
 from handlers.telegram.send import Blocked, Defer, Sender
+from handlers.telegram.settings import TelegramSettings
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from storage import metrics
 from storage.redis.keys import Keys
@@ -157,11 +157,15 @@ class TelegramAdapter:
         tick_every: float = TICK_EVERY,
         live_every: float = 3.0,
         group_period: float = 60.0,
+        listen: str = "127.0.0.1",
+        port: int = 8080,
     ) -> None:
         """`ticks`: the engine's group timer (Engine.tick); `limits`: the fleet's flood
         limits (in this process only, when not given); `group_period`: the time in which 20
-        messages may go to one group (tests shrink it to run a whole lesson quickly)."""
+        messages may go to one group (tests shrink it to run a whole lesson quickly);
+        `listen`/`port`: where the webhook server binds when this adapter runs its own."""
         self.settings = settings
+        self.listen, self.port = listen, port
         self.handle = handle  # the engine
         self.redis = redis
         self.keys = keys
@@ -525,8 +529,8 @@ class TelegramAdapter:
                 await serve_webhooks(
                     self.routes(),
                     self.checks,
-                    settings.listen,
-                    settings.port,
+                    self.listen,
+                    self.port,
                     stop,
                     ready=self._set_webhook,
                 )

@@ -28,7 +28,6 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.config import ZaloSettings
 from bot.events import DoneMark, Event, Reply
 from handlers import CannotServe, Handle
 from handlers.dedupe import Dedupe
@@ -39,6 +38,7 @@ from handlers.render import Capabilities
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from handlers.zalo.api import ZaloApi, ZaloError, ZaloTimeout, ZaloUnreachable
 from handlers.zalo.send import ZALO_BOT, ZaloSender
+from handlers.zalo.settings import ZaloSettings
 from storage import metrics
 from storage.redis.keys import Keys
 

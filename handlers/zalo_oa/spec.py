@@ -8,14 +8,10 @@ when the adapter is built.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
-from handlers.platform import Adapter, Platform, Wiring
+from handlers.platform import Adapter, Config, Platform, Wiring
 from handlers.zalo_oa.capabilities import OA
 from handlers.zalo_oa.settings import ENV, REQUIRED, SettingsError, ZaloOASettings, from_env
-
-if TYPE_CHECKING:
-    from bot.config import Config
 
 ON = "ZALO_OA"  # the "token" of a deployment where any ZALO_OA_* variable is set
 
@@ -83,7 +79,9 @@ def join_hint(config: Config, code: str) -> str | None:
 ZALO_OA = Platform(
     id="zoa",
     name="Zalo OA",
-    settings=lambda config: settings(),
+    section="",  # read from the environment when asked: handlers/zalo_oa/settings.py
+    settings_model=None,
+    env={},
     token=token,
     token_problem=token_problem,
     token_hint="a Zalo OA (ZALO_OA_APP_ID, ZALO_OA_APP_SECRET, ZALO_OA_SECRET_KEY, ZALO_OA_ID)",

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, load_config
 from bot.content.lessons import Curriculum, Typed
 from bot.engine import route
 from bot.events import Event, Reply
@@ -19,6 +18,8 @@ from bot.features import all_routes
 from bot.learner import Learner, Stage, copy
 from bot.payloads import parse
 from bot.turn import Turn
+from hocso.settings import Settings as Config
+from hocso.settings import load_config
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conversation.md"
 FIXTURE_CONFIG = Path(__file__).resolve().parents[1] / "fixtures" / "config.yaml"

@@ -14,7 +14,7 @@ from fake_zalo_api import TOKEN, FakeZaloApi, text_update
 from prometheus_client.parser import text_string_to_metric_families
 from test_zalo_webhook import SECRET, WebhookPhone, free_port
 
-from bot.config import ZaloSettings
+from handlers.zalo.settings import ZaloSettings
 from storage.sql.reporter import reporter_health
 
 

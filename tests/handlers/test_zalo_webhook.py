@@ -12,10 +12,10 @@ import pytest
 from fake_zalo_api import TOKEN, FakeZaloApi, text_update
 from zalo_phone import ZaloPhone
 
-from bot.config import ZaloSettings
 from bot.content.lessons import Curriculum, load_curriculum
 from handlers.media import MediaLinks, media_key
 from handlers.zalo.adapter import SECRET_HEADER
+from handlers.zalo.settings import ZaloSettings
 
 SECRET = "zalo-secret_for-tests_0123456789"
 PICTURE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4

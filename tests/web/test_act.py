@@ -16,7 +16,7 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 from web_helpers import SECRET, csrf_of, log_in, table
 
-from bot.config import ConfigError, load_config
+from hocso.settings import ConfigError, load_config
 from web import pace
 from web import queries as q
 from web.app import build_app
