@@ -30,11 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import default_path, write_results
 from _servers import private_redis
 
-from bot.config import load_config
 from bot.content.lessons import load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
 from bot.features import build_engine
+from hocso.settings import load_config
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore
 

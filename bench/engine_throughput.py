@@ -18,11 +18,11 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
-from bot.config import load_config
 from bot.content.lessons import load_curriculum
 from bot.engine import Engine
 from bot.events import Event, Reply
 from bot.features import build_engine
+from hocso.settings import load_config
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore
 

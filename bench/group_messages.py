@@ -31,11 +31,11 @@ from fake_bot_api import (  # noqa: E402
     tap_update,
 )
 
-from bot.config import load_config  # noqa: E402
 from bot.content.lessons import load_curriculum  # noqa: E402
 from bot.features import build_engine  # noqa: E402
 from handlers.limits import PushLimits  # noqa: E402
 from handlers.telegram.adapter import TelegramAdapter  # noqa: E402
+from hocso.settings import load_config  # noqa: E402
 from storage.redis.embedded import open_embedded  # noqa: E402
 from storage.redis.groups import GroupRedisStore  # noqa: E402
 from storage.redis.keys import Keys  # noqa: E402

@@ -34,7 +34,6 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bot.config import Config, load_config
 from bot.content.lessons import load_curriculum
 from bot.events import Reply
 from bot.features import build_engine
@@ -42,6 +41,8 @@ from bot.learner import Learner, Stage, to_fields
 from handlers.limits import PushLimits
 from hocso.reminders import ReminderLoop
 from hocso.run import settle_heap
+from hocso.settings import Settings as Config
+from hocso.settings import load_config
 from storage.redis.keys import Keys
 from storage.redis.schedule import Schedule
 from storage.redis.state import StateStore

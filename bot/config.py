@@ -1,7 +1,11 @@
-"""Settings: `config.yaml` (or the file named by HOCSO_CONFIG), then environment variables.
+"""The engine's settings, and how every part's settings are read: `config.yaml` (or the file
+named by HOCSO_CONFIG), then environment variables.
 
-Every setting has an environment variable (see ENV below); the environment wins. A bad file
-stops start-up with one clear line per problem, never a traceback.
+Each part keeps its own section beside its code (the platforms' in handlers/<platform>/
+settings.py, Redis's and the database's in storage/, the web page's in web/settings.py);
+hocso/settings.py puts them together with this `Config` and reads the whole with
+`load_settings`. Every setting has an environment variable (ENV here and in each part); the
+environment wins. A bad file stops start-up with one clear line per problem, never a traceback.
 """
 
 from __future__ import annotations
@@ -9,9 +13,10 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
-from urllib.parse import urlsplit
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -25,8 +30,6 @@ from pydantic import (
 )
 
 from bot.content.areas import official_wards
-
-CLUSTER_SCHEMES = ("redis+cluster", "rediss+cluster")  # see storage/redis/url.py
 
 
 class Section(BaseModel):
@@ -81,121 +84,32 @@ class Areas(Section):
         return self
 
 
-# URL schemes of the reporting databases hocso has drivers for (storage/sql/db.py).
-DATABASES = ("postgresql", "postgres", "postgresql+asyncpg", "sqlite", "sqlite+aiosqlite")
-
-
-def _scheme(url: str) -> str:
-    return urlsplit(url).scheme.lower() if "://" in url else ""
-
-
-class RedisSettings(Section):
-    url: str = ""  # empty: an embedded in-process Redis (fine for `hocso chat`, not for workers)
-    prefix: str = "hocso"
-    shards: Annotated[int, Field(ge=1, le=1024)] = 64
-    # Seconds to connect, and to wait for any answer: a Redis that hangs makes the learner
-    # wait this long for "busy, try again", not forever.
-    connect_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
-    timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
-
-    @field_validator("url")
-    @classmethod
-    def _redis_url(cls, value: str) -> str:
-        # The value is not repeated in the message: it may hold a password.
-        if value and _scheme(value) not in ("redis", "rediss", "unix", *CLUSTER_SCHEMES):
-            raise ValueError(
-                "not a Redis URL: use redis://host:6379/0 (or rediss://, unix://, "
-                "redis+cluster://host:7001 for a cluster)"
-            )
-        return value
-
-
-class DatabaseSettings(Section):
-    url: str = ""  # empty: a SQLite file in data_dir
-    # Seconds to wait for a connection, and for each statement, before giving up on a
-    # database that is down or stalled (the reporter backs off; `hocso report` says so).
-    connect_timeout: Annotated[float, Field(gt=0, le=300)] = 5.0
-    statement_timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
-
-    @field_validator("url")
-    @classmethod
-    def _supported(cls, value: str) -> str:
-        if value and _scheme(value) not in DATABASES:
-            raise ValueError(
-                "not a supported database: use postgresql://user@host/db, or sqlite:///file.db"
-            )
-        return value
-
-
 class CampaignSettings(Section):
     """What the reports measure progress against."""
 
     name: str = "Bình dân học vụ số"
     target: Annotated[int, Field(ge=0)] = 996_000  # certified adults
+    # The day the campaign means to reach its target: the web page's pace and projection.
+    deadline: date | None = None
+    # Each ward's own target (its adults, or the share of them planned), by official code;
+    # officials can also upload these as a CSV on the web page (web/targets.py).
+    ward_targets: dict[str, Annotated[int, Field(ge=0)]] = {}
 
-
-class PrivacySettings(Section):
-    # The secret of the keyed hash (HMAC-SHA256) of a forgotten learner's platform id, kept
-    # 30 days so a late event cannot bring them back. Required with PostgreSQL; the same on
-    # every reporter. Empty with SQLite: one is made and kept beside the database file.
-    erase_key: str = ""
-
-    @field_validator("erase_key")
+    @field_validator("deadline", mode="before")
     @classmethod
-    def _long_enough(cls, value: str) -> str:
-        if value and len(value) < 32:
-            raise ValueError(
-                "erase_key (HOCSO_ERASE_KEY) is too short: use 32 or more random characters, "
-                "e.g. the output of `openssl rand -hex 32`"
-            )
-        return value
+    def _no_deadline(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("ward_targets", mode="before")
+    @classmethod
+    def _codes_as_text(cls, value: object) -> object:
+        # `92: 12000` in YAML reads as a number; ward ids are text.
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
 
 class CertificateSettings(Section):
     issuer: str = ""  # printed under the title, e.g. the provincial committee
     verify_url: str = ""  # the QR code holds this with {code} filled in; empty: the code
-
-
-# A Telegram username: 5-32 of A-Z a-z 0-9 _, starting with a letter (a bot's ends in "bot").
-USERNAME = r"^([A-Za-z][A-Za-z0-9_]{4,31})?$"
-
-
-def bot_username(text: str) -> str:
-    """A username as people write it ("@hocso_bot", "t.me/hocso_bot"), without the dressing."""
-    text = text.strip()
-    for prefix in ("https://", "http://", "t.me/", "@"):
-        text = text.removeprefix(prefix)
-    return text
-
-
-class TelegramSettings(Section):
-    token: str = ""
-    # Pushed messages (reminders) for the whole bot, all processes together: Telegram's bulk
-    # limit is about 30 a second; with paid_broadcast up to 1000 (charged in Stars).
-    broadcast_rate: Annotated[int, Field(ge=1, le=1000)] = 30
-    paid_broadcast: bool = False
-    # The bot's username, for the class links `hocso class add` prints (t.me/<username>?start=).
-    username: Annotated[str, Field(pattern=USERNAME)] = ""
-    base_url: str = ""  # empty: Telegram's own servers
-    # Webhook mode when webhook_url is set; long polling otherwise.
-    webhook_url: str = ""
-    webhook_secret: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{0,256}$")] = ""
-    listen: str = "127.0.0.1"
-    port: Annotated[int, Field(ge=1, le=65535)] = 8080
-
-    @field_validator("username", mode="before")
-    @classmethod
-    def _plain_username(cls, value: object) -> object:
-        return bot_username(value) if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _secret_with_webhook(self) -> TelegramSettings:
-        if self.webhook_url and len(self.webhook_secret) < 16:
-            raise ValueError(
-                "a webhook needs webhook_secret (TELEGRAM_WEBHOOK_SECRET): 16 to 256 of "
-                "A-Z a-z 0-9 _ -"
-            )
-        return self
 
 
 class GroupSettings(Section):
@@ -205,56 +119,6 @@ class GroupSettings(Section):
     card_seconds: Annotated[int, Field(ge=0, le=3600)] = 90  # a card (or a revealed answer)
     answer_seconds: Annotated[int, Field(ge=0, le=3600)] = 60  # a question, then the answer
     report_in_group: Annotated[int, Field(ge=0)] = 10  # larger classes: /class_report privately
-
-
-# The Zalo Bot Platform's API (a copy of its docs dated 10 Dec 2025; formerly bot-api.zapps.me).
-ZALO_API = "https://bot-api.zaloplatforms.com"
-
-
-class ZaloSettings(Section):
-    """The Zalo Bot Platform (docs/zalo.md); off while `token` is empty."""
-
-    token: str = ""
-    base_url: str = ZALO_API
-    # Webhook mode when webhook_url is set (its origin also serves pictures at /media/...);
-    # long polling otherwise, and pictures go as their words.
-    webhook_url: str = ""
-    webhook_secret: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{0,256}$")] = ""
-    # Reminders (the tutor writing first) stay off until Zalo's rules for bots allow them.
-    reminders: bool = False
-
-    @field_validator("base_url", "webhook_url")
-    @classmethod
-    def _web_address(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
-            raise ValueError("not a web address: use https://host/...")
-        return value
-
-    @model_validator(mode="after")
-    def _secret_with_webhook(self) -> ZaloSettings:
-        if self.webhook_url and len(self.webhook_secret) < 16:
-            raise ValueError(
-                "a webhook needs webhook_secret (ZALO_WEBHOOK_SECRET): 16 to 256 of "
-                "A-Z a-z 0-9 _ -"
-            )
-        return self
-
-
-class WebSettings(Section):
-    """`hocso web`, the officials' and facilitators' web page."""
-
-    listen: str = "127.0.0.1"
-    port: Annotated[int, Field(ge=1, le=65535)] = 8090
-    secret: str = ""  # signs and encrypts session cookies; required unless listen is loopback
-    refresh: Annotated[int, Field(ge=10, le=86400)] = 300  # seconds between recounts
-
-    @field_validator("secret")
-    @classmethod
-    def _long_secret(cls, value: str) -> str:
-        if value and len(value) < 16:
-            raise ValueError("use at least 16 characters (e.g. from `openssl rand -hex 32`)")
-        return value
 
 
 @functools.lru_cache(maxsize=1024)
@@ -281,10 +145,6 @@ def seconds(value: object) -> int:
     return sum(int(n) * unit[u] for n, u in parts)
 
 
-# The platforms a reminder can be sent on: those with a `PushSender` (hocso/run.py `remind`).
-PUSHABLE = ("tg", "zoa")
-
-
 class ReminderSettings(Section):
     """Reminders pushed to learners (bot/reminders/routes.py, hocso/reminders.py)."""
 
@@ -293,24 +153,14 @@ class ReminderSettings(Section):
     nudge_after: int = 7200  # seconds after a learner stopped mid-lesson
     grace: int = 3600  # a reminder later than this (downtime) waits for its next slot
     lease: int = 300  # a claimed reminder not done by then is taken again by another worker
-    # Platforms that get reminders (the prefix of a learner's id); others get none.
+    # Platforms that get reminders (the prefix of a learner's id); others get none. Which
+    # ones can be is the registry's to say (handlers/platforms.py): checked by hocso/settings.py.
     platforms: list[str] = ["tg"]
 
     @field_validator("nudge_after", "grace", "lease", mode="before")
     @classmethod
     def _duration(cls, value: object) -> int:
         return seconds(value)
-
-    @field_validator("platforms")
-    @classmethod
-    def _pushable(cls, value: list[str]) -> list[str]:
-        # Learners of another platform would be scheduled and claimed, then never sent.
-        if unknown := [p for p in value if p not in PUSHABLE]:
-            raise ValueError(
-                f"{', '.join(unknown)}: only Telegram (tg) and Zalo OA (zoa) learners can be "
-                "reminded; the Zalo Bot waits for its rules on writing first (docs/reminders.md)"
-            )
-        return value
 
     @field_validator("quiet_hours")
     @classmethod
@@ -340,15 +190,9 @@ class Config(Section):
     lessons_dir: Path = Path("lessons")
     data_dir: Path = Path("data")
     timezone: str = "Asia/Ho_Chi_Minh"
-    redis: RedisSettings = RedisSettings()
-    database: DatabaseSettings = DatabaseSettings()
-    telegram: TelegramSettings = TelegramSettings()
-    zalo: ZaloSettings = ZaloSettings()
     campaign: CampaignSettings = CampaignSettings()
     certificate: CertificateSettings = CertificateSettings()
     groups: GroupSettings = GroupSettings()
-    privacy: PrivacySettings = PrivacySettings()
-    web: WebSettings = WebSettings()
     reminders: ReminderSettings = ReminderSettings()
     areas: Areas = Areas()
     age_bands: list[AgeBand] = []
@@ -371,45 +215,18 @@ class Config(Section):
         return value
 
 
-# environment variable -> dotted setting
+# environment variable -> dotted setting (the engine's; the other parts' beside their code,
+# all read together by hocso/settings.py)
 ENV = {
     "HOCSO_LESSONS_DIR": "lessons_dir",
     "HOCSO_DATA_DIR": "data_dir",
     "HOCSO_TIMEZONE": "timezone",
-    "REDIS_URL": "redis.url",
-    "HOCSO_REDIS_PREFIX": "redis.prefix",
-    "HOCSO_REDIS_CONNECT_TIMEOUT": "redis.connect_timeout",
-    "HOCSO_REDIS_TIMEOUT": "redis.timeout",
-    "DATABASE_URL": "database.url",
-    "HOCSO_DB_CONNECT_TIMEOUT": "database.connect_timeout",
-    "HOCSO_DB_STATEMENT_TIMEOUT": "database.statement_timeout",
-    "TELEGRAM_BOT_TOKEN": "telegram.token",
-    "TELEGRAM_BOT_USERNAME": "telegram.username",
-    "TELEGRAM_BASE_URL": "telegram.base_url",
-    "TELEGRAM_WEBHOOK_URL": "telegram.webhook_url",
-    "TELEGRAM_WEBHOOK_SECRET": "telegram.webhook_secret",
-    "TELEGRAM_LISTEN": "telegram.listen",
-    "TELEGRAM_PORT": "telegram.port",
-    # The process's one web server (every webhook, /health), under names of no platform.
-    "HOCSO_LISTEN": "telegram.listen",
-    "HOCSO_PORT": "telegram.port",
-    "ZALO_BOT_TOKEN": "zalo.token",
-    "ZALO_BASE_URL": "zalo.base_url",
-    "ZALO_WEBHOOK_URL": "zalo.webhook_url",
-    "ZALO_WEBHOOK_SECRET": "zalo.webhook_secret",
-    "ZALO_REMINDERS": "zalo.reminders",
     "HOCSO_CAMPAIGN_TARGET": "campaign.target",
+    "HOCSO_CAMPAIGN_DEADLINE": "campaign.deadline",
     "HOCSO_CERTIFICATE_ISSUER": "certificate.issuer",
     "HOCSO_CERTIFICATE_VERIFY_URL": "certificate.verify_url",
     "HOCSO_GROUP_CARD_SECONDS": "groups.card_seconds",
     "HOCSO_GROUP_ANSWER_SECONDS": "groups.answer_seconds",
-    "HOCSO_ERASE_KEY": "privacy.erase_key",
-    "HOCSO_WEB_LISTEN": "web.listen",
-    "HOCSO_WEB_PORT": "web.port",
-    "HOCSO_WEB_SECRET": "web.secret",
-    "HOCSO_WEB_REFRESH": "web.refresh",
-    "TELEGRAM_BROADCAST_RATE": "telegram.broadcast_rate",
-    "TELEGRAM_PAID_BROADCAST": "telegram.paid_broadcast",
     "HOCSO_QUIET_HOURS": "reminders.quiet_hours",
     "HOCSO_NUDGE_AFTER": "reminders.nudge_after",
     "HOCSO_REMINDER_GRACE": "reminders.grace",
@@ -425,15 +242,28 @@ class ConfigError(Exception):
     pass
 
 
-def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
+C = TypeVar("C", bound=Config)
+
+
+def load_settings(
+    model: type[C],
+    variables: Mapping[str, str],
+    path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    adjust: Callable[[dict[str, Any]], None] = lambda data: None,
+) -> C:
+    """Settings of `model` (the engine's `Config` or a larger model holding it) from the file,
+    then the environment `variables` (name -> dotted setting); `adjust` may move old keys of
+    the file to their new place before checking. ConfigError: one line per problem."""
     env = dict(os.environ if env is None else env)
-    path = path or Path(env.get("HOCSO_CONFIG", "config.yaml"))
+    path = config_path(path, env)
     data: dict[str, Any] = {}
     if path.exists():
         data = _read(path)
     elif "HOCSO_CONFIG" in env:
         raise ConfigError(f"{path}: not found (named by HOCSO_CONFIG).")
-    for var, dotted in ENV.items():
+    adjust(data)
+    for var, dotted in variables.items():
         if env.get(var) or (var in MAY_BE_EMPTY and var in env):
             *parents, leaf = dotted.split(".")
             node = data
@@ -443,7 +273,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
                 node = node[part]
             node[leaf] = env[var]
     try:
-        config = Config.model_validate(data)
+        config = model.model_validate(data)
     except ValidationError as exc:
         lines = [
             f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: "
@@ -455,6 +285,12 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     config.lessons_dir = _relative_to(base, config.lessons_dir)
     config.data_dir = _relative_to(base, config.data_dir)
     return config
+
+
+def config_path(path: Path | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """The settings file: `path`, else HOCSO_CONFIG, else config.yaml."""
+    env = os.environ if env is None else env
+    return path or Path(env.get("HOCSO_CONFIG", "config.yaml"))
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from bot.config import Config
 from bot.content.lessons import Curriculum
 from bot.events import Event, Reach, Reply
 from bot.learner import Learner, Stage, from_fields, to_fields
+from bot.log_ids import log_failure
 from bot.payloads import parse
 from bot.router import Route, Router, Routes
 from bot.store import REMOVE, LearnerStore, Save, StorageUnavailable
@@ -125,8 +126,8 @@ class Engine:
             try:
                 learner = from_fields(push.user, fields)
                 decided.append((push, await self._decide(event, learner, fields, version)))
-            except Exception:
-                log.exception("failed to decide %r", event)
+            except Exception:  # noqa: BLE001  (logged by log_failure, without the learner's words)
+                log_failure(log, "failed to decide", event)
                 decided.append(None)  # as `handle` does: a pushed turn that fails says nothing
         saves = [d.save for _, d in filter(None, decided)]
         try:
@@ -167,6 +168,8 @@ class Engine:
                 # Saved even when unchanged: a store that loaded from a cache confirms there
                 # that the state decided on is current (stores skip an empty write).
                 s = decided.save
+                if event.done is not None:  # kept with the done mark, to show again
+                    event.done.replies = decided.turn.outcome.replies
                 if await self.store.save(
                     s.key, s.version, s.old, s.new, s.events, due=s.due, done=event.done
                 ):
@@ -178,8 +181,8 @@ class Engine:
             if pushed:
                 raise  # nobody asked: the reminder loop tries again later
             return [Reply(t(lang, "busy"))]
-        except Exception:
-            log.exception("failed to handle %r", event)
+        except Exception:  # noqa: BLE001  (logged by log_failure, without the learner's words)
+            log_failure(log, "failed to handle", event)
             return [] if pushed else [Reply(t(lang, "oops"))]
 
     async def _decide(

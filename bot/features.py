@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Mapping
 
 from bot.certificate import routes as certificate
 from bot.config import Config
+from bot.confirm import routes as confirm
 from bot.content.lessons import Curriculum
 from bot.engine import Engine
 from bot.events import Reach
@@ -33,6 +34,7 @@ ROUTERS: tuple[Router, ...] = (
     menu.router,
     tutor.router,
     certificate.router,
+    confirm.router,  # before reminders: its question, once asked, is not planned again
     reminders.router,
     pairs.router,
 )

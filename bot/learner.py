@@ -26,14 +26,15 @@ class Stage(StrEnum):
     REVIEW = "review"  # answering spaced-review questions
     FORGET = "forget"  # asked to confirm erasing everything
     CERT = "cert"  # asked which name to print on the certificate
+    CONFIRM = "vneid"  # asked once whether they got confirmed on VNeID (bot/confirm/)
 
 
 NEW, CONSENT, LANG, AREA, AGE = Stage.NEW, Stage.CONSENT, Stage.LANG, Stage.AREA, Stage.AGE
 MENU, LESSON, REVIEW = Stage.MENU, Stage.LESSON, Stage.REVIEW
-FORGET, CERT = Stage.FORGET, Stage.CERT
+FORGET, CERT, CONFIRM = Stage.FORGET, Stage.CERT, Stage.CONFIRM
 ONBOARDING = frozenset({CONSENT})
 # Short asides that return where the learner was (see `detour`); moving on ends them.
-DETOURS = frozenset({FORGET, CERT, LANG, AREA, AGE})
+DETOURS = frozenset({FORGET, CERT, LANG, AREA, AGE, CONFIRM})
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Learner:
     score: int = 0
     attempt: str = ""  # random token in every button of this attempt: old buttons go stale
     started_at: int = 0
+    hint: str = ""  # hints had at a typed question: "attempt:step:level" (bot/lesson/hints.py)
     plan: list[int] = field(
         default_factory=list
     )  # a retry's steps (bot/content/plan.py); empty: all
@@ -94,6 +96,7 @@ class Learner:
     seen: int = 0  # the last day the learner wrote (to welcome them back after a while)
     certificate: str = ""  # its verification code, once issued
     certificate_name: str = ""  # the name printed on it, as the learner gave it
+    confirm: str = ""  # the question about VNeID confirmation (bot/confirm/)
     # reminders (bot/reminders/routes.py)
     remind: str = ""  # "" not asked, "-" asked but no daily time, "off", or the time "19:30"
     remind_due: int = 0  # when the next reminder is due (epoch seconds); 0: none
@@ -131,6 +134,7 @@ _FIELDS = {
     "sc": "score",
     "at": "attempt",
     "t0": "started_at",
+    "hl": "hint",
     "pl": "plan",
     "wr": "wrong",
     "rt": "retry",
@@ -148,6 +152,7 @@ _FIELDS = {
     "sn": "seen",
     "ce": "certificate",
     "cn": "certificate_name",
+    "vc": "confirm",
     "rm": "remind",
     "rd": "remind_due",
     "rk": "remind_kind",

@@ -78,6 +78,7 @@ class Screen(StrEnum):
     AFTER_LESSON = "after_lesson"  # what next, once a lesson ends (bot/menu/)
     WELCOME_BACK = "welcome_back"  # where a learner back after some days is (bot/menu/)
     LESSON = "lesson"  # the lesson or review in progress, else the next lesson (bot/lesson/)
+    VNEID = "vneid"  # once: confirmed on VNeID yet? (bot/confirm/)
 
 
 @dataclass(frozen=True)

@@ -98,10 +98,10 @@ async def run_console(handle: Handle, user: str = "console:local") -> None:
     await Console(handle, user, sys.stdin, sys.stdout).run()
 
 
-async def run_script(handle: Handle, user: str, script: Path, out: TextIO = sys.stdout) -> None:
+async def run_script(handle: Handle, user: str, script: Path, out: TextIO | None = None) -> None:
     """`hocso chat --script FILE`: a learner's lines from a file (one per line: text, a
     button's number, a /command, or <voice> <photo> <sticker>; # starts a comment), and the
-    transcript printed as the conversation goes."""
-    console = Console(handle, user, io.StringIO(), out)
+    transcript printed as the conversation goes (to `out`, else the stdout of the moment)."""
+    console = Console(handle, user, io.StringIO(), out or sys.stdout)
     for line in script.read_text(encoding="utf-8").splitlines():
         await console.say(line)

@@ -33,6 +33,8 @@ from limits.aio.storage import MemoryStorage, RedisClusterStorage, RedisStorage,
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 
+from storage import metrics
+
 PER_CHAT = RateLimitItemPerSecond(1)
 PER_GROUP = RateLimitItemPerMinute(20)
 SHORTEST_WAIT = 0.005  # seconds: never spin
@@ -105,6 +107,7 @@ class PushLimits:
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: no process pushes anything for `seconds`."""
         until = self.clock() + seconds
+        metrics.PAUSE_SECONDS.labels("tg").inc(seconds)
         self._own_pause_until = max(self._own_pause_until, time.monotonic() + seconds)
         await self.redis.set(self.paused_key, f"{until:.3f}", px=max(1, int(seconds * 1000)))
 

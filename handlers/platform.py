@@ -19,7 +19,9 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from pydantic import BaseModel
 
 from bot.events import Reach, Reply
 from handlers import Handle
@@ -28,10 +30,14 @@ from handlers.render import Capabilities
 if TYPE_CHECKING:  # only for types: the spec module stays light
     from redis.asyncio import Redis
 
-    from bot.config import Config
     from handlers.push import PushSender
     from handlers.webhook import HealthCheck, Route
     from storage.redis.keys import Keys
+
+# A deployment's settings: hocso/settings.py `Settings`, which handlers/ may not import. A spec
+# reads its own section (its model in handlers/<package>/settings.py) and the shared ones
+# (lessons_dir, data_dir, redis, server), typed by its package's settings Protocol.
+Config = Any
 
 # The engine's timer for group lessons: chat -> the replies due there now (`Engine.tick`).
 Ticks = Callable[[str], Awaitable[list[tuple[str, list[Reply]]]]]
@@ -76,9 +82,16 @@ class Platform:
     """Its name for people: the "By platform" rows of reports, and (lower case, "-" for a
     space) the value of `hocso report --platform`."""
 
-    settings: Callable[[Config], object]
-    """Its section of the settings (e.g. `config.telegram`), a model that lives in its own
-    package (handlers/<package>/settings.py), with its environment variables."""
+    section: str
+    """The name of its section of the settings (`telegram` in config.yaml), read with the
+    rest by hocso/settings.py; "" when it reads its own (the OA's, from the environment)."""
+
+    settings_model: type[BaseModel] | None
+    """Its section's model, defined in its package (handlers/<package>/settings.py)."""
+
+    env: Mapping[str, str]
+    """Its environment variables, each with the dotted setting it sets
+    ("TELEGRAM_BOT_TOKEN" -> "telegram.token")."""
 
     token: Callable[[Config], str]
     """Its bot token from the settings; "" means the platform is off in this deployment."""
@@ -109,6 +122,14 @@ class Platform:
     join_hint: Callable[[Config, str], str | None] = lambda config, code: None
     """How a learner joins class `code` on it when it has no link that carries the code
     (printed by `hocso class add`); None when it is off or the link says it all."""
+
+    rehandle: Callable[[Config, str], Config] | None = None
+    """These settings with its handle replaced by one typed for a command (`hocso class add
+    --bot`); ValueError (one line) when the typed one cannot be a handle there."""
+
+    link_hint: str = ""
+    """What would give it a class link (its `reach.join`) when the settings give none, e.g.
+    "set telegram.username": said by `hocso class add` when no platform has a link."""
 
     groups: bool = False
     """Whether it shows group lessons (a facilitator's class in a group chat)."""

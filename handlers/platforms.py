@@ -6,8 +6,7 @@ matters only for messages: the first platform's is named first when no token is 
 
 from __future__ import annotations
 
-from bot.config import Config
-from handlers.platform import Platform
+from handlers.platform import Config, Platform
 from handlers.telegram.spec import TELEGRAM
 from handlers.zalo.spec import ZALO
 from handlers.zalo_oa.spec import ZALO_OA
@@ -49,3 +48,17 @@ def token_problem(config: Config) -> str | None:
         if problem := platform.token_problem(platform.token(config)):
             return problem
     return None
+
+
+def pushable() -> list[str]:
+    """The platforms reminders can be sent on: those with a sender (`push`)."""
+    return [p.id for p in PLATFORMS if p.push]
+
+
+def join_link(config: Config, code: str) -> str:
+    """The link (and so the QR code) that opens the tutor with class `code` on the first
+    platform whose links carry a code; "" when none does in these settings."""
+    for platform in PLATFORMS:
+        if join := platform.reach(config).join:
+            return join.format(code=code)
+    return ""

@@ -11,15 +11,19 @@ CHECK_WITHIN seconds counts as failed, so /health answers even when Redis hangs.
 
 Slow and idle clients cannot starve it (see Limits): a connection must send a complete
 request head soon after it opens (or after its last answer) and its body soon after that, or
-it is closed; at most `Limits.connections` are open at once, the oldest idle one making way
-for a newcomer; and running out of file descriptors is logged once a minute, not once per
-failed accept. It is meant to sit behind a reverse proxy (docs/telegram.md).
+it is closed; at most `Limits.connections` are open at once, and a newcomer takes the place
+of the oldest one not handling a request (one still trickling its body too), so /health and
+updates that arrive whole always get in; a route's secret header is checked before its body
+is read; dropped bodies and running out of file descriptors are logged once a minute, not
+once per connection. A port already taken is one line (CannotServe). It is meant to sit
+behind a reverse proxy (docs/telegram.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
+import hmac
 import logging
 import resource
 import time
@@ -27,8 +31,12 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
+
+from handlers import CannotServe
+from storage import metrics
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,9 @@ class Route:
     path: str
     handler: Handler
     method: str = "POST"
+    # (header, value) the platform sends with every update: checked before the body is read,
+    # so a client without it holds no memory and no slot (the handler may check it again).
+    secret: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,11 +94,26 @@ def web_app(
             said["status"] = "degraded"
         return web.json_response(said | body, status=200 if ok else 503)
 
+    async def metrics_page(request: web.Request) -> web.Response:
+        """Prometheus' scrape (storage/metrics.py says who may); the checks run first, so the
+        reporter's backlog and lag are current."""
+        if not metrics.may_scrape(request.remote or "", request.headers):
+            raise web.HTTPNotFound
+        await asyncio.gather(*(_run(check) for check in checks.values()))
+        body, content_type = metrics.exposition()
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
     app = web.Application(client_max_size=BODY_MAX, middlewares=list(middlewares))
+    app.on_response_prepare.append(_no_version)
     for route in routes:
         app.router.add_route(route.method, route.path, route.handler)
     app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics_page)
     return app
+
+
+async def _no_version(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers["Server"] = "hocso"  # not aiohttp's version, to look up known holes by
 
 
 async def _run(check: HealthCheck) -> Mapping[str, object]:
@@ -101,11 +127,15 @@ async def _run(check: HealthCheck) -> Mapping[str, object]:
 
 
 class _Connection:
-    """One client connection: closed when its deadline passes while no request runs."""
+    """One client connection: closed when its deadline passes while no request runs.
+    `reading`: its request's head is in, its body is still coming (it may be evicted);
+    `busy`: a request is being read or handled."""
 
     def __init__(self, transport: asyncio.Transport) -> None:
         self.transport = transport
         self.busy = False
+        self.reading = False
+        self.served = False  # it has had a request answered
         self.timer: asyncio.TimerHandle | None = None
 
     def close_in(self, seconds: float) -> None:
@@ -155,15 +185,22 @@ class _Guarded(asyncio.Protocol):
 
 
 class _Guard:
-    """The server's connections: counted, capped, and closed when they dawdle."""
+    """The server's connections: counted, capped, and closed when they dawdle.
 
-    def __init__(self, limits: Limits) -> None:
+    When all `connections` are open, a newcomer takes the place of an idle one or of the
+    oldest still sending its body: only requests being handled keep their place. So clients
+    trickling bodies cannot fill the server; /health and updates that arrive whole (the
+    platforms send them in one go) still get in."""
+
+    def __init__(self, limits: Limits, routes: Sequence[Route] = ()) -> None:
         self.limits = limits
         self.open: dict[asyncio.BaseTransport, _Connection] = {}  # oldest first
         self.refused = 0
+        self.secrets = {route.handler: route.secret for route in routes if route.secret}
+        self.dropped = _Quiet("slow request bodies dropped", limits.log_every)
 
     def opened(self, transport: asyncio.Transport) -> None:
-        if len(self.open) >= self.limits.connections and not self._evict_idle():
+        if len(self.open) >= self.limits.connections and not self._evict():
             self.refused += 1
             transport.abort()  # every connection is mid-request: the newcomer waits its turn
             return
@@ -171,14 +208,19 @@ class _Guard:
         self.open[transport] = connection
         connection.close_in(self.limits.head_within)
 
-    def _evict_idle(self) -> bool:
-        """Close the oldest connection with no request running; False if there is none."""
-        for connection in self.open.values():
-            if not connection.busy:
-                connection.cancel_timer()
-                connection.transport.abort()
-                del self.open[connection.transport]
-                return True
+    def _evict(self) -> bool:
+        """Close the oldest connection kept alive after a request, else the oldest yet to
+        send its head or its body; False if every one is handling a request."""
+        for wanted in (
+            lambda c: not c.busy and c.served,  # kept alive after a request: cheap to reopen
+            lambda c: not c.busy or c.reading,  # the newest may be a probe on its way
+        ):
+            for connection in self.open.values():
+                if wanted(connection):
+                    connection.cancel_timer()
+                    connection.transport.abort()
+                    del self.open[connection.transport]  # a body cut short is counted there
+                    return True
         return False
 
     def closed(self, transport: asyncio.BaseTransport) -> None:
@@ -188,25 +230,61 @@ class _Guard:
 
     @web.middleware
     async def requests(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """The head is in: the body must follow in time; then the connection may idle."""
+        """The head is in: the secret is checked, then the body must follow in time; then
+        the connection may idle."""
+        secret = self.secrets.get(request.match_info.handler)
+        if secret is not None:
+            given = request.headers.get(secret[0], "").encode()
+            if not hmac.compare_digest(given, secret[1].encode()):
+                refused = web.Response(status=403, text="forbidden")
+                refused.force_close()  # its body is never read
+                return refused
         connection = self.open.get(request.transport) if request.transport else None
         if connection is not None:
             connection.busy = True
+            connection.reading = not request.content.is_eof()
             connection.cancel_timer()
         try:
             try:
                 async with asyncio.timeout(self.limits.body_within):
                     await request.read()
             except TimeoutError:
+                self.dropped.count()
                 response = web.Response(status=408, text="request body too slow")
                 response.force_close()
                 return response
+            except (ConnectionError, web.HTTPException, aiohttp.ClientPayloadError):
+                # Closed mid-body (made way for a newcomer, or the client left): one count
+                # in a line a minute, not a traceback per connection.
+                self.dropped.count()
+                response = web.Response(status=400, text="request body incomplete")
+                response.force_close()
+                return response
+            if connection is not None:
+                connection.reading = False
             return await handler(request)
         finally:
             if connection is not None:
-                connection.busy = False
+                connection.busy = connection.reading = False
+                connection.served = True
                 if connection.transport in self.open:
                     connection.close_in(self.limits.keepalive)
+
+
+class _Quiet:
+    """Counts something that happens in floods; logs it at most once per `every` seconds."""
+
+    def __init__(self, what: str, every: float) -> None:
+        self.what, self.every = what, every
+        self.last = -float("inf")
+        self.counted = 0
+
+    def count(self) -> None:
+        self.counted += 1
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            log.warning("%s: %d since the last report", self.what, self.counted)
+            self.last, self.counted = now, 0
 
 
 class _AcceptErrors:
@@ -251,7 +329,7 @@ async def serve_webhooks(
     """Listen on listen:port, call `ready` (e.g. to register the webhook with the platform),
     and serve until `stop` is set; requests in progress are finished first."""
     limits = limits or Limits()
-    guard = _Guard(limits)
+    guard = _Guard(limits, routes)
     app = web_app(routes, checks, middlewares=[guard.requests])
     runner = web.AppRunner(app, access_log=None, keepalive_timeout=limits.keepalive)
     await runner.setup()
@@ -265,9 +343,17 @@ async def serve_webhooks(
     _warn_if_few_files(limits)
     factory = runner.server
     assert factory is not None
-    server = await loop.create_server(
-        lambda: _Guarded(guard, factory()), listen, port, reuse_address=True, backlog=128
-    )
+    try:
+        server = await loop.create_server(
+            lambda: _Guarded(guard, factory()), listen, port, reuse_address=True, backlog=128
+        )
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        await runner.cleanup()
+        if quieter is not None and loop.get_exception_handler() is quieter:
+            loop.set_exception_handler(previous)
+        raise CannotServe(
+            f"cannot listen for webhooks on {listen}:{port}: {exc.strerror or exc}"
+        ) from None
     try:
         if ready is not None:
             await ready()

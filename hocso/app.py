@@ -14,15 +14,16 @@ from redis.backoff import ConstantBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from bot.config import Config, RedisSettings
 from bot.content.lessons import Curriculum, load_curriculum
 from bot.engine import Engine
 from bot.features import build_engine
 from handlers.platforms import PLATFORMS
 from hocso.errors import ServiceError
+from hocso.settings import Deployment
 from storage.redis.embedded import open_embedded, save_snapshot
 from storage.redis.groups import GroupRedisStore
 from storage.redis.keys import Keys
+from storage.redis.settings import RedisSettings
 from storage.redis.state import StateStore
 from storage.redis.url import is_cluster, open_redis
 from storage.sql.classes import class_schedule, find_class
@@ -34,7 +35,7 @@ STARTUP_PING = 5.0  # seconds Redis has to answer at start-up
 
 @dataclass
 class App:
-    config: Config
+    config: Deployment
     curriculum: Curriculum
     redis: Redis
     keys: Keys
@@ -43,7 +44,7 @@ class App:
 
 
 @asynccontextmanager
-async def open_app(config: Config, curriculum: Curriculum | None = None) -> AsyncIterator[App]:
+async def open_app(config: Deployment, curriculum: Curriculum | None = None) -> AsyncIterator[App]:
     """Build the whole machine; with no REDIS_URL, an embedded Redis kept in data_dir."""
     curriculum = curriculum or load_curriculum(config.lessons_dir)
     keys = Keys(config.redis.prefix, config.redis.shards)

@@ -16,18 +16,18 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from typing import TextIO
 
-from bot.config import USERNAME, Config, bot_username
 from bot.content.areas import closest, matching
 from bot.groups import class_schedule
 from bot.groups.class_card import draw_card
 from bot.onboarding.routes import CLASS_CODE
-from handlers.platforms import PLATFORMS
+from handlers.platforms import PLATFORMS, join_link
 from hocso import report_cli
+from hocso.settings import Deployment
 from storage.sql.classes import save_class
+from storage.sql.confirmations import class_answers
 from storage.sql.db import Database, with_database
 from storage.sql.models import Class
 from storage.sql.reports import Table, class_summaries
@@ -81,14 +81,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     actions.add_parser("list", help="classes with their learners: started, certified")
 
 
-def run_command(args: argparse.Namespace, config: Config) -> int:
+def run_command(args: argparse.Namespace, config: Deployment) -> int:
     """Run `class add` or `class list`; returns the exit status."""
     if args.action == "list":
         return with_database(
             config.database, config.data_dir, lambda db: list_classes(db, config, sys.stdout)
         )
     try:
-        code, name, facilitator, area, bot = _checked(args, config)
+        code, name, facilitator, area, config = _checked(args, config)
         schedule = _schedule(args.schedule)
     except BadInput as exc:
         print(f"hocso: {exc}", file=sys.stderr)
@@ -96,7 +96,7 @@ def run_command(args: argparse.Namespace, config: Config) -> int:
     status = with_database(
         config.database,
         config.data_dir,
-        lambda db: add_class(db, config, code, name, facilitator, area, bot, schedule),
+        lambda db: add_class(db, config, code, name, facilitator, area, schedule),
     )
     if status or getattr(args, "zalo_group", None) is None:
         return status
@@ -120,9 +120,10 @@ def _schedule(typed: str | None) -> str | None:
 
 
 def _checked(
-    args: argparse.Namespace, config: Config
-) -> tuple[str, str, str | None, str | None, str]:
-    """The code, name, facilitator, ward and bot username, tidied; BadInput if one is wrong."""
+    args: argparse.Namespace, config: Deployment
+) -> tuple[str, str, str | None, str | None, Deployment]:
+    """The code, name, facilitator and ward, tidied, and the settings with --bot's handle;
+    BadInput if one is wrong."""
     code = args.code.strip().upper()  # as the engine stores it: "lop-1a" is LOP-1A
     if not CLASS_CODE.match(code):
         raise BadInput(
@@ -138,16 +139,16 @@ def _checked(
     area = args.area.strip() if args.area is not None else None
     if area:
         area = _ward_id(area, config)
-    bot = bot_username(args.bot) if args.bot is not None else config.telegram.username
-    if not re.match(USERNAME, bot):
-        raise BadInput(
-            f"bad bot username {args.bot!r} for --bot: 5 to 32 of A-Z a-z 0-9 _, "
-            "as @BotFather gave it (e.g. hocso_cantho_bot)"
-        )
-    return code, name, facilitator, area, bot
+    if args.bot is not None:  # the bot whose links to print, whatever the settings say
+        rehandle = next(p.rehandle for p in PLATFORMS if p.rehandle)
+        try:
+            config = rehandle(config, args.bot)
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+    return code, name, facilitator, area, config
 
 
-def _ward_id(typed: str, config: Config) -> str:
+def _ward_id(typed: str, config: Deployment) -> str:
     """--area by official code or by name (accents optional); else the closest few, not all
     of a province's hundred wards."""
     wards = config.areas.wards
@@ -165,12 +166,11 @@ def _ward_id(typed: str, config: Config) -> str:
 
 async def add_class(
     database: Database,
-    config: Config,
+    config: Deployment,
     code: str,
     name: str,
     facilitator: str | None,
     area: str | None,
-    bot: str,
     schedule: str | None = None,
 ) -> int:
     """Save the class, then print its link and draw its QR code (or say what is missing)."""
@@ -180,19 +180,20 @@ async def add_class(
         print(f"Weekly class time: {class_schedule.shown(schedule)} (members who chose no "
               "reminder time of their own are reminded then)")  # fmt: skip
     path = config.data_dir / "classes" / f"{code}.png"
-    if not bot:
+    # The first platform whose links carry a class code makes the link and the QR code.
+    link = join_link(config, code)
+    if not link:
         # A QR code of "/start CODE" would open as plain text in a phone's camera, not the
-        # bot, so without the username there is no picture at all.
+        # bot, so without a link there is no picture at all.
         print(f"Learners join by sending the bot this message: /start {code}")
+        hints = "; or ".join(p.link_hint for p in PLATFORMS if p.link_hint)
         print(
-            "No link and no QR code: they need the bot's username. Set telegram.username in "
-            "config.yaml (or TELEGRAM_BOT_USERNAME), or pass --bot USERNAME, and run this again."
+            f"No link and no QR code: they need the bot's username. {hints}, and run this again."
         )
         if path.exists():
             print(f"The QR code drawn before is left as it was: {path}")
         _join_hints(config, code)
         return 0
-    link = f"https://t.me/{bot}?start={code}"
     print(f"Link for learners: {link}")
     try:
         draw_card(path, link, code, name)
@@ -204,18 +205,20 @@ async def add_class(
     return 0
 
 
-def _join_hints(config: Config, code: str) -> None:
+def _join_hints(config: Deployment, code: str) -> None:
     """How learners join on the platforms that have no link carrying the code."""
     for platform in PLATFORMS:
         if hint := platform.join_hint(config, code):
             print(hint)
 
 
-async def list_classes(database: Database, config: Config, out: TextIO) -> int:
+async def list_classes(database: Database, config: Deployment, out: TextIO) -> int:
     """Every class, by code, with its ward and its learners started and certified so far."""
     await database.ensure_schema()
     wards = {w.id: w.vi for w in config.areas.wards}
     columns = ["code", "name", "facilitator", "ward", "schedule", "started", "certified"]
+    columns += ["vneid confirmed (self-reported)", "asked for help"]
+    answers = await class_answers(database)
     rows: list[list[object]] = [
         [
             c.code,
@@ -225,10 +228,15 @@ async def list_classes(database: Database, config: Config, out: TextIO) -> int:
             class_schedule.shown(c.schedule),
             c.started,
             c.certified,
+            answers[c.code].yes if c.code in answers else 0,
+            answers[c.code].help if c.code in answers else 0,
         ]
         for c in await class_summaries(database)
     ]
-    out.write("Classes and their learners so far (started, certified)\n")
+    out.write(
+        "Classes and their learners so far (started, certified; VNeID confirmation as the "
+        "learners say, SELF-REPORTED)\n"
+    )
     report_cli.write_rows(Table("classes", "Classes", columns, rows), out)
     if not rows:
         out.write("Add one with: hocso class add CODE --name NAME\n")

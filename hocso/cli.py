@@ -10,6 +10,8 @@ Usage:
                                 reporting, see hocso/report_cli.py and `hocso report --help`
     hocso class add CODE --name NAME | class list
                                 facilitators' classes, their links and QR codes: hocso/class_cli.py
+    hocso vneid help-list [--class CODE] [--ward ID]
+                                who asked for help to get confirmed on VNeID (self-reported), CSV
     hocso zalo-oa connect       an OA admin's consent; the OA's tokens stored (docs/zalo-oa.md)
 """
 
@@ -23,10 +25,10 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from bot.config import Config, ConfigError, load_config
 from bot.content.facts import ALLOWLIST, Allowlist, check_facts
 from bot.content.lessons import LessonError, load_curriculum
 from hocso.errors import ServiceError
+from hocso.settings import ConfigError, Deployment, load_config
 
 # The commands defined in modules of their own, loaded only when named (each pulls in its
 # libraries: SQL, pictures, the web page's), so `hocso chat` or `hocso run` starts without
@@ -36,6 +38,7 @@ COMMAND_MODULES = {
     "report": "hocso.report_cli",
     "certificate": "hocso.report_cli",
     "class": "hocso.class_cli",
+    "vneid": "hocso.vneid_cli",
     "web": "web.cli",
     "demo-data": "web.cli",
     "zalo-oa": "handlers.zalo_oa.cli",
@@ -132,7 +135,7 @@ def check_lessons(path: Path) -> int:
     return 0
 
 
-async def chat_in_terminal(config: Config, user: str, script: Path | None = None) -> None:
+async def chat_in_terminal(config: Deployment, user: str, script: Path | None = None) -> None:
     from handlers.console import run_console, run_script
     from hocso.app import open_app
     from storage.sql.reporter import background_reporter
@@ -147,7 +150,7 @@ async def chat_in_terminal(config: Config, user: str, script: Path | None = None
         await run_console(app.engine.handle, f"console:{user}")
 
 
-async def reminders_status(config: Config) -> None:
+async def reminders_status(config: Deployment) -> None:
     import time
 
     from handlers import platforms

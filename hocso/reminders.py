@@ -35,6 +35,7 @@ from bot.events import Event, Reply
 from bot.reminders.routes import FRESH, RETAKEN
 from bot.store import StorageUnavailable
 from handlers.push import PushSender, Skipped, SlowDown, TryLater, Unreachable
+from storage import metrics
 from storage.redis.schedule import Claim, Schedule
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ class ReminderLoop:
                 if not claims:
                     break
                 claimed += len(claims)
+                metrics.REMINDERS_CLAIMED.inc(len(claims))
                 await self._send_batch(shard, claims)
                 if len(claims) < self.batch:
                     break
@@ -166,12 +168,15 @@ class ReminderLoop:
         """True: sent; False: nothing to send (or never will be); None: leave it claimed, to be
         retaken after the lease."""
         if claim.state is None:
+            metrics.REMINDERS_SKIPPED.labels("damaged").inc()
             return False  # its state is damaged (the claim logged it): not tried again
         sender = self.senders.get(claim.user.partition(":")[0])
         if sender is None or replies is None:
+            metrics.REMINDERS_SKIPPED.labels("no_sender" if sender is None else "storage").inc()
             return None  # no sender here, or storage could not be reached
         replies = [r for r in replies if not r.notice]
         if not replies:
+            metrics.REMINDERS_SKIPPED.labels("nothing_due").inc()
             return False
         chat = claim.user.partition(":")[2]
         while self._still_mine(claim):
@@ -181,22 +186,29 @@ class ReminderLoop:
                 break
             try:
                 await sender.push(chat, replies)
+                metrics.REMINDERS_SENT.labels(sender.platform).inc()
                 return True
             except SlowDown as exc:
                 log.warning("reminders: %s asks to slow down: %s", sender.platform, exc)
+                metrics.RATE_LIMITED.labels(sender.platform).inc()
                 await self.limits.pause(exc.retry_after)
             except Unreachable:
+                metrics.REMINDERS_SKIPPED.labels("blocked").inc()
                 await self.engine.handle(Event(claim.user, "blocked"))
                 return False
             except Skipped as exc:
                 log.debug("reminders: %s skipped: %s", claim.user, exc)
+                metrics.REMINDERS_SKIPPED.labels("out_of_reach").inc()
                 return False
             except TryLater as exc:
                 log.info("reminders: %s not reached (%s); after the lease", claim.user, exc)
+                metrics.REMINDERS_SKIPPED.labels("unreachable").inc()
                 return None
             except Exception as exc:  # noqa: BLE001  (refused, or may have arrived)
                 log.warning("reminders: %s not sent: %s", claim.user, exc)
+                metrics.REMINDERS_SKIPPED.labels("refused").inc()
                 return False
+        metrics.REMINDERS_SKIPPED.labels("lease_ran_out").inc()
         return None  # the lease ran out while waiting: whoever retakes it sends it
 
     def _still_mine(self, claim: Claim) -> bool:

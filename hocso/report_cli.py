@@ -22,9 +22,9 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.certificate.routes import normalize_code, show_code
-from bot.config import Config
 from handlers.platforms import options, platform_names
 from hocso.app import safe_url
+from hocso.settings import Deployment
 from storage.sql.db import Database, with_database
 from storage.sql.reports import (
     Labels,
@@ -43,6 +43,9 @@ Counts for officials, over a date range (local dates, both days included):
                    lesson, finished the first module, were certified
   target           certificates so far against campaign.target in config.yaml
   wrong questions  the ten questions most often answered wrongly
+  VNeID by ward, by class   SELF-REPORTED: learners who say they are confirmed on VNeID,
+                   not yet, or asked for help (answered in the range); who asked for
+                   help: hocso vneid help-list
 Formats: a readable table (default), CSV (one line per number: section,row,column,value;
 good for a pivot table) or JSON.
 --platform telegram|zalo counts only that platform's learners (learners who asked to be
@@ -80,14 +83,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", type=Path, help="write to a file, not the screen")
 
 
-def run_command(args: argparse.Namespace, config: Config) -> int:
+def run_command(args: argparse.Namespace, config: Deployment) -> int:
     """Run one of the commands above; returns the exit status."""
     return with_database(
         config.database, config.data_dir, lambda database: _run(database, args, config)
     )
 
 
-async def _run(database: Database, args: argparse.Namespace, config: Config) -> int:
+async def _run(database: Database, args: argparse.Namespace, config: Deployment) -> int:
     if args.command == "db":
         await database.upgrade()
         print(f"the reporting database is up to date ({safe_url(database.url)})")
@@ -103,7 +106,7 @@ async def _run(database: Database, args: argparse.Namespace, config: Config) -> 
     return 2
 
 
-async def report(database: Database, config: Config, args: argparse.Namespace) -> int:
+async def report(database: Database, config: Deployment, args: argparse.Namespace) -> int:
     zone = ZoneInfo(config.timezone)
     today = datetime.now(zone).date()
     first, last = args.start or date(2020, 1, 1), args.end or today
@@ -124,7 +127,7 @@ async def report(database: Database, config: Config, args: argparse.Namespace) -
     return 0
 
 
-def labels(config: Config) -> Labels:
+def labels(config: Deployment) -> Labels:
     from bot.content.lessons import LessonError, load_curriculum
 
     first_lesson = first_module = ""
@@ -194,7 +197,7 @@ def write_json(report: Report, heading: str, out: TextIO) -> None:
     out.write("\n")
 
 
-async def verify(database: Database, config: Config, typed: str) -> int:
+async def verify(database: Database, config: Deployment, typed: str) -> int:
     code = normalize_code(typed)
     await database.ensure_schema()
     found = await certificates(database, code) if code else []
@@ -212,7 +215,7 @@ async def verify(database: Database, config: Config, typed: str) -> int:
     return 0
 
 
-async def export(database: Database, config: Config, out: TextIO) -> None:
+async def export(database: Database, config: Deployment, out: TextIO) -> None:
     """Every certificate as CSV (storage/sql/reports.py `export_certificates`)."""
     wards = {w.id: w.vi for w in config.areas.wards}
     await export_certificates(database, out, ZoneInfo(config.timezone), wards, show_code)
@@ -234,3 +237,7 @@ def _cell(value: object) -> str:
 
 def _numeric(text: str) -> bool:
     return text.replace(",", "").replace(".", "").replace("%", "").isdigit()
+
+
+# For the other commands that write a file of their own (hocso/vneid_cli.py).
+output = _output

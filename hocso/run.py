@@ -15,11 +15,11 @@ from collections.abc import Callable, Coroutine, Mapping
 from contextlib import AsyncExitStack
 from typing import Any
 
-from bot.config import Config
 from handlers import CannotServe, platforms
 from handlers.platform import Platform, Wiring
 from handlers.webhook import HealthCheck
 from hocso.app import App, ServiceError, open_app
+from hocso.settings import Deployment
 from storage.sql.db import erase_key_problem
 from storage.sql.reporter import reporter_health
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 Service = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 
 
-def services(config: Config, only: str) -> dict[str, Service]:
+def services(config: Deployment, only: str) -> dict[str, Service]:
     """The services to run; ServiceError when one of them cannot."""
     chosen: dict[str, Service] = {}
     if only in ("all", "bot"):
@@ -58,7 +58,7 @@ def services(config: Config, only: str) -> dict[str, Service]:
     return chosen
 
 
-def pushers(config: Config) -> list[Platform]:
+def pushers(config: Deployment) -> list[Platform]:
     """The platforms reminders can be sent on: those on (a token) with a push sender. Which
     learners get them is reminders.platforms (the loop warns about one with no sender)."""
     return [p for p in platforms.enabled(config) if p.push]
@@ -98,7 +98,7 @@ async def bots(app: App, stop: asyncio.Event) -> None:
     try:
         async with asyncio.TaskGroup() as tasks:
             if routes:
-                where = (config.telegram.listen, config.telegram.port)
+                where = (config.server.listen, config.server.port)
                 tasks.create_task(serve_webhooks(routes, checks, *where, stop, ready=ready))
             for adapter in adapters:
                 tasks.create_task(adapter.serve(stop, listening=listening if routes else None))
@@ -157,7 +157,7 @@ async def report(app: App, stop: asyncio.Event) -> None:
     await run_reporter(app.redis, app.keys, app.database, stop)
 
 
-def run_command(config: Config, only: str = "all") -> int:
+def run_command(config: Deployment, only: str = "all") -> int:
     """Run until stopped; 2 with one line on stderr when a service cannot run."""
     try:
         chosen = services(config, only)
@@ -175,7 +175,7 @@ def run_command(config: Config, only: str = "all") -> int:
     return _fail(problems[0]) if problems else 0
 
 
-async def _run(config: Config, chosen: dict[str, Service]) -> None:
+async def _run(config: Deployment, chosen: dict[str, Service]) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

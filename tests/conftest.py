@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from bot.config import Config, load_config
 from bot.content.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
 from bot.engine import Engine
 from bot.events import Button, Event, Reply
@@ -20,6 +19,8 @@ from bot.lesson.tutor import Answer, Next, StartLesson
 from bot.menu.routes import Setting
 from bot.onboarding.routes import Age, Area, Consent
 from bot.payloads import Payload, parse
+from hocso.settings import Settings as Config
+from hocso.settings import load_config
 from storage.redis.groups import GroupRedisStore
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore

@@ -34,6 +34,7 @@ KERNEL = (
 )  # fmt: skip
 FEATURES = (
     "onboarding", "menu", "lesson", "certificate", "reminders", "pairs", "groups", "features",
+    "confirm",
 )  # fmt: skip
 
 # Debts being paid: each entry is allowed until the work lands, then removed here.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,13 +20,16 @@ from pathlib import Path
 import jinja2
 from aiohttp import web
 from aiohttp_session import get_session, session_middleware
+from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Config
 from bot.content.lessons import Curriculum, LessonError, load_curriculum
+from storage.redis.url import open_redis
 from storage.sql.db import Database, SchemaMissing, open_database
-from web import auth, certificates, login, pages
+from web import auth, certificates, class_pages, confirmations, guards, login, pages
+from web.brake import Brake
 from web.rollup import refresh
+from web.settings import WebConfig
 from web.site import SITE, Site, errors_middleware, local_path
 from web.tables import cell
 from web.texts import LANGS
@@ -36,14 +40,16 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def build_app(
-    config: Config,
+    config: WebConfig,
     db: Database,
     curriculum: Curriculum | None,
     secret: str,
     recount: bool = True,
     login_delay: float = 0.5,
+    redis: Redis | None = None,
 ) -> web.Application:
-    """The application; with `recount`, it recounts the numbers every `web.refresh` seconds."""
+    """The application; with `recount`, it recounts the numbers every `web.refresh` seconds.
+    `redis` keeps the brakes' counts for every process (None: this process only)."""
     templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
@@ -52,7 +58,8 @@ def build_app(
         lstrip_blocks=True,
     )
     templates.globals["cell"] = cell
-    site = Site(config, db, curriculum, templates, login_delay)
+    brake = Brake(redis, config.redis.prefix, hashlib.sha256(b"brake:" + secret.encode()).digest())
+    site = Site(config, db, curriculum, templates, login_delay, brake)
     app = web.Application(
         middlewares=[
             auth.https_middleware,
@@ -63,8 +70,10 @@ def build_app(
         ]
     )
     app[SITE] = site
+    app.on_response_prepare.append(guards.headers)
     app.router.add_get("/", home)
     app.router.add_get("/health", health)
+    app.router.add_get("/metrics", guards.metrics_page)
     app.router.add_get("/login", login.login_form)
     app.router.add_post("/login", login.login)
     app.router.add_post("/logout", login.logout)
@@ -73,12 +82,21 @@ def build_app(
     app.router.add_get("/wards", pages.wards)
     app.router.add_get("/modules", pages.modules)
     app.router.add_get("/classes", pages.classes)
-    app.router.add_get("/classes/{code}", pages.class_page)
-    app.router.add_get("/classes/{code}/qr.png", pages.class_qr)
+    app.router.add_get("/classes/{code}", class_pages.class_page)
+    app.router.add_get("/classes/{code}/qr.png", class_pages.class_qr)
     app.router.add_get("/certificates", certificates.certificates)
     app.router.add_get("/verify", certificates.verify_form)
-    app.router.add_get("/verify/{code}", certificates.verify)
+    app.router.add_get("/verify/{code}", guards.braked_lookups(certificates.verify))
     app.router.add_get("/csv/{name}.csv", pages.download)
+    app.router.add_get("/vneid.csv", confirmations.counts_csv)  # self-reported, issue 25
+    app.router.add_get("/vneid-help.csv", confirmations.help_csv)
+    app.router.add_get("/xlsx/{name}.xlsx", pages.download_xlsx)
+    app.router.add_post("/wards/targets", pages.upload_targets)
+    app.router.add_get("/wards/targets.csv", pages.targets_template)
+    app.router.add_get("/classes/{code}/print", class_pages.class_print)
+    app.router.add_get("/classes/{code}/certificates", class_pages.class_certificates)
+    app.router.add_post("/classes/{code}/remind", class_pages.class_remind)
+    app[class_pages.REMINDER_REQUESTS] = []
     app.router.add_static("/static", HERE / "static", append_version=False)
     if recount:
         app.cleanup_ctx.append(_recount_loop)
@@ -130,7 +148,7 @@ def _redirect(location: str) -> web.StreamResponse:
 # -- running -----------------------------------------------------------------------------
 
 
-def serve(config: Config) -> int:
+def serve(config: WebConfig) -> int:
     """`hocso web`: serve until Ctrl+C or SIGTERM; 2 with one line if it cannot start."""
     secret = config.web.secret
     if not secret:
@@ -153,8 +171,18 @@ def serve(config: Config) -> int:
 
     async def start() -> web.Application:
         await db.ensure_schema()
-        app = build_app(config, db, curriculum, secret)
+        redis = None
+        if config.redis.url:  # the brakes' counts shared by every `hocso web` process
+            redis = open_redis(
+                config.redis.url,
+                decode_responses=True,
+                socket_connect_timeout=config.redis.connect_timeout,
+                socket_timeout=config.redis.timeout,
+            )
+        app = build_app(config, db, curriculum, secret, redis=redis)
         app.on_cleanup.append(lambda _: db.dispose())
+        if redis is not None:
+            app.on_cleanup.append(lambda _: redis.aclose())
         return app
 
     print(f"hocso web: http://{config.web.listen}:{config.web.port}/ (Ctrl+C stops it)")

@@ -1,4 +1,4 @@
-"""Who may look: accounts and passwords, login sessions, CSRF tokens, and the brake on guessing.
+"""Who may look: accounts and passwords, login sessions and CSRF tokens.
 
 * Passwords are hashed with argon2id (argon2-cffi), off the event loop.
 * A session is an encrypted, signed cookie (aiohttp-session's EncryptedCookieStorage, a key
@@ -7,8 +7,9 @@
   new password) bumps the epoch, so an old cookie stops working even before it expires.
   A session ends after SESSION_HOURS, or IDLE_MINUTES without a request.
 * Every form carries the session's CSRF token; a POST without the right one is refused.
-* Failed logins are counted per username and per address; past a few, each further try must
-  wait longer (1 s, 2 s, 4 s ... up to 5 minutes).
+* Login tries are braked (web/brake.py): counted before the password is checked, per
+  address and per account, shared through Redis; past a few, each further try must wait
+  longer (1 s, 2 s, 4 s ... up to 5 minutes).
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ async def save_user(
         raise BadAccount(f"the role is one of: {', '.join(ROLES)}")
     if len(password) < 10:
         raise BadAccount("use a password of at least 10 characters")
-    if role == "facilitator" and not classes:
+    codes = sorted({c.strip().upper() for c in classes if c.strip()})
+    if role == "facilitator" and not codes:  # blank codes are none: "(all)" in the list
         raise BadAccount("a facilitator needs at least one --class CODE")
     hashed = await asyncio.to_thread(_hasher.hash, password)
     await db.ensure_schema()
@@ -107,7 +109,6 @@ async def save_user(
         user.password_hash = hashed
         await s.flush()
         await s.execute(delete(WebUserClass).where(WebUserClass.user_id == user.id))
-        codes = sorted({c.strip().upper() for c in classes if c.strip()})
         s.add_all(WebUserClass(user_id=user.id, class_code=code) for code in codes)
     return created
 
@@ -167,44 +168,6 @@ async def end_sessions(db: Database, user_id: int) -> None:
         row = await s.get(WebUser, user_id)
         if row is not None:
             row.session_epoch += 1
-
-
-# -- the brake on guessing ---------------------------------------------------------------
-
-
-class Throttle:
-    """Counts failed logins per key; past `free` of them in `window` seconds, each further try
-    waits twice as long as the one before, up to `longest` seconds."""
-
-    def __init__(
-        self,
-        free: int = 5,
-        window: float = 900,
-        longest: float = 300,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.free, self.window, self.longest, self.clock = free, window, longest, clock
-        self.failures: dict[str, list[float]] = {}
-
-    def wait(self, key: str) -> float:
-        """Seconds before `key` may try again (0: now)."""
-        now = self.clock()
-        times = [t for t in self.failures.get(key, []) if now - t < self.window]
-        if len(times) < self.free:
-            return 0.0
-        pause = min(self.longest, 2.0 ** (len(times) - self.free))
-        return max(0.0, times[-1] + pause - now)
-
-    def failed(self, key: str) -> None:
-        now = self.clock()
-        times = [t for t in self.failures.get(key, []) if now - t < self.window]
-        self.failures[key] = [*times, now][-64:]
-        if len(self.failures) > 10_000:  # many addresses guessing: forget the oldest
-            oldest = min(self.failures, key=lambda k: self.failures[k][-1])
-            del self.failures[oldest]
-
-    def succeeded(self, key: str) -> None:
-        self.failures.pop(key, None)
 
 
 # -- sessions, CSRF, https ---------------------------------------------------------------

@@ -4,16 +4,13 @@ name printed on it and its date."""
 
 from __future__ import annotations
 
-import io
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.certificate.routes import normalize_code, show_code
-from storage.sql.reports import export_certificates
 from web import queries as q
 from web.site import SITE, Site, lang_of, render
-from web.tables import csv_response
 from web.texts import text
 from web.views import officials_only, ward_name
 
@@ -73,12 +70,3 @@ async def verify(request: web.Request) -> web.Response:
         name=name,
         issued=issued,
     )
-
-
-@officials_only
-async def certified_list(request: web.Request) -> web.StreamResponse:
-    site = request.app[SITE]
-    out = io.StringIO()
-    wards = {w.id: w.vi for w in site.config.areas.wards}
-    await export_certificates(site.db, out, ZoneInfo(site.config.timezone), wards, show_code)
-    return csv_response("\ufeff" + out.getvalue(), "certified.csv")

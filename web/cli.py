@@ -22,12 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-from bot.config import Config
 from bot.content.lessons import LessonError, load_curriculum
 from storage.sql.db import Database, with_database
 from web import auth, demo
 from web.app import serve
 from web.rollup import refresh
+from web.settings import WebConfig
 from web.site import course_of
 
 COMMANDS = ("web", "demo-data")
@@ -66,7 +66,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     fill.add_argument("--seed", type=int, default=1, help="another seed, another campaign")
 
 
-def run_command(args: argparse.Namespace, config: Config) -> int:
+def run_command(args: argparse.Namespace, config: WebConfig) -> int:
     """Run one of the commands above; returns the exit status."""
     if args.command == "demo-data":
         return with_database(
@@ -136,13 +136,13 @@ async def list_users(db: Database) -> int:
     return 0
 
 
-async def recount(db: Database, config: Config) -> int:
+async def recount(db: Database, config: WebConfig) -> int:
     seconds = await refresh(db, config.timezone, course_of(_curriculum(config.lessons_dir)))
     print(f"The numbers are recounted ({seconds:.1f} s).")
     return 0
 
 
-async def fill_demo(db: Database, config: Config, args: argparse.Namespace) -> int:
+async def fill_demo(db: Database, config: WebConfig, args: argparse.Namespace) -> int:
     curriculum = _curriculum(config.lessons_dir)
     if curriculum is None:
         print(f"hocso: the lessons in {config.lessons_dir} have problems", file=sys.stderr)

@@ -18,14 +18,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
-import storage.sql.web_models  # noqa: F401  (all tables in Base.metadata)
 from bot.certificate.routes import ALPHABET, CODE_LENGTH
-from bot.config import Config
 from bot.content.lessons import Curriculum, Question, SingleChoice, TrueFalse
 from storage.sql.db import Database
-from storage.sql.models import Base, Learner
+from storage.sql.models import Learner
+from web.bulk import indexes_after, insert_rows
+from web.settings import WebConfig
 
 DEMO_PLATFORM = "demo"
 DAY = 86_400.0
@@ -154,8 +154,15 @@ def generate(
         ids[table] += 1
         return ids[table]
 
+    # Event ids in ascending order (a run's random prefix, then a count): each insert into
+    # their unique index lands at its end. Random ids, as the bot makes, land anywhere in it,
+    # and once the index outgrows SQLite's cache every insert reads a page from disk: the
+    # demo took 16 s for 5,000 learners but 313 s for 50,000.
+    prefix = f"{rng.getrandbits(48):012x}"
+    events = iter(range(1, 1 << 80))
+
     def event_id() -> str:
-        return f"{rng.getrandbits(128):032x}"
+        return f"{prefix}{next(events):020x}"
 
     for learner_id in range(1, plan.learners + 1):
         # More learners start as the campaign gets known: later days are likelier.
@@ -269,7 +276,9 @@ class NotEmpty(Exception):
     """The database holds learners already: demo data would mix with real numbers."""
 
 
-async def fill(db: Database, curriculum: Curriculum, config: Config, plan: Plan) -> dict[str, int]:
+async def fill(
+    db: Database, curriculum: Curriculum, config: WebConfig, plan: Plan
+) -> dict[str, int]:
     """Write a demo campaign into an empty reporting database; returns rows per table."""
     await db.ensure_schema()
     async with db.session() as s:
@@ -277,16 +286,14 @@ async def fill(db: Database, curriculum: Curriculum, config: Config, plan: Plan)
             raise NotEmpty("the database already holds learners")
     wards = [w.id for w in config.areas.wards]
     bands = [b.id for b in config.age_bands]
-    tables = {t.name: t for t in Base.metadata.sorted_tables}
     counts = dict.fromkeys(COLUMNS, 0)
-    async with db.engine.begin() as conn:
+    async with db.engine.begin() as conn, indexes_after(conn, list(COLUMNS)):
         for rows in generate(curriculum, wards, bands, plan):
             for name, columns in COLUMNS.items():  # in the order foreign keys need
-                if values := rows.tables[name]:
-                    await conn.execute(
-                        insert(tables[name]), [dict(zip(columns, v, strict=True)) for v in values]
-                    )
-                    counts[name] += len(values)
+                # Tuples straight to the driver (COPY, executemany): an insert of dicts
+                # made 10,000 rows a second.
+                await insert_rows(conn, name, columns, rows.tables[name])
+                counts[name] += len(rows.tables[name])
         if conn.dialect.name == "postgresql":
             # The rows came with their ids: move each id sequence past them for the reporter.
             for name in ("learners", "completions", "responses", "module_completions"):

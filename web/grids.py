@@ -4,20 +4,30 @@ its CSV link downloads the very same rows (web/tables.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import OTHER_AREA
 from bot.content.lessons import SingleChoice, TrueFalse
 from web import queries as q
-from web.tables import Column, Grid, Share
+from web import targets
+from web.tables import Badge, Column, Grid, Rank, Share
 from web.views import View, lesson_title, module_title, ward_name
 
 PAGE_ROWS = 100  # classes per page: a city has thousands
 
 
-async def days_grid(v: View, s: AsyncSession) -> Grid:
+async def days_grid(
+    v: View,
+    s: AsyncSession,
+    start: date | None = None,
+    end: date | None = None,
+    days: list[q.Day] | None = None,  # the scope's days, if already read
+) -> Grid:
+    """Day by day within start..end, newest first (totals count from the first day)."""
     grid = Grid(
         "days",
         [
@@ -29,7 +39,7 @@ async def days_grid(v: View, s: AsyncSession) -> Grid:
         ],
     )
     started = certified = 0
-    found = {d.day: d for d in await q.days(s, v.scope)}
+    found = {d.day: d for d in (days if days is not None else await q.days(s, v.scope))}
     if not found:
         return grid
     day = min(found)
@@ -37,8 +47,10 @@ async def days_grid(v: View, s: AsyncSession) -> Grid:
         d = found.get(day) or q.Day(day, 0, 0, 0)
         started += d.started
         certified += d.certified
-        grid.rows.append([day, d.started, d.certified, started, certified])
+        if (start is None or day >= start) and (end is None or day <= end):
+            grid.rows.append([day, d.started, d.certified, started, certified])
         day += timedelta(days=1)
+    grid.rows.reverse()
     return grid
 
 
@@ -60,35 +72,78 @@ def funnel_grid(v: View, totals: q.Totals) -> Grid:
     )
 
 
-async def wards_grid(v: View, s: AsyncSession) -> Grid:
+@dataclass
+class Standing:
+    """Every ward's progress against its own target, and the share expected by today."""
+
+    wards: list[targets.WardProgress]
+    expected: float
+    today: date
+
+
+async def ward_standing(v: View, s: AsyncSession, days: list[q.Day] | None = None) -> Standing:
+    """`days`: the campaign's (or the viewer's classes') days, if already read."""
     groups = await q.by_ward(s, q.Scope(None, v.scope.classes))
+    goal = await targets.ward_targets(s, v.site.config.campaign.ward_targets)
+    # Officials see every ward, even one nobody has started in yet; a facilitator, the
+    # wards their learners live in. Wards not on the list ("(chưa cho biết)", "(erased)")
+    # and "Nơi khác" come last, whatever the sort.
+    official = [k for k in v.site.wards if k != OTHER_AREA.id]
+    keys = [k for k in official if v.user.is_official or k in groups]
+    rest = [k for k in (OTHER_AREA.id, *groups) if k not in official and k not in keys]
+    keys += [k for k in dict.fromkeys(rest) if k in groups or v.user.is_official]
+    zone = ZoneInfo(v.site.config.timezone)
+    today = datetime.now(zone).date()
+    if days is None:
+        days = await q.days(s, q.Scope(None, v.scope.classes))
+    total = sum(goal.get(k, 0) for k in official)
+    certified = sum(groups[k].certified for k in official if k in groups and goal.get(k))
+    expected = targets.expected_share(
+        today,
+        days[0].day if days else None,
+        v.site.config.campaign.deadline,
+        certified / total if total else 0.0,
+    )
+    return Standing(targets.progress(groups, keys, goal, expected), expected, today)
+
+
+def band_of(v: View, band: str) -> Badge:
+    return Badge(band, v.t("band_" + band), targets.BANDS.index(band))
+
+
+async def wards_grid(v: View, s: AsyncSession, standing: Standing | None = None) -> Grid:
+    standing = standing or await ward_standing(v, s)
     # Wards from the official list (areas.province) have the statistics office's codes as ids.
     coded = any(w.id.isdigit() for w in v.site.wards.values())
-    columns = [Column("code", v.t("code"))] if coded else []
+    columns = [Column("ward", v.t("ward"))]
+    columns += [Column("code", v.t("code"))] if coded else []
     columns += [
-        Column("ward", v.t("ward")),
+        Column("band", v.t("band")),
+        Column("rank", v.t("rank"), True),
+        Column("target", v.t("ward_target"), True),
+        Column("certified", v.t("certified"), True),
+        Column("of_target", v.t("of_ward_target"), True),
         Column("started", v.t("started"), True),
         Column("lessons", v.t("lessons_passed"), True),
-        Column("certified", v.t("certified"), True),
         Column("share", v.t("certified_share"), True),
         Column("active", v.t("active_7"), True),
         Column("stuck", v.t("stuck"), True),
     ]
     grid = Grid("wards", columns)
-    # Officials see every ward, even one nobody has started in yet; a facilitator, the
-    # wards their learners live in.
-    keys = [k for k in v.site.wards if v.user.is_official or k in groups]
-    keys += [k for k in groups if k not in v.site.wards]
-    for key in keys:
-        g = groups.get(key, q.Group(key))
-        if key not in v.site.wards and not (g.started or g.lessons or g.certified):
+    ranked = sum(1 for w in standing.wards if w.rank)
+    for w in standing.wards:
+        g = w.group
+        if w.key not in v.site.wards and not (g.started or g.lessons or g.certified):
             continue
-        ward = v.site.wards.get(key)
-        row: list[object] = [key if key.isdigit() else ""] if coded else []
-        row += [ward_name(v.site, key, v.lang), g.started, g.lessons, g.certified]
+        row: list[object] = [ward_name(v.site, w.key, v.lang)]
+        row += [w.key if w.key.isdigit() else ""] if coded else []
+        row += [band_of(v, w.band), Rank(w.rank, ranked), w.target or "", g.certified]
+        row += [Share(g.certified, w.target), g.started, g.lessons]
         row += [Share(g.certified, g.started), g.active, g.stuck]
         grid.rows.append(row)
-        grid.links.append("/overview?" + v.query(ward=key) if ward else None)
+        grid.links.append("/overview?" + v.query(ward=w.key) if w.key in v.site.wards else None)
+        if w.key == OTHER_AREA.id or w.key not in v.site.wards:
+            grid.pinned += 1
     return grid
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from aiohttp import web
 from aiohttp_session import get_session
 
-from web import auth
+from storage import metrics
+from web import auth, brake
 from web.site import SITE, lang_of, local_path, render
 from web.texts import text
+
+log = logging.getLogger(__name__)
 
 
 async def login_form(request: web.Request) -> web.Response:
@@ -21,26 +25,44 @@ async def login_form(request: web.Request) -> web.Response:
 
 
 async def login(request: web.Request) -> web.StreamResponse:
+    """The try is counted before the password is checked (web/brake.py says which counts)."""
     site = request.app[SITE]
     form = await request.post()
-    username = str(form.get("username", "")).strip()
+    username = str(form.get("username", "")).strip()[:64]
     password = str(form.get("password", ""))
     next_path = local_path(str(form.get("next", "/overview")))
-    keys = (f"user:{username.casefold()}", f"address:{request.remote}")
-    wait = max(site.users.wait(keys[0]), site.addresses.wait(keys[1]))
     lang = lang_of(request)
-    if wait > 0:
+    address = request.remote or "?"
+    known = site.brake.knows(request.cookies.get(brake.KNOWN_COOKIE, ""), username)
+    tried, wait = await site.brake.reserve(site.brake.login_counts(username, address, known))
+    if tried is None:
+        log.info("login braked for %r from %s: %.0f s to wait", username, address, wait)
+        metrics.FAILED_LOGINS.labels("braked").inc()
         error = text("login_wait", lang, seconds=int(wait) + 1)
         return await _login_again(request, error, next_path, 429)
-    user = await auth.check_password(site.db, username, password) if username else None
+    try:
+        async with site.checks.slot():
+            user = await auth.check_password(site.db, username, password) if username else None
+    except brake.Busy:
+        await site.brake.take_back(tried)  # not checked: not a try
+        metrics.FAILED_LOGINS.labels("busy").inc()
+        return await _login_again(request, text("login_busy", lang), next_path, 503)
     if user is None:
-        site.users.failed(keys[0])
-        site.addresses.failed(keys[1])
+        log.warning("failed login for %r from %s", username, address)
+        metrics.FAILED_LOGINS.labels("wrong").inc()
         await asyncio.sleep(site.login_delay)
         return await _login_again(request, text("login_wrong", lang), next_path, 401)
-    site.users.succeeded(keys[0])
+    await site.brake.take_back(tried, forget=[site.brake.pair_key(username, address)])
     await auth.log_in(request, user)
-    raise web.HTTPSeeOther(next_path)
+    redirect = web.HTTPSeeOther(next_path)
+    redirect.set_cookie(
+        brake.KNOWN_COOKIE,
+        site.brake.remember(request.cookies.get(brake.KNOWN_COOKIE, ""), user.username),
+        max_age=brake.KNOWN_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+    )
+    raise redirect
 
 
 async def _login_again(request: web.Request, error: str, next_path: str, status: int):  # noqa: ANN202

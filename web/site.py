@@ -1,22 +1,26 @@
 """What every page of `hocso web` shares: the Site (settings, database, course, templates,
-login brakes), the viewer's language, and rendering a template."""
+brakes on guessing), the viewer's language, and rendering a template."""
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.config import Choice, Config
+from bot.config import Choice
 from bot.content.lessons import Curriculum
 from storage.sql.db import Database
 from web import auth
+from web.brake import Brake, Checks
 from web.rollup import Course
+from web.settings import WebConfig
 from web.texts import LANGS, text
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -27,13 +31,14 @@ LANG = web.RequestKey("lang", str)
 class Site:
     """What every page needs, made once."""
 
-    config: Config
+    config: WebConfig
     db: Database
     curriculum: Curriculum | None
     templates: jinja2.Environment
     login_delay: float = 0.5  # seconds added to each failed login
-    users: auth.Throttle = field(default_factory=auth.Throttle)
-    addresses: auth.Throttle = field(default_factory=lambda: auth.Throttle(free=20))
+    # The brakes on guessing (web/brake.py): counts in Redis, or in this process.
+    brake: Brake = field(default_factory=lambda: Brake(None, "hocso", secrets.token_bytes(32)))
+    checks: Checks = field(default_factory=Checks)
 
     @cached_property
     def wards(self) -> dict[str, Choice]:
@@ -96,8 +101,21 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         return await render(request, "error.html", status=404, message="not_found")
 
 
+# Browsers drop tabs and line breaks anywhere in a URL (and other controls at its ends):
+# "/\t/evil.example" would be followed as "//evil.example", another site.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def local_path(target: str) -> str:
     """Only a path on this site: a link cannot send someone elsewhere after logging in."""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    target = _CONTROLS.sub("", target).strip()
+    parts = urlsplit(target)
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or parts.scheme
+        or parts.netloc
+    ):
         return "/overview"
     return target

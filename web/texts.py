@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from web.act_texts import ACT_TEXTS
+
 LANGS = ("vi", "en")
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -26,6 +28,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "login_wrong": (
         "Tên đăng nhập hoặc mật khẩu chưa đúng. Xin thử lại.",
         "The username or password is not right. Please try again.",
+    ),
+    "login_busy": (
+        "Trang đang bận kiểm tra nhiều lần đăng nhập. Xin thử lại sau ít giây.",
+        "The page is busy checking many logins. Please try again in a few seconds.",
     ),
     "login_wait": (
         "Đã thử sai nhiều lần. Xin chờ {seconds} giây rồi thử lại.",
@@ -71,20 +77,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The numbers are being counted for the first time; reload in a few minutes.",
     ),
     "over_time": ("Người học theo thời gian", "Learners over time"),
-    "over_time_desc": (
-        "Tổng số người đã bắt đầu và đã được chứng nhận, theo từng ngày.",
-        "Learners started and certified so far, day by day.",
-    ),
     "day": ("Ngày", "Day"),
     "started_day": ("Bắt đầu trong ngày", "Started that day"),
     "certified_day": ("Chứng nhận trong ngày", "Certified that day"),
     "started_total": ("Tổng đã bắt đầu", "Started so far"),
     "certified_total": ("Tổng đã chứng nhận", "Certified so far"),
     "funnel": ("Từ bắt đầu đến chứng nhận", "From starting to certified"),
-    "funnel_desc": (
-        "Bao nhiêu người đã đi tới từng bước.",
-        "How many learners reached each step.",
-    ),
     "stage": ("Bước", "Step"),
     "learners": ("Người học", "Learners"),
     "of_started": ("So với số bắt đầu", "Of those who started"),
@@ -134,18 +132,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "previous": ("Trang trước", "Previous"),
     "next": ("Trang sau", "Next"),
     "rows_shown": ("{first}–{last} trong {total} lớp", "{first}–{last} of {total} classes"),
-    "join_link": ("Đường dẫn vào lớp", "Link to join"),
-    "join_hint": (
-        "Người học mở đường dẫn này (hoặc quét mã QR) để vào lớp trên Telegram.",
-        "Learners open this link (or scan the QR code) to join the class on Telegram.",
-    ),
     "qr_download": ("Tải mã QR để in (PNG)", "Download the QR code to print (PNG)"),
-    "no_bot": (
-        "Chưa có tên bot (telegram.username) nên chưa tạo được đường dẫn. Người học có thể"
-        " gửi cho bot: /start {code}",
-        "The bot's username (telegram.username) is not set, so there is no link yet. Learners"
-        " can send the bot: /start {code}",
-    ),
     "stuck_where": ("Người học ngưng ở đâu", "Where stuck learners stopped"),
     "last_tried": ("Bài thử gần nhất", "Lesson tried last"),
     "of_them_failed": ("Trong đó chưa qua bài này", "Of them, failed it"),
@@ -177,9 +164,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     # errors
     "forbidden": ("Bạn không có quyền xem trang này.", "You may not see this page."),
     "not_found": ("Không có trang này.", "There is no such page."),
+    "verify_wait": (
+        "Đã tra quá nhiều mã không có trong thời gian ngắn. Xin chờ một phút rồi thử lại.",
+        "Too many unknown codes in a short time. Please wait a minute, then try again.",
+    ),
     "bad_ward": ("Không có phường, xã này.", "There is no such ward."),
     "home": ("Về trang tổng quan", "Back to the overview"),
 }
+
+
+TEXTS.update(ACT_TEXTS)
 
 
 def text(key: str, lang: str, **values: object) -> str:

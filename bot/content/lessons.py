@@ -163,6 +163,9 @@ class Typed(_Question):
     type: Literal["typed"]
     accept: Accepted
     hint: FeedbackText | None = None  # shown on "💡 Gợi ý"; without it, the answer's first letters
+    # Wrong answers worth offering as choices after two hints (bot/hints.py), best first;
+    # without them, wrong ones are taken from the question's and the lesson's data.
+    wrong: Accepted | None = None
 
 
 Question = SingleChoice | TrueFalse | Typed

@@ -47,6 +47,7 @@ from bot.learner import copy as copy_learner
 from bot.learner import from_fields as learner_from_fields
 from bot.learner import to_fields as learner_to_fields
 from bot.lesson import review
+from bot.log_ids import log_failure
 from bot.onboarding import routes as onboarding
 from bot.payloads import parse
 from bot.router import Routes
@@ -153,8 +154,8 @@ class GroupChats(Side):
         except StorageUnavailable as exc:
             log.error("group state storage unavailable: %s", exc)
             return self._sorry(event, "busy")
-        except Exception:
-            log.exception("failed to handle group event %r", event)
+        except Exception:  # noqa: BLE001  (logged by log_failure, without the learner's words)
+            log_failure(log, "failed to handle group event", event)
             return self._sorry(event, "oops")
 
     async def tick(self, platform: str) -> list[tuple[str, list[Reply]]]:

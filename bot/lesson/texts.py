@@ -131,3 +131,38 @@ TEXTS.update(
         },
     }
 )
+
+# Hints that show more each time (bot/lesson/hints.py).
+TEXTS.update(
+    {
+        "btn_hint_more": {"vi": "💡 Gợi ý thêm", "en": "💡 Another hint"},
+        "hint_first_digit": {
+            "vi": "số đó bắt đầu bằng {digit}: «{shape}»",
+            "en": "the number starts with {digit}: «{shape}»",
+        },
+        "hint_between": {
+            "vi": "đáp án là một số từ {low} đến {high}",
+            "en": "the answer is a number from {low} to {high}",
+        },
+        "hint_choose": {
+            "vi": "👇 Hoặc {you} bấm chọn một đáp án bên dưới.",
+            "en": "👇 Or tap one of the answers below.",
+            "vi_numbered": "👇 Hoặc {you} gõ số của đáp án bên dưới.",
+            "en_numbered": "👇 Or type the number of an answer below.",
+        },
+        "hint_fewer": {
+            "vi": "💡 Mình bỏ bớt một đáp án sai rồi. Còn hai, {you} chọn một nhé:",
+            "en": "💡 I took away a wrong answer. Two are left, choose one:",
+        },
+        "hint_no_more": {
+            "vi": "💡 Hết gợi ý rồi {you} ơi. {You} chọn một đáp án, "
+            "hoặc bấm «🤷 Không biết» để xem đáp án nhé.",
+            "en": "💡 That was the last hint. Choose an answer, "
+            "or tap «🤷 I don't know» to see it.",
+            "vi_numbered": "💡 Hết gợi ý rồi {you} ơi. {You} gõ số của một đáp án, "
+            "hoặc gõ «không biết» để xem đáp án nhé.",
+            "en_numbered": "💡 That was the last hint. Type an answer's number, "
+            "or «I don't know» to see it.",
+        },
+    }
+)

@@ -25,6 +25,7 @@ from bot.events import Button, Media, Reply
 from bot.learner import Stage
 from bot.lesson import (
     grading,
+    hints,
     review,
     texts,  # noqa: F401  (registers the texts)
 )
@@ -34,7 +35,7 @@ from bot.turn import Turn
 
 # Typed under a typed question, these ask for something; they are never graded as answers.
 SKIP_WORDS = {"khong biet", "bo qua", "skip", "chiu", "pass", "i don't know", "dont know"}
-HINT_WORDS = {"goi y", "hint", "help", "giup", "tro giup", "?"}
+HINT_WORDS = {"goi y", "goi y them", "hint", "another hint", "help", "giup", "tro giup", "?"}
 NEXT_WORDS = {"tiep", "tiep tuc", "next", "continue", "ok", "xong", "roi"}
 IN_LESSON = {Stage.LESSON, Stage.REVIEW}
 GIVE_A_BREAK = 3  # failures of one lesson before another lesson is suggested
@@ -227,35 +228,29 @@ def _ask(turn: Turn, question: Question, index: int, total: int) -> None:
                 _answer_button(turn.t("btn_false"), learner.attempt, index, 0),
             ),
         )
-    else:
-        text = f"{text}\n{turn.t('type_answer')}"
-        rows = (typed_buttons(turn, index),)
     lesson_id = learner.lesson
     if learner.stage == st.REVIEW:
         lesson_id = learner.review_queue[learner.review_step].split("/", 1)[0]
     lesson = turn.curriculum.lesson(lesson_id)
+    if isinstance(question, Typed):  # with the hints had so far, and their choices
+        got = hints.level(turn, index)
+        lines = [text, *hints.hint_lines(turn, question, lesson, got), turn.t("type_answer")]
+        lines += hints.choose_line(turn, question, lesson, got)
+        text, rows = "\n".join(lines), typed_rows(turn, question, lesson, index, got)
     image = _media(turn, lesson, question.image, "image", text) if lesson else None
     turn.add(Reply(text, rows, media=image, free_text=isinstance(question, Typed)))
 
 
-def typed_buttons(turn: Turn, index: int) -> tuple[Button, ...]:
-    """A typed question still has buttons, so a learner who only taps is never stuck. The
-    same two, in the same order, after the hint too: where they show as numbered lines
-    (console, Zalo), "1" and "2" typed always mean the hint and "I don't know"."""
+def typed_rows(
+    turn: Turn, question: Typed, lesson: Lesson | None, index: int, got: int
+) -> tuple[tuple[Button, ...], ...]:
+    """A typed question still has buttons, so a learner who only taps is never stuck: "💡 Gợi
+    ý" and "🤷 Không biết", and after two hints the answer offered as choices above them
+    (bot/lesson/hints.py). Where they show as numbered lines (console, Zalo), a typed number
+    picks the line of that number."""
     attempt = turn.learner.attempt
-    dont_know = turn.button("btn_dont_know", DontKnow(attempt, index))
-    return (turn.button("btn_hint", Hint(attempt, index)), dont_know)
-
-
-def hint_text(turn: Turn, question: Typed) -> str:
-    """The author's hint, else the answer's shape: first letters, or how many digits."""
-    if question.hint:
-        return question.hint.get(turn.lang)
-    answer = accepted(turn, question)[0]
-    if answer.replace(" ", "").isdigit():
-        return turn.t("hint_digits", n=len(answer.replace(" ", "")))
-    shape = " ".join(w[0] + "_" * (len(w) - 1) for w in answer.split())
-    return turn.t("hint_letters", shape=shape)
+    *picks, last = hints.rows(turn, question, lesson, index, got, Hint(attempt, index))
+    return (*picks, (*last, turn.button("btn_dont_know", DontKnow(attempt, index))))
 
 
 def accepted(turn: Turn, question: Typed) -> list[str]:
@@ -296,9 +291,34 @@ def on_hint(turn: Turn, tap: Hint) -> None:
 
 
 def give_hint(turn: Turn, question: Typed) -> None:
-    text = f"{turn.t('hint', hint=hint_text(turn, question))}\n{turn.t('type_answer')}"
+    """The next hint, showing more than the last (bot/lesson/hints.py); after the last, a word
+    saying so and the choices again, never the same hint word for word."""
     index = position(turn.learner)
-    turn.add(Reply(text, (typed_buttons(turn, index),), free_text=True))
+    lesson = hints.lesson_of(turn, question)
+    if hints.level(turn, index) >= hints.LAST:
+        turn.say(turn.t("hint_no_more"))
+        return show_step(turn)
+    got = hints.raise_level(turn, index)
+    said = hints.hint_lines(turn, question, lesson, got) if got < hints.LAST else []
+    lines = [*said, turn.t("type_answer"), *hints.choose_line(turn, question, lesson, got)]
+    rows = typed_rows(turn, question, lesson, index, got)
+    turn.add(Reply("\n".join(lines), rows, free_text=True))
+
+
+@router.button(hints.Pick)
+def on_pick(turn: Turn, tap: hints.Pick) -> None:
+    """One of the answers offered after two hints: graded as if typed."""
+    if not _is_current(turn, tap.attempt, tap.index):
+        return
+    question = _current_question(turn)
+    if not isinstance(question, Typed):
+        return
+    lesson = hints.lesson_of(turn, question)
+    on_screen = dict(hints.offered(turn, question, lesson, hints.level(turn, tap.index)))
+    if tap.choice not in on_screen:
+        turn.notice("stale_button")
+        return show_step(turn)
+    _answer(turn, question, on_screen[tap.choice])
 
 
 @router.button(DontKnow)
@@ -354,8 +374,8 @@ def _on_typed(turn: Turn, question: Typed, text: str) -> bool:
     typed = normalize_answer(text)
     if grading.is_accepted(text, accepted(turn, question)):
         _answer(turn, question, text.strip())
-    elif typed in ("1", "2"):  # the buttons' numbers, as a console shows them
-        give_hint(turn, question) if typed == "1" else _answer(turn, question, None)
+    elif typed.isdecimal() and _on_screen(turn, typed):
+        return False  # a line's number, as a console shows them: the engine picks it
     elif typed in SKIP_WORDS:
         _answer(turn, question, None)
     elif typed in HINT_WORDS:
@@ -368,6 +388,12 @@ def _on_typed(turn: Turn, question: Typed, text: str) -> bool:
     else:
         _answer(turn, question, text.strip())
     return True
+
+
+def _on_screen(turn: Turn, typed: str) -> bool:
+    """`typed` is the number of a button on screen, or the words of an offered answer."""
+    buttons = understand.current_buttons(turn)
+    return 1 <= int(typed) <= len(buttons) or understand.match_button(typed, buttons) is not None
 
 
 def _is_current(turn: Turn, attempt: str, index: int) -> bool:
@@ -409,6 +435,7 @@ def _answer(turn: Turn, question: Question, given: int | str | None) -> None:
     learner does not know, so the answer is shown and counted as missed."""
     learner = turn.learner
     lang = turn.lang
+    learner.hint = ""  # the next question starts without hints
     if given is None:
         right, shown, extra = False, turn.t("btn_dont_know"), None
         correct_text = _correct_text(turn, question)

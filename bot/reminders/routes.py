@@ -32,6 +32,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Config, ReminderSettings, clock_time
+from bot.confirm import state as confirm
 from bot.content.lessons import fold
 from bot.events import Button, Reply
 from bot.learner import Learner, Stage
@@ -48,6 +49,7 @@ router = Router("reminders")
 FRESH, RETAKEN = "reminder", "reminder-again"
 ASKED, OFF = "-", "off"
 NUDGE, DAY = "n", "d"  # what is due: the nudge, or the day's reminder (daily or review)
+CONFIRM = "v"  # due and sent: the question about VNeID confirmation (bot/confirm/)
 DAILY, REVIEW, STOP = "d", "r", "s"  # what was sent (besides NUDGE)
 BACK_OFF_AFTER = 3  # ignored reminders in a row before they come less often
 STOP_AFTER = 5  # ... before the tutor stops (and says so once)
@@ -253,6 +255,8 @@ def plan(turn: Turn) -> None:
         options.append((learner.remind_due, learner.remind_kind))
     if (slot := _next_slot(turn)) is not None:
         options.append((slot, DAY))
+    if (asking := _confirm_time(turn)) is not None:
+        options.append((asking, CONFIRM))
     learner.remind_due, learner.remind_kind = min(options) if options else (0, "")
 
 
@@ -328,6 +332,24 @@ def _next_slot(turn: Turn) -> int | None:
     return _out_of_quiet(turn, _at(turn, day, minute))
 
 
+def _confirm_time(turn: Turn) -> int | None:
+    """When to ask about VNeID confirmation (bot/confirm/): on its day or the first after it
+    with nothing sent or studied yet, at the learner's time (or in the evening)."""
+    learner = turn.learner
+    day = confirm.due_day(learner)
+    if day is None:
+        return None
+    daily = _daily_minute(learner.remind)
+    minute = daily if daily is not None else clock_time(REVIEW_TIME)
+    busy = learner.last_day == turn.today or (
+        learner.reminded_at and _day(turn, learner.reminded_at) == turn.today
+    )
+    day = max(day, turn.today + 1 if busy else turn.today)
+    if _at(turn, day, minute) <= turn.now:
+        day += 1
+    return _out_of_quiet(turn, _at(turn, day, minute))
+
+
 def _lesson_left(turn: Turn) -> bool:
     learner = turn.learner
     return bool(learner.lesson) or turn.curriculum.next_lesson(set(learner.done)) is not None
@@ -385,6 +407,8 @@ def _choose(turn: Turn, kind: str) -> str | None:
     learner = turn.learner
     if kind == NUDGE:
         return NUDGE if learner.lesson and not _nudged_on(turn, turn.today) else None
+    if kind == CONFIRM:  # asked only where nothing is in progress: else after the lesson
+        return CONFIRM if confirm.due(turn) and learner.stage == Stage.MENU else None
     if learner.ignored >= STOP_AFTER:
         return STOP
     if learner.last_day == turn.today:
@@ -401,6 +425,8 @@ def _render(turn: Turn, sent: str) -> None:
     """The reminder's words (one of several, fixed for this learner and moment, so a resend
     says the same) and its buttons."""
     learner = turn.learner
+    if sent == CONFIRM:
+        return turn.show(Screen.VNEID)  # the question itself (bot/confirm/)
     if sent == STOP:
         again = turn.button("btn_remind_again", RemindMenu())
         turn.add(Reply(turn.t("remind_stop"), ((again,),), meta=(("reminder", "stop"),)))

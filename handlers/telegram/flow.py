@@ -16,11 +16,12 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
 
 from handlers.limits import PushLimits
 from handlers.ordering import Ordering
+from storage import metrics
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,18 @@ class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
         """Nothing to free."""
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # noqa: ANN001, ANN201
+        """Every Bot API call; a message sent or not is counted (storage/metrics.py)."""
+        try:
+            result = await self._request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        except TelegramError as exc:
+            if endpoint.startswith(SENDS):
+                metrics.REPLY_FAILURES.labels("tg", type(exc).__name__).inc()
+            raise
+        if endpoint.startswith(SENDS):
+            metrics.REPLIES.labels("tg").inc()
+        return result
+
+    async def _request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # noqa: ANN001, ANN202
         chat = data.get("chat_id")
         bulk = bool(rate_limit_args and rate_limit_args.get("bulk"))
         delay = self.backoff
@@ -121,6 +134,7 @@ class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
             except RetryAfter as exc:
                 seconds = retry_seconds(exc)
                 log.warning("%s to %s: 429, waiting %.1fs", endpoint, chat, seconds)
+                metrics.RATE_LIMITED.labels("tg").inc()
                 if bulk and self.push_limits is not None:
                     await self.push_limits.pause(seconds)  # every process stops pushing
                 if attempt == self.retries:

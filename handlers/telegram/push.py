@@ -18,11 +18,11 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.config import TelegramSettings
 from bot.events import Reply
 from handlers.push import SlowDown, TryLater, Unreachable
 from handlers.telegram.http import AiohttpRequest
 from handlers.telegram.send import Blocked, Sender
+from handlers.telegram.settings import TelegramSettings
 from storage.redis.keys import Keys
 
 

@@ -9,16 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
 
 from bot.events import Reach
 from handlers import CannotServe
-from handlers.platform import Adapter, Platform, Wiring
+from handlers.platform import Adapter, Config, Platform, Wiring
 from handlers.push import PushSender
 from handlers.telegram.capabilities import CAPABILITIES
-
-if TYPE_CHECKING:
-    from bot.config import Config
+from handlers.telegram.settings import ENV, USERNAME, TelegramSettings, bot_username
 
 TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
@@ -43,6 +40,8 @@ def adapter(wiring: Wiring) -> Adapter:
         wiring.redis,
         wiring.keys,
         checks=wiring.checks,
+        listen=config.server.listen,  # the one web server, when it serves alone
+        port=config.server.port,
         media_roots=(config.lessons_dir, config.data_dir),  # the only files ever uploaded
         ticks=wiring.ticks,  # group lessons that move on by themselves
         # Flood limits shared by every worker: a group's messages wait their turn.
@@ -79,10 +78,24 @@ def reach(config: Config) -> Reach:
     return Reach(handle=name, link=link, join=f"{link}?start={{code}}")
 
 
+def with_username(config: Config, typed: str) -> Config:
+    """The settings with the bot's username replaced by `typed` ("@hocso_bot" too)."""
+    name = bot_username(typed)
+    if not re.match(USERNAME, name):
+        raise ValueError(
+            f"bad bot username {typed!r} for --bot: 5 to 32 of A-Z a-z 0-9 _, as @BotFather "
+            "gave it (e.g. hocso_cantho_bot)"
+        )
+    telegram = config.telegram.model_copy(update={"username": name})
+    return config.model_copy(update={"telegram": telegram})
+
+
 TELEGRAM = Platform(
     id="tg",
     name="Telegram",
-    settings=lambda config: config.telegram,
+    section="telegram",
+    settings_model=TelegramSettings,
+    env=ENV,
     token=lambda config: config.telegram.token,
     token_problem=token_problem,
     token_hint="TELEGRAM_BOT_TOKEN (from @BotFather)",
@@ -92,4 +105,8 @@ TELEGRAM = Platform(
     push_rate=lambda config: config.telegram.broadcast_rate,
     groups=True,  # group lessons: handlers/telegram/group.py
     reach=reach,
+    rehandle=with_username,
+    link_hint=(
+        "Set telegram.username in config.yaml (or TELEGRAM_BOT_USERNAME), or pass --bot USERNAME"
+    ),
 )

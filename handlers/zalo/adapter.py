@@ -28,7 +28,6 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.config import ZaloSettings
 from bot.events import DoneMark, Event, Reply
 from handlers import CannotServe, Handle
 from handlers.dedupe import Dedupe
@@ -39,6 +38,8 @@ from handlers.render import Capabilities
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from handlers.zalo.api import ZaloApi, ZaloError, ZaloTimeout, ZaloUnreachable
 from handlers.zalo.send import ZALO_BOT, ZaloSender
+from handlers.zalo.settings import ZaloSettings
+from storage import metrics
 from storage.redis.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,8 @@ class ZaloAdapter:
         if self.polling:
             return []
         path = urlsplit(self.settings.webhook_url).path or "/zalo"
-        return [Route(path, self.receive), *([self.media.route()] if self.media else [])]
+        webhook = Route(path, self.receive, secret=(SECRET_HEADER, self.settings.webhook_secret))
+        return [webhook, *([self.media.route()] if self.media else [])]
 
     async def receive(self, request: web.Request) -> web.Response:
         """Webhook mode: Zalo POSTs an update. Refused (403) without the secret token;
@@ -183,7 +185,8 @@ class ZaloAdapter:
             return web.Response(status=503, text="starting; try again later")
         try:
             updates = updates_in(await request.json())
-        except ValueError:
+        except (ValueError, RecursionError) as exc:  # nested past the reader's depth: not ours
+            log.warning("zalo webhook: a body that is not JSON (%s)", type(exc).__name__)
             return web.Response(status=400, text="not JSON")
         if not updates:
             return web.Response(status=400, text="not an update")
@@ -206,12 +209,18 @@ class ZaloAdapter:
             log.debug("zalo update ignored: %s", update.get("event_name"))
             return
         async with self.order.turn((PLATFORM, incoming.chat)):
-            if incoming.id and not await self.dedupe.claim(incoming.id, incoming.user):
+            seen = await self.dedupe.seen(incoming.id, incoming.user) if incoming.id else None
+            if seen is not None:  # done before: what it answered then may never have gone out
+                if seen.replies:
+                    await self._show_again(incoming.chat, seen.replies)
+                    self.dedupe.showed(incoming.id, incoming.user)
                 return
             # done with the learner's save: the mark travels in the event
             mark = self.dedupe.ride(incoming.id, incoming.user) if incoming.id else None
+            metrics.UPDATES.labels(PLATFORM).inc()
             try:
-                await self._answer(incoming, mark)
+                with metrics.UPDATE_SECONDS.labels(PLATFORM).time():
+                    await self._answer(incoming, mark)
             except (ZaloError, ZaloUnreachable) as exc:
                 log.warning("could not answer %s: %s", incoming.user, exc)
             except Exception:
@@ -219,6 +228,14 @@ class ZaloAdapter:
             finally:
                 if incoming.id:
                     await self.dedupe.finish(incoming.id, incoming.user, mark)
+
+    async def _show_again(self, chat: str, replies: list[Reply]) -> None:
+        """The replies kept with an update's done mark, for the update delivered again."""
+        assert self.sender is not None
+        try:
+            await self.sender.show(chat, [r for r in replies if not r.to])
+        except (ZaloError, ZaloUnreachable) as exc:
+            log.warning("replies of an update delivered again not shown: %s", exc)
 
     async def _answer(self, incoming: Incoming, mark: DoneMark | None = None) -> None:
         assert self.sender is not None

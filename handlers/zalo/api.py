@@ -19,6 +19,8 @@ from typing import Any
 
 import aiohttp
 
+from storage import metrics
+
 log = logging.getLogger(__name__)
 
 NO_UPDATES = 408  # the error code of a long poll that found nothing
@@ -63,7 +65,20 @@ class ZaloApi:
 
     async def call(self, method: str, params: dict[str, Any] | None = None, **options: Any) -> Any:
         """The result of one method; ZaloError when Zalo refuses, ZaloUnreachable when it does
-        not answer after the retries, ZaloTimeout when a send was not answered in time."""
+        not answer after the retries, ZaloTimeout when a send was not answered in time. A
+        message sent or not is counted (storage/metrics.py)."""
+        try:
+            result = await self._call(method, params, **options)
+        except (ZaloError, ZaloUnreachable, ZaloTimeout) as exc:
+            if method in SENDS:
+                error = f"{exc.code}" if isinstance(exc, ZaloError) else type(exc).__name__
+                metrics.REPLY_FAILURES.labels("zalo", error).inc()
+            raise
+        if method in SENDS:
+            metrics.REPLIES.labels("zalo").inc()
+        return result
+
+    async def _call(self, method: str, params: dict[str, Any] | None, **options: Any) -> Any:
         timeout = options.get("timeout", self.timeout)
         retries = options.get("retries", self.retries)
         delay = self.backoff
@@ -72,6 +87,8 @@ class ZaloApi:
                 return await self._once(method, params or {}, timeout)
             except ZaloError as exc:
                 again = exc.code == 429 or exc.code >= 500
+                if exc.code == 429:
+                    metrics.RATE_LIMITED.labels("zalo").inc()
                 if not again or attempt == retries:
                     raise
                 log.warning("zalo %s refused (%s); retrying in %.1fs", method, exc, delay)

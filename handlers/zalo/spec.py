@@ -6,13 +6,10 @@ Light on purpose: the adapter and its Bot API client are imported only when buil
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from handlers.platform import Adapter, Platform, Wiring
+from handlers.platform import Adapter, Config, Platform, Wiring
 from handlers.zalo.capabilities import ZALO_BOT
-
-if TYPE_CHECKING:
-    from bot.config import Config
+from handlers.zalo.settings import ENV, ZaloSettings
 
 TOKEN = re.compile(r"^\d+:\S{8,}$")  # "{bot_id}:{secret}", as Zalo Bot Manager gives it
 
@@ -60,7 +57,9 @@ def join_hint(config: Config, code: str) -> str | None:
 ZALO = Platform(
     id="zalo",
     name="Zalo",
-    settings=lambda config: config.zalo,
+    section="zalo",
+    settings_model=ZaloSettings,
+    env=ENV,
     token=lambda config: config.zalo.token,
     token_problem=token_problem,
     token_hint="ZALO_BOT_TOKEN (from Zalo Bot Manager)",

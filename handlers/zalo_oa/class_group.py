@@ -15,7 +15,7 @@ import aiohttp
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.config import Config
+from handlers.platform import Config
 from handlers.zalo_oa.api import OAClient, OAError, OAUnreachable
 from handlers.zalo_oa.keys import OAKeys
 from handlers.zalo_oa.leads import CODE_FOR, Leads

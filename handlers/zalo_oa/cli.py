@@ -15,7 +15,7 @@ import sys
 
 from redis.exceptions import RedisError
 
-from bot.config import Config
+from handlers.platform import Config
 from storage.redis.keys import Keys
 from storage.redis.url import open_redis
 

@@ -12,14 +12,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, TextIO
 
-from handlers.platform import Adapter, Platform, Wiring
+from handlers.platform import Adapter, Config, Platform, Wiring
 from handlers.zalo_oa.capabilities import OA
 from handlers.zalo_oa.settings import ENV, REQUIRED, SettingsError, ZaloOASettings, from_env
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-    from bot.config import Config
     from handlers.push import PushSender
     from storage.redis.keys import Keys
 
@@ -142,7 +141,9 @@ def join_hint(config: Config, code: str) -> str | None:
 ZALO_OA = Platform(
     id="zoa",
     name="Zalo OA",
-    settings=lambda config: settings(),
+    section="",  # read from the environment when asked: handlers/zalo_oa/settings.py
+    settings_model=None,
+    env={},
     token=token,
     token_problem=token_problem,
     token_hint="a Zalo OA (ZALO_OA_APP_ID, ZALO_OA_APP_SECRET, ZALO_OA_SECRET_KEY, ZALO_OA_ID)",

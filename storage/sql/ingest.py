@@ -52,6 +52,7 @@ from storage.sql.models import (
     ModuleCompletion,
     ProcessedEvent,
     Response,
+    VneidConfirmation,
     utc,
 )
 
@@ -68,6 +69,7 @@ KNOWN = {
     "active",
     "forget",
     "certificate",
+    "vneid",
 }
 _warned: set[str] = set()
 NUMBERS = ("version", "score", "total", "started_at", "finished_at", "consent_at")
@@ -192,6 +194,7 @@ MODULES = cast(Table, ModuleCompletion.__table__)
 CERTIFICATES = cast(Table, Certificate.__table__)
 CLASSES = cast(Table, Class.__table__)
 ERASURES = cast(Table, Erasure.__table__)
+CONFIRMATIONS = cast(Table, VneidConfirmation.__table__)
 PROCESSED = cast(Table, ProcessedEvent.__table__)
 PROFILE = (  # the learners table's columns but its id
     *("platform", "platform_user", "locale", "area", "age_band", "class_code"),
@@ -243,6 +246,8 @@ class _Batch:
         self.completions: list[Pending] = []
         self.modules: list[Pending] = []
         self.certificates: list[Pending] = []
+        # Self-reported VNeID confirmations: the newest answer per learner (by its time).
+        self.confirmations: dict[_Row, Pending] = {}
 
     async def load(self, conn: AsyncConnection, events: list[OutboxEvent]) -> None:
         """Read what the events need: a few queries, whatever the batch's size."""
@@ -421,6 +426,25 @@ class _Batch:
             }
         )
 
+    def _on_vneid(self, event: OutboxEvent) -> None:
+        """A learner's answer to "confirmed on VNeID yet?" (bot/confirm.py): the newest one
+        stands; the name only when the learner agreed to share it (after "needs help")."""
+        row = self.learner(event)
+        answer = event.text("answer", 8)
+        if row is None or answer not in ("yes", "no", "help"):
+            return
+        earlier = self.confirmations.get(row)
+        if earlier is not None and cast(datetime, earlier["answered_at"]) > event.at:
+            return
+        name = event.text("name", 80) if answer == "help" else ""
+        self.confirmations[row] = {
+            "learner": row,
+            "answer": answer,
+            "name": name,
+            "answered_at": event.at,
+            "event_id": event.id,
+        }
+
     def _on_forget(self, event: OutboxEvent) -> None:
         """Make the learner anonymous: their row stays (so "started", "certified" and the
         lessons they finished still count) but holds nothing that points to them."""
@@ -436,6 +460,7 @@ class _Batch:
         row.area = row.age_band = row.class_code = ERASED
         row.locale, row.consent_at, row.profile_at = "", None, None
         row.active = row.paused = False
+        self.confirmations.pop(row, None)  # their answer about VNeID goes with them
         # The certificate still counts, but nothing leads from it to the person or to their
         # history: its printed code and name are gone, and so is its link to the row.
         for cert in self.certificates:
@@ -483,6 +508,11 @@ class _Batch:
                     .values(code=bindparam("new_code"), name="", learner_id=None)
                 )
                 await conn.execute(void, [{"old_code": c, "new_code": void_code()} for c in codes])
+        if self.forgotten:
+            gone = CONFIRMATIONS.c.learner_id.in_(self.forgotten)
+            await conn.execute(delete(CONFIRMATIONS).where(gone))
+        if self.confirmations:
+            await _upsert_confirmations(conn, insert, list(self.confirmations.values()))
         if self.classes:
             # Other learners of the class may be joining through another reporter right now.
             made_classes = [
@@ -502,6 +532,25 @@ class _Batch:
                 await conn.execute(table.insert(), _linked(pending))
         if self.modules:
             await conn.execute(insert(MODULES).on_conflict_do_nothing(), _linked(self.modules))
+
+
+async def _upsert_confirmations(conn: AsyncConnection, insert, pending: list[Pending]) -> None:  # noqa: ANN001
+    """Each learner's newest answer: it replaces a stored one only if it is newer (an older
+    answer delivered late by a recovering reporter changes nothing)."""
+    upsert = insert(CONFIRMATIONS)
+    new = upsert.excluded
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[CONFIRMATIONS.c.learner_id],
+        set_={
+            "answer": new.answer,
+            "name": new.name,
+            "answered_at": new.answered_at,
+            "event_id": new.event_id,
+        },  # fmt: skip
+        where=new.answered_at >= CONFIRMATIONS.c.answered_at,
+    )
+    rows = sorted(_linked(pending), key=lambda r: cast(int, r["learner_id"]))
+    await conn.execute(upsert, rows)
 
 
 def _linked(pending: list[Pending]) -> list[dict[str, object]]:

@@ -197,3 +197,18 @@ class Erasure(Base):
 
     user_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VneidConfirmation(Base):
+    """A learner's own answer to "confirmed on VNeID yet?" (bot/confirm.py): SELF-REPORTED,
+    hocso cannot check it. One row per learner, the newest answer; deleted on /forget. The
+    name is kept only when the learner agreed to share it with a facilitator (after "needs
+    help"); the ward and class are the learner's own (their row in `learners`)."""
+
+    __tablename__ = "vneid_confirmations"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    answer: Mapped[str] = mapped_column(String(8))  # "yes", "no" or "help"
+    name: Mapped[str] = mapped_column(String(80), default="")
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    event_id: Mapped[str] = mapped_column(String(32))

@@ -41,6 +41,7 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from storage import metrics
 from storage.redis.keys import Keys
 from storage.sql.db import Database
 from storage.sql.ingest import OutboxEvent, parse, prune_erasures, write_batch
@@ -423,6 +424,9 @@ async def reporter_health(
 
     def age(at: float | None) -> float | None:
         return None if not at else round(max(0.0, now - at), 1)
+
+    metrics.OUTBOX_BACKLOG.set(waiting)
+    metrics.REPORTER_LAG.set(age(oldest) or 0.0)
 
     details = {
         "waiting": waiting,

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import SQLColumnExpression, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.sql import confirmations
 from storage.sql.db import Database
 from storage.sql.models import (
     ERASED,
@@ -97,6 +98,8 @@ async def build_report(
             await _funnel(s, start, end, labels, on),
             await _target(s, end, target, on),
             await _wrong_questions(s, start, end, top, on),
+            await _self_reported(s, "area", labels.areas, start, end, platform),
+            await _self_reported(s, "class", classes, start, end, platform),
         ]
     return Report(start, end, tables)
 
@@ -166,6 +169,23 @@ async def _breakdown(
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1][1], -kv[1][0], label(kv[0])))
     rows: list[list[object]] = [[label(k), *v] for k, v in ordered]
     return Table(name, title, ["name", "started", "lessons completed", "certified"], rows)
+
+
+async def _self_reported(
+    s: AsyncSession,
+    by: str,
+    names: Mapping[str, str],
+    start: datetime,
+    end: datetime,
+    platform: str | None,
+) -> Table:
+    """Learners' own answers to "confirmed on VNeID yet?" (storage/confirmations.py), per
+    ward or class: labelled SELF-REPORTED, hocso cannot check them."""
+    where = "ward/commune" if by == "area" else "class"
+    title = f"VNeID confirmation by {where} ({confirmations.SELF_REPORTED}, answered in range)"
+    counts = await confirmations.counts_by(s, by, start, end, platform)
+    rows = confirmations.rows(counts, names)
+    return Table(f"vneid_by_{by}", title, list(confirmations.COLUMNS), rows)
 
 
 async def _counts_by(
@@ -367,10 +387,15 @@ async def export_certificates(
     writer.writerow(["code", "name", "issued", "ward", "age_band", "class"])
     for c in await certificates(db):
         day = c.issued_at.astimezone(zone).date().isoformat()
-        ward = wards.get(c.area, c.area)
-        writer.writerow([show(c.code), no_formula(c.name), day, ward, c.age_band, c.class_code])
+        ward = wards.get(c.area, c.area)  # an unknown id as the learner's client sent it
+        writer.writerow(
+            [show(c.code), no_formula(c.name), day]
+            + [no_formula(v) for v in (ward, c.age_band, c.class_code)]
+        )
 
 
 def no_formula(text: str) -> str:
-    """A learner-typed name must not run as a formula when the CSV opens in a spreadsheet."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A learner-typed name (or a forged ward) must not run as a formula when the CSV opens
+    in a spreadsheet, nor break its row (a lone carriage return is not quoted by `csv`)."""
+    text = "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in text)
+    return "'" + text if text.lstrip()[:1] in ("=", "+", "-", "@") else text

@@ -1,10 +1,11 @@
 """Tables of `hocso web`: its accounts, and the numbers it shows, counted ahead of time.
 
-The counts (`web_*` tables but the two of accounts) are rebuilt from the reporting tables by
-web/rollup.py every few minutes, so a page reads a few hundred small rows however many
-learners there are. Each row counts the learners of one ward (`area`) and one class
-(`class_code`) as they are now; rows with class_code ALL_CLASSES hold the whole ward, so the
-campaign's totals and a ward's are read without adding up thousands of classes.
+The counts (`web_*` tables but the two of accounts) are kept up to date from the reporting
+tables by web/rollup.py every few minutes (web_increments.py holds what lets it count only
+what changed), so a page reads a few hundred small rows however many learners there are.
+Each row counts the learners of one ward (`area`) and one class (`class_code`) as they are
+now; rows with class_code ALL_CLASSES hold the whole ward, so the campaign's totals and a
+ward's are read without adding up thousands of classes.
 """
 
 from __future__ import annotations
@@ -129,3 +130,15 @@ class WebMeta(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(64))
+
+
+class WebTarget(Base):
+    """A ward's own target (adults to certify), uploaded by an official on the web page as a
+    CSV keyed by the official ward codes; it overrides campaign.ward_targets in config."""
+
+    __tablename__ = "web_targets"
+
+    area: Mapped[str] = mapped_column(String(32), primary_key=True)
+    target: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(64), default="")  # the official's username

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, load_config
 from bot.content.lessons import Curriculum, Typed
 from bot.engine import route
 from bot.events import Event, Reply
@@ -19,6 +18,8 @@ from bot.features import all_routes
 from bot.learner import Learner, Stage, copy
 from bot.payloads import parse
 from bot.turn import Turn
+from hocso.settings import Settings as Config
+from hocso.settings import load_config
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conversation.md"
 FIXTURE_CONFIG = Path(__file__).resolve().parents[1] / "fixtures" / "config.yaml"
@@ -83,6 +84,8 @@ def explore(curriculum: Curriculum, config: Config) -> set[tuple[str, str]]:
         for event in inputs(learner, replies):
             turn = Turn(event, copy(learner), curriculum, config, today * 86400, today, routes)
             route(turn)
+            for hook in routes.erasings if turn.erase else routes.after_turns:
+                hook.handler(turn)  # as the engine does after every turn (bot/engine.py)
             after = Learner(user=learner.user) if turn.erase else turn.learner
             if after.stage != learner.stage:
                 arrows.add((learner.stage.value, after.stage.value))

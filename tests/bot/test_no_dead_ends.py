@@ -22,8 +22,9 @@ async def test_a_typed_question_has_a_hint_and_an_i_dont_know_button(chat, redis
     assert [b.label for b in chat.buttons] == ["💡 Gợi ý", "🤷 Không biết"]
     await chat.tap("Gợi ý")
     assert "đáp án có dạng «k____»" in chat.text  # the first letter, then one mark a letter
-    # The same two buttons: typed as numbers ("1", "2") they mean what the screen shows.
-    assert [b.label for b in chat.buttons] == ["💡 Gợi ý", "🤷 Không biết"]
+    # Two buttons in the same places (more hints to come): typed as numbers ("1", "2") they
+    # mean what the screen shows.
+    assert [b.label for b in chat.buttons] == ["💡 Gợi ý thêm", "🤷 Không biết"]
     await chat.send("2")  # "🤷 Không biết", the second line on a numbered screen
     assert "Đáp án đúng: không" in chat.text and "Giải thích ba" in chat.text
     assert "Bác đúng 0/1 câu" in chat.text  # counted as missed; the lesson goes on to its end

@@ -106,4 +106,4 @@ def test_after_a_lesson_the_certificate_comes_before_the_profile_and_the_menu_la
     from bot.features import all_routes
 
     owners = [route.owner for route in all_routes().after_lessons]
-    assert owners == ["certificate", "onboarding", "menu"]
+    assert owners == ["certificate", "onboarding", "confirm", "menu"]

@@ -81,3 +81,39 @@ async def test_hocso_run_serves_telegram_and_zalo_in_one_process(
             await process.wait()
     assert process.returncode == 0, err.decode()[-2000:]
     assert b"Traceback" not in err
+
+
+async def test_run_serves_learners_and_stops_cleanly_on_sigterm(api, keys) -> None:
+    env = {
+        **os.environ,
+        "HOCSO_CONFIG": str(ROOT / "config.yaml"),
+        "HOCSO_LESSONS_DIR": str(ROOT / "tests" / "fixtures" / "lessons"),
+        "REDIS_URL": os.environ.get("HOCSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "HOCSO_REDIS_PREFIX": keys.prefix,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": api.base_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "hocso.cli",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await api.wait_for(lambda _: api.polls > 0, timeout=30, what="the bot to poll")
+        await api.push(message_update(31, "/start"))
+        await api.wait_for(
+            lambda calls: any("Chào bác" in c.text for c in calls), what="the welcome"
+        )
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert b"Traceback" not in err

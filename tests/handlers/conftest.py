@@ -13,10 +13,12 @@ from fake_zalo_api import FakeZaloApi
 from redis.asyncio import Redis
 from zalo_phone import ZaloPhone, ZaloRunning
 
-from bot.config import Config, TelegramSettings, ZaloSettings
 from bot.engine import Engine
 from handlers.telegram.adapter import TelegramAdapter
+from handlers.telegram.settings import TelegramSettings
 from handlers.zalo.adapter import ZaloAdapter
+from handlers.zalo.settings import ZaloSettings
+from hocso.settings import Settings as Config
 from storage.redis.keys import Keys
 
 

@@ -1,30 +1,19 @@
-"""Issue 10, as learners meet the tutor on the console (`hocso chat --script`) and in Telegram
-(the fake Bot API): a learner who only taps, one who only types words (no accents, no
-numbers), a voice note mid-question, and a retry that asks only what was missed.
+"""Issue 10, as learners meet the tutor in Telegram (the fake Bot API): a learner who only
+taps, one who only types words (no accents, no numbers), a voice note mid-question, and a
+retry that asks only what was missed. The same learners on the console, `hocso chat
+--script` in a process of its own: tests/e2e/test_console_learners.py.
 
 The first two run on the shipped course's first lesson, whatever it holds: its script is
 made from the lesson itself (the right button's number, or its words)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from learner_scripts import messages, scored, typer
 
-from bot.content.lessons import (
-    Card,
-    Curriculum,
-    Lesson,
-    SingleChoice,
-    TrueFalse,
-    fold,
-    load_curriculum,
-)
-from bot.content.plan import card_group
+from bot.content.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
 
 ROOT = Path(__file__).resolve().parents[2]
 VOICE = {"file_id": "v", "file_unique_id": "v", "duration": 2}
@@ -33,94 +22,6 @@ VOICE = {"file_id": "v", "file_unique_id": "v", "duration": 2}
 @pytest.fixture(scope="module")
 def course() -> Curriculum:
     return load_curriculum(ROOT / "lessons")
-
-
-def messages(lesson: Lesson) -> Iterator[object]:
-    """The lesson as the learner meets it: one card (or a few short ones) or a question."""
-    order, i = list(range(len(lesson.steps))), 0
-    while i < len(order):
-        yield lesson.steps[i]
-        i += card_group(lesson, order, i) if isinstance(lesson.steps[i], Card) else 1
-
-
-def tapper(lesson: Lesson) -> list[str]:
-    """Button numbers only: agree, "Tiếp tục", the right option, "🤷 Không biết" when asked to
-    type."""
-    lines = ["/start", "1"]
-    for step in messages(lesson):
-        if isinstance(step, Card):
-            lines.append("1")
-        elif isinstance(step, SingleChoice):
-            lines.append(str(next(i for i, o in enumerate(step.options) if o.correct) + 1))
-        elif isinstance(step, TrueFalse):
-            lines.append("1" if step.answer else "2")
-        else:
-            lines.append("2")  # the second button of a typed question: "🤷 Không biết"
-    return lines
-
-
-def typer(lesson: Lesson) -> list[str]:
-    """Words only, as typed on a phone without Vietnamese keyboard: no accents, no numbers."""
-    lines = ["/start", "dong y"]
-    for step in messages(lesson):
-        if isinstance(step, Card):
-            lines.append("tiep")
-        elif isinstance(step, SingleChoice):
-            lines.append(fold(next(o.text.vi for o in step.options if o.correct)))
-        elif isinstance(step, TrueFalse):
-            lines.append("dung" if step.answer else "sai")
-        else:
-            lines.append(fold(step.accept.vi[0]))
-    return lines
-
-
-def scored(lesson: Lesson, right: int) -> str:
-    return f"«{lesson.title.vi}»!\nĐúng {right}/{len(lesson.questions)} câu."
-
-
-def hocso_chat_script(lines: list[str], tmp_path: Path, lessons: Path) -> str:
-    """`hocso chat --script FILE` in a fresh process; returns the transcript."""
-    script = tmp_path / "learner.txt"
-    script.write_text("# a learner's lines\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    env = {**os.environ, "HOCSO_DATA_DIR": str(tmp_path), "REDIS_URL": ""}
-    env["HOCSO_LESSONS_DIR"] = str(lessons)
-    run = subprocess.run(
-        [sys.executable, "-m", "hocso.cli", "chat", "--script", str(script)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
-    return run.stdout
-
-
-def test_console_a_learner_who_only_taps_finishes_lesson_one(course, tmp_path):
-    lesson = course.lessons[0]
-    typed = sum(not isinstance(q, SingleChoice | TrueFalse) for q in lesson.questions)
-    transcript = hocso_chat_script(tapper(lesson), tmp_path, ROOT / "lessons")
-    assert scored(lesson, len(lesson.questions) - typed) in transcript
-    assert "chưa hiểu" not in transcript and "Nút này đã cũ" not in transcript
-
-
-def test_console_a_learner_who_only_types_words_finishes_consent_and_lesson_one(course, tmp_path):
-    lesson = course.lessons[0]
-    lines = typer(lesson)
-    assert not any(c.isdigit() for line in lines for c in line)
-    transcript = hocso_chat_script(lines, tmp_path, ROOT / "lessons")
-    assert "> dong y" in transcript and "📘 " + lesson.title.vi in transcript  # consent given
-    assert scored(lesson, len(lesson.questions)) in transcript
-    assert "chưa hiểu" not in transcript and "Chưa đúng" not in transcript
-
-
-def test_console_a_voice_note_mid_question_shows_the_question_again(tmp_path):
-    lines = ["/start", "1", "1", "<voice>", "2"]  # consent, the card, then at question one
-    transcript = hocso_chat_script(lines, tmp_path, ROOT / "tests" / "fixtures" / "lessons")
-    after_voice = transcript.split("> <voice>", 1)[1]
-    assert "chưa nghe được tin nhắn thoại" in after_voice
-    assert "❓ Câu hỏi một?" in after_voice and "2. Đúng rồi" in after_voice
-    assert "✅ Đúng rồi! Giỏi quá." in after_voice  # "2" still picks the second option
 
 
 async def test_telegram_a_learner_who_only_taps_finishes_lesson_one(phone, engine, course):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from bot.config import Config
 from handlers import platforms
 from handlers.platforms import PLATFORMS
+from hocso.settings import Settings as Config
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = sorted(p.parent.name for p in (ROOT / "handlers").glob("*/spec.py"))

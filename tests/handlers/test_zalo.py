@@ -12,10 +12,10 @@ from fake_zalo_api import FakeZaloApi, sticker_update, text_update
 from redis.asyncio import Redis
 from zalo_phone import ZaloPhone
 
-from bot.config import ZaloSettings
 from bot.texts import t
 from handlers import CannotServe
 from handlers.zalo.adapter import parse_update, updates_in
+from handlers.zalo.settings import ZaloSettings
 from storage.redis.keys import Keys
 
 

@@ -12,10 +12,10 @@ import pytest
 from fake_zalo_api import TOKEN, FakeZaloApi, text_update
 from zalo_phone import ZaloPhone
 
-from bot.config import ZaloSettings
 from bot.content.lessons import Curriculum, load_curriculum
 from handlers.media import MediaLinks, media_key
 from handlers.zalo.adapter import SECRET_HEADER
+from handlers.zalo.settings import ZaloSettings
 
 SECRET = "zalo-secret_for-tests_0123456789"
 PICTURE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -194,3 +194,20 @@ async def test_a_certificate_arrives_as_a_picture(
     assert "/media/" in photo.params["photo"] and "/1/" in photo.params["photo"]
     (picture,) = (data / "certificates").glob("*.png")  # kept only for Zalo to fetch it
     assert photo.fetched == picture.read_bytes()
+
+
+async def test_deeply_nested_json_is_refused_in_one_line(
+    webhook: WebhookPhone, zapi: FakeZaloApi, caplog
+) -> None:
+    """A body nested deeper than the JSON reader goes is not an update: 400 and one line in
+    the log, no traceback, and the next learner is answered as usual."""
+    nested = b"[" * 100_000 + b"]" * 100_000
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(webhook.url, data=nested, headers={SECRET_HEADER: SECRET}) as response,
+    ):
+        assert response.status == 400
+    assert not [r for r in caplog.records if r.exc_info], "no traceback"
+    assert len([r for r in caplog.records if "not JSON" in r.getMessage()]) == 1
+    await webhook.deliver(text_update(webhook.user_id, "/start"))
+    assert "Chào bác Lan" in zapi.sent_to(webhook.user_id)[0].text

@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.config import Config
 from bot.events import Event
 from bot.features import build_engine
 from bot.texts import t
 from hocso.app import ServiceError, open_app, redis_client
+from hocso.settings import Settings as Config
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore
 

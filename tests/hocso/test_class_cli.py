@@ -101,7 +101,16 @@ def test_a_class_gets_a_link_and_a_qr_code_that_opens_it(hocso, tmp_path):
 
     status, out, _ = hocso("class", "list")
     assert status == 0
-    row = ["LOP-1A", name, "Nguyễn Thị Hường", "Phường Ninh Kiều", "0", "0"]  # no learners yet
+    row = [
+        "LOP-1A",
+        name,
+        "Nguyễn Thị Hường",
+        "Phường Ninh Kiều",
+        "0",
+        "0",
+        "0",
+        "0",
+    ]  # no learners yet
     assert listed(out, "LOP-1A") == [row]
 
 
@@ -140,13 +149,14 @@ def test_class_list_counts_the_learners_who_joined_with_the_code(hocso, db_url):
     status, out, _ = hocso("class", "list")
     assert status == 0
     # The reporter noted LOP-2 when a learner joined with it; nobody has named it yet.
-    assert listed(out, "LOP-2") == [["LOP-2", "(no name)", "1", "0"]]
+    assert listed(out, "LOP-2") == [["LOP-2", "(no name)", "1", "0", "0", "0"]]
     status, out, _ = hocso("class", "add", "LOP-2", "--name", "Lớp Cái Khế", "--area", "cai-khe")
     assert status == 0 and "Class LOP-2 updated" in out
 
     _, out, _ = hocso("class", "list")
-    assert listed(out, "LOP-1A") == [["LOP-1A", "(no name)", "2", "1"]]  # E was forgotten
-    assert listed(out, "LOP-2") == [["LOP-2", "Lớp Cái Khế", "Phường Cái Khế", "1", "0"]]
+    # E was forgotten; nobody answered about VNeID yet
+    assert listed(out, "LOP-1A") == [["LOP-1A", "(no name)", "2", "1", "0", "0"]]
+    assert listed(out, "LOP-2") == [["LOP-2", "Lớp Cái Khế", "Phường Cái Khế", "1", "0", "0", "0"]]
 
 
 def test_without_the_bots_username_the_start_message_is_given(hocso, tmp_path, monkeypatch):
@@ -229,13 +239,13 @@ def test_a_class_schedule_is_saved_shown_kept_and_removed(hocso):
     assert status == 0 and not err
     assert "Weekly class time: Thứ Bảy 19:00" in out
     _, out, _ = hocso("class", "list")
-    assert listed(out, "LOP-1A") == [["LOP-1A", "Lớp 1", "Thứ Bảy 19:00", "0", "0"]]
+    assert listed(out, "LOP-1A") == [["LOP-1A", "Lớp 1", "Thứ Bảy 19:00", "0", "0", "0", "0"]]
     hocso("class", "add", "LOP-1A", "--name", "Lớp 1A")  # no --schedule: kept
     _, out, _ = hocso("class", "list")
     assert listed(out, "LOP-1A")[0][1:3] == ["Lớp 1A", "Thứ Bảy 19:00"]
     hocso("class", "add", "LOP-1A", "--name", "Lớp 1A", "--schedule", "")
     _, out, _ = hocso("class", "list")
-    assert listed(out, "LOP-1A") == [["LOP-1A", "Lớp 1A", "0", "0"]]
+    assert listed(out, "LOP-1A") == [["LOP-1A", "Lớp 1A", "0", "0", "0", "0"]]
 
 
 def test_a_schedule_that_is_no_weekly_time_is_one_line(monkeypatch, capsys, tmp_path):

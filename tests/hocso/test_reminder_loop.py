@@ -15,7 +15,6 @@ from fake_bot_api import TOKEN, FakeBotApi
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
-from bot.config import Config
 from bot.content.lessons import Curriculum
 from bot.engine import Engine
 from bot.events import Reply
@@ -23,6 +22,7 @@ from bot.features import build_engine
 from handlers.limits import PushLimits
 from handlers.telegram.push import TelegramPush
 from hocso.reminders import ReminderLoop, print_status
+from hocso.settings import Settings as Config
 from storage.redis.keys import Keys
 from storage.redis.schedule import Schedule
 from storage.redis.state import StateStore

@@ -14,10 +14,10 @@ from fake_zalo_api import TOKEN as ZALO_TOKEN
 from fake_zalo_api import FakeZaloApi, text_update
 from redis.asyncio import Redis
 
-from bot.config import Config
 from bot.engine import Engine
 from hocso.app import App
 from hocso.run import bots
+from hocso.settings import Settings as Config
 from storage.redis.keys import Keys
 from storage.sql.db import Database
 
@@ -88,8 +88,9 @@ async def test_with_webhooks_both_share_one_server_with_health(
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     both.telegram = both.telegram.model_copy(
-        update={"webhook_url": f"{origin}/telegram", "webhook_secret": TG_SECRET, "port": port}
+        update={"webhook_url": f"{origin}/telegram", "webhook_secret": TG_SECRET}
     )
+    both.server = both.server.model_copy(update={"port": port})  # the one server of both
     both.zalo = both.zalo.model_copy(
         update={"webhook_url": f"{origin}/zalo", "webhook_secret": ZALO_SECRET}
     )

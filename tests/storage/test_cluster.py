@@ -14,11 +14,11 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from bot.config import Config
 from bot.content.lessons import Curriculum
 from bot.features import build_engine
 from handlers.dedupe import Dedupe
 from handlers.limits import PushLimits
+from hocso.settings import Settings as Config
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore
 from storage.redis.url import is_cluster, open_redis

@@ -9,10 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import stat
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -87,24 +84,6 @@ async def test_postgresql_without_an_erase_key_refuses_to_report(postgres, redis
             await write_batch(database, [late("tg:1")])
     finally:
         await database.dispose()
-
-
-def test_hocso_run_refuses_a_reporter_without_an_erase_key_in_one_line(tmp_path: Path):
-    env = {
-        **os.environ,
-        "HOCSO_CONFIG": str(ROOT / "config.yaml"),
-        "HOCSO_DATA_DIR": str(tmp_path),
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/hocso_never_made",
-        "HOCSO_ERASE_KEY": "",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "hocso.cli", "run", "--only", "reporter"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 2
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "HOCSO_ERASE_KEY" in lines[0] and "openssl rand" in lines[0]
 
 
 async def test_sqlite_keeps_one_erase_key_beside_its_file(tmp_path: Path):

@@ -1,22 +1,17 @@
 """A stalled reporting database makes nothing hang (issue 8, defect 8, the database part).
 
-"Stalled" for real: a PostgreSQL table locked by another connection, a TCP proxy in front of
-PostgreSQL that stops passing bytes (a lost network), and a port that accepts connections
-but never answers.
+"Stalled" for real: a TCP proxy in front of PostgreSQL that stops passing bytes (a lost
+network). `hocso report` on a locked table and on a port that never answers, in a process of
+its own: tests/e2e/test_report_stalled_database.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import sys
-import time
 import uuid
 from pathlib import Path
 
-import asyncpg
 import pytest
 from outbox import backlog, completion, count, push, until
 
@@ -77,55 +72,6 @@ async def pg_url(postgres, erase_key: str) -> str:
     await database.upgrade()
     await database.dispose()
     return url.replace("postgresql+asyncpg://", "postgresql://")
-
-
-async def hocso(*args: str, timeout: float = 30, **env: str) -> tuple[int, str, float]:
-    """Run the `hocso` command line; (exit status, stderr, seconds taken)."""
-    environment = {**os.environ, "HOCSO_CONFIG": str(ROOT / "config.yaml"), **env}
-    began = time.monotonic()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "hocso.cli", *args, cwd=ROOT, env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        _, err = await asyncio.wait_for(process.communicate(), timeout)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        pytest.fail(f"`hocso {' '.join(args)}` still hung after {timeout} s")
-    return process.returncode or 0, err.decode(), time.monotonic() - began
-
-
-async def test_hocso_report_on_a_locked_database_says_so_in_one_line(pg_url, tmp_path):
-    holder = await asyncpg.connect(pg_url)
-    transaction = holder.transaction()
-    await transaction.start()
-    await holder.execute("LOCK TABLE learners IN ACCESS EXCLUSIVE MODE")  # e.g. a migration
-    try:
-        status, err, seconds = await hocso(
-            "report", DATABASE_URL=pg_url, HOCSO_DATA_DIR=str(tmp_path),
-            HOCSO_DB_STATEMENT_TIMEOUT="1",
-        )  # fmt: skip
-    finally:
-        await transaction.rollback()
-        await holder.close()
-    assert status == 2
-    assert err.strip().count("\n") == 0 and "Traceback" not in err, err
-    assert "did not answer in time" in err and "statement_timeout" in err
-    assert seconds < 15
-
-
-async def test_hocso_report_gives_up_on_a_database_that_never_answers(tmp_path):
-    with socket.socket() as silent:  # accepts connections (the kernel does), never answers
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(16)
-        url = f"postgresql://postgres@127.0.0.1:{silent.getsockname()[1]}/hocso"
-        status, err, seconds = await hocso(
-            "report", DATABASE_URL=url, HOCSO_DATA_DIR=str(tmp_path),
-            HOCSO_DB_CONNECT_TIMEOUT="1",
-        )  # fmt: skip
-    assert status == 2 and err.strip().count("\n") == 0 and "did not answer in time" in err
-    assert seconds < 10
 
 
 async def test_the_reporter_backs_off_from_a_stalled_database_and_catches_up(

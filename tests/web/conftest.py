@@ -9,8 +9,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from web_helpers import NOW, PASSWORD, SECRET, SEED
 
-from bot.config import Choice, Config
+from bot.config import Choice
 from bot.content.lessons import Curriculum
+from hocso.settings import Settings as Config
 from storage.sql.classes import save_class
 from storage.sql.db import Database
 from storage.sql.ingest import write_batch

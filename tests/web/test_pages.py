@@ -36,9 +36,10 @@ async def test_overview_shows_the_campaign(client):
         ["Xong chủ đề đầu tiên", "3"],
         ["Được chứng nhận", "2"],
     ]
-    days = table(html, "table-days")
-    assert days[1] == ["01/01/2026", "6", "0", "6", "0"]
-    assert days[2][0] == "02/01/2026" and days[2][3] == "7"
+    days = table(html, "table-days")  # newest day first
+    assert days[-1] == ["01/01/2026", "6", "0", "6", "0"]
+    assert days[-2][0] == "02/01/2026" and days[-2][3] == "7"
+    assert days[1][0] == "19/01/2026" and days[1][3:] == ["7", "2"]
 
 
 async def test_a_ward_filter_narrows_the_numbers(client):
@@ -57,23 +58,30 @@ async def test_wards_table_sorts_and_its_csv_matches(client):
     html = await (await client.get("/wards?sort=started&desc=1")).text()
     rows = table(html, "table-wards")
     header, body = rows[0], rows[1:]
-    assert header[:3] == ["Phường, xã", "Đã bắt đầu học ▼", "Bài học đã qua"]
+    assert header[0] == "Phường, xã" and "Đã bắt đầu học ▼" in header
+    col = {name.rstrip(" ▲▼"): i for i, name in enumerate(header)}
     named = {row[0]: row for row in body}
-    assert named["Phường Ninh Kiều"][1:4] == ["3", "7", "2"]
-    assert named["Phường Ninh Kiều"][4] == "66,7%"
-    assert named["Phường Cái Khế"][1:4] == ["3", "3", "0"]
-    assert named["(đã xóa theo yêu cầu)"][1:3] == ["1", "1"]
-    assert named["Phường Ô Môn"][1] == "0"  # every ward is listed, even with nobody yet
-    started = [int(row[1]) for row in body]
-    assert started == sorted(started, reverse=True)
+    kieu = named["Phường Ninh Kiều"]
+    started, lessons = col["Đã bắt đầu học"], col["Bài học đã qua"]
+    certified = col["Đã được chứng nhận"]
+    assert [kieu[started], kieu[lessons], kieu[certified]] == ["3", "7", "2"]
+    assert kieu[col["Tỷ lệ chứng nhận"]] == "66,7%"
+    assert named["Phường Cái Khế"][started] == "3"
+    assert named["(đã xóa theo yêu cầu)"][started] == "1"
+    assert named["Phường Ô Môn"][started] == "0"  # every ward is listed, even with nobody yet
+    # The rows not on the ward list come last whatever the sort; the rest are sorted.
+    assert [row[0] for row in body[-2:]] == ["Nơi khác", "(đã xóa theo yêu cầu)"]
+    numbers = [int(row[started]) for row in body[:-2]]
+    assert numbers == sorted(numbers, reverse=True)
 
     download = await client.get("/csv/wards.csv?sort=started&desc=1")
     assert download.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in download.headers["Content-Disposition"]
     lines = list(csv.reader(io.StringIO((await download.read()).decode("utf-8-sig"))))
     assert [line[0] for line in lines[1:]] == [row[0] for row in body]
-    assert [line[1] for line in lines[1:]] == [row[1] for row in body]
-    assert lines[1 + [r[0] for r in body].index("Phường Ninh Kiều")][4] == "66.7"
+    assert [line[started] for line in lines[1:]] == [row[started] for row in body]
+    kieu_line = lines[1 + [r[0] for r in body].index("Phường Ninh Kiều")]
+    assert kieu_line[col["Tỷ lệ chứng nhận"]] == "66.7"
 
 
 async def test_modules_and_most_missed_questions_with_option_counts(client):
@@ -147,8 +155,10 @@ async def test_certified_list_for_officials(client):
     await log_in(client, "lan")
     download = await client.get("/csv/certified.csv")
     lines = list(csv.reader(io.StringIO((await download.read()).decode("utf-8-sig"))))
-    assert lines[0] == ["code", "name", "issued", "ward", "age_band", "class"]
+    assert lines[0] == ["Mã chứng nhận", "Họ tên", "Ngày cấp", "Phường, xã", "Độ tuổi", "Lớp"]
     assert sorted(line[0] for line in lines[1:]) == ["AAAAA-22222", "FFFFF-33333"]
+    anh = next(line for line in lines if line[0] == "AAAAA-22222")
+    assert anh[1:4] == ["Nguyễn Thị <b>Anh</b>", "2026-01-03", "Phường Ninh Kiều"]
 
 
 async def test_a_new_campaign_shows_empty_pages_not_errors(database, web_config):

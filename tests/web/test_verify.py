@@ -6,6 +6,8 @@ from __future__ import annotations
 from web_helpers import T0, ev
 
 from storage.sql.ingest import write_batch
+from web.brake import VERIFY
+from web.site import SITE
 
 
 async def test_a_valid_certificate_shows_the_printed_name_and_date_only(client):
@@ -42,3 +44,19 @@ async def test_verify_in_english(client):
     await client.get("/lang/en?next=/verify")
     html = await (await client.get("/verify/AAAAA22222")).text()
     assert "This certificate is valid" in html and "2026-01-03" in html
+
+
+async def test_codes_cannot_be_guessed_by_the_thousand(client):
+    client.server.app[SITE].brake.clock = lambda: 1_800_000_000.0  # no wait runs out meanwhile
+    guesser = {"X-Forwarded-For": "203.0.113.50"}
+    statuses = [
+        (await client.get(f"/verify/ZZZZZ{n:05d}", headers=guesser)).status for n in range(40)
+    ]
+    assert statuses == [404] * VERIFY.free + [429] * (40 - VERIFY.free)
+    braked = await client.get("/verify/AAAAA22222", headers=guesser)
+    assert braked.status == 429 and "Xin chờ một phút" in await braked.text()
+    assert int(braked.headers["Retry-After"]) >= 1
+    # Someone else checks a certificate as usual; genuine ones never count.
+    other = {"X-Forwarded-For": "198.51.100.60"}
+    for _ in range(VERIFY.free + 5):
+        assert (await client.get("/verify/AAAAA22222", headers=other)).status == 200

@@ -56,6 +56,9 @@ def test_accounts_are_added_changed_listed_and_removed(hocso):
     ("argv", "password", "words"),
     [
         (["hoa", "--role", "facilitator"], "p" * 12, "needs at least one --class"),
+        # Blank codes are no classes: listed as "(all)" they would look like an official.
+        (["hoa", "--role", "facilitator", "--class", " "], "p" * 12, "at least one --class"),
+        (["hoa", "--role", "facilitator", "--class", ""], "p" * 12, "at least one --class"),
         (["lan", "--role", "official"], "short", "at least 10 characters"),
         (["lan nguyen", "--role", "official"], "p" * 12, "no spaces"),
         (["lan", "--role", "official"], None, "HOCSO_WEB_PASSWORD"),  # no terminal here

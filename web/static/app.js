@@ -9,4 +9,19 @@ document.addEventListener("DOMContentLoaded", () => {
     const button = form.querySelector("button[type=submit]");
     if (button) button.hidden = true;
   }
+  // On a phone a table's rows become cards: each cell is named after its column (the page
+  // sends the names once, in the header, not in every cell).
+  for (const table of document.querySelectorAll("table.cards-on-phone")) {
+    const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, i) => {
+        if (i && names[i]) cell.dataset.label = names[i];
+      });
+    }
+    table.classList.add("labelled");
+  }
+  // Print buttons (the pages print from the browser's menu too).
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
 });

@@ -10,9 +10,10 @@ import pytest
 from redis.asyncio import Redis
 from vietnam_provinces import ProvinceCode, Ward
 
-from bot.config import OTHER_AREA, Areas, Choice, Config, load_config
+from bot.config import OTHER_AREA, Areas, Choice, Config
 from bot.content.areas import closest, matching, official_wards
 from bot.features import build_engine
+from hocso.settings import load_config
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore
 
