@@ -117,6 +117,10 @@ class Reply:
     live: bool = False
     to: str = ""
     free_text: bool = False
+    # What a pushed message stands for, as named fields ("reminder" -> "daily", "lesson" ->
+    # its title, ...): a platform that can only send pre-approved templates out of its
+    # window (the Zalo OA's template messages) fills the template from these.
+    meta: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass

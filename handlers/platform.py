@@ -16,10 +16,10 @@ import their package's heavy modules when called.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from pydantic import BaseModel
 
@@ -133,6 +133,20 @@ class Platform:
 
     groups: bool = False
     """Whether it shows group lessons (a facilitator's class in a group chat)."""
+
+    status: Callable[[Config, Redis, Keys, float], Awaitable[list[str]]] | None = None
+    """Its own lines for `hocso reminders status` (the Zalo OA: reminders by how they went,
+    and their estimated cost), or None."""
+
+    class_group: Callable[[Config, str, str, str, TextIO], Coroutine[None, None, int]] | None = (
+        None
+    )
+    """`hocso class add CODE --name NAME --zalo-group [ID]`: ties the class to a group chat it
+    owns (created, or the one named), printing its link; the exit status. None: no such
+    groups (the Zalo OA's GMF groups have it)."""
+
+    class_lines: Callable[[Config, list[str]], Awaitable[list[str]]] | None = None
+    """More lines for `hocso class list` about these classes (the OA: each one's group)."""
 
     reach: Callable[[Config], Reach] = lambda config: Reach()
     """How learners find the tutor there (bot/events.py `Reach`): its official handle and the

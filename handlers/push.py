@@ -25,6 +25,12 @@ class SlowDown(Exception):
         self.retry_after = retry_after
 
 
+class Skipped(Exception):
+    """Nothing is sent for this reminder, by rule, and it is not tried again (the Zalo OA: the
+    learner is out of its window and no template can reach them, or it is night); the next
+    reminder comes as planned."""
+
+
 class TryLater(Exception):
     """Not delivered, for a passing reason (the network, the platform is down)."""
 

@@ -1,7 +1,8 @@
 """The webhook server every platform shares: platforms POST updates to their own path, load
 balancers GET /health.
 
-GET /health  200 {"ok": true, "<check>": {...}} while every health check passes, else 503.
+GET /health  200 {"ok": true, "<check>": {...}} while every health check passes, else 503
+             ("status": "degraded" while a check says a part is off but learners are served).
 
 A platform adapter brings its routes (Telegram: the path of its webhook URL) and the wiring
 brings the health checks: each is `async def check() -> {"ok": bool, ...}` (anything else
@@ -86,7 +87,12 @@ def web_app(
         results = await asyncio.gather(*(_run(check) for check in chosen.values()))
         body: dict[str, object] = dict(zip(chosen, results, strict=True))
         ok = all(result.get("ok") is True for result in results)
-        return web.json_response({"ok": ok, **body}, status=200 if ok else 503)
+        # Degraded: learners are answered, but a part is off (the OA's template messages
+        # paused for want of money): 200, and said, for an operator's dashboard.
+        said: dict[str, object] = {"ok": ok}
+        if ok and any(result.get("degraded") is True for result in results):
+            said["status"] = "degraded"
+        return web.json_response(said | body, status=200 if ok else 503)
 
     async def metrics_page(request: web.Request) -> web.Response:
         """Prometheus' scrape (storage/metrics.py says who may); the checks run first, so the

@@ -6,7 +6,9 @@ Usage:
         save the class in the reporting database, print the link learners open
         (https://t.me/<bot>?start=CODE) and draw it as a QR code: data_dir/classes/CODE.png;
         with Zalo configured, say how Zalo learners join (Zalo bots have no such link); a
-        Telegram @username in --facilitator lets that person lead group lessons (docs/groups.md)
+        Telegram @username in --facilitator lets that person lead group lessons (docs/groups.md);
+        --zalo-group [GROUP_ID] creates (or links) the class's group on the Zalo OA and prints
+        its join link and a one-time facilitator code (docs/zalo-oa.md)
     hocso class list
         every class with its learners so far: started and certified
 """
@@ -68,6 +70,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument(
         "--bot", metavar="USERNAME", help="the bot's username (default: telegram.username)"
     )
+    add.add_argument(
+        "--zalo-group",
+        nargs="?",
+        const="new",
+        metavar="GROUP_ID",
+        help="its group chat on the Zalo OA: created (GMF, ZALO_OA_GMF_ASSET), or the OA's "
+        "group GROUP_ID linked; prints the join link and a one-time facilitator code",
+    )
     actions.add_parser("list", help="classes with their learners: started, certified")
 
 
@@ -83,11 +93,17 @@ def run_command(args: argparse.Namespace, config: Deployment) -> int:
     except BadInput as exc:
         print(f"hocso: {exc}", file=sys.stderr)
         return 2
-    return with_database(
+    status = with_database(
         config.database,
         config.data_dir,
         lambda db: add_class(db, config, code, name, facilitator, area, schedule),
     )
+    if status or getattr(args, "zalo_group", None) is None:
+        return status
+    import asyncio
+
+    tie = next(p.class_group for p in PLATFORMS if p.class_group)
+    return asyncio.run(tie(config, code, name, args.zalo_group, sys.stdout))
 
 
 def _schedule(typed: str | None) -> str | None:
@@ -224,4 +240,8 @@ async def list_classes(database: Database, config: Deployment, out: TextIO) -> i
     report_cli.write_rows(Table("classes", "Classes", columns, rows), out)
     if not rows:
         out.write("Add one with: hocso class add CODE --name NAME\n")
+    for platform in PLATFORMS:  # the class's group chats (the Zalo OA's)
+        if platform.class_lines:
+            for line in await platform.class_lines(config, [str(r[0]) for r in rows]):
+                out.write(line + "\n")
     return 0

@@ -153,14 +153,21 @@ async def chat_in_terminal(config: Deployment, user: str, script: Path | None = 
 async def reminders_status(config: Deployment) -> None:
     import time
 
+    from handlers import platforms
     from hocso.app import open_app
     from hocso.reminders import print_status
     from storage.redis.schedule import Schedule
 
     async with open_app(config) as app:
         schedule = Schedule(app.redis, app.keys)
-        for line in await print_status(schedule, time.time(), config.timezone):
+        now = time.time()
+        for line in await print_status(schedule, now, config.timezone):
             print(line)
+        for platform in platforms.enabled(config):  # each platform's own part (the OA's cost)
+            if platform.status:
+                print()
+                for line in await platform.status(config, app.redis, app.keys, now):
+                    print(line)
 
 
 if __name__ == "__main__":

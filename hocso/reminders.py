@@ -34,7 +34,7 @@ from bot.engine import Engine, Push
 from bot.events import Event, Reply
 from bot.reminders.routes import FRESH, RETAKEN
 from bot.store import StorageUnavailable
-from handlers.push import PushSender, SlowDown, TryLater, Unreachable
+from handlers.push import PushSender, Skipped, SlowDown, TryLater, Unreachable
 from storage import metrics
 from storage.redis.schedule import Claim, Schedule
 
@@ -195,6 +195,10 @@ class ReminderLoop:
             except Unreachable:
                 metrics.REMINDERS_SKIPPED.labels("blocked").inc()
                 await self.engine.handle(Event(claim.user, "blocked"))
+                return False
+            except Skipped as exc:
+                log.debug("reminders: %s skipped: %s", claim.user, exc)
+                metrics.REMINDERS_SKIPPED.labels("out_of_reach").inc()
                 return False
             except TryLater as exc:
                 log.info("reminders: %s not reached (%s); after the lease", claim.user, exc)

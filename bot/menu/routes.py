@@ -6,7 +6,7 @@ from bot import learner as st
 from bot.certificate.routes import ShowCertificate
 from bot.content.lessons import fold
 from bot.content.progress import certificate_earned
-from bot.events import Button
+from bot.events import Button, Reply
 from bot.learner import Stage
 from bot.lesson import review, tutor
 from bot.menu import texts  # noqa: F401  (registers the texts)
@@ -310,7 +310,9 @@ def on_forget(turn: Turn, tap: Forget) -> None:
     if tap.answer == "yes":
         turn.erase = True  # what features keep besides the state goes too (`router.erasing`)
         turn.emit("forget")
-        turn.say(turn.t("forgotten"))
+        # `erased` tells an adapter that keeps something of its own about the learner (the
+        # Zalo OA: a phone number) to erase it too.
+        turn.add(Reply(turn.t("forgotten"), meta=(("erased", "yes"),)))
         return
     st.come_back(turn.learner)
     turn.say(turn.t("kept"))

@@ -27,6 +27,7 @@ import functools
 import math
 import re
 import zlib
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,7 @@ CONFIRM = "v"  # due and sent: the question about VNeID confirmation (bot/confir
 DAILY, REVIEW, STOP = "d", "r", "s"  # what was sent (besides NUDGE)
 BACK_OFF_AFTER = 3  # ignored reminders in a row before they come less often
 STOP_AFTER = 5  # ... before the tutor stops (and says so once)
+KINDS = {DAILY: "daily", REVIEW: "review", NUDGE: "nudge", STOP: "stop"}  # Reply.meta's names
 CHOICES = {"morning": "07:30", "noon": "12:00", "evening": "19:30"}
 REVIEW_TIME = CHOICES["evening"]  # review reminders for learners who chose no daily time
 OFF_WORDS = {"off", "tat", "tắt", "khong", "không", "no", "stop", "0"}
@@ -91,6 +93,10 @@ def offer(turn: Turn) -> bool:
         return False
     learner.remind = ASKED
     ask(turn)
+    # The first lesson passed: a platform that asks for a way to remind out of its window
+    # (the Zalo OA asks for a phone number) asks now, once.
+    last = turn.outcome.replies[-1]
+    turn.outcome.replies[-1] = replace(last, meta=(*last.meta, ("first_lesson", "passed")))
     return True
 
 
@@ -423,7 +429,7 @@ def _render(turn: Turn, sent: str) -> None:
         return turn.show(Screen.VNEID)  # the question itself (bot/confirm/)
     if sent == STOP:
         again = turn.button("btn_remind_again", RemindMenu())
-        turn.add(Reply(turn.t("remind_stop"), ((again,),)))
+        turn.add(Reply(turn.t("remind_stop"), ((again,),), meta=(("reminder", "stop"),)))
         return
     where = _where(turn)
     go: tuple[str, Payload] = ("btn_continue", tutor.Resume())
@@ -440,6 +446,7 @@ def _render(turn: Turn, sent: str) -> None:
             where["streak"] = streak
     pick = zlib.crc32(f"{learner.user}:{learner.reminded_at}".encode()) % len(keys)
     you = turn.config.address_for(learner.age)  # as `Turn.t` does
+    where["reminder"] = KINDS[sent]
     turn.add(_reminder(turn.lang, you, keys[pick], tuple(where.items()), *go))
 
 
@@ -451,7 +458,8 @@ def _reminder(
     reminders has thousands alike), so each is made once; a Reply is immutable."""
     stop = Button(t(lang, "btn_remind_stop", you=you), StopReminders().pack())
     button = Button(t(lang, go, you=you), tap.pack())
-    return Reply(t(lang, key, you=you, **dict(where)), ((button,), (stop,)))
+    fields = dict(where)
+    return Reply(t(lang, key, you=you, **fields), ((button,), (stop,)), meta=where)
 
 
 def _where(turn: Turn) -> dict[str, object]:

@@ -37,13 +37,18 @@ from handlers.dedupe import BUSY, DONE, Dedupe
 from handlers.limits import PushLimits
 from handlers.numbered import Choices, to_event
 from handlers.ordering import Ordering
+from handlers.platform import Ticks
 from handlers.push import Unreachable
 from handlers.render import Capabilities
 from handlers.webhook import HealthCheck, Route, redis_check, serve_webhooks
 from handlers.zalo_oa.api import OAClient, OAError, OAUnreachable
+from handlers.zalo_oa.ask import NO_NUMBER, THANKS, card, needs_number
 from handlers.zalo_oa.capabilities import OA
+from handlers.zalo_oa.groups import GroupShow, understand
 from handlers.zalo_oa.inbox import LEASE, Inbox
-from handlers.zalo_oa.keys import PLATFORM, OAKeys
+from handlers.zalo_oa.keys import PLATFORM, OAKeys, text
+from handlers.zalo_oa.leads import Leads, Register, typed_code
+from handlers.zalo_oa.reach import Contacts, Ledger, TemplatePause
 from handlers.zalo_oa.send import RATE_PAUSE, FleetPause, OASender, tapped
 from handlers.zalo_oa.settings import PATH, ZaloOASettings
 from handlers.zalo_oa.tokens import CONNECT, LOST_RECHECK, GrantLost, Tokens
@@ -54,6 +59,15 @@ from storage.redis.keys import Keys
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY = 1.0  # seconds between looks for events a dead worker left
+TICK_EVERY = 1.0  # seconds between looks for group lessons whose time is up
+LEAD_DONE = (
+    "✅ Đã ghi nhận: thầy/cô dẫn lớp {code} trong nhóm Zalo của lớp.\n"
+    "Vào nhóm, gõ /lesson hoặc «bắt đầu học» để mở bài."
+)
+LEAD_UNKNOWN = (
+    "Mã {code} không đúng, đã dùng rồi hoặc đã hết hạn (mã dùng được 7 ngày, một lần).\n"
+    "Thầy/cô xin cán bộ phường chạy lại: hocso class add … --zalo-group để có mã mới."
+)
 IN_FLIGHT = 256  # events processed at once by one worker
 
 
@@ -75,6 +89,9 @@ class ZaloOAAdapter:
         sweep_every: float = SWEEP_EVERY,
         rate_pause: float = RATE_PAUSE,
         clock: Callable[[], float] = time.time,
+        ticks: Ticks | None = None,
+        tick_every: float = TICK_EVERY,
+        register: Register | None = None,
     ) -> None:
         """`limits`: the fleet's shared pause (-32 waits like Telegram's 429); `listen`/
         `port`: where the webhook server binds when this adapter runs its own (the OA is
@@ -99,6 +116,15 @@ class ZaloOAAdapter:
         self.slots = asyncio.Semaphore(IN_FLIGHT)
         self.tokens: Tokens | None = None  # once serving
         self.sender: OASender | None = None
+        self.contacts = Contacts(redis, self.oa_keys)
+        self.ledger = Ledger(redis, self.oa_keys)
+        self.template_pause = TemplatePause(redis, self.oa_keys)
+        self.asks_number = needs_number(settings.templates)
+        # Group lessons (groups.py): the engine's timer, the facilitators, the groups' screen.
+        self.ticks = ticks
+        self.tick_every = tick_every
+        self.leads = Leads(redis, self.oa_keys, register)
+        self.groups: GroupShow | None = None  # once serving
 
     def routes(self) -> list[Route]:
         return [Route(PATH, self.receive), Route(PATH, self.answer_get, "GET")]
@@ -107,6 +133,8 @@ class ZaloOAAdapter:
         """Unhealthy while the OA's grant is lost: no learner can be answered."""
         if await self.redis.get(self.oa_keys.lost):
             return {"ok": False, "grant": "lost", "fix": CONNECT}
+        if why := await self.template_pause.why():  # learners are answered; reminders wait
+            return {"ok": True, "degraded": True, "templates": f"paused: {why}"}
         return {"ok": True}
 
     async def answer_get(self, _: web.Request) -> web.Response:
@@ -132,10 +160,17 @@ class ZaloOAAdapter:
         event = parse(body, settings.oa_id)
         if event.kind == "ignore":
             return web.Response(text="ok")
+        if event.kind == "receipt":  # one of our templates arrived: counted once
+            try:
+                await self.ledger.delivered(event.tracking)
+            except (RedisError, OSError) as exc:
+                log.warning("zalo oa receipt not counted: %s", exc)
+            return web.Response(text="ok")
         if retry := request.headers.get(RETRY):
             log.info("zalo oa re-delivered %s (num_retry %s)", event.name, retry)
         now = self.clock()
-        wrote = event.kind != "unfollow"  # anything else opens the interaction window again
+        # Anything else opens the interaction window again (a group message is not known to).
+        wrote = event.kind not in ("unfollow", "group_text")
         try:
             new, lost = await self.inbox.put(
                 event.key,
@@ -170,7 +205,10 @@ class ZaloOAAdapter:
                 await self.inbox.done(key)
                 return
             user = f"{PLATFORM}:{event.user_id}"
-            async with self.order.turn((PLATFORM, event.user_id)):
+            # In order per learner, and per group: a group's answers are read against its
+            # latest message.
+            where = event.group_id or event.user_id
+            async with self.order.turn((PLATFORM, where)):
                 await self._once(key, event, user)
 
     async def _once(self, key: str, event: OAEvent, user: str) -> None:
@@ -221,6 +259,17 @@ class ZaloOAAdapter:
             await self.window.away(user_id)  # no more messages until they write again
             await self.handle(Event(user, "blocked", chat=user_id, done=mark))
             return
+        if event.kind == "group_text":
+            await self._group(event, user, mark)
+            return
+        if event.kind == "text" and (code := typed_code(event.text)):
+            await self._facilitator(user_id, code)
+            return
+        if event.kind == "info":  # the answer to request_user_info
+            if event.phone:
+                await self.contacts.keep(user_id, event.phone)
+            await self.sender.show(user_id, [Reply(THANKS if event.phone else NO_NUMBER)])
+            return
         if event.kind == "follow":
             engine_event = Event(user, "command", command="start", chat=user_id)
         elif event.kind == "other":  # a picture, a sticker, a voice note
@@ -234,28 +283,109 @@ class ZaloOAAdapter:
             engine_event = replace(typed, numbered=event.text.strip().isdecimal())
         replies = await self.handle(replace(engine_event, done=mark))
         # A reply for someone else's chat (pair mode's note to a helper) is not shown here.
-        await self.sender.show(user_id, [r for r in replies if not r.to])
+        shown = [r for r in replies if not r.to]
+        meta = {k: v for r in shown for k, v in r.meta}
+        if meta.get("erased"):  # /forget: the number and the window marks go too
+            await self.contacts.forget(user_id)
+        if meta.get("first_lesson") and shown and await self._ask_number(user_id):
+            # The card has no buttons: it goes before the last reply (the reminder question),
+            # whose buttons stay at the bottom.
+            await self.sender.show(user_id, shown[:-1])
+            try:
+                await self.sender.call(lambda t: self.sender.client.send_cs(t, user_id, card()))
+            except (OAError, OAUnreachable) as exc:  # the question below still goes
+                log.warning("zalo oa: the phone number could not be asked: %s", exc)
+            shown = shown[-1:]
+        await self.sender.show(user_id, shown)
+
+    async def _group(self, event: OAEvent, user: str, mark: DoneMark | None) -> None:
+        """A member wrote in a group: a typed choice or command goes to the lesson."""
+        assert self.groups is not None
+        group_id = event.group_id
+        asked = understand(event.text, await self.groups.shown(group_id))
+        if asked is None:
+            return  # members talking among themselves
+        kind, value = asked
+        admin = await self.leads.leads(event.user_id, group_id)  # registered by code
+        common = {"chat": group_id, "group": True, "admin": admin, "done": mark}
+        if kind == "command":
+            engine_event = Event(user, "command", command=value, **common)  # type: ignore[arg-type]
+        else:  # a choice: perhaps joining, where the summary names them
+            name = await self._name(event.user_id)
+            engine_event = Event(user, "button", payload=value, name=name, **common)  # type: ignore[arg-type]
+        await self.groups.show(group_id, await self.handle(engine_event))
+
+    async def _name(self, user_id: str) -> str:
+        """A member's display name, as Zalo gives it (a day in Redis); "" when Zalo does not
+        say (not a follower: the summary shows "?" for them)."""
+        assert self.sender is not None
+        key = self.oa_keys.name(user_id)
+        try:
+            kept = await self.redis.get(key)
+            if kept is not None:
+                return text(kept)
+            client = self.sender.client
+            found = await self.sender.call(lambda t: client.user_detail(t, user_id))
+            name = str(found.get("display_name") or "")[:32]
+        except (OAError, OAUnreachable, RedisError, OSError) as exc:
+            log.info("zalo oa member name not read: %s", exc)
+            name = ""
+        with contextlib.suppress(RedisError, OSError):
+            await self.redis.set(key, name, ex=86400)
+        return name
+
+    async def _facilitator(self, user_id: str, code: str) -> None:
+        """A facilitator code sent in private: they lead their class's group from now on."""
+        assert self.sender is not None
+        claimed = await self.leads.claim(user_id, code)
+        if claimed is None:
+            said = LEAD_UNKNOWN.format(code=code)
+        else:
+            said = LEAD_DONE.format(code=claimed[0])
+        await self.sender.show(user_id, [Reply(said)])
+
+    async def tick(self) -> None:
+        """Group lessons whose time is up move on (any worker: the stored state decides)."""
+        if self.ticks is None or self.groups is None:
+            return
+        for chat, replies in await self.ticks(PLATFORM):
+            platform, _, group_id = chat.partition(":")
+            if platform == PLATFORM and replies:
+                try:
+                    await self.groups.show(group_id, replies)
+                except Exception:  # the next tick tries the next step
+                    log.exception("zalo oa group %s not shown its next step", group_id)
+
+    async def _ticking(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("zalo oa group lessons not moved on")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.tick_every)
+
+    async def _ask_number(self, user_id: str) -> bool:
+        """Ask for the phone number now: a template needs one, none was given, never asked."""
+        if not self.asks_number or await self.contacts.phone(user_id):
+            return False
+        return await self.contacts.ask_once(user_id)
 
     async def serve(self, stop: asyncio.Event, listening: asyncio.Event | None = None) -> None:
         """Receive events until `stop` is set. `listening`: the process's shared web server
         serves `routes()` and sets it once it listens; without it, this adapter runs one."""
         async with aiohttp.ClientSession() as session:
             settings = self.settings
-            client = OAClient(
-                session,
-                settings.app_id,
-                settings.app_secret,
-                settings.api_url,
-                settings.oauth_url,
-                settings.business_url,
-            )
+            client = OAClient.of(session, settings)
             self.tokens = Tokens(client, self.redis, self.oa_keys, settings.refresh_token)
             pause = FleetPause(self.limits)
             self.sender = OASender(
                 client, self.tokens, self.redis, self.oa_keys, self.window, pause, self.rate_pause
             )
+            self.groups = GroupShow(self.sender, self.limits, self.redis, self.oa_keys)
             await self._check_grant()
             sweeping = asyncio.create_task(self._sweep(stop))
+            ticking = asyncio.create_task(self._ticking(stop))
             try:
                 if listening is None:
                     await serve_webhooks(self.routes(), self.checks, self.listen, self.port, stop)
@@ -263,6 +393,7 @@ class ZaloOAAdapter:
                     await stop.wait()
             finally:
                 sweeping.cancel()
+                ticking.cancel()
                 if self.running:
                     await asyncio.wait(set(self.running), timeout=10)
 

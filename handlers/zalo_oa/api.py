@@ -21,7 +21,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import orjson
@@ -40,6 +40,10 @@ class Kind(enum.Enum):
     INVALID = "invalid"  # the request is wrong: permanent, log it
     HUMAN = "human"  # the OA or app needs its owner (verification, package, consent, money)
     GRANT = "grant"  # OAuth refused: the refresh token is used or gone
+    REFUSED = "refused"  # the learner refused this OA's template messages: remind no more
+    MONEY = "money"  # templates cannot be paid for: paused for the whole fleet
+    NIGHT = "night"  # a template at night: refused, try in the day
+    CANNOT = "cannot"  # this learner cannot get templates (no Zalo account, ineligible)
     OTHER = "other"
 
 
@@ -47,7 +51,26 @@ class Kind(enum.Enum):
 ERRORS: dict[int, tuple[Kind, str]] = {
     -32: (Kind.RATE, "the app reached its limit of API calls"),
     -100: (Kind.EXPIRED, "unknown error, or attachment_id expired"),
+    -108: (Kind.INVALID, "the phone number is invalid"),
+    -109: (Kind.HUMAN, "the template id is invalid"),
+    -114: (Kind.CANNOT, "the user cannot receive template messages"),
+    -115: (Kind.MONEY, "out of quota or balance for template messages"),
+    -118: (Kind.CANNOT, "no Zalo account for this number, or it is disabled"),
+    -119: (Kind.CANNOT, "the account cannot receive template messages"),
     -124: (Kind.TOKEN, "access token invalid (business host)"),
+    -131: (Kind.HUMAN, "the template is not approved"),
+    -133: (Kind.NIGHT, "template messages cannot be sent at night"),
+    -135: (Kind.HUMAN, "the OA may not send template messages"),
+    -136: (Kind.MONEY, "no Zalo Cloud Account is linked to pay for templates"),
+    -137: (Kind.MONEY, "the Zalo Cloud Account cannot be charged"),
+    -139: (Kind.REFUSED, "the user refused this type of template message"),
+    -140: (Kind.CANNOT, "the user is not eligible for this template"),
+    -141: (Kind.REFUSED, "the user refused template messages from this OA"),
+    -144: (Kind.HUMAN, "the OA's daily template limit is reached"),
+    -147: (Kind.HUMAN, "the template's daily limit is reached"),
+    -1121: (Kind.INVALID, "a template parameter is too long"),
+    -1122: (Kind.INVALID, "a template parameter is missing"),
+    -1124: (Kind.INVALID, "a template parameter is malformed"),
     -201: (Kind.INVALID, "a parameter is invalid"),
     -209: (Kind.HUMAN, "the app is not activated"),
     -210: (Kind.TOO_LONG, "a parameter exceeds its limit"),
@@ -69,6 +92,7 @@ ERRORS: dict[int, tuple[Kind, str]] = {
     -237: (Kind.HUMAN, "the group is disabled"),
     -240: (Kind.INVALID, "the v2 message API is shut down"),
     -244: (Kind.WINDOW, "the user restricted this message type from the OA"),
+    -249: (Kind.INVALID, "the template cannot be sent by user id"),
     -320: (Kind.HUMAN, "the app needs a Zalo Cloud Account"),
     -321: (Kind.HUMAN, "the Zalo Cloud Account is out of money"),
     -14020: (Kind.GRANT, "refresh token already used or expired: consent again"),
@@ -99,6 +123,21 @@ class OAUnreachable(Exception):
 
 class OATimeout(OAUnreachable):
     """A send got no answer in time: it may have been delivered."""
+
+
+class Hosts(Protocol):
+    """What a client needs of the settings: the app and the three hosts."""
+
+    @property
+    def app_id(self) -> str: ...
+    @property
+    def app_secret(self) -> str: ...
+    @property
+    def api_url(self) -> str: ...
+    @property
+    def oauth_url(self) -> str: ...
+    @property
+    def business_url(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -134,6 +173,18 @@ class OAClient:
         self.retries = retries
         self.backoff = backoff
         self.rate: dict[str, int] = {}  # the latest X-RateLimit-Limit/-Remain seen
+
+    @classmethod
+    def of(cls, session: aiohttp.ClientSession, settings: Hosts) -> OAClient:
+        """The client of an OA's settings (settings.py `ZaloOASettings`)."""
+        return cls(
+            session,
+            settings.app_id,
+            settings.app_secret,
+            settings.api_url,
+            settings.oauth_url,
+            settings.business_url,
+        )
 
     # -- OAuth v4 (§1) -------------------------------------------------------------------
 
@@ -191,6 +242,33 @@ class OAClient:
         body = {"recipient": {"user_id": user_id}, "message": dict(message)}
         return await self._api("POST", "/v3.0/oa/message/cs", token, json_body=body, retries=0)
 
+    async def send_group(
+        self, token: str, group_id: str, message: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A message to one of the OA's groups (GMF, §4): text only here, no buttons."""
+        body = {"recipient": {"group_id": group_id}, "message": dict(message)}
+        return await self._api("POST", "/v3.0/oa/group/message", token, json_body=body, retries=0)
+
+    async def create_group(
+        self, token: str, name: str, asset_id: str, description: str = ""
+    ) -> dict[str, Any]:
+        """A new group owned by the OA (backed by a GMF asset): `group_id`, `group_link`."""
+        body = {"group_name": name, "asset_id": asset_id, "member_user_ids": []}
+        if description:
+            body["group_description"] = description
+        return await self._api(
+            "POST", "/v3.0/oa/group/creategroupwithoa", token, json_body=body, retries=0
+        )
+
+    async def groups(self, token: str, offset: int = 0, count: int = 50) -> list[dict[str, Any]]:
+        """The OA's groups (`group_id`, `name`, `group_link`... as Zalo gives them)."""
+        params = {"offset": str(offset), "count": str(count)}
+        answer = await self._api("GET", "/v3.0/oa/group/getgroupsofoa", token, params=params)
+        found = answer.get("groups")
+        return (
+            [dict(g) for g in found if isinstance(g, Mapping)] if isinstance(found, list) else []
+        )
+
     async def upload_image(self, token: str, name: str, data: bytes, mime: str) -> str:
         """The attachment_id of an uploaded picture (jpg/png, at most 1 MB)."""
         form = aiohttp.FormData()
@@ -225,6 +303,17 @@ class OAClient:
             "POST", url, headers={"access_token": token}, json_body=dict(body), retries=0
         )
         return _data(answer)
+
+    async def send_template_uid(
+        self, token: str, user_id: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A ZBS template message by user id (§5.3); its `data` (message_id). Where the
+        recipient goes is UNKNOWN (top-level `user_id`, or `recipient.user_id`): both are
+        sent, the same id."""
+        full = {**body, "user_id": user_id, "recipient": {"user_id": user_id}}
+        return await self._api(
+            "POST", "/v3.0/oa/message/template", token, json_body=full, retries=0
+        )
 
     # -- transport -----------------------------------------------------------------------
 

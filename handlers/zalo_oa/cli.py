@@ -78,14 +78,7 @@ async def _connect(settings: object, config: Config) -> int:
     keys = OAKeys(Keys(config.redis.prefix, config.redis.shards), settings.oa_id)
     try:
         async with aiohttp.ClientSession() as session:
-            client = OAClient(
-                session,
-                settings.app_id,
-                settings.app_secret,
-                settings.api_url,
-                settings.oauth_url,
-                settings.business_url,
-            )
+            client = OAClient.of(session, settings)
             tokens = Tokens(client, redis, keys)
             return await connect(settings, client, tokens, _ask, sys.stdout)
     finally:

@@ -10,6 +10,18 @@
 | `:seen:{user}`           | string | when the learner last wrote, ms (the interaction window)    |
 | `:away:{user}`           | string | Zalo said they are out of reach (-230/-232)                 |
 | `:att:{sha1}`            | string | an uploaded picture's attachment_id (6 days)                |
+| `:phone:{user}`          | string | the phone number the learner gave (`84...`), until /forget  |
+| `:asked:{user}`          | string | the phone number was asked for (asked once)                 |
+| `:sent:{day}`            | hash   | reminders by how they went that day: free, paid, template...|
+| `:track:{tracking_id}`   | string | a template's day, until its delivery receipt (7 days)       |
+| `:zbs:paused`            | string | why templates are paused fleet-wide (-115/-136), expires    |
+| `:grp:{group}`           | hash   | an OA group's class, join link and facilitator (user id)    |
+| `:grp:{group}:ch`        | string | the choices of its latest message, JSON (typed -> tap)      |
+| `:grp:{group}:off`       | string | Zalo said -237 (disabled): nothing is sent there for a while|
+| `:class:{code}`          | string | the OA group of a class                                     |
+| `:lead-code:{code}`      | string | a one-time facilitator code -> its class and group (7 days) |
+| `:lead:{user}`           | set    | the groups a registered facilitator leads                   |
+| `:name:{user}`           | string | a group member's Zalo display name, for the summary (1 day) |
 
 All share the hash tag `{oa_id}`, so one Lua step can keep an event and note the window.
 A learner's update marks use storage/redis/keys.py (`update`), with the platform "zoa" and
@@ -64,6 +76,37 @@ class OAKeys:
 
     def attachment(self, digest: str) -> str:
         return f"{self.base}:att:{digest}"
+
+    def phone(self, user_id: str) -> str:
+        return f"{self.base}:phone:{user_id}"
+
+    def asked(self, user_id: str) -> str:
+        return f"{self.base}:asked:{user_id}"
+
+    def sent(self, day: str) -> str:
+        return f"{self.base}:sent:{day}"
+
+    def track(self, tracking_id: str) -> str:
+        return f"{self.base}:track:{tracking_id}"
+
+    @property
+    def templates_paused(self) -> str:
+        return f"{self.base}:zbs:paused"
+
+    def group(self, group_id: str, part: str = "") -> str:
+        return f"{self.base}:grp:{group_id}" + (f":{part}" if part else "")
+
+    def class_group(self, code: str) -> str:
+        return f"{self.base}:class:{code}"
+
+    def lead_code(self, code: str) -> str:
+        return f"{self.base}:lead-code:{code}"
+
+    def name(self, user_id: str) -> str:
+        return f"{self.base}:name:{user_id}"
+
+    def leads(self, user_id: str) -> str:
+        return f"{self.base}:lead:{user_id}"
 
     def update(self, msg_id: int | str, user: str) -> str:
         return self.keys.update(PLATFORM, self.oa_id, msg_id, user)

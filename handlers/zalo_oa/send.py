@@ -218,7 +218,7 @@ class OASender:
             return None
         body, mime = fitted
         name = Path(media.path).with_suffix(".jpg" if mime == "image/jpeg" else ".png").name
-        attachment = await self._call(lambda t: self.client.upload_image(t, name, body, mime))
+        attachment = await self.call(lambda t: self.client.upload_image(t, name, body, mime))
         if not media.temporary:  # a certificate holds a name: never kept
             with contextlib.suppress(RedisError, OSError):
                 await self.redis.set(key, attachment, ex=ATTACHMENT_FOR)
@@ -226,14 +226,14 @@ class OASender:
 
     async def _send(self, user_id: str, message: dict[str, Any]) -> None:
         try:
-            await self._call(lambda t: self.client.send_cs(t, user_id, message))
+            await self.call(lambda t: self.client.send_cs(t, user_id, message))
         except OAError as exc:
             if exc.kind is Kind.WINDOW:
                 await self.window.away(user_id)
                 raise Unreachable(f"zalo oa {exc.code}: {exc.message}") from exc
             raise
 
-    async def _call(self, request: Any) -> Any:
+    async def call(self, request: Any) -> Any:
         """One call with a token (refreshed once if refused), through -32 pauses."""
         for attempt in range(RATE_TRIES):
             await self.pause.wait()

@@ -15,6 +15,12 @@ configure an OA:
 | `ZALO_OA_BUSINESS_URL`  | default https://business.openapi.zalo.me                        |
 | `ZALO_OA_PAID_WINDOW`   | also write 48 h to 7 days after a learner wrote (billed); off   |
 | `ZALO_OA_REDIRECT_URI`  | for `hocso zalo-oa connect`: the OA callback URL of the console |
+| `ZALO_OA_TEMPLATES`     | reminder templates (ZBS), JSON by kind: see templates.py        |
+| `ZALO_OA_TEMPLATE_HOURS`| when templates may go, local time; default and widest 07:00-21:30|
+| `ZALO_OA_PRICE_PAID`    | VND per consultation message 48 h-7 days (for the cost estimate)|
+| `ZALO_OA_PRICE_TEMPLATE`| VND per template message delivered (for the cost estimate)      |
+| `ZALO_OA_GROUP_PER_MINUTE` | messages a minute to one OA group, fleet-wide; default 20    |
+| `ZALO_OA_GMF_ASSET`     | the GMF asset id a new class group is created with             |
 
 The OA is served when the app id, both secrets and the OA id are all set.
 """
@@ -26,6 +32,8 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from handlers.zalo_oa.templates import DAYTIME, Templates, hours, parse_templates
 
 API_URL = "https://openapi.zalo.me"
 OAUTH_URL = "https://oauth.zaloapp.com"
@@ -43,6 +51,12 @@ ENV = {
     "ZALO_OA_BUSINESS_URL": "business_url",
     "ZALO_OA_PAID_WINDOW": "paid_window",
     "ZALO_OA_REDIRECT_URI": "redirect_uri",
+    "ZALO_OA_TEMPLATES": "templates",
+    "ZALO_OA_TEMPLATE_HOURS": "template_hours",
+    "ZALO_OA_PRICE_PAID": "price_paid",
+    "ZALO_OA_PRICE_TEMPLATE": "price_template",
+    "ZALO_OA_GROUP_PER_MINUTE": "group_per_minute",
+    "ZALO_OA_GMF_ASSET": "gmf_asset",
 }
 REQUIRED = ("ZALO_OA_APP_ID", "ZALO_OA_APP_SECRET", "ZALO_OA_SECRET_KEY", "ZALO_OA_ID")
 
@@ -62,6 +76,28 @@ class ZaloOASettings(BaseModel):
     # the OA's owner chose to pay for them (reminders, issue 23).
     paid_window: bool = False
     redirect_uri: str = ""
+    # Reminders out of the window (issue 23, templates.py): which approved template for which
+    # reminder, the hours they may go, and the prices the status command estimates cost at.
+    templates: Templates = Field(default_factory=dict)
+    template_hours: str = DAYTIME
+    price_paid: Annotated[float, Field(ge=0)] = 0.0
+    price_template: Annotated[float, Field(ge=0)] = 0.0
+    # Group lessons (GMF): Zalo publishes no per-group limit (UNKNOWN); 20 a minute is a
+    # lesson's pace (a step is one to three messages, and slow readers on small screens
+    # scroll back at more), the same bound as Telegram's, so the engine's timings hold.
+    group_per_minute: Annotated[int, Field(ge=1, le=120)] = 20
+    gmf_asset: str = ""
+
+    @field_validator("templates", mode="before")
+    @classmethod
+    def _templates(cls, value: object) -> object:
+        return parse_templates(value) if isinstance(value, str) else value
+
+    @field_validator("template_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        hours(value)  # ValueError says what is wrong
+        return value
 
     @field_validator("api_url", "oauth_url", "business_url", "redirect_uri")
     @classmethod

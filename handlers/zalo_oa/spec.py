@@ -8,10 +8,19 @@ when the adapter is built.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, TextIO
 
 from handlers.platform import Adapter, Config, Platform, Wiring
 from handlers.zalo_oa.capabilities import OA
 from handlers.zalo_oa.settings import ENV, REQUIRED, SettingsError, ZaloOASettings, from_env
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from handlers.push import PushSender
+    from storage.redis.keys import Keys
 
 ON = "ZALO_OA"  # the "token" of a deployment where any ZALO_OA_* variable is set
 
@@ -43,18 +52,71 @@ def oa_link() -> str:
 
 
 def adapter(wiring: Wiring) -> Adapter:
+    from functools import partial
+
+    from limits import RateLimitItemPerMinute
+
     from handlers.limits import PushLimits
     from handlers.zalo_oa.adapter import ZaloOAAdapter
+    from storage.sql.classes import add_facilitator_handle
+    from storage.sql.db import open_database
+
+    found = settings()
+    assert found is not None  # checked by token_problem before any service starts
+    config = wiring.config
+    per_group = RateLimitItemPerMinute(found.group_per_minute)
+    limits = PushLimits.for_redis(
+        wiring.redis, config.redis.url, wiring.keys.prefix, per_group=per_group
+    )
+    checks = wiring.checks
+    # Facilitators registered by their code are written to the class (storage/sql).
+    database = open_database(config.database, config.data_dir, config.privacy.erase_key)
+    official = ZaloOAAdapter(
+        found,
+        wiring.handle,
+        wiring.redis,
+        wiring.keys,
+        limits,
+        checks,
+        ticks=wiring.ticks,
+        register=partial(add_facilitator_handle, database),
+    )
+    if isinstance(checks, dict):  # the process's /health: 503 while the grant is lost
+        checks["zalo_oa"] = official.health
+    return official
+
+
+@asynccontextmanager
+async def push(wiring: Wiring) -> AsyncIterator[PushSender]:
+    """Reminders on the OA (push.py): consultation messages in the window, templates out of it."""
+    from handlers.limits import PushLimits
+    from handlers.zalo_oa.push import open_push
 
     found = settings()
     assert found is not None  # checked by token_problem before any service starts
     config = wiring.config
     limits = PushLimits.for_redis(wiring.redis, config.redis.url, wiring.keys.prefix)
-    checks = wiring.checks
-    official = ZaloOAAdapter(found, wiring.handle, wiring.redis, wiring.keys, limits, checks)
-    if isinstance(checks, dict):  # the process's /health: 503 while the grant is lost
-        checks["zalo_oa"] = official.health
-    return official
+    async with open_push(found, wiring.redis, wiring.keys, limits, config.timezone) as sender:
+        yield sender
+
+
+async def status(config: Config, redis: Redis, keys: Keys, now: float) -> list[str]:
+    from handlers.zalo_oa.status import status_lines
+
+    found = settings()
+    return await status_lines(redis, keys, found, now, config.timezone) if found else []
+
+
+async def class_group(config: Config, code: str, name: str, which: str, out: TextIO) -> int:
+    from handlers.zalo_oa.class_group import run_tie
+
+    return await run_tie(config, code, name, which, out)
+
+
+async def class_lines(config: Config, codes: list[str]) -> list[str]:
+    from handlers.zalo_oa.class_group import group_lines
+
+    return await group_lines(config, codes)
 
 
 def join_hint(config: Config, code: str) -> str | None:
@@ -88,4 +150,12 @@ ZALO_OA = Platform(
     adapter=adapter,
     capabilities=OA,
     join_hint=join_hint,
+    push=push,
+    groups=True,
+    class_group=class_group,
+    class_lines=class_lines,
+    # The app's 4,000 calls a minute (§6), shared with answering learners: reminders take
+    # at most half of it.
+    push_rate=lambda config: 30,
+    status=status,
 )

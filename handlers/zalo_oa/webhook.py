@@ -17,12 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from handlers.zalo_oa.templates import phone_number
+
 log = logging.getLogger(__name__)
 
 SIGNATURE = "X-ZEvent-Signature"
 RETRY = "num_retry"  # a re-delivery says which one it is
 
-EventKind = Literal["text", "other", "follow", "unfollow", "ignore"]
+EventKind = Literal[
+    "text", "other", "follow", "unfollow", "info", "receipt", "group_text", "ignore"
+]
 # Events that are not a learner talking to the tutor: receipts (no text, and which id is the
 # user is unknown), the OA's own echoes, staff and template events, group traffic (issue 23).
 IGNORED = ("user_received_message", "user_seen_message", "oa_send_", "user_reacted_message")
@@ -59,6 +63,9 @@ class OAEvent:
     msg_id: str = ""
     text: str = ""
     when: float = 0.0  # Unix seconds
+    phone: str = ""  # user_submit_info: the number the learner gave (84...), "" if none
+    tracking: str = ""  # a template's delivery receipt: our tracking_id
+    group_id: str = ""  # a group message (GMF): the group it was written in
 
     @property
     def key(self) -> str:
@@ -72,6 +79,21 @@ def parse(body: object, oa_id: str) -> OAEvent:
         return OAEvent("ignore", "")
     name = _text(body.get("event_name"))
     when = _millis(body.get("timestamp"))
+    if name == "user_received_message":  # a template's receipt carries our tracking_id
+        tracking = _text(_mapping(body.get("message")).get("tracking_id"))
+        if tracking:
+            return OAEvent("receipt", name, when=when, tracking=tracking)
+    if name == "user_submit_info":  # the answer to request_user_info (all keys optional)
+        user_id = _user(body, oa_id)
+        phone = phone_number(_mapping(body.get("info")).get("phone"))
+        key = f"{name}:{user_id}:{int(when * 1000)}"
+        return (
+            OAEvent("info", name, user_id, key, when=when, phone=phone)
+            if user_id
+            else (OAEvent("ignore", name))
+        )
+    if name == "user_send_group_text":  # a member wrote in one of the OA's groups (§4.4)
+        return _group_text(body, name, when, oa_id)
     if not name or name.startswith(IGNORED) or "_group_" in name or name.endswith("_group"):
         return OAEvent("ignore", name, when=when)
     if name in ("follow", "unfollow"):
@@ -91,6 +113,31 @@ def parse(body: object, oa_id: str) -> OAEvent:
     if name == "user_send_text" and isinstance(text, str):
         return OAEvent("text", name, user_id, msg_id, text, when)
     return OAEvent("other", name, user_id, msg_id, when=when)  # a picture, a sticker, a voice
+
+
+def _group_text(body: Mapping[str, Any], name: str, when: float, oa_id: str) -> OAEvent:
+    """Where the group id is, is UNKNOWN: `recipient.id` (two implementations), else
+    `recipient.group_id`, else `message.conversation_id`, tried in that order."""
+    message = _mapping(body.get("message"))
+    recipient = _mapping(body.get("recipient"))
+    group_id = next(
+        (
+            found
+            for found in (
+                _text(recipient.get("id")),
+                _text(recipient.get("group_id")),
+                _text(message.get("conversation_id")),
+            )
+            if found and found != oa_id
+        ),
+        "",
+    )
+    user_id = _text(_mapping(body.get("sender")).get("id"))
+    text = message.get("text")
+    if not group_id or not user_id or user_id == oa_id or not isinstance(text, str):
+        return OAEvent("ignore", name, when=when)
+    msg_id = _text(message.get("msg_id"))
+    return OAEvent("group_text", name, user_id, msg_id, text, when, group_id=group_id)
 
 
 def _user(body: Mapping[str, Any], oa_id: str) -> str:

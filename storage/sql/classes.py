@@ -85,3 +85,21 @@ async def class_schedule(db: Database, code: str) -> str | None:
     await db.ensure_schema()
     async with db.session() as s:
         return await s.scalar(select(Class.schedule).where(Class.code == code))
+
+
+async def add_facilitator_handle(db: Database, code: str, handle: str) -> bool:
+    """Add a platform id ("zoa:123...") to a class's facilitator field, so group lessons know
+    that person (storage/sql/facilitators.py reads it); False when the class is unknown.
+    Nothing is added twice; the field keeps its 120 characters (the oldest ids go first)."""
+    await db.ensure_schema()
+    async with db.session() as s, s.begin():
+        row = await s.get(Class, code)
+        if row is None:
+            return False
+        words = (row.facilitator or "").split()
+        if handle not in words:
+            words.append(handle)
+        while len(" ".join(words)) > 120 and len(words) > 1:
+            words.pop(0)
+        row.facilitator = " ".join(words)
+    return True

@@ -41,7 +41,10 @@ def test_shipped_config_has_areas_and_age_bands():
         ("zalo:\n  base_url: bot-api.zaloplatforms.com\n", "zalo.base_url: not a web address"),
         ("zalo:\n  webhook_url: https://h.vn/zalo\n", "needs webhook_secret (ZALO_WEBHOOK"),
         ("areas:\n  province: Atlantis\n", "areas: no province 'Atlantis'"),
-        ("reminders:\n  platforms: [tg, zalo]\n", "zalo: only Telegram learners (tg) can be"),
+        (
+            "reminders:\n  platforms: [tg, zalo]\n",
+            "zalo: only Telegram learners (tg), Zalo OA learners (zoa) can be",
+        ),
     ],
 )
 def test_bad_file_is_explained(tmp_path, text, words):

@@ -14,7 +14,24 @@ It speaks the wire format of research/zalo-oa.md and follows its §9 checklist, 
   /v2.0/oa/upload/image takes a multipart `file`: over 1 MB -210, not jpg/png -201.
   After `rate_limit` calls a minute: -32. Every answer is HTTP 200 {"error", "message",
   "data"}, with X-RateLimit-Limit/-Remain headers.
-- business (`business_url`): POST /message/template (ZBS, for issue 23).
+- business (`business_url`): POST /message/template (ZBS by phone): token (-124), phone not
+  84 + 9-10 digits (-108), unknown template (-109), a parameter missing (-1122), a refusing
+  user (`refusing`: -141, or `refused_code`), no money (`money_code`: -115 or -136), at night
+  (`night`, local hours: -133). A delivered template's receipt, `user_received_message` with
+  the phone and our tracking_id, is posted to `webhook` when it is set.
+- OpenAPI /v3.0/oa/message/template (ZBS by user id): the recipient as top-level `user_id` or
+  `recipient.user_id` (UNKNOWN: `uid_shape` picks which one it reads); a template that does
+  not allow it answers -249.
+
+- OpenAPI groups (GMF, §4): POST /v3.0/oa/group/message (`recipient.group_id`; buttons or
+  any template attachment -201, text over 2,000 -210, a disabled group -237 (`disable`), a
+  group the OA is not in -403); POST /v3.0/oa/group/creategroupwithoa (an `asset_id` of
+  `assets`: group_id and group_link); GET /v3.0/oa/group/getgroupsofoa.
+  `group_text_event` is a member writing in a group, `recipient.id` the group (`group_field`
+  moves it to `recipient.group_id` or `message.conversation_id`: UNKNOWN which Zalo uses).
+
+`clock` (module-level, and each fake's own) is the time Zalo lives in: the 7-day window, the
+night hours and the events' timestamps follow it, so a test can move it days ahead.
 
 As Zalo, it posts signed events to the bot's webhook (`post`): X-ZEvent-Signature =
 "mac=" + sha256(app_id + body + timestamp + OA secret key); an answer that is not 200 within
@@ -34,11 +51,14 @@ import contextlib
 import hashlib
 import itertools
 import json
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from aiohttp import web
@@ -50,6 +70,32 @@ OA_ID = "1646843870823903717"
 TEXT_MAX = 2000
 IMAGE_MAX = 1024**2
 WINDOW = 7 * 86400  # seconds after a user's last message that CS messages are accepted
+PHONE = re.compile(r"^84\d{9,10}$")
+ICT = ZoneInfo("Asia/Ho_Chi_Minh")
+clock: Callable[[], float] = time.time  # the events' time; a test may move it
+
+
+@dataclass
+class Template:
+    """A template approved for the OA: its parameters, and whether it may go by user id."""
+
+    params: tuple[str, ...]
+    uid: bool = False
+
+
+@dataclass
+class TemplateSent:
+    """A template message the OA sent (accepted, or refused with `error`)."""
+
+    to: str  # the phone number, or the user id
+    template_id: str
+    data: dict[str, Any]
+    tracking_id: str = ""
+    error: int = 0
+    msg_id: str = ""
+    at: float = 0.0
+
+
 BUTTON_TYPES = {"oa.query.show", "oa.query.hide", "oa.open.url", "oa.open.phone", "oa.open.sms"}
 
 
@@ -111,7 +157,22 @@ class FakeZaloOA:
             0.6,
             1.2,
         ]  # seconds before each re-delivery (Zalo: 30 s, 5 min...)
+        self.refused_code = -141  # a user who refused the OA's templates (-141 or -139)
+        self.money_code = 0  # 0: templates are paid for; -115 (no money) or -136 (no ZCA)
+        self.night = (22 * 60, 6 * 60)  # local minutes templates are refused in (-133)
+        self.uid_shape: Literal["top", "recipient"] = "top"  # where a by-uid send names them
+        self.clock: Callable[[], float] = lambda: clock()  # the module's, unless set
+        self.webhook = ""  # where delivery receipts go (the bot's /zalo-oa), once set
         # state
+        self.templates: dict[str, Template] = {}
+        self.templates_sent: list[TemplateSent] = []
+        self.refusing: set[str] = set()  # phone numbers and user ids that refused templates
+        self.receipts: list[asyncio.Task[Delivery]] = []
+        self.names: dict[str, str] = {}  # followers' display names (user/detail)
+        self.assets = {"gmf-asset-1"}  # GMF assets the OA bought
+        self.groups: dict[str, dict[str, Any]] = {}  # group id -> name, link, disabled
+        self.group_sent: list[tuple[str, str, int]] = []  # (group id, text, error)
+        self.group_times: list[float] = []  # when each of those came (monotonic)
         self.access: dict[str, float] = {}  # access token -> expires at (Unix)
         self.refresh_tokens: dict[str, bool] = {}  # refresh token -> still valid
         self.codes: dict[str, tuple[float, str]] = {}  # code -> (expires at, challenge)
@@ -155,6 +216,8 @@ class FakeZaloOA:
         return f"http://127.0.0.1:{port}"
 
     async def close(self) -> None:
+        if self.receipts:
+            await asyncio.gather(*self.receipts, return_exceptions=True)
         for runner in self._runners:
             await runner.cleanup()
 
@@ -343,6 +406,10 @@ class FakeZaloOA:
             return -1, "The worker died", None
         if path == "/v3.0/oa/message/cs" and request.method == "POST":
             return await self._message_cs(await request.json())
+        if path.startswith("/v3.0/oa/group/"):
+            return await self._group(request, path)
+        if path == "/v3.0/oa/message/template" and request.method == "POST":
+            return await self._template_uid(await request.json())
         if path == "/v2.0/oa/upload/image" and request.method == "POST":
             return await self._upload(request)
         if path == "/v3.0/oa/quota/message":
@@ -350,6 +417,11 @@ class FakeZaloOA:
             seen = self.users.get(user)
             last = str(int(seen * 1000)) if seen else "0"
             return 0, "Success", {"last_interaction": last, "cs_reply": {"remain": 8, "total": 8}}
+        if path == "/v3.0/oa/user/detail":
+            user = json.loads(request.query.get("data") or "{}").get("user_id", "")
+            if user not in self.names:
+                return -213, "User has not followed OA", None
+            return 0, "Success", {"user_id": user, "display_name": self.names[user]}
         if path == "/v2.0/oa/getoa":
             return 0, "Success", {"oa_id": OA_ID, "name": "Phường Ninh Kiều"}
         return -201, f"{path} is invalid!", None
@@ -375,7 +447,7 @@ class FakeZaloOA:
     def _check_cs(self, user: str, message: dict[str, Any]) -> tuple[int, str]:
         if user not in self.users:
             return -201, "user_id is invalid!"
-        if self.users[user] < time.time() - WINDOW:
+        if self.users[user] < self.clock() - WINDOW:
             return self.window_code, "User has not interacted with the OA in the past 7 days"
         text = message.get("text")
         attachment = message.get("attachment")
@@ -427,9 +499,111 @@ class FakeZaloOA:
         if self.access.get(token, 0.0) < time.time():
             return self._envelope(-124, "Access token invalid", None)
         body = await request.json() if request.can_read_body else {}
-        if not str(body.get("phone") or "").startswith("84"):
-            return self._envelope(-108, "Phone number is invalid", None)
-        return self._envelope(0, "Success", {"msg_id": f"{next(self._ids):020x}"})
+        phone = str(body.get("phone") or "")
+        sent = self._template(phone, body)
+        if not sent.error and not PHONE.match(phone):
+            sent.error = -108
+        if sent.error:
+            return self._envelope(sent.error, "Template message refused", None)
+        sent.msg_id = f"{next(self._ids):020x}"
+        if self.webhook and sent.tracking_id:  # delivered: Zalo says so on the webhook
+            receipt = received_event(phone, sent.msg_id, sent.tracking_id)
+            self.receipts.append(asyncio.create_task(self.post(self.webhook, receipt)))
+        await self._note()
+        data = {"msg_id": sent.msg_id, "sent_time": str(int(self.clock() * 1000))}
+        return self._envelope(0, "Success", data | {"quota": {"remainingQuota": "499"}})
+
+    def _template(self, to: str, body: dict[str, Any], uid: bool = False) -> TemplateSent:
+        """A template send checked as Zalo does, recorded (its `error` 0 when accepted)."""
+        template_id = str(body.get("template_id") or "")
+        data = body.get("template_data") or {}
+        sent = TemplateSent(to, template_id, dict(data), str(body.get("tracking_id") or ""))
+        sent.at = self.clock()
+        self.templates_sent.append(sent)
+        template = self.templates.get(template_id)
+        local = datetime.fromtimestamp(self.clock(), ICT)
+        minute = local.hour * 60 + local.minute
+        start, end = self.night
+        if template is None:
+            sent.error = -109
+        elif uid and not template.uid:
+            sent.error = -249
+        elif any(not str(data.get(p) or "") for p in template.params):
+            sent.error = -1122
+        elif self.money_code:
+            sent.error = self.money_code
+        elif minute >= start or minute < end:
+            sent.error = -133
+        elif to in self.refusing:
+            sent.error = self.refused_code
+        return sent
+
+    async def _template_uid(self, body: dict[str, Any]) -> tuple[int, str, dict[str, Any] | None]:
+        if self.uid_shape == "top":
+            user = str(body.get("user_id") or "")
+        else:
+            user = str((body.get("recipient") or {}).get("user_id") or "")
+        sent = self._template(user, body, uid=True)
+        if not sent.error and not user:
+            sent.error = -201
+        if sent.error:
+            return sent.error, "Template message refused", None
+        sent.msg_id = f"{next(self._ids):020x}"
+        return 0, "Success", {"message_id": sent.msg_id}
+
+    def add_group(self, name: str = "Lớp học số", group_id: str = "") -> str:
+        """A group the OA owns already (made in the OA's manager): its id."""
+        group_id = group_id or secrets.token_hex(10)
+        link = f"https://zalo.me/g/{secrets.token_hex(3)}"
+        self.groups[group_id] = {"group_id": group_id, "name": name, "group_link": link}
+        return group_id
+
+    def disable(self, group_id: str) -> None:
+        """The group's GMF asset expired: Zalo answers -237 from now on."""
+        self.groups[group_id]["disabled"] = True
+
+    def in_group(self, group_id: str) -> list[str]:
+        """The texts the OA posted in the group, in order."""
+        return [t for g, t, error in self.group_sent if g == group_id and not error]
+
+    async def _group(self, request: web.Request, path: str) -> tuple[int, str, Any]:
+        action = path.rsplit("/", 1)[-1]
+        if action == "getgroupsofoa":
+            groups = [
+                {k: v for k, v in g.items() if k != "disabled"} for g in self.groups.values()
+            ]
+            return 0, "Success", {"groups": groups, "total": len(groups)}
+        body = await request.json()
+        if action == "creategroupwithoa":
+            if body.get("asset_id") not in self.assets:
+                return -201, "asset_id is invalid!", None
+            group_id = self.add_group(str(body.get("group_name") or ""))
+            self.assets.discard(body["asset_id"])  # one asset backs one group
+            group = self.groups[group_id]
+            return 0, "Success", {"group_id": group_id, "group_link": group["group_link"]}
+        if action != "message":
+            return -201, f"{path} is invalid!", None
+        group_id = str((body.get("recipient") or {}).get("group_id") or "")
+        message = body.get("message") or {}
+        text = str(message.get("text") or "")
+        error = 0
+        if group_id not in self.groups:
+            error = -403
+        elif self.groups[group_id].get("disabled"):
+            error = -237
+        elif message.get("attachment") or not text:
+            error = -201  # no buttons, no templates in groups
+        elif len(text) > TEXT_MAX:
+            error = -210
+        self.group_sent.append((group_id, text, error))
+        self.group_times.append(time.monotonic())
+        await self._note()
+        if error:
+            return error, "Group message refused", None
+        return 0, "Success", {"message_id": f"{next(self._ids):020x}", "group_id": group_id}
+
+    def delivered_templates(self, to: str = "") -> list[TemplateSent]:
+        return [t for t in self.templates_sent if not t.error and (not to or t.to == to)]
 
 
 def _oauth_error(code: int, name: str) -> web.Response:
@@ -447,7 +621,7 @@ _msg_ids = itertools.count(1)
 
 
 def _now_ms() -> str:
-    return str(int(time.time() * 1000))
+    return str(int(clock() * 1000))
 
 
 def text_event(user_id: str, text: str) -> dict[str, Any]:
@@ -496,5 +670,57 @@ def seen_event(user_id: str, msg_ids: list[str]) -> dict[str, Any]:
         "sender": {"id": OA_ID},
         "recipient": {"id": user_id},
         "message": {"msg_ids": msg_ids},
+        "timestamp": _now_ms(),
+    }
+
+
+def submit_info_event(user_id: str, phone: str = "", name: str = "Nguyễn Văn A") -> dict[str, Any]:
+    """The learner answered request_user_info (every `info` key optional; no phone: skipped)."""
+    info = {"name": name} | ({"phone": phone} if phone else {})
+    return {
+        "event_name": "user_submit_info",
+        "app_id": APP_ID,
+        "sender": {"id": user_id},
+        "recipient": {"id": OA_ID},
+        "timestamp": _now_ms(),
+        "user_id_by_app": "7300442764876318465",
+        "info": info,
+    }
+
+
+def received_event(phone: str, msg_id: str, tracking_id: str) -> dict[str, Any]:
+    """A template's delivery receipt: the phone as recipient, our tracking_id echoed."""
+    return {
+        "event_name": "user_received_message",
+        "app_id": APP_ID,
+        "sender": {"id": OA_ID},
+        "recipient": {"id": phone},
+        "message": {"delivery_time": _now_ms(), "msg_id": msg_id, "tracking_id": tracking_id},
+        "timestamp": _now_ms(),
+    }
+
+
+group_field: Literal["recipient.id", "recipient.group_id", "message.conversation_id"] = (
+    "recipient.id"
+)
+
+
+def group_text_event(user_id: str, group_id: str, text: str) -> dict[str, Any]:
+    """A member wrote `text` in one of the OA's groups."""
+    message: dict[str, Any] = {
+        "text": text,
+        "msg_id": f"{secrets.token_hex(6)}{next(_msg_ids):08x}",
+    }
+    recipient: dict[str, Any] = {"id": group_id}
+    if group_field == "recipient.group_id":
+        recipient = {"group_id": group_id}
+    elif group_field == "message.conversation_id":
+        recipient, message["conversation_id"] = {"id": OA_ID}, group_id
+    return {
+        "event_name": "user_send_group_text",
+        "app_id": APP_ID,
+        "sender": {"id": user_id},
+        "recipient": recipient,
+        "message": message,
         "timestamp": _now_ms(),
     }
