@@ -1,4 +1,4 @@
-""""Nhắc cả lớp" and "nhắc người này" end to end: the page (aiohttp test client) asks through
+""" "Nhắc cả lớp" and "nhắc người này" end to end: the page (aiohttp test client) asks through
 the real Redis, the reminder loop (hocso/reminders.py, as `hocso run` builds it) claims and
 sends each reminder once to the fake Bot API, never twice in a day, never in quiet hours."""
 
