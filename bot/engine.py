@@ -168,6 +168,8 @@ class Engine:
                 # Saved even when unchanged: a store that loaded from a cache confirms there
                 # that the state decided on is current (stores skip an empty write).
                 s = decided.save
+                if event.done is not None:  # kept with the done mark, to show again
+                    event.done.replies = decided.turn.outcome.replies
                 if await self.store.save(
                     s.key, s.version, s.old, s.new, s.events, due=s.due, done=event.done
                 ):

@@ -22,12 +22,15 @@ class DoneMark:
     """An update's "done" mark (handlers/dedupe.py), carried by its `Event` to the store,
     which writes it in the same step as the learner's save: one round trip for both, and
     the update counts as done exactly when its effect is stored. `key` is on the learner's
-    shard (storage/redis/keys.py `update`); `written` is set once a save carried it."""
+    shard (storage/redis/keys.py `update`); `written` is set once a save carried it.
+    `replies`: what the turn answered, set by the engine before the save, which keeps them
+    as the mark's value (bot/kept.py) to show again if the update comes back."""
 
     learner: str
     key: str
     seconds: int
     written: bool = False
+    replies: list[Reply] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -11,23 +11,44 @@ its event (`ride` makes it, bot/events.py `DoneMark`) into the script that saves
 one Redis round trip fewer per action, and the update is done exactly when its effect is
 stored, so a re-delivery can never apply it twice. An update that changed nothing gets its
 mark on its own (`finish`).
+
+The mark written with the save keeps what the turn answered (bot/kept.py): if the process
+dies after the save and before the replies went out, the platform delivers the update again,
+and `seen` gives those replies back to show again. The effect is stored once; the replies go
+out at least once. A process remembers the updates it finished itself (no round trip), so an
+update delivered twice to a live worker is still answered once. An adapter plugs in with one
+call: `seen` in place of `take`, then it shows `seen.replies` when there are any (and calls
+`showed`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.events import DoneMark
+from bot.events import DoneMark, Reply
+from bot.kept import DONE, KEPT, kept
 
 log = logging.getLogger(__name__)
 
-BUSY, DONE = "busy", "done"
+BUSY = "busy"
 BUSY_FOR = 60  # seconds an update in progress is held
+SHOWN = 10_000  # updates a process remembers finishing (so it shows them once)
 SEEN_FOR = 86400  # seconds a finished update is remembered (Telegram re-delivers for a day)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An update held before: BUSY or DONE, and for one done by a learner's save, what the
+    turn answered (to show again: that process may have died before showing it)."""
+
+    state: str
+    replies: list[Reply] = field(default_factory=list)
 
 
 class Dedupe:
@@ -52,6 +73,7 @@ class Dedupe:
         self.single_consumer = single_consumer
         self.busy_for = busy_for
         self.seen_for = seen_for
+        self.shown: OrderedDict[str, None] = OrderedDict()  # keys of updates finished here
 
     async def claim(self, update_id: int | str, user: str = "") -> bool:
         """Mark the update busy; False when it must be skipped (done, or busy elsewhere)."""
@@ -60,17 +82,26 @@ class Dedupe:
     async def take(self, update_id: int | str, user: str = "") -> str | None:
         """Mark the update busy, in one round trip: None when it is ours to process, else why
         not: DONE, or BUSY (another worker holds it; the platform should retry later)."""
+        seen = await self.seen(update_id, user)
+        return None if seen is None else seen.state
+
+    async def seen(self, update_id: int | str, user: str = "") -> Seen | None:
+        """As `take`, with the replies kept for a done update (empty if none were kept)."""
+        key = self.key(update_id, user)
         try:
-            held = await self.redis.set(
-                self.key(update_id, user), BUSY, nx=True, ex=self.busy_for, get=True
-            )
+            held = await self.redis.set(key, BUSY, nx=True, ex=self.busy_for, get=True)
         except (RedisError, OSError) as exc:
             log.warning("could not check update %s for repeats: %s", update_id, exc)
             return None
         held = _text(held)
+        if held is not None and held.startswith(KEPT):
+            if key in self.shown:  # this process showed them: delivered twice, not lost
+                return Seen(DONE)
+            log.info("update %s done before: its replies shown again", update_id)
+            return Seen(DONE, kept(held[len(KEPT) :]))
         if held == DONE or (held == BUSY and not self.single_consumer):
             log.info("update %s seen before (%s): skipped", update_id, held)
-            return held
+            return Seen(held)
         return None
 
     def ride(self, update_id: int | str, user: str) -> DoneMark | None:
@@ -84,12 +115,20 @@ class Dedupe:
         """The update is processed: remember it as done, unless its learner's save did
         (`mark`: what `ride` gave)."""
         key = self.key(update_id, user)
+        self.showed(update_id, user)
         if mark is not None and mark.key == key and mark.written:
             return
         try:
             await self.redis.set(key, DONE, ex=self.seen_for)
         except (RedisError, OSError) as exc:  # the busy mark still expires
             log.warning("could not mark update %s done: %s", update_id, exc)
+
+    def showed(self, update_id: int | str, user: str = "") -> None:
+        """This process has shown the update's replies (the adapter calls it after showing
+        kept ones again; `finish` does it for the rest): a repeat here is not shown again."""
+        self.shown[self.key(update_id, user)] = None
+        if len(self.shown) > SHOWN:
+            self.shown.popitem(last=False)
 
     async def in_progress(self, update_id: int | str, user: str = "") -> bool:
         """Held busy (perhaps by another worker) right now; ask the platform to retry later."""

@@ -52,7 +52,7 @@ from bot.config import TelegramSettings
 from bot.events import DoneMark, Event, Reply
 from bot.texts import t
 from handlers import CannotServe, Handle
-from handlers.dedupe import BUSY, DONE, Dedupe
+from handlers.dedupe import BUSY, Dedupe
 from handlers.limits import PushLimits
 from handlers.platform import Ticks
 from handlers.telegram.capabilities import CAPABILITIES
@@ -197,6 +197,9 @@ class TelegramAdapter:
         )
         # update_id -> its done mark, from `skip_repeats` to the event and to `mark_done`
         self.marks: dict[int, DoneMark] = {}
+        # update_id -> the replies kept with its done mark, for an update delivered again:
+        # shown again as they were, the engine not asked (handlers/dedupe.py `seen`)
+        self.replays: dict[int, list[Reply]] = {}
         add = self.application.add_handler
         add(TypeHandler(Update, self.skip_repeats), group=-1)
         add(TypeHandler(Update, self.mark_done), group=1)
@@ -213,14 +216,24 @@ class TelegramAdapter:
         """Telegram re-delivers after failures: each update_id is processed once. (A webhook
         update was claimed already, by `receive`.) Its done mark rides in the learner's save."""
         user = _sender(update)
-        if self.polling and not await self.dedupe.claim(update.update_id, user):
-            raise ApplicationHandlerStop
+        if self.polling:
+            seen = await self.dedupe.seen(update.update_id, user)
+            if seen is not None and not seen.replies:
+                raise ApplicationHandlerStop
+            if seen is not None:
+                self.replays[update.update_id] = seen.replies
         metrics.UPDATES.labels("tg").inc()
+        if update.update_id in self.replays:
+            return  # done before: its mark is written already
         if mark := self.dedupe.ride(update.update_id, user):
             self.marks[update.update_id] = mark  # for the event the handlers make of it
 
     async def mark_done(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Runs after the handlers: this update_id is finished."""
+        if self.replays.pop(update.update_id, None) is not None:
+            # a replay: its mark (with the replies, should it come again) stays
+            self.dedupe.showed(update.update_id, _sender(update))
+            return
         mark = self.marks.pop(update.update_id, None)
         await self.dedupe.finish(update.update_id, _sender(update), mark)
 
@@ -237,11 +250,13 @@ class TelegramAdapter:
             update = Update.de_json(await request.json(), self.application.bot)
         except Exception:  # noqa: BLE001  (not JSON, too big, or not an update)
             return web.Response(status=400, text="not an update")
-        held = await self.dedupe.take(update.update_id, _sender(update))
-        if held == BUSY:
+        seen = await self.dedupe.seen(update.update_id, _sender(update))
+        if seen is not None and seen.state == BUSY:
             return web.Response(status=503, text="in progress elsewhere; try again later")
-        if held == DONE:
+        if seen is not None and not seen.replies:
             return web.Response(text="ok")  # done before: Telegram may forget it
+        if seen is not None:  # done, but perhaps never shown: its replies go out again
+            self.replays[update.update_id] = seen.replies
         answer = WebhookAnswer()
         token = _answer.set(answer)
         try:
@@ -250,6 +265,7 @@ class TelegramAdapter:
                 await processor.process_update(update, self.application.process_update(update))
         finally:
             _answer.reset(token)
+            self.replays.pop(update.update_id, None)
         if answer.call is not None:
             return web.json_response(answer.call)
         return web.Response(text="ok")
@@ -268,7 +284,8 @@ class TelegramAdapter:
             answer = _answer.get()
             # In a group a 403 or a migration must be seen: the reply goes as a request.
             defer = answer.offer if answer is not None and not event.group else None
-            await self.show(event, await self.handle(event), message.chat.id, defer=defer)
+            replies = await self.decide(update, event)
+            await self.show(event, replies, message.chat.id, defer=defer)
 
     async def on_tap(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A learner tapped a button: stop the spinner first, then show what follows."""
@@ -294,7 +311,7 @@ class TelegramAdapter:
             tap = event
             if tap.group:  # may this member lead the group's lesson? (admins are cached)
                 tap = replace(tap, admin=await self.admins.is_admin(chat.id, query.from_user.id))
-            return await self.handle(tap)
+            return await self.decide(update, tap)
 
         # The engine decides in milliseconds; its toast (a notice) rides on the answer. If
         # storage is slow, the spinner stops anyway and the decision is shown when ready.
@@ -371,7 +388,12 @@ class TelegramAdapter:
             options=tuple(answer.option_ids),
             done=self.marks.get(update.update_id),
         )
-        await self.show(event, await self.handle(event), chat_id)
+        await self.show(event, await self.decide(update, event), chat_id)
+
+    async def decide(self, update: Update, event: Event) -> list[Reply]:
+        """The engine's replies to `event`; for an update done before, those it gave then."""
+        replayed = self.replays.get(update.update_id)
+        return list(replayed) if replayed is not None else await self.handle(event)
 
     async def show(
         self,

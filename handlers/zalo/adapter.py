@@ -209,7 +209,11 @@ class ZaloAdapter:
             log.debug("zalo update ignored: %s", update.get("event_name"))
             return
         async with self.order.turn((PLATFORM, incoming.chat)):
-            if incoming.id and not await self.dedupe.claim(incoming.id, incoming.user):
+            seen = await self.dedupe.seen(incoming.id, incoming.user) if incoming.id else None
+            if seen is not None:  # done before: what it answered then may never have gone out
+                if seen.replies:
+                    await self._show_again(incoming.chat, seen.replies)
+                    self.dedupe.showed(incoming.id, incoming.user)
                 return
             # done with the learner's save: the mark travels in the event
             mark = self.dedupe.ride(incoming.id, incoming.user) if incoming.id else None
@@ -224,6 +228,14 @@ class ZaloAdapter:
             finally:
                 if incoming.id:
                     await self.dedupe.finish(incoming.id, incoming.user, mark)
+
+    async def _show_again(self, chat: str, replies: list[Reply]) -> None:
+        """The replies kept with an update's done mark, for the update delivered again."""
+        assert self.sender is not None
+        try:
+            await self.sender.show(chat, [r for r in replies if not r.to])
+        except (ZaloError, ZaloUnreachable) as exc:
+            log.warning("replies of an update delivered again not shown: %s", exc)
 
     async def _answer(self, incoming: Incoming, mark: DoneMark | None = None) -> None:
         assert self.sender is not None

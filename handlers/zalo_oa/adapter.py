@@ -31,7 +31,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.events import DoneMark, Event
+from bot.events import DoneMark, Event, Reply
 from handlers import Handle
 from handlers.dedupe import BUSY, DONE, Dedupe
 from handlers.limits import PushLimits
@@ -175,15 +175,19 @@ class ZaloOAAdapter:
 
     async def _once(self, key: str, event: OAEvent, user: str) -> None:
         try:
-            held = await self.dedupe.take(event.key, user)
-            if held == DONE:
-                await self.inbox.done(key)
-            elif held == BUSY:
+            seen = await self.dedupe.seen(event.key, user)
+            if seen is not None and seen.state == BUSY:
                 await self.inbox.later(key, self.clock(), self.inbox.lease)
         except (RedisError, OSError) as exc:
             log.warning("zalo oa event left for later: %s", exc)
             return  # its lease runs out; a sweep takes it again
-        if held is not None:
+        if seen is not None and seen.state == DONE:
+            if seen.replies:  # stored, but the worker may have died before showing them
+                await self._show_again(event.user_id, seen.replies)
+                self.dedupe.showed(event.key, user)
+            with contextlib.suppress(RedisError, OSError):  # else its lease ends: taken again
+                await self.inbox.done(key)
+        if seen is not None:
             return
         mark = self.dedupe.ride(event.key, user)  # done with the learner's save
         try:
@@ -201,6 +205,14 @@ class ZaloOAAdapter:
         await self.dedupe.finish(event.key, user, mark)
         with contextlib.suppress(RedisError, OSError):  # else its lease ends: taken again
             await self.inbox.done(key)
+
+    async def _show_again(self, user_id: str, replies: list[Reply]) -> None:
+        """The replies kept with an event's done mark, for the event taken again."""
+        assert self.sender is not None
+        try:
+            await self.sender.show(user_id, [r for r in replies if not r.to])
+        except (Unreachable, GrantLost, OAError, OAUnreachable) as exc:
+            log.info("zalo oa replies of an event taken again not shown: %s", exc)
 
     async def _answer(self, event: OAEvent, user: str, mark: DoneMark | None) -> None:
         assert self.sender is not None

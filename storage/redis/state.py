@@ -22,6 +22,7 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
 from bot.events import DoneMark
+from bot.kept import mark_value
 from bot.store import REMOVE, Save, StorageUnavailable
 from storage.redis.keys import Keys
 
@@ -37,7 +38,8 @@ CACHE = 10_000  # learners whose last known state this process keeps
 #       version for a new learner, the learner's next reminder ("" leaves it, "-" removes it,
 #       else its time or "inf"), the learner's id (the schedule's member), seconds to keep the
 #       done mark ("" for none), {field: value} to set, [fields to delete], [events, each as
-#       JSON]]. One argument, not dozens: redis-py packs each argument in Python, and that
+#       JSON], and with a done mark its value (bot/kept.py: the turn's replies, kept)]. One
+#       argument, not dozens: redis-py packs each argument in Python, and that
 #       cost more than deciding a reminder.
 # Returns, for each write, the new version, or on a conflict {-1, the stored fields and
 # values} so the caller decides again without another round trip. "check" writes nothing: it
@@ -53,7 +55,7 @@ for _, w in ipairs(cjson.decode(ARGV[1])) do
   if current ~= w[1] then
     out[#out + 1] = {-1, redis.call('HGETALL', learner)}
   else
-    if mark then redis.call('SET', mark, 'done', 'EX', keep) end
+    if mark then redis.call('SET', mark, w[10], 'EX', keep) end
     local version = current
     if mode == 'delete' then
       redis.call('DEL', learner)
@@ -203,6 +205,8 @@ class StateStore:
         item: list[object] = [save.version, mode, first, _due(due), key]
         item += [mark.seconds if mark else "", changed, removed]
         item.append([orjson.dumps(e).decode() for e in events])
+        if mark is not None:
+            item.append(mark_value(mark.replies))
         shard = self.keys.shard(key)
         keys = [self.keys.learner_prefix(shard) + key]
         if mark is not None:

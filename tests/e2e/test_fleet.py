@@ -35,7 +35,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def start_worker(api, keys: Keys, database_url: str) -> tuple[Any, str]:
+async def start_worker(api, keys: Keys, database_url: str = "") -> tuple[Any, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     env = {
@@ -44,7 +44,7 @@ async def start_worker(api, keys: Keys, database_url: str) -> tuple[Any, str]:
         "HOCSO_LESSONS_DIR": str(ROOT / "tests" / "fixtures" / "lessons"),
         "REDIS_URL": REDIS_URL,
         "HOCSO_REDIS_PREFIX": keys.prefix,
-        "DATABASE_URL": database_url,
+        **({"DATABASE_URL": database_url} if database_url else {}),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_BASE_URL": api.base_url,
         "TELEGRAM_WEBHOOK_URL": url,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -29,6 +29,7 @@ class FakeApi:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        self._crash: tuple[Callable[[str], bool], Callable[[], Awaitable[None]]] | None = None
 
     async def start(self) -> str:
         app = web.Application()
@@ -53,6 +54,22 @@ class FakeApi:
             self._changed.notify_all()
 
     # -- what tests use ------------------------------------------------------------------
+
+    def crash_at(
+        self, methods: Callable[[str], bool], crash: Callable[[], Awaitable[None]]
+    ) -> None:
+        """At the next call of a method `methods` accepts, await `crash` (a test kills the
+        bot there): that call is recorded as never delivered (status 599), and not answered."""
+        self._crash = (methods, crash)
+
+    async def _crashed(self, call: Any) -> bool:
+        """For a subclass's `_handle`: True when `call` is the one `crash_at` waits for."""
+        if self._crash is None or not self._crash[0](call.method):
+            return False
+        crash, self._crash, call.status = self._crash[1], None, 599
+        self.calls.append(call)
+        await crash()
+        return True
 
     async def push(self, *updates: dict[str, Any]) -> None:
         """Queue updates as the platform would; the next getUpdates returns them."""

@@ -120,6 +120,8 @@ class FakeBotApi(FakeApi):
         if method == "getUpdates":
             return await self._get_updates(params)
         call = Call(method, params, files)
+        if await self._crashed(call):
+            return web.Response(status=502)
         async with self._changed:
             self.calls.append(call)
             faults = self._faults.get(method)

@@ -71,6 +71,8 @@ class FakeZaloApi(FakeApi):
         if request.can_read_body:
             params = await request.json()
         call = Call(method, params)
+        if await self._crashed(call):
+            return web.Response(status=502)
         faults = self._faults.get(method)
         if method == "getUpdates" and not faults:
             return await self._get_updates(params)

@@ -36,6 +36,7 @@ import itertools
 import json
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -123,6 +124,8 @@ class FakeZaloOA:
         self.deliveries: list[Delivery] = []
         self._minute: list[float] = []
         self._faults: dict[str, list[int]] = {}
+        # Awaited at the next message sent (a test kills the worker there), which is not sent.
+        self.crash: Callable[[], Awaitable[None]] | None = None
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runners: list[web.AppRunner] = []
@@ -334,6 +337,10 @@ class FakeZaloOA:
             return -32, "Your application reached limit call api", None
         if faults := self._faults.get(path):
             return faults.pop(0), "Fault injected by the test", None
+        if path == "/v3.0/oa/message/cs" and request.method == "POST" and self.crash:
+            crash, self.crash = self.crash, None
+            await crash()
+            return -1, "The worker died", None
         if path == "/v3.0/oa/message/cs" and request.method == "POST":
             return await self._message_cs(await request.json())
         if path == "/v2.0/oa/upload/image" and request.method == "POST":

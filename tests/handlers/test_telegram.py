@@ -231,7 +231,7 @@ async def test_polling_runs_an_update_its_dead_predecessor_held(phone, api, redi
     await api.push(update)
     await phone.bot.settle()
     assert phone.screen().count("Chào bác Lan") == 1
-    assert await redis.get(key) in (b"done", "done")
+    assert (await redis.get(key))[:4] in (b"done", "done")  # (keeping the welcome after)
 
 
 async def test_what_we_do_not_handle_gets_a_kind_answer_or_silence(phone, api) -> None:

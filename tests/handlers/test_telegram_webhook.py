@@ -76,7 +76,7 @@ async def test_an_update_whose_worker_died_is_taken_again_later(
     await asyncio.sleep(0.4)  # the dead worker's hold runs out
     assert await api.post_webhook(webhook, update, SECRET) == 200
     assert any("Chào bác Lan" in c.text for c in api.of("sendMessage"))
-    assert await redis.get(key) in (b"done", "done")
+    assert (await redis.get(key))[:4] in (b"done", "done")  # (keeping the welcome after)
 
 
 async def test_health_says_whether_storage_answers(webhook: str) -> None:

@@ -153,6 +153,37 @@ async def test_an_event_answered_200_is_not_lost_when_its_worker_dies(
     assert await second.adapter.inbox.waiting() == 0
 
 
+async def test_a_reply_lost_when_its_worker_dies_after_the_save_is_shown_by_the_next(
+    oa_fake: FakeZaloOA, oa_workers: OAWorkers, redis: Redis, keys: Keys
+) -> None:
+    """Issue 24, defect 5: stored, then killed before the reply went out; the next worker takes
+    the event from the inbox and shows what it answered, counting nothing again."""
+    _, refresh = oa_fake.grant()
+    settings = oa_settings(oa_fake, refresh)
+    first = await oa_workers.start(settings, lease=0.5, sweep_every=0.1)
+    dead = asyncio.Event()
+
+    async def die() -> None:
+        first.kill()
+        dead.set()
+
+    oa_fake.crash = die
+    event = text_event("u-crash", "/start")
+    assert (await oa_fake.post(first.url, event, redeliver=False)).status == 200
+    await asyncio.wait_for(dead.wait(), 10)
+    assert oa_fake.to("u-crash") == []  # the learner saw nothing
+    stored = await redis.hgetall(keys.learner("zoa:u-crash"))
+    assert stored  # but the learner's start was stored
+
+    second = await oa_workers.start(settings, own_redis=True, lease=0.5, sweep_every=0.1)
+    await oa_fake.wait_for(lambda: oa_fake.to("u-crash"), what="the answer")
+    await second.settle()
+    assert [m.text for m in oa_fake.to("u-crash")].count(oa_fake.to("u-crash")[0].text) == 1
+    assert "Chào" in oa_fake.to("u-crash")[0].text
+    assert await redis.hgetall(keys.learner("zoa:u-crash")) == stored  # not decided again
+    assert await second.adapter.inbox.waiting() == 0
+
+
 async def test_receipts_and_echoes_are_ignored(oa_phone: OAPhone, oa_fake: FakeZaloOA) -> None:
     await oa_phone.write("/start")
     sent = len(oa_fake.sent)
