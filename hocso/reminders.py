@@ -32,7 +32,7 @@ from redis import exceptions as redis_errors
 from bot.config import ReminderSettings
 from bot.engine import Engine, Push
 from bot.events import Event, Reply
-from bot.reminders.routes import FRESH, RETAKEN
+from bot.reminders.routes import ASKED, ASKED_AGAIN, FRESH, RETAKEN
 from bot.store import StorageUnavailable
 from handlers.push import PushSender, Skipped, SlowDown, TryLater, Unreachable
 from storage import metrics
@@ -124,7 +124,7 @@ class ReminderLoop:
     async def _send_batch(self, shard: int, claims: list[Claim]) -> None:
         # Decided together (one round trip saves them all), then sent side by side.
         ours = [
-            (n, Push(c.user, RETAKEN if c.retaken else FRESH, c.state))
+            (n, Push(c.user, _reason(c), c.state))
             for n, c in enumerate(claims)
             if c.state is not None and self._sender(c) is not None
         ]
@@ -213,6 +213,14 @@ class ReminderLoop:
 
     def _still_mine(self, claim: Claim) -> bool:
         return self.clock() * 1000 < claim.lease_until
+
+
+def _reason(claim: Claim) -> str:
+    """Why the engine's pushed turn runs: a reminder due, or one a facilitator asked for
+    (storage/redis/asks.py); each either fresh or retaken from a worker that died."""
+    if claim.asked:
+        return ASKED_AGAIN if claim.retaken else ASKED
+    return RETAKEN if claim.retaken else FRESH
 
 
 async def print_status(schedule: Schedule, now: float, timezone: str) -> list[str]:

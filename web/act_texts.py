@@ -154,15 +154,33 @@ ACT_TEXTS: dict[str, tuple[str, str]] = {
         "No platform is set up: set telegram.username (Telegram link) or zalo.token in "
         "config.yaml.",
     ),
-    # reminders (sending comes with the reminders feature)
+    # reminders asked for on a class's page (web/reminding.py)
     "need_you": ("Ngưng học, cần bạn nhắc", "Stuck: they need a nudge from you"),
     "remind_class": ("Nhắc cả lớp", "Remind the whole class"),
     "remind_one": ("Nhắc người này", "Remind this learner"),
-    "remind_noted": (
-        "Đã ghi nhận yêu cầu nhắc. Bot chưa gửi được lời nhắc từ trang web; tính năng này "
-        "đang được làm. Xin nhắc trong nhóm lớp trong lúc chờ.",
-        "Your request is noted. The bot cannot send reminders from the web page yet; this is "
-        "being built. Meanwhile, please remind them in the class group.",
+    "remind_asked": (
+        "Đã xếp lịch nhắc {n} người. Bot sẽ nhắn trong ít phút (ngoài giờ nghỉ đêm), trừ "
+        "người đã học hôm nay, đã học xong hoặc đã tắt nhắc nhở.",
+        "Reminders scheduled for {n}. The bot sends them within minutes (not at night), except "
+        "to those who studied today, finished, or turned reminders off.",
+    ),
+    "remind_already": (
+        "{n} người đã được nhắc hôm nay; mỗi người chỉ được nhắc một lần một ngày.",
+        "{n} were already reminded today; each learner is reminded at most once a day.",
+    ),
+    "remind_nobody": (
+        "Không có ai trong lớp nhận được lời nhắc qua bot.",
+        "Nobody in this class can be reminded through the bot.",
+    ),
+    "remind_off": (
+        "Trang web này chưa nối với bot nên chưa gửi được lời nhắc. Xin báo cán bộ phụ trách, "
+        "và nhắc trong nhóm lớp trong lúc chờ.",
+        "This page is not connected to the bot, so it cannot send reminders. Please tell the "
+        "official in charge, and remind them in the class group meanwhile.",
+    ),
+    "remind_down": (
+        "Chưa gửi được lời nhắc lúc này. Xin thử lại sau ít phút.",
+        "The reminders could not be sent just now. Please try again in a few minutes.",
     ),
     # downloads
     "xlsx": ("Tải Excel", "Download Excel"),

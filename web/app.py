@@ -24,9 +24,11 @@ from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.content.lessons import Curriculum, LessonError, load_curriculum
+from storage.redis.asks import ClassAsks
+from storage.redis.keys import Keys
 from storage.redis.url import open_redis
 from storage.sql.db import Database, SchemaMissing, open_database
-from web import auth, certificates, class_pages, confirmations, guards, login, pages
+from web import auth, certificates, class_pages, confirmations, guards, login, pages, reminding
 from web.brake import Brake
 from web.rollup import refresh
 from web.settings import WebConfig
@@ -49,7 +51,8 @@ def build_app(
     redis: Redis | None = None,
 ) -> web.Application:
     """The application; with `recount`, it recounts the numbers every `web.refresh` seconds.
-    `redis` keeps the brakes' counts for every process (None: this process only)."""
+    `redis` keeps the brakes' counts for every process (None: this process only) and takes
+    the reminders facilitators ask for to the bot (None: the page says it cannot send them)."""
     templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
@@ -96,7 +99,8 @@ def build_app(
     app.router.add_get("/classes/{code}/print", class_pages.class_print)
     app.router.add_get("/classes/{code}/certificates", class_pages.class_certificates)
     app.router.add_post("/classes/{code}/remind", class_pages.class_remind)
-    app[class_pages.REMINDER_REQUESTS] = []
+    if redis is not None:  # the bot's reminders take the page's requests there
+        app[reminding.ASKS] = ClassAsks(redis, Keys(config.redis.prefix, config.redis.shards))
     app.router.add_static("/static", HERE / "static", append_version=False)
     if recount:
         app.cleanup_ctx.append(_recount_loop)
@@ -172,7 +176,7 @@ def serve(config: WebConfig) -> int:
     async def start() -> web.Application:
         await db.ensure_schema()
         redis = None
-        if config.redis.url:  # the brakes' counts shared by every `hocso web` process
+        if config.redis.url:  # the brakes' counts, shared; the bot's reminders
             redis = open_redis(
                 config.redis.url,
                 decode_responses=True,

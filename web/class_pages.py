@@ -21,15 +21,13 @@ from web import queries as q
 from web.act_grids import members_grid
 from web.grids import modules_grid, questions_grid, stuck_grid
 from web.joining import join_ways
+from web.reminding import Outcome, ask_reminders
 from web.site import SITE, lang_of, render
 from web.tables import Grid, cell
 from web.texts import text, when
 from web.views import View, login_required, viewer, ward_name
 
 log = logging.getLogger(__name__)
-# Reminders asked for on the page: (class, member, account), until bot/ takes them.
-REMINDER_REQUESTS = web.AppKey("reminder_requests", list)
-KEEP_REQUESTS = 1000
 
 
 def _class_code(request: web.Request) -> str:
@@ -73,7 +71,7 @@ async def class_page(request: web.Request) -> web.Response:
         members=people,
         ways=ways,
         qr=any(w.link for w in ways),
-        noted=request.query.get("noted") == "1",
+        reminded=Outcome.of(request.query),
         stuck_members=stuck_members(people),
     )
 
@@ -149,24 +147,14 @@ async def class_certificates(request: web.Request) -> web.Response:
 
 @login_required
 async def class_remind(request: web.Request) -> web.StreamResponse:
-    """ "Nhắc cả lớp" / "nhắc người này": noted here; the bot's reminders feature sends them
-    (with its claims, quiet hours, platform windows and limits) once it takes requests."""
+    """ "Nhắc cả lớp" / "nhắc người này": handed to the bot's reminders (web/reminding.py),
+    which send them with their claims, quiet hours, platform windows and limits."""
     code = _class_code(request)
     form = await request.post()
     member = str(form.get("member", ""))
-    member = member if member.isdigit() and len(member) < 6 else ""
-    record_reminder_request(request.app, viewer(request).username, code, member)
-    raise web.HTTPSeeOther(f"/classes/{code}?noted=1#members")
-
-
-def record_reminder_request(app: web.Application, by: str, code: str, member: str) -> None:
-    """Note who asked to remind whom. Nothing is sent yet: sending belongs to the reminders
-    feature (bot/), which will read these requests; until then the page says so."""
-    log.info("reminder asked on the web page for class %s (%s) by an account", code,
-             f"member {member}" if member else "whole class")  # fmt: skip
-    asked = app[REMINDER_REQUESTS]
-    asked.append((code, member, by))
-    del asked[:-KEEP_REQUESTS]  # the newest only, until bot/ takes them
+    place = int(member) if member.isdigit() and len(member) < 6 else None
+    done = await ask_reminders(request.app, code, place)
+    raise web.HTTPSeeOther(f"/classes/{code}?{done.query()}#members")
 
 
 def _qr_png(link: str, code: str, name: str) -> bytes:

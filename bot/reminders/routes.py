@@ -9,6 +9,9 @@
   daily time, or in the evening for a learner who chose none.
 - A class member with no daily time of their own follows the class's pace: reminded at the
   class's weekly time (`hocso class add --schedule`, bot/groups/class_schedule.py).
+- A class's facilitator may ask for a reminder on the web page (storage/redis/asks.py): sent
+  as soon as it is claimed, in the class's words (`remind_class`), unless the learner studied
+  or was reminded by a facilitator today, has nothing left to learn, or turned reminders off.
 - Nothing in quiet hours (it moves to their end), nothing after /stop, /forget or a block.
   After 3 reminders in a row with no answer they come less often; after 5 the tutor says once
   that it stops, and how to turn them back on.
@@ -47,10 +50,12 @@ router = Router("reminders")
 
 # Push reasons (Engine.push): a reminder just claimed, or one claimed by a worker that died.
 FRESH, RETAKEN = "reminder", "reminder-again"
+ASKED, ASKED_AGAIN = "reminder-class", "reminder-class-again"  # a facilitator asked for it
 ASKED, OFF = "-", "off"
 NUDGE, DAY = "n", "d"  # what is due: the nudge, or the day's reminder (daily or review)
 CONFIRM = "v"  # due and sent: the question about VNeID confirmation (bot/confirm/)
 DAILY, REVIEW, STOP = "d", "r", "s"  # what was sent (besides NUDGE)
+BY_CLASS = "c"  # due and sent: the reminder a class's facilitator asked for
 BACK_OFF_AFTER = 3  # ignored reminders in a row before they come less often
 STOP_AFTER = 5  # ... before the tutor stops (and says so once)
 KINDS = {DAILY: "daily", REVIEW: "review", NUDGE: "nudge", STOP: "stop"}  # Reply.meta's names
@@ -367,17 +372,20 @@ def _daily_minute(remind: str) -> int | None:
 # -- sending --------------------------------------------------------------------------------
 
 
-@router.push(FRESH, RETAKEN)
+@router.push(FRESH, RETAKEN, ASKED, ASKED_AGAIN)
 def on_push(turn: Turn) -> None:
     """The loop claimed this learner's reminder: say it, if it is still right to."""
     learner, settings = turn.learner, turn.config.reminders
+    again = turn.event.payload in (RETAKEN, ASKED_AGAIN)
+    recent = turn.now - learner.reminded_at <= settings.lease + settings.grace
+    recent = bool(learner.ignored) and recent  # sent by a worker that then died
+    asked = turn.event.payload in (ASKED, ASKED_AGAIN) and not (again and recent)
+    if asked and _wanted(settings, learner) and _choose(turn, BY_CLASS):
+        # Due now, as a facilitator's: `_send_due` keeps quiet hours as for any reminder.
+        learner.remind_due, learner.remind_kind = turn.now, BY_CLASS
     if learner.remind_due and learner.remind_due <= turn.now:
         return _send_due(turn)
-    if (
-        turn.event.payload == RETAKEN
-        and learner.ignored
-        and turn.now - learner.reminded_at <= settings.lease + settings.grace
-    ):
+    if again and recent:
         # The worker that decided it died before the message went out: the same words again.
         _render(turn, learner.reminded_kind)
 
@@ -407,6 +415,10 @@ def _choose(turn: Turn, kind: str) -> str | None:
     learner = turn.learner
     if kind == NUDGE:
         return NUDGE if learner.lesson and not _nudged_on(turn, turn.today) else None
+    if kind == BY_CLASS:  # once a day at most, and only to someone with more to learn
+        reminded = learner.reminded_kind == BY_CLASS and _day(turn, learner.reminded_at)
+        fresh = learner.last_day != turn.today and reminded != turn.today
+        return BY_CLASS if fresh and _lesson_left(turn) else None
     if kind == CONFIRM:  # asked only where nothing is in progress: else after the lesson
         return CONFIRM if confirm.due(turn) and learner.stage == Stage.MENU else None
     if learner.ignored >= STOP_AFTER:
@@ -439,6 +451,8 @@ def _render(turn: Turn, sent: str) -> None:
         where["due"] = len(review.due(turn))
     elif sent == NUDGE:
         keys = ["remind_nudge_1", "remind_nudge_2"]
+    elif sent == BY_CLASS:
+        keys = ["remind_class"]
     else:
         keys = ["remind_daily_1", "remind_daily_2", "remind_daily_3"]
         if (streak := review.streak(turn)) >= 2:

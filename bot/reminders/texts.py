@@ -102,6 +102,14 @@ TEXTS.update(
             "vi": "🧠 Mình ôn nhanh {due} câu nhé {you}?\nNhắc lại vài lần là nhớ lâu.",
             "en": "🧠 A quick review of {due} questions?\nGoing over them again makes them stick.",
         },
+        "remind_class": {
+            "vi": "👋 Lớp học của {you} gửi lời hỏi thăm!\n"
+            "Khi nào rảnh, mình học tiếp bài {n}/{total} của «{module}» nhé.\n"
+            "Bấm «Học tiếp» hoặc gõ «hoc tiep» là vào đúng chỗ cũ ạ.",
+            "en": "👋 Your class says hello!\n"
+            "Whenever you have a moment, let's go on with lesson {n}/{total} of «{module}».\n"
+            "Tap «Continue» or type «continue» to pick up where you left off.",
+        },
         "remind_stop": {
             "vi": "🔕 Mình tạm ngừng nhắc học để không làm phiền {you}.\n"
             "Khi nào muốn mình nhắc lại, {you} gõ /remind hoặc bấm nút bên dưới nhé.\n"

@@ -7,6 +7,8 @@
 | `{prefix}:{sNN}:due`                 | zset   | reminders: learner -> next due (inf: off)  |
 | `{prefix}:{sNN}:fly`                 | zset   | reminders claimed: learner -> lease end, ms |
 | `{prefix}:{sNN}:sent:{yyyy-mm-dd}`   | string | reminders sent that (local) day            |
+| `{prefix}:{sNN}:ask`                 | zset   | reminders a facilitator asked: learner -> when |
+| `{prefix}:{sNN}:ask:{yyyy-mm-dd}`    | set    | learners a facilitator asked for that day  |
 | `{prefix}:{sNN}:upd:{platform}:{bot}:{id}` | string | a learner's update: busy, or done (TTL) |
 | `{prefix}:num:{platform}:{bot}:{chat}` | string | choices shown as numbers in a chat (TTL) |
 | `{prefix}:tgfile:{bot}:{sha1}`       | string | Telegram's file_id of an uploaded file     |
@@ -75,6 +77,13 @@ class Keys:
 
     def sent(self, shard: int, day: str) -> str:
         return f"{self._tag(shard)}:sent:{day}"
+
+    def asked(self, shard: int) -> str:
+        """Reminders a class's facilitator asked for on the web page (storage/redis/asks.py)."""
+        return f"{self._tag(shard)}:ask"
+
+    def asked_on(self, shard: int, day: str) -> str:
+        return f"{self._tag(shard)}:ask:{day}"
 
     def all_outboxes(self) -> list[str]:
         return [self.outbox(s) for s in range(self.shards)]

@@ -26,9 +26,10 @@ from redis.asyncio import Redis
 from storage.redis.keys import Keys
 from storage.redis.state import stored_fields
 
-# KEYS: due zset, in-flight zset. ARGV: now (ms), lease (ms), limit, and the start of the
-# shard's learner keys. Returns the lease's end, then for each claim: user, retaken ("1"/"0")
-# and the learner's hash (as HGETALL gives it). Reading the hash here saves a round trip
+# KEYS: due zset, in-flight zset, asked zset. ARGV: now (ms), lease (ms), limit, and the start
+# of the shard's learner keys. Returns the lease's end, then for each claim: user, retaken
+# ("1"/"0"), asked by a facilitator ("1"/"0": storage/redis/asks.py; the request is kept until
+# the ack) and the learner's hash (as HGETALL gives it). Reading the hash here saves a round trip
 # each; it is on the same shard (hash tag), so this stays valid on Redis Cluster.
 log = logging.getLogger(__name__)
 
@@ -72,10 +73,25 @@ if left > 0 then
     sliced('ZREM', KEYS[1], fresh)
   end
 end
+left = limit - #taken
+if left > 0 then  -- reminders a class's facilitator asked for (storage/redis/asks.py)
+  local asked = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now / 1000, 'LIMIT', 0, left)
+  if #asked > 0 then
+    local flying = sliced('ZMSCORE', KEYS[2], asked)
+    local mine = {}
+    for _, user in ipairs(taken) do mine[user] = true end
+    for i, user in ipairs(asked) do
+      if not flying[i] and not mine[user] then
+        taken[#taken + 1] = user; retaken[#taken] = '0'
+      end
+    end
+  end
+end
 local out, scores = {until_ms}, {}
 for i, user in ipairs(taken) do
   scores[#scores + 1] = until_ms; scores[#scores + 1] = user
   out[#out + 1] = user; out[#out + 1] = retaken[i]
+  out[#out + 1] = redis.call('ZSCORE', KEYS[3], user) and '1' or '0'
   out[#out + 1] = redis.call('HGETALL', ARGV[4] .. user)
 end
 sliced('ZADD', KEYS[2], scores)
@@ -83,7 +99,7 @@ return out
 """
 )
 
-# KEYS: in-flight zset, sent-today counter. ARGV: lease end (ms), counter TTL (s), then
+# KEYS: in-flight zset, sent-today counter, asked zset. ARGV: lease end (ms), counter TTL (s), then
 # user, sent ("1"/"0") pairs. Returns how many claims were still this worker's.
 _ACK = (
     _SLICED
@@ -99,6 +115,7 @@ for n, user in ipairs(users) do
   end
 end
 sliced('ZREM', KEYS[1], mine)
+sliced('ZREM', KEYS[3], mine)  -- a facilitator's request is answered with its claim
 if sent > 0 then
   redis.call('INCRBY', KEYS[2], sent)
   redis.call('EXPIRE', KEYS[2], ARGV[2])
@@ -118,6 +135,7 @@ class Claim:
     retaken: bool  # its first worker did not finish it
     # The learner's fields and version, as just read; None if the stored state is damaged.
     state: tuple[dict[str, str], int] | None
+    asked: bool = False  # a class's facilitator asked for it, on the web page
 
 
 @dataclass(frozen=True)
@@ -140,14 +158,21 @@ class Schedule:
     async def claim(self, shard: int, now: float, lease: float, limit: int) -> list[Claim]:
         """Up to `limit` of this shard's due reminders (and any whose worker's lease ended),
         now this worker's for `lease` seconds, each with its learner's state."""
-        keys = [self.keys.schedule(shard), self.keys.in_flight(shard)]
+        keys = [self.keys.schedule(shard), self.keys.in_flight(shard), self.keys.asked(shard)]
         args: list[str | int] = [int(now * 1000), int(lease * 1000), limit]
         args.append(self.keys.learner_prefix(shard))
         raw = await self._claim(keys=keys, args=args)
         until = int(raw[0])
         return [
-            Claim(_text(user), shard, until, _text(retaken) == "1", _state(_text(user), flat))
-            for user, retaken, flat in zip(raw[1::3], raw[2::3], raw[3::3], strict=True)
+            Claim(
+                _text(user),
+                shard,
+                until,
+                _text(again) == "1",
+                _state(_text(user), flat),
+                asked=_text(asked) == "1",
+            )  # fmt: skip
+            for user, again, asked, flat in zip(*(raw[n::4] for n in (1, 2, 3, 4)), strict=True)
         ]
 
     async def ack(self, shard: int, done: list[tuple[Claim, bool]], day: str) -> int:
@@ -158,7 +183,7 @@ class Schedule:
         args: list[str | int] = [done[0][0].lease_until, SENT_TTL]
         for claim, sent in done:
             args += [claim.user, "1" if sent else "0"]
-        keys = [self.keys.in_flight(shard), self.keys.sent(shard, day)]
+        keys = [self.keys.in_flight(shard), self.keys.sent(shard, day), self.keys.asked(shard)]
         return int(await self._ack(keys=keys, args=args))
 
     async def status(self, now: float, day: str) -> list[ShardStatus]:
