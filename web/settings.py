@@ -9,7 +9,14 @@ from typing import Annotated, Protocol
 
 from pydantic import Field, field_validator
 
-from bot.config import AgeBand, Areas, CampaignSettings, CertificateSettings, Section
+from bot.config import (
+    AgeBand,
+    Areas,
+    CampaignSettings,
+    CertificateSettings,
+    ReminderSettings,
+    Section,
+)
 from storage.redis.settings import RedisSettings
 from storage.sql.settings import DatabaseSettings
 
@@ -55,6 +62,8 @@ class WebConfig(Protocol):
     def areas(self) -> Areas: ...
     @property
     def age_bands(self) -> list[AgeBand]: ...
+    @property
+    def reminders(self) -> ReminderSettings: ...  # which platforms a class reminder can reach
     @property
     def redis(self) -> RedisSettings: ...
     @property
