@@ -58,7 +58,8 @@ DAILY, REVIEW, STOP = "d", "r", "s"  # what was sent (besides NUDGE)
 BY_CLASS = "c"  # due and sent: the reminder a class's facilitator asked for
 BACK_OFF_AFTER = 3  # ignored reminders in a row before they come less often
 STOP_AFTER = 5  # ... before the tutor stops (and says so once)
-KINDS = {DAILY: "daily", REVIEW: "review", NUDGE: "nudge", STOP: "stop"}  # Reply.meta's names
+# What a sent reminder is called in Reply.meta (an OA template is chosen by it)
+KINDS = {DAILY: "daily", REVIEW: "review", NUDGE: "nudge", STOP: "stop", BY_CLASS: "class"}
 CHOICES = {"morning": "07:30", "noon": "12:00", "evening": "19:30"}
 REVIEW_TIME = CHOICES["evening"]  # review reminders for learners who chose no daily time
 OFF_WORDS = {"off", "tat", "tắt", "khong", "không", "no", "stop", "0"}
