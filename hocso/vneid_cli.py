@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -42,10 +43,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def run_command(args: argparse.Namespace, config: Deployment) -> int:
-    def work(db: Database) -> object:
+    def work(db: Database) -> Awaitable[int]:
         return _help_list(db, config, args)
 
-    return with_database(config.database, config.data_dir, work)  # type: ignore[arg-type]
+    return with_database(config.database, config.data_dir, work)
 
 
 async def _help_list(db: Database, config: Deployment, args: argparse.Namespace) -> int:
