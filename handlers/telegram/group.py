@@ -23,7 +23,7 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -48,14 +48,21 @@ class GroupAdmins:
     """Who administers a group, asked of Telegram once per group every few minutes (one
     getChatAdministrators call, rather than one getChatMember per tap)."""
 
-    def __init__(self, bot: Bot, ttl: float = ADMINS_FOR) -> None:
+    def __init__(
+        self, bot: Bot, ttl: float = ADMINS_FOR, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.bot = bot
         self.ttl = ttl
+        self.clock = clock
         self._known: dict[int, tuple[float, frozenset[int]]] = {}
 
     async def is_admin(self, chat_id: int, user_id: int) -> bool:
-        at, admins = self._known.get(chat_id, (0.0, frozenset()))
-        if time.monotonic() - at > self.ttl:
+        known = self._known.get(chat_id)
+        # Never read yet is not "read at 0": the monotonic clock starts near 0 when the server
+        # boots, so a default of 0.0 trusted an empty list for the first five minutes.
+        if known is not None and self.clock() - known[0] <= self.ttl:
+            admins = known[1]
+        else:
             try:
                 members = await self.bot.get_chat_administrators(chat_id)
             except TelegramError as exc:  # not a member any more, or Telegram is slow
@@ -63,7 +70,7 @@ class GroupAdmins:
                 return False
             leading = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
             admins = frozenset(m.user.id for m in members if _status(m) in leading)
-            self._known[chat_id] = (time.monotonic(), admins)
+            self._known[chat_id] = (self.clock(), admins)
         return user_id in admins
 
 

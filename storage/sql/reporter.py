@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import os
 import socket
 import time
@@ -92,11 +93,13 @@ class Reporter:
         self.written = 0  # events newly stored by this reporter
         self.regrouped = 0  # times a lost consumer group was re-created
         self._grouped = False
-        self._beat_at = 0.0  # when the last heartbeat was written (monotonic)
+        # -inf, not 0.0: the monotonic clock is near 0 on a freshly booted server, and "long ago"
+        # must still mean "due now" there.
+        self._beat_at = -math.inf  # when the last heartbeat was written (monotonic)
         self._ok_at = 0.0  # when a round last finished without error (wall clock)
         self._stored_at = 0.0  # when a round last stored entries (wall clock)
-        self._last_claim = 0.0
-        self._last_prune = -PRUNE_EVERY  # prune on the first round
+        self._last_claim = -math.inf
+        self._last_prune = -math.inf  # prune on the first round
 
     async def setup(self) -> None:
         """Create the consumer group on every outbox (once; later calls do nothing)."""
@@ -121,7 +124,7 @@ class Reporter:
         outboxes lost with it cannot be reported."""
         await self._create_groups(streams)
         self.regrouped += 1
-        self._beat_at = 0.0  # the heartbeat went with the group: write it again at once
+        self._beat_at = -math.inf  # the heartbeat went with the group: write it again at once
         log.warning(
             "the reporters' consumer group was missing on %d outbox(es) (Redis restarted "
             "without persistence, flushed, or failed over?); re-created it and reading on. "
@@ -276,7 +279,7 @@ class Reporter:
                     failures,
                 )
                 down_since, failures = 0.0, 0
-                self._beat_at = 0.0  # say so at once
+                self._beat_at = -math.inf  # say so at once
                 self._unreachable = False
             delay = first_delay
             await self.heartbeat()

@@ -247,6 +247,15 @@ async def test_too_long_for_a_poll_goes_as_buttons_with_a_live_count(
     assert toast(api, late["callback_query"]["id"]) == "Câu này đã có đáp án rồi ạ."
 
 
+async def test_the_facilitator_leads_on_a_server_that_has_just_booted(group_bot, api) -> None:
+    """The monotonic clock starts near 0 at boot: a group never asked about must still be
+    asked, not taken for one whose admins were read "at 0" and found to be nobody."""
+    group_bot.adapter.admins.clock = lambda: 12.0  # twelve seconds after the machine started
+    await start_lesson(group_bot, [Member(group_bot, 2, "Lan")])
+    assert "Thẻ một" in on_screen(api)[-1].text
+    assert not [c for c in on_screen(api) if "chỉ người hướng dẫn" in c.text]
+
+
 async def test_only_the_facilitator_moves_on(group_bot, api) -> None:
     lan = Member(group_bot, 2, "Lan")
     await lan.write("/lesson")
