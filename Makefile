@@ -4,6 +4,9 @@
 #   make lock   pins the dependencies again (requirements.lock) after pyproject.toml changed
 #               after the checks: ruff (lint, format) and mypy (types, see pyproject.toml)
 PYTHON ?= python3
+# Test processes (pytest-xdist): 4 keep this 2-core box busy while tests wait on sockets and
+# timers; `make test WORKERS=0` runs everything in one process, as before.
+WORKERS ?= 4
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -35,7 +38,7 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
