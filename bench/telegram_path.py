@@ -67,6 +67,9 @@ class FakeTelegram:
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self.in_response: Counter[str] = Counter()
+        # What the learners do next, by the kind of button tapped (its payload's prefix) or
+        # "typed": two checkouts compared on one bench should see the same mix of actions.
+        self.mix: Counter[str] = Counter()
         self.learners: dict[int, Learner] = {}
         self.pending: list[dict[str, Any]] = []
         self.changed = asyncio.Condition()
@@ -142,10 +145,13 @@ class FakeTelegram:
             for b in row
         ]
         if buttons and buttons[0].get("callback_data"):
-            learner.next_action = ("tap", (message, buttons[0]["callback_data"]))
+            data = buttons[0]["callback_data"]
+            learner.next_action = ("tap", (message, data))
+            self.mix[data.split(":")[1] if data.count(":") else data] += 1
             learner.answered.set()
         elif method == "sendMessage" and message["text"].startswith("❓"):
             learner.next_action = ("text", "1")
+            self.mix["typed"] += 1
             learner.answered.set()
 
     async def get_updates(self, timeout: float) -> web.Response:
@@ -304,6 +310,7 @@ async def measure(
             Counter(api.calls),
         )
         inresp0 = Counter(api.in_response)
+        mix0 = Counter(api.mix)
         me = psutil.Process()
         driver0 = sum(me.cpu_times()[:2])
         spy = None
@@ -335,6 +342,7 @@ async def measure(
             spy.wait(60)
         calls = api.calls - calls0
         inresp = api.in_response - inresp0
+        mix = api.mix - mix0
         stop.set()
         await asyncio.gather(*tasks)
     finally:
@@ -366,6 +374,7 @@ async def measure(
         "get_updates_per_action": round(polls / actions, 2),
         "redis_round_trips_per_action": round((trips1 - trips0) / actions, 2),
         "stalls": sum(learner.stalls for learner in crowd),
+        "mix": {k: round(v / max(1, sum(mix.values())), 3) for k, v in mix.most_common()},
         "driver_cpu_share": round(driver / elapsed, 2),  # this process: Telegram + learners
         "profile": summarize(profile / f"{name}.txt") if profile is not None else None,
     }

@@ -52,11 +52,12 @@ class Payload:
         _KINDS[prefix] = cls
 
     def pack(self) -> str:
+        # Every button of every screen is packed: one join, then cheap checks on its result.
         values = [str(getattr(self, name)) for name in self._names]
-        if any(SEPARATOR in v for v in values):
-            raise PayloadError(f"{self!r}: a field holds {SEPARATOR!r}")
         packed = SEPARATOR.join([VERSION, self.prefix, *values])
-        if len(packed.encode()) > MAX_BYTES:
+        if packed.count(SEPARATOR) != len(self._names) + 1:
+            raise PayloadError(f"{self!r}: a field holds {SEPARATOR!r}")
+        if (len(packed) if packed.isascii() else len(packed.encode())) > MAX_BYTES:
             raise PayloadError(f"payload too long for a chat button ({MAX_BYTES} bytes): {packed}")
         return packed
 

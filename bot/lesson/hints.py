@@ -105,7 +105,12 @@ def offered(turn: Turn, question: Typed, lesson: Lesson | None, got: int) -> lis
 
 def answer_choices(turn: Turn, question: Typed, lesson: Lesson | None) -> list[str]:
     """The right answer first, then up to SHOWN-1 plausible wrong ones, none of which the
-    question accepts."""
+    question accepts. Worked out once per question and language (it reads the whole course)."""
+    key = ("answer_choices", lesson.id if lesson else "", question.id, turn.lang)
+    return list(turn.curriculum.memo(key, lambda: _answer_choices(turn, question, lesson)))
+
+
+def _answer_choices(turn: Turn, question: Typed, lesson: Lesson | None) -> tuple[str, ...]:
     answers = _accepted(turn, question)
     right = answers[0]
     wrong: list[str] = []
@@ -116,7 +121,7 @@ def answer_choices(turn: Turn, question: Typed, lesson: Lesson | None) -> list[s
             wrong.append(label)
         if len(wrong) == SHOWN - 1:
             break
-    return [right, *wrong]
+    return (right, *wrong)
 
 
 def distractors(turn: Turn, question: Typed, lesson: Lesson | None) -> list[str]:

@@ -35,6 +35,9 @@ def test_anything_else_is_not_ours(raw: str) -> None:
 def test_a_payload_too_long_for_a_button_is_refused_when_made() -> None:
     with pytest.raises(PayloadError, match="64 bytes"):
         Answer("x" * 60, 1, 1).pack()
+    with pytest.raises(PayloadError, match="64 bytes"):
+        Answer("ư" * 30, 1, 1).pack()  # 37 characters, but 67 bytes: bytes are what count
+    assert len(Answer("ư" * 28, 1, 1).pack().encode()) == 64  # just fits
     with pytest.raises(PayloadError):
         Answer("a:b", 1, 1).pack()  # the separator inside a field
 
