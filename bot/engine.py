@@ -288,6 +288,8 @@ def route(turn: Turn) -> None:
         turn.emit("active")
     if learner.stage == Stage.NEW:
         return _new_learner(turn)
+    # Texts not understood in a row: counted so the next "not understood" says something else.
+    turn.puzzled, learner.puzzled = learner.puzzled, 0
     if learner.paused and event.command != "stop":
         learner.paused = False
         turn.emit("resumed")
@@ -360,8 +362,10 @@ def _on_intent(turn: Turn, wish: str) -> None:
     if wish == "relearn" and learner.stage == Stage.LESSON:
         turn.routes.commands["restart"].handler(turn)
         return
-    if wish in ("help", "next", "relearn"):
-        turn.say(turn.t(f"hint_{wish}"))
+    if wish == "hint" and learner.stage in (Stage.LESSON, Stage.REVIEW):
+        turn.say(turn.t("hint_none"))  # a question with a hint has its button: it matched
+    elif wish in ("help", "next", "relearn", "hint"):
+        turn.say(turn.t("hint_help" if wish == "hint" else f"hint_{wish}"))
     turn.reshow()
 
 
@@ -375,7 +379,9 @@ def _stale(turn: Turn) -> None:
 def _not_understood(turn: Turn) -> None:
     if turn.learner.stage in st.ONBOARDING:
         return turn.reshow()
-    turn.say(turn.t("not_understood"))
+    turn.learner.puzzled = turn.puzzled + 1
+    again = turn.puzzled % 2 == 1  # the two wordings take turns: never the same words twice
+    turn.say(turn.t("not_understood_again" if again else "not_understood"))
     turn.reshow()  # the step again, with its buttons: never a dead end
 
 

@@ -66,6 +66,7 @@ class Learner:
     asked: bool = False  # asked for ward and age once (after the first lesson)
     area_page: int = 0
     view: str = ""  # which menu screen is shown (see menu.show_view), so it can be shown again
+    puzzled: int = 0  # texts in a row the tutor did not understand (each gets other words)
     # the lesson in progress
     lesson: str = ""
     lesson_version: int = 0
@@ -128,6 +129,7 @@ _FIELDS = {
     "ak": "asked",
     "pg": "area_page",
     "vw": "view",
+    "pz": "puzzled",
     "ls": "lesson",
     "lv": "lesson_version",
     "sp": "step",

@@ -78,6 +78,37 @@ TEXTS: dict[str, dict[str, str]] = {
         "en_numbered": "Sorry, I didn't get that 😊 Type the number of a line below,\n"
         "or its words.",
     },
+    # A second miss in a row gets other words, never the same ones again (a stuck learner
+    # reading the same line twice is at a dead end): what to type, and who can help in person.
+    "not_understood_again": {
+        "vi": "Dạ, mình vẫn chưa hiểu 🙏 {You} thử một cách nhé:\n"
+        "• bấm vào một nút ngay bên dưới\n"
+        "• gõ «menu» để về menu chính\n"
+        "• nhờ Tổ công nghệ số cộng đồng ở khu phố chỉ giúp.",
+        "en": "Sorry, I still didn't get that 🙏 Try one of these:\n"
+        "• tap a button just below\n"
+        "• type «menu» for the main menu\n"
+        "• ask your community digital team to show you.",
+        "vi_numbered": "Dạ, mình vẫn chưa hiểu 🙏 {You} thử một cách nhé:\n"
+        "• gõ số 1, 2… của một dòng ngay bên dưới\n"
+        "• gõ «menu» để về menu chính\n"
+        "• nhờ Tổ công nghệ số cộng đồng ở khu phố chỉ giúp.",
+        "en_numbered": "Sorry, I still didn't get that 🙏 Try one of these:\n"
+        "• type the number (1, 2…) of a line just below\n"
+        "• type «menu» for the main menu\n"
+        "• ask your community digital team to show you.",
+    },
+    # "gợi ý" typed where the question has no hint button (a choice question).
+    "hint_none": {
+        "vi": "💡 Câu này không có gợi ý ạ. {You} cứ chọn thử một đáp án bên dưới,\n"
+        "sai cũng không sao: mình giải thích liền.",
+        "en": "💡 This question has no hint. Just pick an answer below;\n"
+        "if it's wrong, I'll explain right away.",
+        "vi_numbered": "💡 Câu này không có gợi ý ạ. {You} cứ gõ số của một đáp án bên dưới,\n"
+        "sai cũng không sao: mình giải thích liền.",
+        "en_numbered": "💡 This question has no hint. Just type the number of an answer below;\n"
+        "if it's wrong, I'll explain right away.",
+    },
     "hint_help": {
         "vi": "❓ {You} bấm một nút bên dưới, hoặc gõ chữ trên nút (ví dụ «tiếp»).\n"
         "Gõ «menu» để về menu, /help để xem thêm.",

@@ -42,6 +42,7 @@ class Turn:
     # The weekly time (ISO weekday, minute) of the learner's class (bot/groups/class_schedule.py)
     class_time: tuple[int, int] | None = None
     reach: Reach = field(default_factory=Reach)  # how learners find the tutor on this platform
+    puzzled: int = 0  # texts not understood in a row before this turn's (bot/engine.py)
     # (age band, how the tutor calls them): `t` runs for every text and button of a turn
     _you: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 

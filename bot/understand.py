@@ -28,6 +28,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "help": ("help", "giup", "giup toi", "tro giup", "huong dan", "lam sao", "khong hieu"),
     "relearn": ("hoc lai", "lam lai", "hoc lai tu dau", "again", "restart"),
     "next": ("tiep", "tiep tuc", "hoc tiep", "next", "continue", "ok", "roi", "xong"),
+    "hint": ("goi y", "cho goi y", "goi y di", "hint", "give me a hint", "meo"),
 }
 _NUMBER = re.compile(r"^(?:so|cau|nut|chon|number|no)?\s*(\d{1,2})$")
 FUZZY_MIN = 85  # rapidfuzz ratio (0-100) for a typo to still pick a button

@@ -330,3 +330,47 @@ async def test_a_registered_class_code_typed_alone_joins_the_class_at_any_step(
     assert later.buttons  # a way on: the menu, with the lesson to continue
     await later.send("LOP-9Z")  # not registered: an ordinary (not understood) answer
     assert "Bác đã vào lớp" not in later.text
+
+
+async def test_a_learner_not_understood_twice_is_not_told_the_same_words_again(chat, engine):
+    """Repeating the same line to a stuck learner is a dead end too: the second miss in a row
+    says what to type and who can help, the answers stay on screen, and the wordings take
+    turns; anything understood in between starts over."""
+    await chat.onboard()
+    await chat.send("ok")  # "▶️ Học tiếp": the first card
+    await chat.send("tiếp tục")  # question one, a choice question
+    said = []
+    for _ in range(3):
+        await chat.send("xyz abc")
+        said.append(chat.replies[0].text)
+        assert "Câu hỏi một?" in chat.text and "Đúng rồi" in [b.label for b in chat.buttons]
+    assert said[0] != said[1] and said[1] != said[2]
+    assert "Mình chưa hiểu ý bác" in said[0]
+    assert "Tổ công nghệ số" in said[1] and "«menu»" in said[1] and "bấm" in said[1]
+    await chat.send("?")  # understood (the step again): the count starts over
+    await chat.send("xyz abc")
+    assert chat.replies[0].text == said[0]
+
+    # Where choices are numbered lines (Zalo, the console), the words say to type a number.
+    user = "zalo:7"
+    await engine.handle(Event(user, "command", command="start", numbered=True))
+    await engine.handle(Event(user, "text", text="1", numbered=True))  # "✅ Đồng ý"
+    await engine.handle(Event(user, "text", text="xyz", numbered=True))
+    again = await engine.handle(Event(user, "text", text="xyz", numbered=True))
+    assert "gõ số 1, 2" in again[0].text and "bấm" not in again[0].text
+
+
+async def test_asking_for_a_hint_on_a_choice_question_says_to_just_pick_one(chat):
+    """Choice questions have no hint button: "goi y" typed there is answered, not missed."""
+    await chat.onboard()
+    await chat.send("ok")
+    await chat.send("tiếp tục")  # question one, a choice question
+    for words in ("goi y", "gợi ý"):
+        await chat.send(words)
+        assert "Câu này không có gợi ý" in chat.text and "chưa hiểu" not in chat.text
+        assert chat.text.count("Câu hỏi một?") == 1 and "Đúng rồi" in [
+            b.label for b in chat.buttons
+        ]
+    await chat.send("menu")
+    await chat.send("goi y")  # on the menu: what can be typed there
+    assert "gõ chữ trên nút" in chat.text and "Bác muốn làm gì tiếp?" in chat.text
