@@ -9,7 +9,8 @@ Each bot runs as its own process (`hocso run --only bot`, long polling or webhoo
 python-telegram-bot echo bot; a small aiogram 3 tutor with Redis FSM storage, both polling)
 against a private redis-server. This process plays Telegram and LEARNERS closed-loop clients:
 each acts as soon as the answer to its previous action arrived, i.e. when a message with
-buttons (or a question to type at) reached the chat; it taps the first button, or types. Each
+buttons (or a question to type at) reached the chat; it taps the first button that is not a
+hint, or types. Each
 client takes turns among CHATS learners of its own, so one chat sees an action every few
 seconds, as from a person (Telegram allows about one message a second per chat), while the
 bot never waits for work.
@@ -49,6 +50,7 @@ TOKEN = "123456:" + "B" * 35
 SECRET = "bench-secret-0123456789"
 BOT = {"id": 4242, "is_bot": True, "first_name": "Học Số", "username": "hocso_bench_bot"}
 STALL = 5.0  # seconds without an answer before a learner starts over
+HINTS = ("1:hint:", "1:hp:")  # payloads of a hint and of an answer a hint offers
 
 
 @dataclass
@@ -144,6 +146,10 @@ class FakeTelegram:
             for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
             for b in row
         ]
+        # The first button that moves on: a learner tapping "💡 Gợi ý" for ever measures only
+        # the hint screen (and hints changed between checkouts), not a lesson.
+        moving = [b for b in buttons if not str(b.get("callback_data", "")).startswith(HINTS)]
+        buttons = moving or buttons
         if buttons and buttons[0].get("callback_data"):
             data = buttons[0]["callback_data"]
             learner.next_action = ("tap", (message, data))

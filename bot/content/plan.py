@@ -7,6 +7,7 @@ options in another order (a learner who memorised "the second button" has to rea
 
 from __future__ import annotations
 
+import functools
 import random
 
 from bot.content.lessons import Card, Lesson, Question, SingleChoice, fold
@@ -113,8 +114,9 @@ def option_order(question: Question, attempt: str, shuffle: bool) -> list[int]:
     return order
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in fold(text).split() if len(w) >= 4 and w not in _COMMON}
+@functools.lru_cache(maxsize=4096)  # the course's texts, asked again on every retry
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in fold(text).split() if len(w) >= 4 and w not in _COMMON)
 
 
 def _card_text(card: object) -> str:
