@@ -12,9 +12,10 @@ one Redis round trip fewer per action, and the update is done exactly when its e
 stored, so a re-delivery can never apply it twice. An update that changed nothing gets its
 mark on its own (`finish`).
 
-The mark written with the save keeps what the turn answered (bot/kept.py): if the process
-dies after the save and before the replies went out, the platform delivers the update again,
-and `seen` gives those replies back to show again. The effect is stored once; the replies go
+The save also keeps what the turn answered, beside the mark for a few minutes (bot/kept.py):
+if the process dies after the save and before the replies went out, the platform delivers the
+update again, and `seen` gives those replies back to show again (one more round trip, only for
+an update that comes back). The effect is stored once; the replies go
 out at least once. A process remembers the updates it finished itself (no round trip), so an
 update delivered twice to a live worker is still answered once. An adapter plugs in with one
 call: `seen` in place of `take`, then it shows `seen.replies` when there are any (and calls
@@ -32,7 +33,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.events import DoneMark, Reply
-from bot.kept import DONE, KEPT, kept
+from bot.kept import DONE, KEPT, kept, replies_key
 
 log = logging.getLogger(__name__)
 
@@ -94,15 +95,32 @@ class Dedupe:
             log.warning("could not check update %s for repeats: %s", update_id, exc)
             return None
         held = _text(held)
-        if held is not None and held.startswith(KEPT):
-            if key in self.shown:  # this process showed them: delivered twice, not lost
-                return Seen(DONE)
-            log.info("update %s done before: its replies shown again", update_id)
-            return Seen(DONE, kept(held[len(KEPT) :]))
-        if held == DONE or (held == BUSY and not self.single_consumer):
+        if held is not None and held.startswith(DONE) and key not in self.shown:
+            # Done, but perhaps by a process that died before showing the replies (a process
+            # that showed them itself just skips the repeat).
+            replies = await self._kept(key, held)
+            if replies:
+                log.info("update %s done before: its replies shown again", update_id)
+                return Seen(DONE, replies)
+        if held is not None and held.startswith(DONE):
+            log.info("update %s seen before (done): skipped", update_id)
+            return Seen(DONE)
+        if held == BUSY and not self.single_consumer:
             log.info("update %s seen before (%s): skipped", update_id, held)
             return Seen(held)
         return None
+
+    async def _kept(self, key: str, held: str) -> list[Reply]:
+        """The replies kept for the update done at `key` (in the mark itself if an older
+        version wrote it), or none."""
+        if held.startswith(KEPT):
+            return kept(held[len(KEPT) :])
+        try:
+            found = _text(await self.redis.get(replies_key(key)))
+        except (RedisError, OSError) as exc:
+            log.warning("could not read the kept replies of %s: %s", key, exc)
+            return []
+        return kept(found) if found else []
 
     def ride(self, update_id: int | str, user: str) -> DoneMark | None:
         """The update's done mark, for its event to carry into the learner's save (`Event.done`);

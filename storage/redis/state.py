@@ -22,7 +22,7 @@ from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
 from bot.events import DoneMark
-from bot.kept import mark_value
+from bot.kept import KEEP_FOR, keep, replies_key
 from bot.store import REMOVE, Save, StorageUnavailable
 from storage.redis.keys import Keys
 
@@ -38,7 +38,8 @@ CACHE = 10_000  # learners whose last known state this process keeps
 #       version for a new learner, the learner's next reminder ("" leaves it, "-" removes it,
 #       else its time or "inf"), the learner's id (the schedule's member), seconds to keep the
 #       done mark ("" for none), {field: value} to set, [fields to delete], [events, each as
-#       JSON], and with a done mark its value (bot/kept.py: the turn's replies, kept)]. One
+#       JSON], and with a done mark the turn's replies ("" for none) and seconds to keep them
+#       (bot/kept.py; their key follows the mark's in KEYS)]. One
 #       argument, not dozens: redis-py packs each argument in Python, and that
 #       cost more than deciding a reminder.
 # Returns, for each write, the new version, or on a conflict {-1, the stored fields and
@@ -49,13 +50,16 @@ local out, k = {}, 3
 for _, w in ipairs(cjson.decode(ARGV[1])) do
   local learner, mode, keep = KEYS[k], w[2], w[6]
   k = k + 1
-  local mark = nil
-  if keep ~= '' then mark = KEYS[k]; k = k + 1 end
+  local mark, kept = nil, nil
+  if keep ~= '' then mark = KEYS[k]; kept = KEYS[k + 1]; k = k + 2 end
   local current = tonumber(redis.call('HGET', learner, 'v') or '0')
   if current ~= w[1] then
     out[#out + 1] = {-1, redis.call('HGETALL', learner)}
   else
-    if mark then redis.call('SET', mark, w[10], 'EX', keep) end
+    if mark then
+      redis.call('SET', mark, 'done', 'EX', keep)
+      if w[10] ~= '' then redis.call('SET', kept, w[10], 'EX', w[11]) end
+    end
     local version = current
     if mode == 'delete' then
       redis.call('DEL', learner)
@@ -206,11 +210,11 @@ class StateStore:
         item += [mark.seconds if mark else "", changed, removed]
         item.append([orjson.dumps(e).decode() for e in events])
         if mark is not None:
-            item.append(mark_value(mark.replies))
+            item += [keep(mark.replies).decode() if mark.replies else "", KEEP_FOR]
         shard = self.keys.shard(key)
         keys = [self.keys.learner_prefix(shard) + key]
         if mark is not None:
-            keys.append(mark.key)
+            keys += [mark.key, replies_key(mark.key)]
         return _Write(key, shard, new, keys, item)
 
     def _written(self, key: str, new: Mapping[str, str] | None, answer: object) -> bool:

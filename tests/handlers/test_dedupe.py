@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from bot.events import Event
+from bot.events import Event, Reply
 from bot.features import build_engine
+from bot.kept import KEEP_FOR, KEPT, keep, replies_key
 from handlers.dedupe import Dedupe
 from storage.redis.keys import Keys
 from storage.redis.state import StateStore
@@ -93,3 +94,36 @@ async def test_the_engine_carries_the_events_mark_into_the_learners_save(
     assert seen is not None and seen.state == "done" and seen.replies == replies
     seen = await workers.seen(10, "tg:101")  # the one that showed it: delivered twice
     assert seen is not None and seen.state == "done" and seen.replies == []
+
+
+async def test_the_replies_are_kept_for_minutes_beside_a_mark_that_lasts_a_day(
+    redis, keys, curriculum, config
+):
+    """The mark must outlive the platform's re-deliveries (a day); the replies only the time a
+    dead worker takes to be replaced. Kept in the mark, they cost Redis 1-2 GB per 100,000
+    learners; beside it, for KEEP_FOR, about 1 % of that."""
+    engine = build_engine(StateStore(redis, keys), curriculum, config)
+    workers = dedupe(redis, keys)
+    assert await workers.claim(11, "tg:102")
+    mark = workers.ride(11, "tg:102")
+    replies = await engine.handle(Event("tg:102", "command", command="start", done=mark))
+    key = keys.update("test", "1", 11, "tg:102")
+    assert await redis.get(key) in ("done", b"done")  # the mark holds no replies
+    assert 86000 < await redis.ttl(key) <= 86400
+    assert 0 < await redis.ttl(replies_key(key)) <= KEEP_FOR
+    seen = await dedupe(redis, keys).seen(11, "tg:102")  # another process, after a crash
+    assert seen is not None and seen.replies == replies
+
+    # Once the replies are gone (minutes later), the update is still done: never run twice.
+    await redis.delete(replies_key(key))
+    seen = await dedupe(redis, keys).seen(11, "tg:102")
+    assert seen is not None and seen.state == "done" and seen.replies == []
+
+
+async def test_a_mark_written_by_the_previous_version_still_gives_its_replies(redis, keys):
+    """Before 2026-12-07 the replies were the mark's value: a worker updated meanwhile reads
+    them as before."""
+    key = keys.update("test", "1", 12, "tg:103")
+    await redis.set(key, KEPT + keep([Reply("Chào bác")]).decode(), ex=60)
+    seen = await dedupe(redis, keys).seen(12, "tg:103")
+    assert seen is not None and seen.state == "done" and seen.replies == [Reply("Chào bác")]
