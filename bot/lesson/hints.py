@@ -20,7 +20,17 @@ from __future__ import annotations
 import random
 import re
 
-from bot.content.lessons import Card, Lesson, Question, SingleChoice, Typed, fold
+from bot.content.facts import phone_numbers, texts_of
+from bot.content.lessons import (
+    Card,
+    Curriculum,
+    Lesson,
+    Question,
+    SingleChoice,
+    Text,
+    Typed,
+    fold,
+)
 from bot.events import Button
 from bot.lesson.grading import is_accepted
 from bot.payloads import Payload
@@ -106,7 +116,7 @@ def offered(turn: Turn, question: Typed, lesson: Lesson | None, got: int) -> lis
 def answer_choices(turn: Turn, question: Typed, lesson: Lesson | None) -> list[str]:
     """The right answer first, then up to SHOWN-1 plausible wrong ones, none of which the
     question accepts. Worked out once per question and language (it reads the whole course)."""
-    key = ("answer_choices", lesson.id if lesson else "", question.id, turn.lang)
+    key = ("answer_choices", id(question), question.id, lesson.id if lesson else "", turn.lang)
     return list(turn.curriculum.memo(key, lambda: _answer_choices(turn, question, lesson)))
 
 
@@ -126,8 +136,9 @@ def _answer_choices(turn: Turn, question: Typed, lesson: Lesson | None) -> tuple
 
 def distractors(turn: Turn, question: Typed, lesson: Lesson | None) -> list[str]:
     """Wrong answers worth offering, best first: for a number, the other numbers the
-    question's texts name, then numbers near it; for words, the wrong options of the lesson's
-    choice questions, then other typed questions' answers of the same kind."""
+    question's texts name, then for a count numbers near it, for a number to call (3 digits
+    or more) other numbers to call that the course names; for words, the wrong options of the
+    lesson's choice questions, then other typed questions' answers of the same kind."""
     lang, right = turn.lang, _accepted(turn, question)[0]
     wrong = question.wrong
     authored = list(((wrong.en if lang == "en" else None) or wrong.vi) if wrong else [])
@@ -137,6 +148,11 @@ def distractors(turn: Turn, question: Typed, lesson: Lesson | None) -> list[str]
         if question.hint:
             texts.append(question.hint.get(lang))
         named = [n for text in texts for n in _NUMBER.findall(text)]
+        if len(number) >= 3:
+            # A number to call: never one made up (a digit changed may be someone's line,
+            # even a scammer's), only those the course names, checked against allowlist.yaml.
+            named += _numbers_to_call(turn.curriculum, lang, len(number))
+            return authored + [n for n in dict.fromkeys(named) if n != number]
         return authored + [n for n in named if n != number] + _near(int(number))
     out = authored
     if lesson is not None:
@@ -154,13 +170,26 @@ def distractors(turn: Turn, question: Typed, lesson: Lesson | None) -> list[str]
     return [label for label in out if len(label) <= LABEL_MAX]
 
 
+def _numbers_to_call(course: Curriculum, lang: str, digits: int) -> list[str]:
+    """The numbers to call the course's texts name (`phone_numbers`, the same reading as
+    `hocso lessons check`, which keeps them to allowlist.yaml), of `digits` digits."""
+
+    def find() -> tuple[str, ...]:
+        found = [
+            number
+            for lesson in course.lessons
+            for _, item in texts_of(lesson, "")
+            for text in ([item.get(lang)] if isinstance(item, Text) else [])
+            for number in phone_numbers(text)
+        ]
+        return tuple(n for n in dict.fromkeys(found) if len(n) == digits)
+
+    return list(course.memo(("numbers_to_call", lang, digits), find))
+
+
 def _near(n: int) -> list[str]:
-    """Numbers a learner could mix up with `n`: for a short number its neighbours, for a
-    longer one (a hotline) the same number with its last digit changed."""
-    if n >= 100:
-        base = n - n % 10
-        near = [base + d for d in (n % 10 - 1, n % 10 + 1, n % 10 - 2, n % 10 + 2) if 0 <= d < 10]
-    elif n >= 10:
+    """Numbers a learner could mix up with a count `n` (under 100): its neighbours."""
+    if n >= 10:
         near = [n // 2, n * 2, n - 2, n + 2]
     else:
         near = [n + 1, n + 2, n - 1] if n > 1 else [n + 1, n + 2]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.facts import ALLOWLIST, Allowlist
 from bot.content.lessons import Curriculum, Typed, load_curriculum
 from bot.events import Event
 from bot.learner import Learner
@@ -120,6 +121,27 @@ def test_every_typed_question_of_the_course_offers_two_wrong_answers(engine):
             if isinstance(question, Typed):
                 choices = answer_choices(turn, question, lesson)
                 assert len(choices) == 3, (lesson.id, question.id, choices)
+
+
+def test_a_number_to_call_is_never_offered_with_a_made_up_number_beside_it(engine):
+    """Changing a digit of 156 makes someone's number (perhaps a scammer's): the wrong answers
+    offered for a number to call are numbers the course names, each in allowlist.yaml."""
+    course = load_curriculum(ROOT / "lessons")
+    listed = Allowlist.load(ROOT / "lessons" / ALLOWLIST).phones
+    for lang in ("vi", "en"):
+        learner = Learner(user="tg:1", lang=lang)
+        turn = Turn(Event("tg:1", "text"), learner, course, engine.config, 0, 0, engine.routes)
+        asked = []
+        for lesson in course.lessons:
+            for question in lesson.questions:
+                right = (
+                    question.accept.vi[0].replace(" ", "") if isinstance(question, Typed) else ""
+                )
+                if len(right) >= 3 and right.isdecimal():
+                    right, *wrong = answer_choices(turn, question, lesson)
+                    asked.append(right)
+                    assert len(wrong) == 2 and set(wrong) <= listed, (question.id, wrong)
+        assert {"115", "156"} <= set(asked)  # the emergency and scam-report questions
 
 
 def test_wrong_answers_an_author_gives_come_first_and_never_a_right_one(engine, hints_course):
