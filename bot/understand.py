@@ -104,3 +104,32 @@ def _label_inside(said: str, label: str) -> bool:
 def _no_count(label: str) -> str:
     """ "on tap 3" -> "on tap": a label with a number filled in still has its words."""
     return re.sub(r"\s*\d+$", "", label)
+
+
+# A time as people type it: "20:15", "20h", "8 giờ tối", "7 gio ruoi sang", "8pm" (folded:
+# no accents). "rưỡi" is half past; a part of the day moves an hour before noon after it.
+_SPOKEN = re.compile(
+    r"(\d{1,2})\s*(h|g|gio)?\s*(\d{1,2}|ruoi)?\s*(?:phut)?\s*"
+    r"(sang|trua|chieu|toi|am|pm)?"
+)
+_AFTERNOON = {"chieu", "toi", "pm"}
+
+
+def spoken_time(text: str, bare: bool = True) -> int | None:
+    """Minutes after midnight of a typed time, or None. `bare`: a number alone ("20") counts;
+    not where a bare number may mean something else (a line of the menu)."""
+    # (folding drops punctuation: "19:30" and "7.30" are read as "19h30", "7h30")
+    found = _SPOKEN.fullmatch(fold(text.replace(":", "h").replace(".", "h")))
+    if not found:
+        return None
+    hour, mark, minutes, part = found.groups()
+    if not (bare or mark or part):
+        return None
+    hour, minute = int(hour), 30 if minutes == "ruoi" else int(minutes or 0)
+    if part in _AFTERNOON and hour < 12 or part == "trua" and hour < 6:
+        hour += 12
+    elif part in ("sang", "am") and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return hour * 60 + minute

@@ -17,6 +17,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import clock_time
+from bot.understand import spoken_time
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +48,17 @@ def _plain(text: str) -> str:
 
 
 def parse(text: str) -> str:
-    """ "thứ Bảy 19:00", "thu bay 19h", "Saturday 19:00" -> "6 19:00"; ValueError if not."""
+    """ "thứ Bảy 19:00", "thu bay 19h", "T7 7 giờ tối", "Chủ nhật 8 giờ rưỡi sáng",
+    "Saturday 7pm" -> "6 19:00" and so on; ValueError if not. The time is read as the
+    reminder question reads it (bot/understand.py `spoken_time`)."""
     words = _plain(text).split()
-    if len(words) < 2:
-        raise ValueError(text)
-    day = DAYS.get(" ".join(words[:-1]))
-    if day is None:
-        raise ValueError(text)
-    minute = clock_time(words[-1])
-    return f"{day} {minute // 60:02d}:{minute % 60:02d}"
+    for length in (2, 1):  # "thu bay", "chu nhat", "thu 7"; then "t7", "cn", "saturday"
+        day = DAYS.get(" ".join(words[:length]))
+        if day is not None and len(words) > length:
+            minute = spoken_time(" ".join(words[length:]))
+            if minute is not None:
+                return f"{day} {minute // 60:02d}:{minute % 60:02d}"
+    raise ValueError(text)
 
 
 def weekly(stored: str | None) -> tuple[int, int] | None:

@@ -226,7 +226,7 @@ TEXTS.update(
         },
         "group_schedule_unknown": {
             "vi": "Dạ, mình chưa hiểu ngày giờ này ạ. {You} gõ như: /schedule thứ Bảy 19:00 "
-            "(hoặc T7 19h, CN 8:00). Bỏ lịch: /schedule off.",
+            "(hoặc T7 7 giờ tối, CN 8:00). Bỏ lịch: /schedule off.",
             "en": "Sorry, I could not read that day and time. Try: /schedule Saturday 19:00 "
             "(or sat 19h, sun 8:00). To remove it: /schedule off.",
         },

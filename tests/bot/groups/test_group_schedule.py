@@ -43,6 +43,28 @@ def labels(group: Group) -> list[str]:
     return [b.label for row in group.seen[-1].buttons for b in row]
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("thứ Bảy 19:00", "6 19:00"),
+        ("T7 7 giờ tối", "6 19:00"),  # as people say it, without the 24-hour clock
+        ("thu 7 7 gio toi", "6 19:00"),  # typed without accents
+        ("Chủ nhật 8 giờ rưỡi sáng", "7 08:30"),
+        ("CN 20g", "7 20:00"),
+        ("thứ Hai 19h30", "1 19:30"),
+        ("Saturday 7pm", "6 19:00"),
+    ],
+)
+def test_a_facilitator_types_the_class_time_as_people_say_it(typed: str, stored: str) -> None:
+    assert parse(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["thứ Bảy", "19:00", "thu 8 19h", "thứ Bảy 25h", "mai 7h"])
+def test_a_day_and_time_that_cannot_be_read_is_refused(typed: str) -> None:
+    with pytest.raises(ValueError):
+        parse(typed)
+
+
 async def test_the_facilitator_sets_shows_and_removes_the_weekly_time(
     engine, clock, redis, keys
 ) -> None:
