@@ -362,9 +362,7 @@ def _on_intent(turn: Turn, wish: str) -> None:
     if wish == "relearn" and learner.stage == Stage.LESSON:
         turn.routes.commands["restart"].handler(turn)
         return
-    if wish == "hint" and learner.stage in (Stage.LESSON, Stage.REVIEW):
-        turn.say(turn.t("hint_none"))  # a question with a hint has its button: it matched
-    elif wish in ("help", "next", "relearn", "hint"):
+    if wish in ("help", "next", "relearn", "hint"):  # (in a lesson the tutor reads "hint")
         turn.say(turn.t("hint_help" if wish == "hint" else f"hint_{wish}"))
     turn.reshow()
 

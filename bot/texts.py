@@ -98,17 +98,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "• type «menu» for the main menu\n"
         "• ask your community digital team to show you.",
     },
-    # "gợi ý" typed where the question has no hint button (a choice question).
-    "hint_none": {
-        "vi": "💡 Câu này không có gợi ý ạ. {You} cứ chọn thử một đáp án bên dưới,\n"
-        "sai cũng không sao: mình giải thích liền.",
-        "en": "💡 This question has no hint. Just pick an answer below;\n"
-        "if it's wrong, I'll explain right away.",
-        "vi_numbered": "💡 Câu này không có gợi ý ạ. {You} cứ gõ số của một đáp án bên dưới,\n"
-        "sai cũng không sao: mình giải thích liền.",
-        "en_numbered": "💡 This question has no hint. Just type the number of an answer below;\n"
-        "if it's wrong, I'll explain right away.",
-    },
     "hint_help": {
         "vi": "❓ {You} bấm một nút bên dưới, hoặc gõ chữ trên nút (ví dụ «tiếp»).\n"
         "Gõ «menu» để về menu, /help để xem thêm.",

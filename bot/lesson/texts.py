@@ -35,6 +35,17 @@ TEXTS.update(
             "vi": "🤷 Không sao đâu, mình cùng xem đáp án nhé.",
             "en": "🤷 That's fine, let's look at the answer.",
         },
+        # "gợi ý" typed where the question has no hint button (a choice question).
+        "hint_none": {
+            "vi": "💡 Câu này không có gợi ý ạ. {You} cứ chọn thử một đáp án bên dưới,\n"
+            "sai cũng không sao: mình giải thích liền.",
+            "en": "💡 This question has no hint. Just pick an answer below;\n"
+            "if it's wrong, I'll explain right away.",
+            "vi_numbered": "💡 Câu này không có gợi ý ạ. {You} cứ gõ số của một đáp án bên dưới,\n"
+            "sai cũng không sao: mình giải thích liền.",
+            "en_numbered": "💡 This question has no hint.\n"
+            "Just type the number of an answer below; if it's wrong, I'll explain right away.",
+        },
         "type_it": {
             "vi": "✍️ Câu này {you} gõ câu trả lời nhé. Chưa nhớ thì bấm «🤷 Không biết».",
             "en": "✍️ This one needs a typed answer. Not sure? Tap «🤷 I don't know».",

@@ -36,6 +36,8 @@ from bot.turn import Turn
 # Typed under a typed question, these ask for something; they are never graded as answers.
 SKIP_WORDS = {"khong biet", "bo qua", "skip", "chiu", "pass", "i don't know", "dont know"}
 HINT_WORDS = {"goi y", "goi y them", "hint", "another hint", "help", "giup", "tro giup", "?"}
+# Asking for a hint by name, where no hint is offered (a card, a choice question).
+ASK_HINT = {"goi y", "goi y them", "cho goi y", "goi y di", "hint", "another hint", "meo"}
 NEXT_WORDS = {"tiep", "tiep tuc", "next", "continue", "ok", "xong", "roi"}
 IN_LESSON = {Stage.LESSON, Stage.REVIEW}
 GIVE_A_BREAK = 3  # failures of one lesson before another lesson is suggested
@@ -353,10 +355,16 @@ def on_text(turn: Turn, text: str) -> bool:
         show_current(turn)  # its questions left the course: the review ends
         return True
     question = _current_question(turn, quiet=True)
-    if question is None:
-        return len(turn.outcome.replies) > said  # the lesson changed and was shown anew
+    if question is None and len(turn.outcome.replies) > said:
+        return True  # the lesson changed and was shown anew
     if not isinstance(question, Typed):
-        return False
+        if normalize_answer(text) not in ASK_HINT:
+            return False
+        # Only a typed question has hints: at a choice question, just pick one (the
+        # explanation follows either way); on a card, the button moves on.
+        turn.say(turn.t("hint_none" if question else "hint_next"))
+        turn.reshow()
+        return True
     return _on_typed(turn, question, text)
 
 

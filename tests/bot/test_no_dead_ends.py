@@ -361,9 +361,13 @@ async def test_a_learner_not_understood_twice_is_not_told_the_same_words_again(c
 
 
 async def test_asking_for_a_hint_on_a_choice_question_says_to_just_pick_one(chat):
-    """Choice questions have no hint button: "goi y" typed there is answered, not missed."""
+    """Choice questions have no hint button: "goi y" typed there is answered, not missed;
+    on a card it says how to move on."""
     await chat.onboard()
-    await chat.send("ok")
+    await chat.send("ok")  # the first card
+    await chat.send("goi y")
+    assert "chọn một nút bên dưới" in chat.text and "Câu này" not in chat.text
+    assert "Thẻ một" in chat.text and "Tiếp tục" in chat.buttons[0].label
     await chat.send("tiếp tục")  # question one, a choice question
     for words in ("goi y", "gợi ý"):
         await chat.send(words)
