@@ -4,9 +4,10 @@ delivers the update again (the process died after the save, before the replies w
 The effect is stored exactly once (the done mark and the state are one write); the replies
 go out at least once. The kept copy sits beside the mark (`replies_key`, on the same shard),
 never in the learner's hash, and only for KEEP_FOR: a worker that died is replaced and the
-platform delivers again within minutes, while the mark itself must last a day. (Kept as the
+platform delivers again within minutes (an hour also covers a slow deploy or a short crash
+loop), while the mark itself must last a day. (Kept as the
 mark's value for the day, they cost 1-2 GB of Redis per 100,000 learners doing 30 actions a
-day; for 15 minutes, about 1 % of that.) Pydantic (already the config's library) writes and
+day; for an hour, about 4 % of that.) Pydantic (already the config's library) writes and
 reads the dataclasses, so a new field of `Reply` needs nothing here.
 """
 
@@ -21,7 +22,7 @@ from bot.events import Reply
 _REPLIES = TypeAdapter(list[Reply])
 DONE = "done"  # a done mark's value (handlers/dedupe.py)
 KEPT = DONE + ":"  # a mark written before 2026-12-07 kept the replies in its value: still read
-KEEP_FOR = 900  # seconds a turn's replies are kept to show again
+KEEP_FOR = 3600  # seconds a turn's replies are kept to show again
 
 
 def replies_key(mark: str) -> str:

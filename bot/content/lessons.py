@@ -470,21 +470,33 @@ def _check_unique(modules: list[Module], problems: list[Problem]) -> None:
 
 # Both are pure and called on the same few texts every turn (the course's answers, options and
 # cards, matched against what the learner typed): cached, they cost a dict lookup instead of a
-# pass over each character (py-spy: 4 % of the Telegram path's CPU before).
+# pass over each character (py-spy: 4 % of the Telegram path's CPU before). Only short texts
+# are kept, so a flood of long messages cannot fill memory.
 FOLDED = 8192  # texts kept: the course's (a few thousand) and recent learners' inputs
+FOLDED_LEN = 300  # characters: longer texts are folded each time, not kept
 
 
-@functools.lru_cache(maxsize=FOLDED)
 def normalize_answer(text: str) -> str:
     """Fold case, spaces and Vietnamese diacritics so "Khong " matches "không"."""
+    return _normalize_kept(text) if len(text) <= FOLDED_LEN else _normalize(text)
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no emoji or punctuation: "✅ Đồng ý!" -> "dong y"."""
+    return _fold_kept(text) if len(text) <= FOLDED_LEN else _fold(text)
+
+
+def _normalize(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", bare).strip().casefold()
 
 
-@functools.lru_cache(maxsize=FOLDED)
-def fold(text: str) -> str:
-    """Lower case, no accents, no emoji or punctuation: "✅ Đồng ý!" -> "dong y"."""
+def _fold(text: str) -> str:
     bare = normalize_answer(text)
     return " ".join(re.sub(r"[^\w\s?]|_", " ", bare).split())
+
+
+_normalize_kept = functools.lru_cache(maxsize=FOLDED)(_normalize)
+_fold_kept = functools.lru_cache(maxsize=FOLDED)(_fold)

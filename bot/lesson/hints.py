@@ -151,6 +151,7 @@ def distractors(turn: Turn, question: Typed, lesson: Lesson | None) -> list[str]
         if len(number) >= 3:
             # A number to call: never one made up (a digit changed may be someone's line,
             # even a scammer's), only those the course names, checked against allowlist.yaml.
+            named = [n for n in named if len(n) == len(number)]  # not "5" of "5 phút"
             named += _numbers_to_call(turn.curriculum, lang, len(number))
             return authored + [n for n in dict.fromkeys(named) if n != number]
         return authored + [n for n in named if n != number] + _near(int(number))

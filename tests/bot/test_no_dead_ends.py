@@ -38,6 +38,8 @@ async def test_words_that_ask_to_move_on_are_never_graded(chat):
         assert "Gõ chữ không" in chat.text and "Không biết" in chat.text
     await chat.send("gợi ý")
     assert "Gợi ý:" in chat.text
+    await chat.send("cho gợi ý đi")  # asked in other words: a hint, never a wrong answer
+    assert "Gợi ý" in chat.text and "Chưa đúng" not in chat.text
     await chat.send("bỏ qua")
     assert "Đáp án đúng: không" in chat.text and "Chưa đúng" not in chat.text
 
@@ -369,7 +371,7 @@ async def test_asking_for_a_hint_on_a_choice_question_says_to_just_pick_one(chat
     assert "chọn một nút bên dưới" in chat.text and "Câu này" not in chat.text
     assert "Thẻ một" in chat.text and "Tiếp tục" in chat.buttons[0].label
     await chat.send("tiếp tục")  # question one, a choice question
-    for words in ("goi y", "gợi ý"):
+    for words in ("goi y", "gợi ý", "💡 Gợi ý!"):
         await chat.send(words)
         assert "Câu này không có gợi ý" in chat.text and "chưa hiểu" not in chat.text
         assert chat.text.count("Câu hỏi một?") == 1 and "Đúng rồi" in [
