@@ -200,8 +200,13 @@ class Config(Section):
     address: Annotated[str, Field(min_length=1, max_length=20)] = "bác"
 
     def address_for(self, band: str) -> str:
-        found = next((b for b in self.age_bands if b.id == band and b.you), None)
-        return found.you if found else self.address
+        return self.addresses.get(band, self.address)
+
+    @functools.cached_property
+    def addresses(self) -> dict[str, str]:
+        """Age band -> how the tutor addresses its learners, where the band says. Read for
+        every text of every turn, so made once (the settings do not change once loaded)."""
+        return {b.id: b.you for b in self.age_bands if b.you}
 
     @field_validator("timezone")
     @classmethod

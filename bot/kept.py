@@ -5,10 +5,10 @@ The effect is stored exactly once (the done mark and the state are one write); t
 go out at least once. The kept copy sits beside the mark (`replies_key`, on the same shard),
 never in the learner's hash, and only for KEEP_FOR: a worker that died is replaced and the
 platform delivers again within minutes (an hour also covers a slow deploy or a short crash
-loop), while the mark itself must last a day. (Kept as the
-mark's value for the day, they cost 1-2 GB of Redis per 100,000 learners doing 30 actions a
-day; for an hour, about 4 % of that.) Pydantic (already the config's library) writes and
-reads the dataclasses, so a new field of `Reply` needs nothing here.
+loop), while the mark itself must last a day. (Kept as the mark's value for the day, they
+cost 1-2 GB of Redis per 100,000 learners doing 30 actions a day; for an hour, about 4 % of
+that.) Pydantic (already the config's library) writes and reads the dataclasses, so a new
+field of `Reply` needs nothing here.
 """
 
 from __future__ import annotations

@@ -43,8 +43,6 @@ class Turn:
     class_time: tuple[int, int] | None = None
     reach: Reach = field(default_factory=Reach)  # how learners find the tutor on this platform
     puzzled: int = 0  # texts not understood in a row before this turn's (bot/engine.py)
-    # (age band, how the tutor calls them): `t` runs for every text and button of a turn
-    _you: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def lang(self) -> str:
@@ -52,10 +50,8 @@ class Turn:
 
     def t(self, key: str, **values: object) -> str:
         """The text `key` in the learner's language, addressing them as their age suits."""
-        age = self.learner.age  # may change during the turn (the learner picks a band)
-        if self._you is None or self._you[0] != age:
-            self._you = (age, self.config.address_for(age))
-        return t(self.lang, key, numbered=self.event.numbered, you=self._you[1], **values)
+        you = self.config.address_for(self.learner.age)
+        return t(self.lang, key, numbered=self.event.numbered, you=you, **values)
 
     def button(self, key: str, payload: Payload, **values: object) -> Button:
         """A button labelled with the text `key` that sends `payload` when tapped."""

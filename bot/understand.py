@@ -28,7 +28,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "help": ("help", "giup", "giup toi", "tro giup", "huong dan", "lam sao", "khong hieu"),
     "relearn": ("hoc lai", "lam lai", "hoc lai tu dau", "again", "restart"),
     "next": ("tiep", "tiep tuc", "hoc tiep", "next", "continue", "ok", "roi", "xong"),
-    "hint": ("goi y", "cho goi y", "goi y di", "hint", "give me a hint", "meo"),
+    "hint": ("goi y", "goi y them", "hint", "another hint", "give me a hint", "meo"),
 }
 _NUMBER = re.compile(r"^(?:so|cau|nut|chon|number|no)?\s*(\d{1,2})$")
 FUZZY_MIN = 85  # rapidfuzz ratio (0-100) for a typo to still pick a button
@@ -48,7 +48,10 @@ def _words_by_label() -> dict[str, frozenset[str]]:
 
 def intent(text: str) -> str | None:
     said = fold(text) or text.strip()
-    return next((name for name, words in INTENTS.items() if said in words), None)
+    found = next((name for name, words in INTENTS.items() if said in words), None)
+    if found is None and " goi y " in f" {said} ":
+        return "hint"  # "cho mình gợi ý đi": asking for a hint in words of one's own
+    return found
 
 
 def current_buttons(turn: Turn) -> list[Button]:

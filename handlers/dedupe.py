@@ -12,7 +12,7 @@ one Redis round trip fewer per action, and the update is done exactly when its e
 stored, so a re-delivery can never apply it twice. An update that changed nothing gets its
 mark on its own (`finish`).
 
-The save also keeps what the turn answered, beside the mark for a few minutes (bot/kept.py):
+The save also keeps what the turn answered, beside the mark for an hour (bot/kept.py):
 if the process dies after the save and before the replies went out, the platform delivers the
 update again, and `seen` gives those replies back to show again (one more round trip, only for
 an update that comes back). The effect is stored once; the replies go
@@ -95,14 +95,12 @@ class Dedupe:
             log.warning("could not check update %s for repeats: %s", update_id, exc)
             return None
         held = _text(held)
-        if held is not None and held.startswith(DONE) and key not in self.shown:
+        if held is not None and held.startswith(DONE):
             # Done, but perhaps by a process that died before showing the replies (a process
             # that showed them itself just skips the repeat).
-            replies = await self._kept(key, held)
-            if replies:
+            if key not in self.shown and (replies := await self._kept(key, held)):
                 log.info("update %s done before: its replies shown again", update_id)
                 return Seen(DONE, replies)
-        if held is not None and held.startswith(DONE):
             log.info("update %s seen before (done): skipped", update_id)
             return Seen(DONE)
         if held == BUSY and not self.single_consumer:

@@ -460,15 +460,7 @@ def _membership(turn: Turn, group: GroupLesson) -> None:
 def _answer_credit(lesson: Lesson, question: Question, right: bool) -> Callable[[Turn], None]:
     def apply(turn: Turn) -> None:
         review.touch_streak(turn)
-        review.schedule_if_wrong(turn, lesson.id, question.id, right)
-        turn.emit(
-            "answer",
-            lesson=lesson.id,
-            version=lesson.version,
-            question=question.id,
-            correct=int(right),
-            group=1,
-        )
+        review.answered(turn, lesson, question.id, right, group=1)
 
     return apply
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 
 from bot import learner as st
-from bot.content.lessons import Question
+from bot.content.lessons import Lesson, Question
 from bot.learner import ReviewItem
 from bot.turn import Turn
 
@@ -22,6 +22,20 @@ MAX_ITEMS = 40  # a learner's review list stays small
 def due(turn: Turn) -> list[ReviewItem]:
     items = [i for i in turn.learner.review if i.due <= turn.today]
     return [i for i in items if _question(turn, i.key)]
+
+
+def answered(turn: Turn, lesson: Lesson, question: str, right: bool, **more: str | int) -> None:
+    """A lesson's question answered, alone or in a group lesson: asked again later if wrong,
+    and reported (the "answer" event: `more` says which option, or that it was in a group)."""
+    schedule_if_wrong(turn, lesson.id, question, right)
+    turn.emit(
+        "answer",
+        lesson=lesson.id,
+        version=lesson.version,
+        question=question,
+        correct=int(right),
+        **more,
+    )
 
 
 def schedule_if_wrong(turn: Turn, lesson: str, question: str, right: bool) -> None:

@@ -19,7 +19,6 @@ from bot.content.lessons import (
     SingleChoice,
     TrueFalse,
     Typed,
-    fold,
     normalize_answer,
 )
 from bot.events import Button, Media, Reply
@@ -36,17 +35,8 @@ from bot.turn import Turn
 
 # Typed under a typed question, these ask for something; they are never graded as answers.
 SKIP_WORDS = {"khong biet", "bo qua", "skip", "chiu", "pass", "i don't know", "dont know"}
-# Asking for a hint by name (also read where no hint is offered: a card, a choice question);
-# any text with the words "gợi ý" in it counts too ("cho mình gợi ý đi").
-ASK_HINT = {"goi y", "hint", "another hint", "give me a hint", "meo"}
-HINT_WORDS = ASK_HINT | {"help", "giup", "tro giup", "?"}
-
-
-def asks_hint(text: str) -> bool:
-    said = fold(text)
-    return said in ASK_HINT or " goi y " in f" {said} "
-
-
+# Beside asking for a hint by name (bot/understand.py's "hint" words), at a typed question.
+HINT_WORDS = {"help", "giup", "tro giup", "?"}
 NEXT_WORDS = {"tiep", "tiep tuc", "next", "continue", "ok", "xong", "roi"}
 IN_LESSON = {Stage.LESSON, Stage.REVIEW}
 GIVE_A_BREAK = 3  # failures of one lesson before another lesson is suggested
@@ -367,7 +357,7 @@ def on_text(turn: Turn, text: str) -> bool:
     if question is None and len(turn.outcome.replies) > said:
         return True  # the lesson changed and was shown anew
     if not isinstance(question, Typed):
-        if not asks_hint(text):  # "💡 Gợi ý!" as well
+        if understand.intent(text) != "hint":  # "💡 Gợi ý!" as well
             return False
         # Only a typed question has hints: at a choice question, just pick one (the
         # explanation follows either way); on a card, the button moves on.
@@ -395,7 +385,7 @@ def _on_typed(turn: Turn, question: Typed, text: str) -> bool:
         return False  # a line's number, as a console shows them: the engine picks it
     elif typed in SKIP_WORDS:
         _answer(turn, question, None)
-    elif typed in HINT_WORDS or asks_hint(text):
+    elif typed in HINT_WORDS or understand.intent(text) == "hint":
         give_hint(turn, question)
     elif typed in NEXT_WORDS:
         turn.say(turn.t("type_it"))
@@ -493,17 +483,10 @@ def _answer(turn: Turn, question: Question, given: int | str | None) -> None:
     learner.score += right
     if not right:
         learner.wrong.append(question.id)
-    review.schedule_if_wrong(turn, learner.lesson, question.id, right)
     lesson = turn.curriculum.lesson(learner.lesson)
     assert lesson is not None
-    turn.emit(
-        "answer",
-        lesson=lesson.id,
-        version=lesson.version,
-        question=question.id,
-        correct=int(right),
-        **({"choice": given} if isinstance(given, int) else {}),  # which option, for teachers
-    )
+    which = {"choice": given} if isinstance(given, int) else {}  # which option, for teachers
+    review.answered(turn, lesson, question.id, right, **which)
     _advance(turn, lesson)
 
 
