@@ -1,9 +1,10 @@
 """A learner's lines made from a lesson itself: one who only taps, one who only types words;
-shared by the Telegram (tests/handlers/test_learners.py) and console (tests/e2e/) learners."""
+shared by the Telegram (tests/handlers/test_learners.py) and console (tests/e2e/) learners, and
+a stuck learner walked on every platform (`walk_stuck`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 from bot.content.lessons import Card, Lesson, SingleChoice, TrueFalse, fold
 from bot.content.plan import card_group
@@ -50,3 +51,28 @@ def typer(lesson: Lesson) -> list[str]:
 
 def scored(lesson: Lesson, right: int) -> str:
     return f"«{lesson.title.vi}»!\nĐúng {right}/{len(lesson.questions)} câu."
+
+
+# A stuck learner who only types, without accents, on the first card and question of the
+# fixture course (tests/fixtures/lessons: "Thẻ một", then "Câu hỏi một?"), after consent:
+# (what they type, words the answer must hold). Every answer shows the step again, and no two
+# answers in a row are the same words.
+STUCK = [
+    ("goi y", "Ở bước này"),  # a hint asked for on a card: the button moves on
+    ("tiep tuc", "Câu hỏi một?"),
+    ("cho goi y di", "không có gợi ý"),  # a choice question has none: pick one
+    ("xyz abc", "chưa hiểu ý"),
+    ("xyz abc", "Tổ công nghệ số"),  # missed again: other words, and who helps in person
+    ("xyz abc", "chưa hiểu ý"),
+]
+
+
+async def walk_stuck(say: Callable[[str], Awaitable[str]]) -> None:
+    """`say` sends one line and returns what the tutor answered to it."""
+    before = ""
+    for line, expected in STUCK:
+        answer = await say(line)
+        assert expected in answer, (line, answer)
+        assert "Thẻ một" in answer or "Câu hỏi một?" in answer, (line, answer)  # a way on
+        assert answer != before, (line, answer)
+        before = answer

@@ -5,11 +5,13 @@ numbers), and a voice note mid-question. The same learners in Telegram: test_lea
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from learner_scripts import scored, tapper, typer
+from learner_scripts import STUCK, scored, tapper, typer, walk_stuck
 
 from bot.content.lessons import Curriculum, SingleChoice, TrueFalse, load_curriculum
 from hocso.cli import main
@@ -68,3 +70,18 @@ def test_console_a_voice_note_mid_question_shows_the_question_again(hocso_chat_s
     assert "chưa nghe được tin nhắn thoại" in after_voice
     assert "❓ Câu hỏi một?" in after_voice and "2. Đúng rồi" in after_voice
     assert "✅ Đúng rồi! Giỏi quá." in after_voice  # "2" still picks the second option
+
+
+def test_console_a_stuck_typer_gets_new_words_each_time_and_a_way_on(hocso_chat_script):
+    lines = ["/start", "dong y", *(line for line, _ in STUCK)]
+    transcript = hocso_chat_script(lines, ROOT / "tests" / "fixtures" / "lessons")
+    parts = re.split(r"(?m)^> ", transcript)  # each line typed, and what followed it
+    consent = next(i for i, part in enumerate(parts) if part.startswith("dong y\n"))
+    answers = iter(parts[consent + 1 :])
+
+    async def say(text: str) -> str:
+        answer = next(answers)
+        assert answer.startswith(text + "\n"), answer
+        return answer.removeprefix(text + "\n")
+
+    asyncio.run(walk_stuck(say))  # (the console ran already: its answers, one by one)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from learner_scripts import messages, scored, typer
+from learner_scripts import messages, scored, typer, walk_stuck
 
 from bot.content.lessons import Card, Curriculum, SingleChoice, TrueFalse, load_curriculum
 
@@ -106,3 +106,15 @@ async def test_telegram_the_language_comes_from_the_app_and_is_not_asked(phone, 
     assert "Do you agree?" in phone.screen()
     await phone.tap("I agree")
     assert "Lesson one" in phone.screen() and "language" not in phone.screen().lower()
+
+
+async def test_telegram_a_stuck_typer_gets_new_words_each_time_and_a_way_on(phone):
+    await phone.write("/start")
+    await phone.write("dong y")  # consent: the first lesson's card
+
+    async def say(text: str) -> str:
+        before = len(phone.received())
+        await phone.write(text)
+        return "\n".join(c.text for c in phone.received()[before:])
+
+    await walk_stuck(say)

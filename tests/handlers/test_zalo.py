@@ -9,6 +9,7 @@ import json
 
 import pytest
 from fake_zalo_api import FakeZaloApi, sticker_update, text_update
+from learner_scripts import walk_stuck
 from redis.asyncio import Redis
 from zalo_phone import ZaloPhone
 
@@ -201,3 +202,9 @@ async def test_without_an_oa_a_hidden_message_points_to_a_helper(
     phone = ZaloPhone(zalo_bot, "protected-2")
     await phone.deliver(hidden_update("protected-2"))
     assert "nhờ cán bộ phường hoặc người hướng dẫn" in phone.received()[0].text
+
+
+async def test_a_stuck_typer_gets_new_words_each_time_and_a_way_on(zalo_phone: ZaloPhone) -> None:
+    await zalo_phone.write("xin chao")
+    await zalo_phone.choose("Đồng ý")  # the first lesson's card
+    await walk_stuck(zalo_phone.write)

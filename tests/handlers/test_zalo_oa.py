@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from fake_zalo_oa import OA_ID, FakeZaloOA, follow_event, media_event, seen_event, text_event
+from learner_scripts import walk_stuck
 from oa_phone import OAPhone, OAWorker, OAWorkers, oa_settings
 from PIL import Image
 from redis.asyncio import Redis
@@ -438,3 +439,9 @@ async def test_the_shipped_course_offers_a_way_on_at_every_step(
             await phone.write("1")
         finished += "🎉" in phone.received()[-1].text
     assert finished >= 1  # a lesson was completed on the way
+
+
+async def test_a_stuck_typer_gets_new_words_each_time_and_a_way_on(oa_phone: OAPhone) -> None:
+    await oa_phone.write("xin chao")
+    await oa_phone.choose("Đồng ý")  # the first lesson's card
+    await walk_stuck(oa_phone.write)
